@@ -1,0 +1,213 @@
+"""The schema of the indicator catalogue (PRODUCT.md §4).
+
+``indicators.yaml`` beside this file is the one place where an indicator is defined;
+``themes.yaml`` names the themes. Both are validated here with pydantic models that forbid
+unknown keys, so a typo (``polarty:``) or a missing field fails loudly with the entry's id.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..periods import Period
+
+LEVEL = Literal["land", "provincie", "corop", "gemeente"]
+UNITS = (
+    "percent",      # 0-100, shown as 4,1%
+    "count",        # people, jobs, homes: 12.345
+    "euro",         # € 343.086
+    "index",        # index number (2020=100)
+    "km",           # kilometres
+    "minutes",      # travel time
+    "ratio",        # e.g. vacancies per claimant: 0,85
+    "mark",         # a mark out of 10: 7,4
+    "per_1000",     # per 1,000 inhabitants
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Dutch (first) and English."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+class Source(_Strict):
+    """Where the numbers come from.
+
+    ``cbs``: a CBS StatLine table *family* (resolved to the newest table id at refresh
+    time) and a measure given by its title or key prefix, never by a table-specific key.
+    ``table`` is the id last resolved, used in source lines and as the starting point.
+    """
+
+    kind: Literal["cbs", "manual", "duo", "derived", "uwv"]
+    publisher: str = "CBS StatLine"
+    family: str | None = None
+    table: str | None = None
+    api: Literal["v3", "v4"] = "v3"
+    measure: str | None = None
+    filters: dict[str, str] = Field(default_factory=dict)
+    file: str | None = None
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Source":
+        if self.kind == "cbs":
+            missing = [k for k in ("family", "table", "measure") if not getattr(self, k)]
+            if missing:
+                raise ValueError(f"a CBS source needs {', '.join(missing)}")
+            if not re.fullmatch(r"\d{5}(NED|ned|ENG|eng)", self.table or ""):
+                raise ValueError(f"table {self.table!r} is not a CBS table id such as 86088NED")
+            if re.search(r"_\d+$", self.measure or ""):
+                raise ValueError(
+                    f"measure {self.measure!r} carries a table-specific key suffix; "
+                    "give the title or the key prefix and let the refresh resolve it"
+                )
+        if self.kind in ("manual", "duo") and not self.file:
+            raise ValueError(f"a {self.kind} source needs the file it is read from")
+        return self
+
+
+class Transform(_Strict):
+    """How a derived indicator is computed from other indicators in the store."""
+
+    kind: Literal["ratio", "growth", "per_1000", "cumulative_change"]
+    numerator: str | None = None
+    denominator: str | None = None
+    of: str | None = None
+    since: str | None = None  # for cumulative_change: the period the count starts after
+
+    @model_validator(mode="after")
+    def _operands(self) -> "Transform":
+        if self.kind == "ratio" and not (self.numerator and self.denominator):
+            raise ValueError("a ratio needs numerator and denominator")
+        if self.kind in ("growth", "per_1000", "cumulative_change") and not self.of:
+            raise ValueError(f"a {self.kind} transform needs 'of'")
+        return self
+
+
+class Target(_Strict):
+    """A board target (PRODUCT.md §5 rule 5)."""
+
+    kind: Literal["benchmark", "level", "cumulative"]
+    benchmark: str | None = None       # benchmark: at least (or at most) this region's value
+    value: float | None = None         # level/cumulative: the number to reach
+    start: str | None = None           # cumulative: counting starts after this period
+    by: str | None = None              # the period by which the target must be met
+    label: Text
+    source_url: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Target":
+        if self.kind == "benchmark" and not self.benchmark:
+            raise ValueError("a benchmark target names its benchmark region (e.g. NL01)")
+        if self.kind in ("level", "cumulative") and self.value is None:
+            raise ValueError(f"a {self.kind} target needs a value")
+        if self.kind == "cumulative" and not (self.start and self.by):
+            raise ValueError("a cumulative target needs start and by")
+        for p in (self.start, self.by):
+            if p is not None:
+                Period.parse(p)
+        return self
+
+
+class SignalSettings(_Strict):
+    """Rule settings; anything left out takes the defaults of the signals module."""
+
+    trend_window: int | None = Field(default=None, ge=3)
+    trend_alpha: float | None = Field(default=None, gt=0, lt=1)
+    change_threshold: float | None = Field(default=None, ge=0)
+    gap_threshold: float | None = Field(default=None, ge=0)
+    bands: dict[str, float] | None = None
+    headline: bool = False
+    weight: float = Field(default=1.0, gt=0)
+
+
+class Break(_Strict):
+    """A method break: the series before and after are not one series."""
+
+    period: str
+    note: Text
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        Period.parse(v)
+        return v
+
+
+class Indicator(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    theme: str
+    title: Text
+    question: Text
+    definition: Text
+    unit: Literal[UNITS]  # type: ignore[valid-type]
+    unit_label: Text | None = None
+    decimals: int = Field(ge=0, le=3)
+    polarity: Literal["higher_is_better", "lower_is_better", "neutral"]
+    frequency: Literal["Y", "Q", "M"]
+    source: Source
+    levels: list[LEVEL] = Field(min_length=1)
+    additive: bool = False
+    transform: Transform | None = None
+    proxy_note: Text | None = None
+    target: Target | None = None
+    signals: SignalSettings = SignalSettings()
+    breaks: list[Break] = Field(default_factory=list)
+    caveats: list[Text] = Field(default_factory=list)
+    chart: Literal["line", "index", "bar", "map", "band"] = "line"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Indicator":
+        if (self.source.kind == "derived") != (self.transform is not None):
+            raise ValueError("a derived source and a transform go together")
+        if self.unit == "percent" and self.additive:
+            raise ValueError("a percentage cannot be additive")
+        return self
+
+    def question_for(self, lang: str, **names: str) -> str:
+        """The question title with the region filled in: "Hoeveel Twentenaren werken?".
+
+        Placeholders: ``{regio}`` (focus region), ``{inwoners}`` (its inhabitants, e.g.
+        "Twentenaren") and ``{provincie}`` (its province, for province-only data).
+        """
+        text = self.question.get(lang).format_map(names)
+        return text[0].upper() + text[1:]
+
+    @field_validator("question")
+    @classmethod
+    def _placeholders(cls, v: Text) -> Text:
+        for text in (v.nl, v.en):
+            unknown = set(re.findall(r"{(\w*)}", text)) - {"regio", "inwoners", "provincie"}
+            if unknown:
+                raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; valid: {{regio}}, {{inwoners}}, {{provincie}}")
+        return v
+
+
+class Theme(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: Text
+    intro: Text
+    notebook: str
+    order: int
+
+
+class CatalogueFile(_Strict):
+    version: int
+    indicators: list[Indicator]
+
+
+class ThemesFile(_Strict):
+    version: int
+    themes: list[Theme]

@@ -1,0 +1,165 @@
+"""Indicators: the catalogue's series read from a vintage, derived ones computed.
+
+This is what notebooks, charts and signals ask for data::
+
+    data = Data.open()                          # newest vintage, else the bundled sample
+    data.table("werkloosheid", ["CR12", "NL01"])  # periods × regions
+    data.series("spanning", "PV23")             # a derived indicator (vacancies / short WW)
+    data.series("ww_uitkeringen", "CR12", freq="Q")   # monthly stock → quarterly mean
+
+Tables are indexed by the store's period labels (``2025``, ``2026Q3``), in time order, and
+hold floats (NaN where a value is missing). ``up_to`` cuts a series at the end of a quarter,
+which is what a briefing "for 2026Q3" may show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .catalogue import Catalogue, Indicator, catalogue
+from .errors import DataError
+from .periods import Period
+from .regions import Registry, registry
+from .store import Store, Vintage
+
+_FREQ_RANK = {"M": 0, "Q": 1, "Y": 2}
+
+
+def _sort_index(df: pd.DataFrame) -> pd.DataFrame:
+    return df.loc[sorted(df.index, key=Period.parse)]
+
+
+def resample(table: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """Average a monthly or quarterly table to a coarser frequency; only complete periods."""
+    if table.empty:
+        return table
+    src = Period.parse(table.index[0]).freq
+    if src == freq:
+        return table
+    if _FREQ_RANK[freq] < _FREQ_RANK[src]:
+        raise DataError(f"cannot turn {src} data into finer {freq} data")
+    target = [str(Period.parse(p).quarter() if freq == "Q" else Period.parse(p).year) for p in table.index]
+    need = {("M", "Q"): 3, ("M", "Y"): 12, ("Q", "Y"): 4}[(src, freq)]
+    grouped = table.groupby(target, sort=False)
+    means = grouped.mean()
+    counts = grouped.count()
+    means = means.where(counts >= need)
+    return _sort_index(means)
+
+
+@dataclass
+class Data:
+    """Access to the indicators of one vintage."""
+
+    vintage: Vintage
+    cat: Catalogue = field(default_factory=catalogue)
+    reg: Registry = field(default_factory=registry)
+
+    @classmethod
+    def open(cls, vintage: str | None = None, data_dir: Path | str | None = None) -> "Data":
+        store = Store(Path(data_dir) if data_dir else config.data_dir())
+        return cls(store.resolve(vintage or None))
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        return self.vintage.observations
+
+    # ---- stored and derived tables -----------------------------------------------
+    def _stored(self, ind: Indicator) -> pd.DataFrame:
+        obs = self.observations
+        sub = obs[obs["indicator"] == ind.id]
+        if sub.empty:
+            return pd.DataFrame(dtype=float)
+        return _sort_index(sub.pivot(index="period", columns="region", values="value").astype(np.float64))
+
+    def _derived(self, ind: Indicator) -> pd.DataFrame:
+        t = ind.transform
+        assert t is not None
+        if t.kind == "ratio":
+            num = self.table(t.numerator, freq=ind.frequency)
+            den = self.table(t.denominator, freq=ind.frequency)
+            return (num / den.replace(0, np.nan)).dropna(how="all", axis=1).dropna(how="all")
+        base = self.table(t.of, freq=ind.frequency)
+        if t.kind == "growth":
+            prev = base.shift(1)
+            # only consecutive periods count as growth
+            idx = [Period.parse(p) for p in base.index]
+            consecutive = [i > 0 and idx[i - 1].shift(1) == idx[i] for i in range(len(idx))]
+            growth = (base / prev - 1) * 100
+            growth[~np.array(consecutive)] = np.nan
+            return growth.iloc[1:]
+        if t.kind == "per_1000":
+            pop = self.table("bevolking")
+            years = [str(Period.parse(p).year) for p in base.index]
+            pop_aligned = pop.reindex(years)
+            pop_aligned.index = base.index
+            return base / pop_aligned * 1000
+        if t.kind == "cumulative_change":
+            since = str(t.since)
+            if since not in base.index:
+                return pd.DataFrame(dtype=float)
+            after = base.loc[[p for p in base.index if Period.parse(p) >= Period.parse(since)]]
+            return after - base.loc[since]
+        raise DataError(f"indicator {ind.id!r}: unknown transform {t.kind!r}")
+
+    def table(
+        self,
+        indicator: str,
+        regions: list[str] | None = None,
+        freq: str | None = None,
+        up_to: Period | str | None = None,
+    ) -> pd.DataFrame:
+        """Periods × regions for one indicator (derived ones computed)."""
+        ind = self.cat[indicator]
+        table = self._stored(ind) if ind.transform is None else self._derived(ind)
+        if freq and not table.empty:
+            table = resample(table, freq)
+        if up_to is not None and not table.empty:
+            q = Period.parse(str(up_to)) if not isinstance(up_to, Period) else up_to
+            table = table.loc[[p for p in table.index if Period.parse(p).within(q)]]
+        if regions is not None:
+            table = table.reindex(columns=[r for r in regions])
+        return table
+
+    def series(self, indicator: str, region: str, **kw) -> pd.Series:
+        table = self.table(indicator, [region], **kw)
+        if table.empty:
+            return pd.Series(dtype=float, name=region)
+        return table[region].dropna()
+
+    def latest(self, indicator: str, region: str, **kw) -> tuple[str, float] | None:
+        s = self.series(indicator, region, **kw)
+        if s.empty:
+            return None
+        return s.index[-1], float(s.iloc[-1])
+
+    def status(self, indicator: str, region: str, period: str) -> str | None:
+        obs = self.observations
+        ind = self.cat[indicator]
+        deps = self.cat.dependencies(ind.id)
+        rows = obs[(obs["indicator"].isin(deps)) & (obs["region"] == region) & (obs["period"] == period)]
+        if rows.empty:
+            return None
+        return "voorlopig" if (rows["status"] != "definitief").any() else "definitief"
+
+    def regions_with_data(self, indicator: str, level: str, up_to: Period | str | None = None) -> list[str]:
+        table = self.table(indicator, up_to=up_to)
+        codes = [c for c in table.columns if c in self.reg and self.reg[c].level == level]
+        return [c for c in codes if table[c].notna().any()]
+
+    def display_region(self, indicator: str, focus: str) -> str:
+        """The region a page shows for a focus region: itself, or its province when the
+        indicator is not published at the focus region's level (a proxy)."""
+        ind = self.cat[indicator]
+        level = self.reg[focus].level
+        if level in ind.levels:
+            return focus
+        for anc in self.reg.ancestors(focus):
+            if self.reg[anc].level in ind.levels:
+                return anc
+        return self.reg.national

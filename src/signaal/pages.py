@@ -1,0 +1,189 @@
+"""Page building blocks of a briefing, as HTML: cover, "in het kort", topic page, sources.
+
+Each block is a dataclass with ``html()``; the HTML uses the classes styled by the briefing
+template (``publish/templates/signaal/signaal.css``). Every text that comes from data or the
+catalogue is escaped here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from html import escape
+
+from babel.dates import format_date
+
+from .charts import Chart
+from .formatting import LOCALES
+from .text import t
+
+META_MIMETYPE = "application/vnd.signaal.briefing+json"
+
+
+def long_date(day: dt.date | str, lang: str) -> str:
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    return format_date(day, format="long", locale=LOCALES.get(lang, "nl_NL"))
+
+
+@dataclass
+class Cover:
+    theme_title: str
+    region_name: str
+    quarter_label: str
+    vintage_label: str
+    date_label: str
+    lang: str
+    is_sample: bool
+    intro: str = ""
+    kicker: str = ""
+
+    def html(self) -> str:
+        rows = [
+            (t("cover_region", self.lang), self.region_name),
+            (t("cover_quarter", self.lang), self.quarter_label),
+            (t("cover_vintage", self.lang), self.vintage_label),
+            (t("cover_date", self.lang), self.date_label),
+        ]
+        dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+        sample = f'<p class="cover-sample">{escape(t("cover_sample_note", self.lang))}</p>' if self.is_sample else ""
+        intro = f'<p class="cover-intro">{escape(self.intro)}</p>' if self.intro else ""
+        return (
+            '<section class="cover">'
+            f'<p class="cover-kicker">{escape(self.kicker or t("cover_kicker", self.lang))}</p>'
+            f'<h1 class="cover-title">{escape(self.theme_title)}</h1>'
+            f'<p class="cover-region">{escape(self.region_name)} · {escape(self.quarter_label)}</p>'
+            f"{intro}<dl class=\"cover-facts\">{dl}</dl>{sample}</section>"
+        )
+
+
+@dataclass
+class SummaryRow:
+    topic: str
+    summary: str
+    anchor: str = ""
+
+
+@dataclass
+class Summary:
+    rows: list[SummaryRow]
+    lang: str
+    title: str = ""
+
+    def html(self) -> str:
+        body = "".join(
+            f'<tr><th scope="row">{escape(r.topic)}</th><td>{escape(r.summary)}</td></tr>' for r in self.rows
+        )
+        return (
+            '<section class="summary">'
+            f'<h2>{escape(self.title or t("in_het_kort", self.lang))}</h2>'
+            f'<table class="summary-table"><thead><tr><th scope="col">{escape(t("topic", self.lang))}</th>'
+            f'<th scope="col">{escape(t("summary", self.lang))}</th></tr></thead><tbody>{body}</tbody></table>'
+            "</section>"
+        )
+
+
+@dataclass
+class TopicPage:
+    """One topic page in the Twente Index convention."""
+
+    indicator: str
+    question: str
+    subtitle: str
+    chart: Chart | None
+    source_line: str
+    updated_line: str
+    bullets: list[str]
+    lang: str
+    note: str = ""
+    badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
+
+    def html(self) -> str:
+        chart = (
+            f'<figure class="chart">{self.chart.svg}'
+            f'<figcaption class="sr-only">{escape(self.chart.alt)}</figcaption></figure>'
+            if self.chart
+            else ""
+        )
+        note = f'<p class="chart-note">{escape(self.note)}</p>' if self.note else ""
+        badges = "".join(f'<span class="badge {escape(c)}">{escape(txt)}</span>' for c, txt in self.badges)
+        badges = f'<p class="badges">{badges}</p>' if badges else ""
+        items = "".join(f"<li>{escape(b)}</li>" for b in self.bullets)
+        return (
+            f'<section class="topic" id="topic-{escape(self.indicator)}" data-indicator="{escape(self.indicator)}">'
+            f'<h2 class="question">{escape(self.question)}</h2>'
+            f'<p class="subtitle">{escape(self.subtitle)}</p>{badges}{chart}{note}'
+            f'<p class="source">{escape(self.source_line)}</p>'
+            f'<p class="updated">{escape(self.updated_line)}</p>'
+            f'<div class="toelichting"><h3>{escape(t("toelichting", self.lang))}</h3><ul>{items}</ul></div>'
+            "</section>"
+        )
+
+
+@dataclass
+class SourceRow:
+    indicator: str
+    definition: str
+    source: str
+    table: str
+    updated: str
+
+
+@dataclass
+class Sources:
+    rows: list[SourceRow]
+    lang: str
+
+    def html(self) -> str:
+        body = "".join(
+            f"<tr><th scope=\"row\">{escape(r.indicator)}</th><td>{escape(r.definition)}</td>"
+            f"<td>{escape(r.source)}</td><td class=\"nowrap\">{escape(r.table)}</td><td class=\"nowrap\">{escape(r.updated)}</td></tr>"
+            for r in self.rows
+        )
+        head = "".join(
+            f'<th scope="col">{escape(h)}</th>'
+            for h in (
+                t("col_indicator", self.lang), t("col_definition", self.lang), t("col_source", self.lang),
+                t("col_table", self.lang), t("updated_line", self.lang, date="").rstrip(": "),
+            )
+        )
+        return (
+            '<section class="sources">'
+            f'<h2>{escape(t("sources_appendix", self.lang))}</h2>'
+            f'<p>{escape(t("sources_intro", self.lang))}</p>'
+            f'<table class="sources-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            "</section>"
+        )
+
+
+class Output:
+    """A block as a Jupyter display object: HTML, plus plain text outside Jupyter."""
+
+    def __init__(self, html: str, text: str = "", meta: dict | None = None):
+        self._html = html
+        self._text = text
+        self._meta = meta
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self._html, "text/plain": self._text or "[Signaal briefing block]"}
+        if self._meta is not None:
+            bundle[META_MIMETYPE] = self._meta
+        return bundle
+
+    def __str__(self) -> str:
+        return self._html
+
+
+def meta_output(meta: dict) -> "MetaOutput":
+    return MetaOutput(meta)
+
+
+class MetaOutput:
+    """Invisible output that tells the exporter what the briefing is (watermark, title)."""
+
+    def __init__(self, meta: dict):
+        self.meta = json.loads(json.dumps(meta))  # plain JSON only
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {META_MIMETYPE: self.meta, "text/plain": ""}

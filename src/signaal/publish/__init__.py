@@ -1,0 +1,5 @@
+"""Publishing: nbconvert exporters (HTML, PDF via WeasyPrint) and the briefing template."""
+
+from .exporters import SignaalHTMLExporter, SignaalPDFExporter, render_pdf
+
+__all__ = ["SignaalHTMLExporter", "SignaalPDFExporter", "render_pdf"]

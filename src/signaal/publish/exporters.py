@@ -1,0 +1,202 @@
+"""nbconvert exporters for briefings: ``--to signaal-html`` and ``--to signaal-pdf``.
+
+Both are registered as ``nbconvert.exporters`` entry points, so an analyst can run
+``jupyter nbconvert --to signaal-pdf executed.ipynb``; the quarterly run calls the same
+classes in-process. The PDF is the very same HTML rendered by WeasyPrint (A4, page numbers,
+embedded fonts, tagged PDF/UA).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import logging
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Unicode, default
+
+from .. import __version__
+from ..config import SAMPLE_WATERMARK
+from ..pages import META_MIMETYPE
+from ..text import t
+
+TEMPLATES = str(resources.files("signaal") / "publish" / "templates")
+FONTS = Path(str(resources.files("signaal") / "publish" / "fonts"))
+# mimetypes that may reach the board; everything else (scripts, widgets, plain reprs) is dropped
+SAFE_MIMETYPES = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")
+FONT_FACES = (
+    ("SourceSans3-Regular.ttf", 400, "normal"),
+    ("SourceSans3-Italic.ttf", 400, "italic"),
+    ("SourceSans3-SemiBold.ttf", 600, "normal"),
+    ("SourceSans3-Bold.ttf", 700, "normal"),
+)
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+@lru_cache(maxsize=2)
+def font_face_css(with_fallback: bool) -> str:
+    """@font-face rules for the bundled fonts as data URIs (the HTML stays self-contained)."""
+    rules = []
+    for name, weight, style in FONT_FACES:
+        data = base64.b64encode((FONTS / name).read_bytes()).decode("ascii")
+        rules.append(
+            '@font-face { font-family: "Source Sans 3"; '
+            f'src: url("data:font/ttf;base64,{data}") format("truetype"); font-weight: {weight}; font-style: {style}; }}'
+        )
+    if with_fallback:
+        import matplotlib
+
+        dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if dejavu.exists():
+            rules.append(f'@font-face {{ font-family: "Signaal Fallback"; src: url("{dejavu.as_uri()}"); }}')
+    return "\n".join(rules)
+
+
+@lru_cache(maxsize=1)
+def base_css() -> str:
+    return (Path(TEMPLATES) / "signaal" / "signaal.css").read_text("utf-8")
+
+
+def page_css(lang: str, watermark: str) -> str:
+    """@page texts in the briefing's language: 'Pagina 3 van 9' and the sample watermark."""
+    top_right = f"@top-right {{ content: {css_string(watermark)}; }}" if watermark else ""
+    return (
+        "@page { "
+        f"@bottom-right {{ content: {css_string(t('page', lang) + ' ')} counter(page) "
+        f"{css_string(' ' + t('of', lang) + ' ')} counter(pages); }} {top_right} }}"
+    )
+
+
+class SignaalPreprocessor(Preprocessor):
+    """Collect the briefing's metadata and keep only outputs meant for the board.
+
+    Drops cells tagged ``remove`` (notes for analysts), stream output (prints, warnings),
+    errors, plain-text reprs, scripts and widgets; code never reaches the page (the exporter
+    also excludes all inputs).
+    """
+
+    def preprocess(self, nb, resources):
+        meta: dict = {}
+        nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])]
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                if META_MIMETYPE in data:
+                    meta.update(data[META_MIMETYPE])
+                    continue
+                if out.get("output_type") not in ("display_data", "execute_result"):
+                    continue
+                safe = {k: v for k, v in data.items() if k in SAFE_MIMETYPES}
+                if not safe:
+                    continue
+                out["data"] = safe
+                kept.append(out)
+            cell.outputs = kept
+        resources["signaal"] = meta
+        return nb, resources
+
+
+class SignaalHTMLExporter(HTMLExporter):
+    """Board-ready HTML: our template and CSS, no code, no scripts, fonts embedded."""
+
+    export_from_notebook = "Signaal briefing (HTML)"
+    for_pdf = Bool(False, help="Add the PDF-only font fallback (local file URL).").tag(config=True)
+    lang = Unicode("", help="Language of page labels; default: the briefing's own.").tag(config=True)
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "signaal"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [TEMPLATES]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    @default("exclude_anchor_links")
+    def _exclude_anchor_links_default(self):
+        return True
+
+    @property
+    def default_config(self):
+        c = super().default_config
+        c.merge({"CSSHTMLHeaderPreprocessor": {"enabled": False}})
+        return c
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = self._init_resources(resources or {})
+        nb_copy, resources = SignaalPreprocessor().preprocess(copy.deepcopy(nb), resources)
+        meta = resources.get("signaal", {})
+        lang = self.lang or meta.get("lang") or "nl"
+        watermark = meta.get("watermark", "")
+        if meta.get("is_sample") and not watermark:
+            watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"])
+            meta["watermark"] = watermark
+        title = meta.get("title") or nb.metadata.get("title") or resources.get("metadata", {}).get("name", "Briefing")
+        running = " · ".join(x for x in (title, meta.get("region_name"), meta.get("quarter_label")) if x)
+        self.language_code = lang  # HTMLExporter puts this into <html lang="…">
+        resources["signaal_title"] = running or title
+        resources["signaal_running_title"] = running or title
+        resources["signaal_version"] = __version__
+        resources["signaal_css"] = "\n".join(
+            (font_face_css(self.for_pdf), base_css(), page_css(lang, watermark))
+        )
+        return super().from_notebook_node(nb_copy, resources, **kw)
+
+
+def render_pdf(html: str, base_url: str | None = None, variant: str | None = "pdf/ua-1") -> bytes:
+    """Render briefing HTML to PDF bytes with WeasyPrint (tagged PDF/UA by default)."""
+    import weasyprint
+
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    doc = weasyprint.HTML(string=html, base_url=base_url or ".")
+    options = {"pdf_variant": variant} if variant else {}
+    return doc.write_pdf(**options)
+
+
+class SignaalPDFExporter(SignaalHTMLExporter):
+    """The same briefing as an A4 PDF, rendered by WeasyPrint."""
+
+    export_from_notebook = "Signaal briefing (PDF)"
+    output_mimetype = "application/pdf"
+    pdf_variant = Unicode("pdf/ua-1", help="WeasyPrint PDF variant ('' for plain PDF).").tag(config=True)
+
+    @default("for_pdf")
+    def _for_pdf_default(self):
+        return True
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self):
+        return ".html.j2"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        pdf = render_pdf(html, variant=self.pdf_variant or None)
+        resources["output_extension"] = ".pdf"
+        return pdf, resources

@@ -1,0 +1,155 @@
+"""The region registry: CBS region codes, names and parents, read from data files.
+
+``reference/regions.csv`` lists the Netherlands, its 12 provinces, the 40 COROP regions and
+the municipalities with their parent (municipality → COROP → province → NL). Region settings
+(default focus region, peers, demonyms) are in ``reference/regions.yaml``. Codes are CBS codes
+with CBS's trailing-space padding stripped (:func:`normalise_code`).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+LEVELS = ("land", "provincie", "corop", "gemeente")
+
+
+def normalise_code(code: str) -> str:
+    """Strip CBS padding (``'GM0153    '`` → ``'GM0153'``); map ``NL00`` to ``NL01``."""
+    code = str(code).strip().upper()
+    return "NL01" if code == "NL00" else code
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name_nl: str
+    name_en: str
+    level: str
+    parent: str | None
+    inhabitants: int | None = None
+
+    def name(self, lang: str = "nl") -> str:
+        return self.name_nl if lang == "nl" else self.name_en
+
+
+@dataclass
+class Registry:
+    regions: dict[str, Region]
+    settings: dict = field(default_factory=dict)
+
+    # ---- loading ------------------------------------------------------------------
+    @classmethod
+    def load(cls, csv_path: Path | None = None, settings_path: Path | None = None) -> "Registry":
+        ref = resources.files("signaal") / "reference"
+        csv_text = Path(csv_path).read_text("utf-8") if csv_path else (ref / "regions.csv").read_text("utf-8")
+        settings_text = (
+            Path(settings_path).read_text("utf-8") if settings_path else (ref / "regions.yaml").read_text("utf-8")
+        )
+        regions: dict[str, Region] = {}
+        for row in csv.DictReader(csv_text.splitlines()):
+            code = normalise_code(row["code"])
+            if row["level"] not in LEVELS:
+                raise ValueError(f"regions.csv: {code} has unknown level {row['level']!r}; valid: {LEVELS}")
+            pop = row.get("inhabitants_2023") or ""
+            regions[code] = Region(
+                code=code,
+                name_nl=row["name_nl"],
+                name_en=row["name_en"] or row["name_nl"],
+                level=row["level"],
+                parent=normalise_code(row["parent"]) if row["parent"] else None,
+                inhabitants=int(pop) if pop else None,
+            )
+        for r in regions.values():
+            if r.parent and r.parent not in regions:
+                raise ValueError(f"regions.csv: parent {r.parent} of {r.code} is not in the registry")
+        return cls(regions=regions, settings=yaml.safe_load(settings_text) or {})
+
+    # ---- look-up ------------------------------------------------------------------
+    def __contains__(self, code: str) -> bool:
+        return normalise_code(code) in self.regions
+
+    def __getitem__(self, code: str) -> Region:
+        return self.get(code)
+
+    def get(self, code: str) -> Region:
+        key = normalise_code(code)
+        try:
+            return self.regions[key]
+        except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(self.regions), n=2, cutoff=0.8)
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
+            raise InputError(
+                f"unknown region {code!r}; {hint}valid: NL01, a province PV20-PV31, a COROP region "
+                "CR01-CR40 (e.g. CR12 Twente) or a municipality code from the registry (e.g. GM0153)"
+            ) from None
+
+    def codes(self, level: str | None = None) -> list[str]:
+        return sorted(c for c, r in self.regions.items() if level is None or r.level == level)
+
+    def children(self, code: str, level: str | None = None) -> list[str]:
+        """Direct members of a region (a COROP's municipalities), or all descendants at ``level``."""
+        code = self.get(code).code
+        if level is None:
+            return sorted(c for c, r in self.regions.items() if r.parent == code)
+        return sorted(c for c, r in self.regions.items() if r.level == level and code in self.ancestors(c))
+
+    def ancestors(self, code: str) -> list[str]:
+        out, node = [], self.get(code).parent
+        while node:
+            out.append(node)
+            node = self.regions[node].parent
+        return out
+
+    def province_of(self, code: str) -> str | None:
+        return next((a for a in [self.get(code).code, *self.ancestors(code)] if self.regions[a].level == "provincie"), None)
+
+    @property
+    def national(self) -> str:
+        return normalise_code(self.settings.get("national", "NL01"))
+
+    @property
+    def default_focus(self) -> str:
+        return normalise_code(self.settings.get("default_focus", "CR12"))
+
+    def focus(self, code: str | None) -> Region:
+        """Validate a focus region: it must be a COROP region."""
+        region = self.get(code or self.default_focus)
+        if region.level != "corop":
+            raise InputError(
+                f"focus region {code!r} is a {region.level}, not a COROP region; valid: "
+                f"{', '.join(self.codes('corop')[:6])}, … CR40"
+            )
+        return region
+
+    def peers(self, code: str) -> list[str]:
+        code = self.get(code).code
+        configured = (self.settings.get("peers") or {}).get(code)
+        if configured:
+            return [normalise_code(c) for c in configured if normalise_code(c) != code]
+        province = self.province_of(code)
+        same = [c for c in self.children(province, "corop") if c != code] if province else []
+        extra = [normalise_code(c) for c in self.settings.get("fallback_peers", []) if normalise_code(c) not in same]
+        return [c for c in same + extra if c != code]
+
+    def demonym(self, code: str, lang: str = "nl") -> str:
+        entry = (self.settings.get("demonyms") or {}).get(self.get(code).code)
+        if entry and entry.get(lang):
+            return entry[lang]
+        name = self.get(code).name(lang)
+        return f"inwoners van {name}" if lang == "nl" else f"people in {name}"
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The registry shipped with the package (cached)."""
+    return Registry.load()

@@ -1,0 +1,255 @@
+"""The observations store: immutable vintages of one tidy table.
+
+Layout under the data folder::
+
+    sample/                      the bundled sample (a vintage like any other, flagged as sample)
+        observations.csv
+        manifest.json
+    vintages/<id>/               one folder per refresh, never changed after it is written
+        observations.parquet
+        manifest.json
+
+Every vintage holds one tidy table with the columns of :data:`COLUMNS`. A vintage is written
+to a temporary folder and renamed into place, so a reader never sees half of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, InputError, suggest
+from .periods import Period
+
+COLUMNS = ("indicator", "region", "period", "value", "status")
+STATUSES = (
+    "definitief",       # final
+    "voorlopig",        # provisional
+    "nader_voorlopig",  # revised provisional
+    "ontbreekt",        # missing (CBS '.', empty cell)
+    "geheim",           # secret (CBS 'x')
+    "afgeschermd",      # censored count (DUO '<5')
+)
+MISSING_STATUSES = ("ontbreekt", "geheim", "afgeschermd")
+SAMPLE_ID = "sample"
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def validate_observations(df: pd.DataFrame, where: str = "observations") -> pd.DataFrame:
+    """Check the tidy table; return it with canonical dtypes. Raises DataError (one line)."""
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(f"{where}: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+    out = df.loc[:, list(COLUMNS)].copy()
+    for col in ("indicator", "region", "period", "status"):
+        out[col] = out[col].astype(str)
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("float64")
+    bad_status = sorted(set(out["status"]) - set(STATUSES))
+    if bad_status:
+        raise DataError(f"{where}: unknown status {bad_status[0]!r}; valid: {', '.join(STATUSES)}")
+    for period in out["period"].unique():
+        try:
+            Period.parse(period)
+        except ValueError:
+            raise DataError(f"{where}: unknown period {period!r}; expected 2025, 2026Q3 or 2026M09") from None
+    dupes = out.duplicated(["indicator", "region", "period"], keep=False)
+    if dupes.any():
+        first = out[dupes].iloc[0]
+        raise DataError(
+            f"{where}: duplicate observation for {first.indicator} {first.region} {first.period}"
+        )
+    present = out["value"].notna()
+    wrong = out[present & out["status"].isin(MISSING_STATUSES)]
+    if len(wrong):
+        r = wrong.iloc[0]
+        raise DataError(f"{where}: {r.indicator} {r.region} {r.period} has a value but status {r.status!r}")
+    return out
+
+
+@dataclass
+class Vintage:
+    """One immutable snapshot of the observations, with its manifest."""
+
+    id: str
+    path: Path
+    manifest: dict = field(repr=False)
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.manifest.get("is_sample"))
+
+    @property
+    def created(self) -> str:
+        return str(self.manifest.get("created", ""))
+
+    @property
+    def data_file(self) -> Path:
+        for name in ("observations.parquet", "observations.csv"):
+            if (self.path / name).exists():
+                return self.path / name
+        raise DataError(f"vintage {self.id!r} at {self.path} has no observations file")
+
+    @property
+    def checksum(self) -> str:
+        return self.manifest.get("checksum") or file_sha256(self.data_file)
+
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        path = self.data_file
+        try:
+            if path.suffix == ".parquet":
+                df = pd.read_parquet(path)
+            else:
+                df = pd.read_csv(path, dtype={"indicator": str, "region": str, "period": str, "status": str})
+        except Exception as exc:  # corrupt file: say which
+            raise DataError(f"vintage {self.id!r}: cannot read {path.name}: {exc}") from None
+        expected = self.manifest.get("checksum")
+        if expected and expected != file_sha256(path):
+            raise DataError(f"vintage {self.id!r}: {path.name} does not match its checksum; the vintage was changed")
+        return validate_observations(df, where=f"vintage {self.id!r}")
+
+    def latest_quarter(self) -> Period:
+        """The last quarter that any quarterly or monthly series reaches."""
+        obs = self.observations
+        periods = [Period.parse(p) for p in obs.loc[obs["value"].notna(), "period"].unique()]
+        sub = [p for p in periods if p.freq in ("Q", "M")] or periods
+        if not sub:
+            raise DataError(f"vintage {self.id!r} holds no observations")
+        return max(p.quarter() for p in sub)
+
+    def describe(self) -> dict:
+        return {
+            "id": self.id,
+            "is_sample": self.is_sample,
+            "created": self.created,
+            "checksum": self.checksum,
+            "path": str(self.path),
+        }
+
+
+class Store:
+    """The vintages under one data folder."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    @property
+    def vintages_dir(self) -> Path:
+        return self.root / "vintages"
+
+    def _read(self, path: Path, vintage_id: str) -> Vintage:
+        manifest_path = path / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise DataError(f"vintage {vintage_id!r} at {path} has no manifest.json") from None
+        except json.JSONDecodeError as exc:
+            raise DataError(f"vintage {vintage_id!r}: manifest.json is not valid JSON ({exc.msg})") from None
+        return Vintage(id=vintage_id, path=path, manifest=manifest)
+
+    def sample(self) -> Vintage:
+        path = self.root / "sample"
+        if not (path / "manifest.json").exists():
+            raise DataError(
+                f"no bundled sample at {path}; run `signaal data sample` or check SIGNAAL_DATA_DIR"
+            )
+        return self._read(path, SAMPLE_ID)
+
+    def vintages(self) -> list[Vintage]:
+        """Complete live vintages, oldest first (folders being written start with '.')."""
+        if not self.vintages_dir.is_dir():
+            return []
+        found = []
+        for p in self.vintages_dir.iterdir():
+            if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").exists():
+                found.append(self._read(p, p.name))
+        return sorted(found, key=lambda v: (v.created, v.id))
+
+    def ids(self) -> list[str]:
+        ids = [v.id for v in self.vintages()]
+        if (self.root / "sample" / "manifest.json").exists():
+            ids.append(SAMPLE_ID)
+        return ids
+
+    def resolve(self, vintage_id: str | None = None) -> Vintage:
+        """A named vintage; by default the newest live one, else the bundled sample."""
+        if vintage_id in (None, "", "latest"):
+            live = self.vintages()
+            return live[-1] if live else self.sample()
+        if vintage_id == SAMPLE_ID:
+            return self.sample()
+        path = self.vintages_dir / vintage_id
+        if not (path / "manifest.json").exists():
+            raise InputError(f"unknown vintage {vintage_id!r}; {suggest(vintage_id, self.ids())}")
+        return self._read(path, vintage_id)
+
+    # ---- writing ------------------------------------------------------------------
+    @staticmethod
+    def new_id(now: dt.datetime | None = None) -> str:
+        now = now or dt.datetime.now(dt.timezone.utc)
+        return now.strftime("%Y%m%dT%H%M%SZ")
+
+    def write_vintage(
+        self,
+        observations: pd.DataFrame,
+        manifest: dict,
+        vintage_id: str | None = None,
+        extra_files: dict[str, bytes] | None = None,
+    ) -> Vintage:
+        """Write a new immutable vintage atomically (temporary folder, then rename)."""
+        vintage_id = vintage_id or self.new_id()
+        obs = validate_observations(observations, where=f"new vintage {vintage_id!r}")
+        obs = obs.sort_values(["indicator", "region", "period"]).reset_index(drop=True)
+        target = self.vintages_dir / vintage_id
+        if target.exists():
+            raise DataError(f"vintage {vintage_id!r} already exists at {target}; vintages are never overwritten")
+        self.vintages_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{vintage_id}.", dir=self.vintages_dir))
+        try:
+            data_path = tmp / "observations.parquet"
+            obs.to_parquet(data_path, index=False)
+            for name, content in (extra_files or {}).items():
+                (tmp / name).write_bytes(content)
+            full = {
+                **manifest,
+                "id": vintage_id,
+                "created": manifest.get("created") or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "checksum": file_sha256(data_path),
+                "rows": int(len(obs)),
+                "indicators": sorted(obs["indicator"].unique().tolist()),
+            }
+            (tmp / "manifest.json").write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            os.replace(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return self._read(target, vintage_id)
+
+
+def frame_for(obs: pd.DataFrame, indicator: str, regions: list[str] | None = None) -> pd.DataFrame:
+    """Rows of one indicator (optionally some regions), as a period × region table of values."""
+    sub = obs[obs["indicator"] == indicator]
+    if regions is not None:
+        sub = sub[sub["region"].isin(regions)]
+    if sub.empty:
+        return pd.DataFrame(dtype=float)
+    table = sub.pivot(index="period", columns="region", values="value")
+    order = sorted(table.index, key=Period.parse)
+    return table.loc[order].astype(np.float64)

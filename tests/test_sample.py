@@ -1,0 +1,83 @@
+"""The bundled sample: deterministic, complete for the catalogue, realistic magnitudes."""
+
+import filecmp
+
+import numpy as np
+import pytest
+
+from signaal.catalogue import catalogue
+from signaal.indicators import Data
+from signaal.periods import Period
+from signaal.regions import registry
+from signaal.sample import generate, load_spec, write_sample
+from signaal.store import Store
+
+
+@pytest.fixture(scope="module")
+def sample(root):
+    return Data(Store(root / "data").sample())
+
+
+def test_the_generator_is_deterministic_and_the_committed_sample_is_its_output(tmp_path, root):
+    a, b = generate(), generate()
+    assert a.equals(b)
+    write_sample(tmp_path / "sample")
+    for name in ("observations.csv", "manifest.json"):
+        assert filecmp.cmp(tmp_path / "sample" / name, root / "data" / "sample" / name, shallow=False), (
+            f"data/sample/{name} is not what the generator makes; run `signaal data sample`"
+        )
+
+
+def test_a_different_seed_gives_different_numbers():
+    spec = load_spec()
+    spec["seed"] += 1
+    assert not generate(spec).equals(generate())
+
+
+def test_every_stored_indicator_is_in_the_sample_for_every_region_at_its_levels(sample):
+    cat, reg = catalogue(), registry()
+    obs = sample.observations
+    spec = load_spec()
+    for ind in cat.stored():
+        assert ind.id in spec["indicators"], f"{ind.id} has no entry in sample/spec.yaml"
+        rows = obs[obs["indicator"] == ind.id]
+        expected = {c for c in reg.regions if reg[c].level in ind.levels}
+        assert set(rows["region"]) == expected, ind.id
+
+
+def test_periods_cover_2012_to_2025_yearly_and_through_2026q3(sample):
+    obs = sample.observations
+    periods = {Period.parse(p) for p in obs["period"].unique()}
+    years = sorted(p for p in periods if p.freq == "Y")
+    quarters = sorted(p for p in periods if p.freq == "Q")
+    assert (years[0], years[-1]) == (Period.parse("2012"), Period.parse("2025"))
+    assert (quarters[0], quarters[-1]) == (Period.parse("2012Q1"), Period.parse("2026Q3"))
+    assert sample.vintage.latest_quarter() == Period.parse("2026Q3")
+
+
+def test_realistic_magnitudes(sample):
+    pop = sample.table("bevolking")
+    assert 600_000 < pop.loc["2025", "CR12"] < 660_000
+    assert 150_000 < pop.loc["2025", "GM0153"] < 170_000
+    unemployment = sample.table("werkloosheid")
+    assert unemployment.loc["2025"].dropna().between(1.5, 10).all()
+    assert 2 < unemployment.loc["2025", "CR12"] < 6
+    part = sample.table("netto_arbeidsparticipatie")
+    assert (part.loc[[str(y) for y in range(2012, 2021)], "NL01"] > part.loc[[str(y) for y in range(2012, 2021)], "CR12"]).all()
+    tension = sample.table("spanning")
+    assert 0.3 < tension["NL01"].min() and tension["NL01"].max() < 6
+
+
+def test_municipalities_add_up_to_their_region_for_counts(sample):
+    reg = registry()
+    for ind in ("bevolking", "banen_werknemers"):
+        table = sample.table(ind)
+        members = reg.children("CR12")
+        sums = table[members].sum(axis=1, min_count=len(members))
+        complete = table[members].notna().all(axis=1)
+        assert np.allclose(sums[complete], table.loc[complete, "CR12"], atol=len(members))
+
+
+def test_the_sample_is_flagged_as_sample(sample):
+    assert sample.vintage.is_sample
+    assert sample.vintage.manifest["title"].lower().count("not official") == 1
