@@ -187,6 +187,7 @@ class DocResult:
 
 def ensure_kernel() -> None:
     """Register the ``signaal`` kernel in this environment when it is missing."""
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
@@ -246,6 +247,7 @@ def build_document(
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     os.environ["SIGNAAL_DATA_DIR"] = data_dir
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # this environment's kernel, not a user-level one
     staging_path = Path(staging)
     executed = staging_path / "notebooks" / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
