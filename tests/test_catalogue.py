@@ -19,7 +19,6 @@ def test_shipped_catalogue_is_valid_and_covers_the_labour_theme():
         assert ind.question.nl.endswith("?") and ind.question.en.endswith("?")
         if ind.source.kind == "cbs":
             assert ind.source.family and ind.source.measure and ind.source.table
-    assert cat["netto_arbeidsparticipatie"].target.benchmark == "NL01"
     assert cat["vacatures"].levels == ["land", "provincie"]  # Overijssel proxy
     assert cat.dependencies("spanning") == ["vacatures", "ww_kortdurend"]
 

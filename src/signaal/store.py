@@ -101,7 +101,7 @@ class Vintage:
 
     @property
     def data_file(self) -> Path:
-        for name in ("observations.parquet", "observations.csv"):
+        for name in ("observations.parquet", "observations.csv.gz", "observations.csv"):
             if (self.path / name).exists():
                 return self.path / name
         raise DataError(f"vintage {self.id!r} at {self.path} has no observations file")

@@ -96,31 +96,6 @@ class Transform(_Strict):
         return self
 
 
-class Target(_Strict):
-    """A board target (PRODUCT.md §5 rule 5)."""
-
-    kind: Literal["benchmark", "level", "cumulative"]
-    benchmark: str | None = None       # benchmark: at least (or at most) this region's value
-    value: float | None = None         # level/cumulative: the number to reach
-    start: str | None = None           # cumulative: counting starts after this period
-    by: str | None = None              # the period by which the target must be met
-    label: Text
-    source_url: str | None = None
-
-    @model_validator(mode="after")
-    def _complete(self) -> "Target":
-        if self.kind == "benchmark" and not self.benchmark:
-            raise ValueError("a benchmark target names its benchmark region (e.g. NL01)")
-        if self.kind in ("level", "cumulative") and self.value is None:
-            raise ValueError(f"a {self.kind} target needs a value")
-        if self.kind == "cumulative" and not (self.start and self.by):
-            raise ValueError("a cumulative target needs start and by")
-        for p in (self.start, self.by):
-            if p is not None:
-                Period.parse(p)
-        return self
-
-
 class SignalSettings(_Strict):
     """Rule settings; anything left out takes the defaults of the signals module."""
 
@@ -162,7 +137,6 @@ class Indicator(_Strict):
     additive: bool = False
     transform: Transform | None = None
     proxy_note: Text | None = None
-    target: Target | None = None
     signals: SignalSettings = SignalSettings()
     breaks: list[Break] = Field(default_factory=list)
     caveats: list[Text] = Field(default_factory=list)

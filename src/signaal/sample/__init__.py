@@ -15,6 +15,7 @@ Structure of the numbers:
 
 from __future__ import annotations
 
+import gzip
 import json
 import zlib
 from dataclasses import dataclass
@@ -133,17 +134,23 @@ def _generate_indicator(
     for c in geo.corop:
         off = named[c] if c in named else off_c[c] - centre
         noise = rng.normal(0, ind.get("noise", 0.0), n)
-        if ind["kind"] == "rate":
+        if ind["kind"] == "rate" and ind.get("relative"):
+            scale = 1.0
+            corop_val = national * (1 + off) * (1 + noise) + shift
+        elif ind["kind"] == "rate":
             scale = national / national.mean() if ind.get("scale_with_level") else 1.0
             corop_val = national + off * scale + noise * scale + shift
         else:  # count: per-inhabitant rate, relative offsets
             corop_val = national * (1 + off) * (1 + noise)
         gms = geo.gm_by_corop[c]
         gm_off = {g: rng.normal(0, ind["municipal_sd"]) for g in gms}
+        gm_off.update({g: v for g, v in (ind.get("municipal_offsets") or {}).items() if g in gm_off})
         gm_vals = {}
         for g in gms:
             gnoise = rng.normal(0, ind.get("noise", 0.0) * 1.5, n)
-            if ind["kind"] == "rate":
+            if ind["kind"] == "rate" and ind.get("relative"):
+                gm_vals[g] = corop_val * (1 + gm_off[g]) * (1 + gnoise)
+            elif ind["kind"] == "rate":
                 gm_vals[g] = corop_val + (gm_off[g] + gnoise) * (scale if ind.get("scale_with_level") else 1.0)
             else:
                 gm_vals[g] = corop_val * (1 + gm_off[g]) * (1 + gnoise)
@@ -174,6 +181,40 @@ def _generate_indicator(
     return values
 
 
+def _expand_regions(codes: list[str], reg: Registry) -> set[str]:
+    """``CR12+`` means CR12 and its municipalities."""
+    out: set[str] = set()
+    for code in codes:
+        if code.endswith("+"):
+            out.add(code[:-1])
+            out.update(reg.children(code[:-1]))
+        else:
+            out.add(code)
+    return out
+
+
+def _table_values(ind_id: str, ind: dict, spec: dict, geo: _Geo, periods: list[Period]) -> dict[str, np.ndarray]:
+    """Explicit anchor values per region (step or linear), with optional relative noise."""
+    rng = _rng(spec["seed"], ind_id)
+    out = {}
+    for code, anchors in ind["values"].items():
+        if ind.get("step"):
+            pts = sorted((Period.parse(str(k)), float(v)) for k, v in anchors.items())
+            vals = []
+            for p in periods:
+                current = pts[0][1]
+                for when, v in pts:
+                    if when <= p:
+                        current = v
+                vals.append(current)
+            series = np.array(vals)
+        else:
+            series = _path(anchors, periods)
+        noise = ind.get("noise", 0.0)
+        out[code] = series * (1 + rng.normal(0, noise, len(periods))) if noise else series
+    return out
+
+
 def generate(spec: dict | None = None, cat: Catalogue | None = None, reg: Registry | None = None) -> pd.DataFrame:
     """The sample as a tidy table (columns of :data:`signaal.store.COLUMNS`)."""
     spec = spec or load_spec()
@@ -192,7 +233,11 @@ def generate(spec: dict | None = None, cat: Catalogue | None = None, reg: Regist
     for ind_id, ind in spec["indicators"].items():
         meta = cat[ind_id]
         periods = ranges[meta.frequency]
-        if ind["kind"] == "population":
+        if ind.get("periods"):
+            periods = _period_range(*ind["periods"])
+        if ind["kind"] == "table":
+            values = _table_values(ind_id, ind, spec, geo, periods)
+        elif ind["kind"] == "population":
             values = {gm: v for gm, v in pop_year.items()}
             for c in geo.corop:
                 values[c] = np.array([values[g] for g in geo.gm_by_corop[c]]).sum(0)
@@ -201,6 +246,8 @@ def generate(spec: dict | None = None, cat: Catalogue | None = None, reg: Regist
             values[reg.national] = np.array([values[c] for c in geo.corop]).sum(0)
         else:
             values = _generate_indicator(ind_id, ind, spec, geo, periods, pop_year, years)
+        if ind.get("regions"):
+            values = {c: v for c, v in values.items() if c in _expand_regions(ind["regions"], reg)}
         rng = _rng(spec["seed"], ind_id, "missing")
         n_prov = spec["provisional"][meta.frequency]
         labels = [str(p) for p in periods]
@@ -233,8 +280,10 @@ def write_sample(target: Path, spec: dict | None = None) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     decimals = {i: cat[i].decimals for i in obs["indicator"].unique()}
     text = obs.assign(value=[_format_value(v, decimals[i]) for i, v in zip(obs["indicator"], obs["value"])])
-    data_tmp = target / ".observations.csv.tmp"
-    text.to_csv(data_tmp, index=False, lineterminator="\n")
+    data_tmp = target / ".observations.csv.gz.tmp"
+    csv_bytes = text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    with open(data_tmp, "wb") as raw, gzip.GzipFile(filename="observations.csv", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+        gz.write(csv_bytes)
     manifest = {
         "id": SAMPLE_ID,
         "is_sample": True,
@@ -248,6 +297,7 @@ def write_sample(target: Path, spec: dict | None = None) -> Path:
     }
     man_tmp = target / ".manifest.json.tmp"
     man_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    data_tmp.replace(target / "observations.csv")
+    data_tmp.replace(target / "observations.csv.gz")
+    (target / "observations.csv").unlink(missing_ok=True)
     man_tmp.replace(target / "manifest.json")
     return target

@@ -1,0 +1,96 @@
+"""Board targets: data, per focus region, from ``data/manual/doelen.csv``.
+
+Targets belong to a region's board (Twente Board's "participation at least the Dutch level",
+the Woondeal Twente's 14,100 homes), so they are data with a source URL per row, not part of
+the generic indicator catalogue. Kinds:
+
+- ``benchmark``: the region's value at least (or, for lower-is-better indicators, at most) the
+  benchmark region's value;
+- ``level``: at least ``value``;
+- ``cumulative``: the indicator (a stock) grows by at least ``value`` between ``start`` and ``by``.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import config
+from .catalogue import catalogue
+from .errors import DataError
+from .periods import Period
+from .regions import registry
+
+FILE = "doelen.csv"
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    region: str
+    indicator: str
+    kind: Literal["benchmark", "level", "cumulative"]
+    benchmark: str | None = None
+    value: float | None = None
+    start: str | None = None
+    by: str | None = None
+    label_nl: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    source_url: str = Field(pattern=r"^https?://")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_none(cls, data):
+        return {k: (None if v == "" else v) for k, v in data.items()} if isinstance(data, dict) else data
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Target":
+        if self.kind == "benchmark" and not self.benchmark:
+            raise ValueError("a benchmark target names its benchmark region (e.g. NL01)")
+        if self.kind in ("level", "cumulative") and self.value is None:
+            raise ValueError(f"a {self.kind} target needs a value")
+        if self.kind == "cumulative" and not (self.start and self.by):
+            raise ValueError("a cumulative target needs start and by")
+        for p in (self.start, self.by):
+            if p is not None:
+                Period.parse(p)
+        return self
+
+    def label(self, lang: str) -> str:
+        return self.label_nl if lang == "nl" else self.label_en
+
+
+def load_targets(path: Path | None = None) -> list[Target]:
+    """All targets, validated (unknown region or indicator → DataError naming the row)."""
+    path = Path(path) if path else config.data_dir() / "manual" / FILE
+    if not path.exists():
+        return []
+    reg, cat = registry(), catalogue()
+    out = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                target = Target.model_validate(row)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(p) for p in first["loc"]) or "row"
+                raise DataError(f"{path.name} line {n}: {field}: {first['msg']}") from None
+            if target.region not in reg:
+                raise DataError(f"{path.name} line {n}: unknown region {target.region!r}")
+            if target.indicator not in cat:
+                raise DataError(f"{path.name} line {n}: unknown indicator {target.indicator!r}")
+            out.append(target)
+    ids = [t.id for t in out]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise DataError(f"{path.name}: target id {sorted(dupes)[0]!r} appears twice")
+    return out
+
+
+def targets_for(region: str, indicator: str | None = None, path: Path | None = None) -> list[Target]:
+    return [t for t in load_targets(path) if t.region == region and (indicator is None or t.indicator == indicator)]
