@@ -47,7 +47,7 @@ def test_run_writes_pdf_html_manifest_and_executed_notebook(run_dir):
     assert manifest["parameters"]["region"] == "CR12"
     assert manifest["vintage"]["id"] == "sample" and len(manifest["vintage"]["checksum"]) == 64
     assert {"papermill", "nbconvert", "weasyprint", "pandas"} <= set(manifest["packages"])
-    assert manifest["documents"][0]["status"] == "ok"
+    assert manifest["documents"][0]["status"] == "built"
     assert manifest["documents"][0]["timings"]["execute"] > 0
     assert manifest["timings"]["total_seconds"] > 0
 
@@ -170,7 +170,7 @@ def test_a_failing_notebook_is_reported_with_its_cell_and_kept(tmp_path, root):
     assert (out / "arbeidsmarkt.pdf").exists()  # the other theme still publishes
     manifest = json.loads((out / "manifest.json").read_text())
     status = {d["name"]: d["status"] for d in manifest["documents"]}
-    assert status == {"arbeidsmarkt": "ok", "kapot": "failed"}
+    assert status == {"arbeidsmarkt": "built", "kapot": "failed", "index": "built"}
     assert manifest["status"] == "failed"
 
 

@@ -50,17 +50,18 @@ def main() -> None:
 
 @main.command("run")
 @click.option("--quarter", "-q", default="", help="Quarter to brief on, e.g. 2026Q3 (default: latest in the data).")
-@click.option("--themes", "-t", default="", help="Comma-separated themes (default: every notebook in notebooks/).")
+@click.option("--themes", "-t", default="", help="Comma-separated themes (default: every notebook in notebooks/, and then also the board pack and factsheets).")
 @click.option("--region", "-r", default=None, help="Focus COROP region, e.g. CR12 (default from regions.yaml).")
 @click.option("--lang", "-l", default="nl", help="Language of the briefings: nl or en.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=None, help="Output folder (default reports/<quarter>).")
 @click.option("--vintage", default="", help="Data vintage id (default: newest, else the bundled sample).")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
 @click.option("--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/).")
-@click.option("--jobs", "-j", type=int, default=None, help="Parallel notebook processes (default: number of cores).")
-@click.option("--force", is_flag=True, help="Rebuild everything.")
-def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jobs, force) -> int:
-    """Execute the theme notebooks and publish HTML + PDF briefings."""
+@click.option("--jobs", "-j", type=int, default=None, help="Parallel worker processes (default: number of cores).")
+@click.option("--factsheets", default=None, help="Factsheets: gemeenten (the focus region's municipalities), corop (all 40 COROP regions) or none (default: gemeenten for the whole quarter, none with --themes).")
+@click.option("--force", is_flag=True, help="Rebuild everything, also what is unchanged since the published run.")
+def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jobs, factsheets, force) -> int:
+    """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF)."""
     from rich.console import Console
 
     from .run import execute, make_plan
@@ -69,34 +70,52 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
     plan = make_plan(
         quarter=quarter or None, themes=themes or None, region=region, lang=lang, out=out,
         vintage=vintage or None, data_dir=data_dir, notebooks=notebooks, jobs=jobs, force=force,
+        factsheets=factsheets,
     )
+    from .progress import observer_for, summary_table
+
     sample = " (bundled sample data)" if plan.is_sample else ""
+    what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"
     console.print(
-        f"signaal: {len(plan.themes)} briefing(s) for {plan.region}, {plan.quarter}, vintage {plan.vintage_id}{sample} → {plan.out}"
+        f"signaal: {what} for {plan.region}, {plan.quarter}, vintage {plan.vintage_id}{sample}, "
+        f"{plan.jobs} job(s) → {plan.out}", highlight=False,
     )
-
-    def progress(doc):
-        mark = "[green]ok[/green]" if doc.status == "ok" else "[red]FAILED[/red]"
-        secs = sum(doc.timings.values())
-        console.print(f"  {doc.name:<24} {mark}  {secs:5.1f} s")
-
-    result = execute(plan, progress=progress)
+    observer = observer_for(console)
+    try:
+        result = execute(plan, progress=observer)
+    finally:
+        getattr(observer, "close", lambda: None)()
+    for note in result.recovered:
+        console.print(f"signaal: stale staging folder: {note}", highlight=False)
+    console.print(summary_table(result))
     if result.archived:
-        console.print(f"signaal: previous run kept at {result.archived}")
+        console.print(f"signaal: previous run kept at {result.archived}", highlight=False)
     for doc in result.failures:
-        click.echo(f"signaal: error: {doc.error} (executed notebook kept at {result.out / doc.outputs[0]})", err=True)
-    console.print(f"signaal: wrote {result.out} in {result.manifest['timings']['total_seconds']:.1f} s")
+        kept = next((o for o in doc.outputs if o.endswith(".ipynb")), None)
+        where = f" (executed notebook kept at {result.out / kept})" if kept else ""
+        prefix = f"notebook {doc.notebook} rejected: " if doc.status == "rejected" and doc.notebook and doc.notebook not in (doc.error or "") else ""
+        click.echo(f"signaal: error: {prefix}{doc.error}{where}", err=True)
+    summary = result.manifest["summary"]
+    console.print(
+        f"signaal: wrote {result.out} in {result.manifest['timings']['total_seconds']:.1f} s "
+        f"({summary['built']} built, {summary['reused']} reused, {summary['failed'] + summary['rejected']} failed)",
+        highlight=False,
+    )
     return 0 if result.ok else 4
 
 
 @main.command("themes")
-def themes_cmd() -> int:
-    """List the theme notebooks."""
-    from .run import discover_themes
+@click.option("--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/).")
+def themes_cmd(notebooks) -> int:
+    """List the theme notebooks (and notebooks that are not themes, with the reason)."""
+    from .run import theme_notebooks
 
-    for theme, path in discover_themes().items():
+    themes, rejected = theme_notebooks(notebooks)
+    for theme, path in themes.items():
         click.echo(f"{theme}\t{path}")
-    return 0
+    for name, reason in rejected.items():
+        click.echo(f"signaal: error: not a theme: {reason}", err=True)
+    return 0 if not rejected else 4
 
 
 @main.group("data", cls=_Group)

@@ -1,43 +1,53 @@
-"""The quarterly run: execute theme notebooks with papermill and publish HTML + PDF.
+"""The quarterly run: every theme notebook, the board pack, the factsheets, one folder.
 
 papermill executes one notebook in one fresh kernel and does nothing else; this module does
-the rest (PRODUCT.md §1, §9): it validates every parameter before anything is written, runs
-notebooks in parallel processes, exports each executed notebook in-process with the Signaal
-exporters, keeps going when one notebook fails, and publishes atomically — outputs are built
-in a staging folder and moved into place when complete; a folder that is replaced is kept in
-``reports/archive/`` so a briefing that was sent out can always be found again.
+the rest (PRODUCT.md §1, §7, §9, §10):
+
+- **plan** — validate every parameter before anything is written; every ``*.ipynb`` in
+  ``notebooks/`` with a ``parameters`` cell is a theme (one without is rejected with a
+  message saying what it lacks, and the rest still run);
+- **incremental** — each document has a cache key (:mod:`signaal.incremental`); documents
+  whose key matches the published folder are hard-linked from it instead of rebuilt, and
+  ``manifest.json`` says per document ``built`` or ``reused``;
+- **parallel** — theme notebooks, factsheet batches and the board pack run in ``--jobs``
+  worker processes (spawned, one kernel per notebook); the board pack starts as soon as the
+  themes are done, factsheets fill the gaps;
+- **keep going** — a failing notebook is reported with notebook, cell and error; its
+  executed notebook is kept, the others publish, the exit code is non-zero;
+- **never destroy** — everything is built in a staging folder beside the target and swapped
+  into place atomically (``renameat2(RENAME_EXCHANGE)`` on Linux); the folder it replaces
+  is kept in ``reports/archive/<name>-<time>/``. A run killed half-way leaves the published
+  folder untouched; the next run clears its staging folder (under a lock, so never one that
+  another run is still writing).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
+import math
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from . import __version__, config
-from .briefing import resolve_quarter
-from .catalogue import catalogue
 from .errors import InputError, NotebookError, SignaalError
-from .indicators import Data
+from .outcome import BUILT, FAILED, REJECTED, REUSED, DocResult, one_line, write_atomic
 from .periods import Period
 from .regions import registry
-from .store import Store
 from .text import check_lang
 
 MANIFEST = "manifest.json"
+INDEX = "index.html"
+PACK_STEM = "bestuursbriefing"
+FACTSHEET_MODES = ("gemeenten", "corop", "none")
 
 
 # ---------------------------------------------------------------------------------------
@@ -46,6 +56,8 @@ MANIFEST = "manifest.json"
 def discover_themes(notebooks: Path | None = None) -> dict[str, Path]:
     """Theme id → notebook. Every ``*.ipynb`` in ``notebooks/`` is a theme (sorted by the
     catalogue's theme order, then by name)."""
+    from .catalogue import catalogue
+
     folder = Path(notebooks or config.notebooks_dir())
     found = {p.stem: p for p in folder.glob("*.ipynb") if not p.name.startswith((".", "_"))}
     order = {t.id: t.order for t in catalogue().themes.values()}
@@ -58,11 +70,18 @@ def parameters_cell(nb_path: Path) -> dict:
 
     import nbformat
 
-    nb = nbformat.read(nb_path, as_version=4)
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception as exc:
+        raise InputError(f"notebook {nb_path.name} cannot be read as a notebook: {one_line(exc)[:200]}") from None
     for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             names = {}
-            for node in ast.parse(cell.source).body:
+            try:
+                body = ast.parse(cell.source).body
+            except SyntaxError as exc:
+                raise InputError(f"notebook {nb_path.name}: its parameters cell is not valid Python ({exc.msg})") from None
+            for node in body:
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         if isinstance(target, ast.Name):
@@ -87,6 +106,18 @@ def check_notebook(nb_path: Path) -> None:
         )
 
 
+def theme_notebooks(notebooks: Path | None = None) -> tuple[dict[str, Path], dict[str, str]]:
+    """(themes, rejected): the notebooks that are themes, and why the others are not."""
+    themes, rejected = {}, {}
+    for name, path in discover_themes(notebooks).items():
+        try:
+            check_notebook(path)
+            themes[name] = path
+        except InputError as exc:
+            rejected[name] = str(exc)
+    return themes, rejected
+
+
 # ---------------------------------------------------------------------------------------
 # Plan: everything validated before anything is written
 # ---------------------------------------------------------------------------------------
@@ -103,9 +134,20 @@ class Plan:
     is_sample: bool
     jobs: int
     force: bool = False
+    rejected: dict[str, str] = field(default_factory=dict)   # notebook → why it is not a theme
+    whole_quarter: bool = True                              # all themes: board pack + factsheets
+    factsheets: str = "gemeenten"                           # gemeenten | corop | none
+    today: dt.date = field(default_factory=dt.date.today)
 
     def output_stem(self, theme: str) -> str:
         return theme if self.lang == "nl" else f"{theme}.{self.lang}"
+
+    @property
+    def board_pack(self) -> bool:
+        return self.whole_quarter
+
+    def parameters(self) -> dict:
+        return {"region": self.region, "quarter": str(self.quarter), "vintage": self.vintage_id, "lang": self.lang}
 
 
 def default_out(quarter: Period, region: str, reports: Path | None = None) -> Path:
@@ -125,37 +167,52 @@ def make_plan(
     notebooks: str | Path | None = None,
     jobs: int | None = None,
     force: bool = False,
+    factsheets: str | None = None,
 ) -> Plan:
+    from .briefing import resolve_quarter
+    from .indicators import Data
+    from .store import Store
+
     lang = check_lang(lang)
     focus = registry().focus(region).code
     if quarter not in (None, ""):
         from .periods import parse_quarter
 
         parse_quarter(quarter)  # malformed quarters fail before data is read
-    available = discover_themes(Path(notebooks) if notebooks else None)
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs {jobs} is not a number of processes; valid: 1 or more")
+    if factsheets not in (None, *FACTSHEET_MODES):
+        raise InputError(f"unknown factsheet set {factsheets!r}; valid: {', '.join(FACTSHEET_MODES)}")
+    folder = Path(notebooks) if notebooks else None
+    available = discover_themes(folder)
     if isinstance(themes, str):
         themes = [x.strip() for x in themes.split(",") if x.strip()]
     chosen: dict[str, Path] = {}
-    for theme in themes or list(available):
-        if theme not in available:
-            from .errors import suggest
+    rejected: dict[str, str] = {}
+    if themes:
+        for theme in themes:
+            if theme not in available:
+                from .errors import suggest
 
-            raise InputError(f"unknown theme {theme!r}; {suggest(theme, list(available))}")
-        chosen[theme] = available[theme]
+                raise InputError(f"unknown theme {theme!r}; {suggest(theme, list(available))}")
+            check_notebook(available[theme])  # a notebook asked for by name must be a theme
+            chosen[theme] = available[theme]
+    else:
+        chosen, rejected = theme_notebooks(folder)
     if not chosen:
-        raise InputError(f"no theme notebooks found in {notebooks or config.notebooks_dir()}")
-    for nb in chosen.values():
-        check_notebook(nb)
+        where = folder or config.notebooks_dir()
+        if rejected:
+            raise InputError(f"no theme notebooks in {where}: {next(iter(rejected.values()))}")
+        raise InputError(f"no theme notebooks found in {where}")
     root = Path(data_dir) if data_dir else config.data_dir()
     data = Data(Store(root).resolve(vintage or None))
     q = resolve_quarter(data, quarter)
-    if jobs is not None and jobs < 1:
-        raise InputError(f"--jobs {jobs} is not a number of processes; valid: 1 or more")
     out_path = Path(out) if out else default_out(q, focus)
     if out_path.exists() and any(out_path.iterdir()) and not (out_path / MANIFEST).exists():
         raise InputError(
             f"output folder {out_path} exists and is not a Signaal report folder; choose another --out"
         )
+    whole = not themes or set(chosen) == set(available)
     return Plan(
         quarter=q,
         region=focus,
@@ -168,23 +225,15 @@ def make_plan(
         is_sample=data.vintage.is_sample,
         jobs=jobs or os.cpu_count() or 1,
         force=force,
+        rejected=rejected,
+        whole_quarter=whole,
+        factsheets=factsheets or ("gemeenten" if whole else "none"),
     )
 
 
 # ---------------------------------------------------------------------------------------
-# One document: execute, export HTML and PDF (runs in a worker process)
+# One theme: execute, export HTML and PDF (runs in a worker process)
 # ---------------------------------------------------------------------------------------
-@dataclass
-class DocResult:
-    name: str
-    notebook: str
-    status: str                      # "ok" | "failed"
-    outputs: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    error: str | None = None
-    cell: int | None = None
-
-
 def ensure_kernel() -> None:
     """Register the ``signaal`` kernel in this environment when it is missing."""
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
@@ -208,10 +257,10 @@ def _failure(exc: BaseException, notebook: str) -> tuple[str, int | None]:
             source = source[:77] + "…"
         return (
             f"notebook {notebook} failed in cell {exc.exec_count or exc.cell_index} ({source}): "
-            f"{exc.ename}: {' '.join(str(exc.evalue).split())}",
+            f"{exc.ename}: {one_line(exc.evalue)}",
             exc.cell_index,
         )
-    return f"notebook {notebook} failed: {type(exc).__name__}: {' '.join(str(exc).split())}", None
+    return f"notebook {notebook} failed: {type(exc).__name__}: {one_line(exc)}", None
 
 
 @contextlib.contextmanager
@@ -243,6 +292,7 @@ def build_document(
     import nbformat
     import papermill as pm
 
+    from .outcome import report
     from .publish.exporters import SignaalHTMLExporter, render_pdf
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -251,10 +301,20 @@ def build_document(
     staging_path = Path(staging)
     executed = staging_path / "notebooks" / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    result = DocResult(name=name, notebook=Path(notebook).name, status="ok")
+    result = DocResult(name=name, notebook=Path(notebook).name, status=BUILT, kind="theme")
     t0 = time.perf_counter()
     log_path = staging_path / "logs" / f"{stem}.log"
     log_path.parent.mkdir(exist_ok=True)
+    kept = [str(executed.relative_to(staging_path)), str(log_path.relative_to(staging_path))]
+    source_nb = nbformat.read(notebook, as_version=4)
+    total = sum(1 for c in source_nb.cells if c.cell_type == "code") + 3  # + parameters, HTML, PDF
+    done = [0]
+
+    def on_cell(**_kw):
+        done[0] += 1
+        report(name, min(done[0], total - 2), total, "cells")
+
+    report(name, 0, total, "kernel")
     try:
         with _stderr_to(log_path):  # kernel chatter goes to the log, not the run's output
             pm.execute_notebook(
@@ -266,34 +326,35 @@ def build_document(
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
+                on_cell_executed=on_cell,
             )
     except Exception as exc:  # the executed notebook is kept for debugging
-        result.status = "failed"
+        result.status = FAILED
         result.error, result.cell = _failure(exc, Path(notebook).name)
-        result.outputs = [str(executed.relative_to(staging_path))]
+        result.outputs = [k for k in kept if (staging_path / k).exists()]
         result.timings["execute"] = round(time.perf_counter() - t0, 3)
         return result
     result.timings["execute"] = round(time.perf_counter() - t0, 3)
     try:
         t1 = time.perf_counter()
+        report(name, total - 2, total, "html")
         nb = nbformat.read(executed, as_version=4)
         html, _ = SignaalHTMLExporter(for_pdf=False).from_notebook_node(nb)
         pdf_html, _ = SignaalHTMLExporter(for_pdf=True).from_notebook_node(nb)
         result.timings["html"] = round(time.perf_counter() - t1, 3)
         t2 = time.perf_counter()
+        report(name, total - 1, total, "pdf")
         pdf = render_pdf(pdf_html)
         result.timings["pdf"] = round(time.perf_counter() - t2, 3)
         for suffix, payload in ((".html", html.encode("utf-8")), (".pdf", pdf)):
-            target = staging_path / f"{stem}{suffix}"
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_bytes(payload)
-            os.replace(tmp, target)
-            result.outputs.append(target.name)
-        result.outputs.append(str(executed.relative_to(staging_path)))
+            write_atomic(staging_path / f"{stem}{suffix}", payload)
+            result.outputs.append(f"{stem}{suffix}")
+        result.outputs += kept
+        report(name, total, total, "done")
     except Exception as exc:
-        result.status = "failed"
-        result.error = f"publishing {Path(notebook).name} failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
-        result.outputs = [str(executed.relative_to(staging_path))]
+        result.status = FAILED
+        result.error = f"publishing {Path(notebook).name} failed: {type(exc).__name__}: {one_line(exc)}"
+        result.outputs = [k for k in kept if (staging_path / k).exists()]
         traceback.print_exc()
     return result
 
@@ -308,14 +369,25 @@ class RunResult:
     out: Path
     archived: Path | None
     manifest: dict
+    recovered: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(d.status == "ok" for d in self.documents)
+        return all(d.ok for d in self.documents)
 
     @property
     def failures(self) -> list[DocResult]:
-        return [d for d in self.documents if d.status != "ok"]
+        return [d for d in self.documents if not d.ok]
+
+
+class Observer:
+    """What a run tells the person (or log) watching it; the CLI shows it with rich."""
+
+    def planned(self, plan: Plan, to_build: list[tuple[str, str]], reused: list[DocResult]) -> None: ...
+
+    def advanced(self, name: str, done: int, total: int, phase: str) -> None: ...
+
+    def finished(self, doc: DocResult) -> None: ...
 
 
 def _git_commit() -> str | None:
@@ -335,120 +407,494 @@ def _git_commit() -> str | None:
     return None
 
 
-def _package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
+# ---- publishing ----------------------------------------------------------------------
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
 
-    out = {"python": platform.python_version()}
-    for name in ("signaal", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "numpy", "matplotlib", "weasyprint", "babel"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            pass
-    return out
+        libc = ctypes.CDLL(None, use_errno=True)
+        if not hasattr(libc, "renameat2"):
+            return False
+        AT_FDCWD, RENAME_EXCHANGE = -100, 2
+        return libc.renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+    except OSError:
+        return False
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _archive_path(target: Path, suffix: str = "") -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    archive_root = target.parent / "archive"
+    archive_root.mkdir(exist_ok=True)
+    path = archive_root / f"{target.name}-{stamp}{suffix}"
+    n = 1
+    while path.exists():
+        path = archive_root / f"{target.name}-{stamp}{suffix}-{n}"
+        n += 1
+    return path
 
 
 def publish(staging: Path, target: Path) -> Path | None:
-    """Move a complete staging folder into place; keep a replaced folder in the archive."""
-    archived = None
+    """Move a complete staging folder into place; keep a replaced folder in the archive.
+
+    With an existing target the two folders are swapped in one atomic step, so at every
+    moment ``target`` is either the old complete folder or the new one; the old one is then
+    moved into ``archive/``. (If the run dies between the two steps, the old folder waits at
+    the staging name, with its manifest, and the next run moves it to the archive.)
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        archive_root = target.parent / "archive"
-        archive_root.mkdir(exist_ok=True)
-        archived = archive_root / f"{target.name}-{stamp}"
-        n = 1
-        while archived.exists():
-            archived = archive_root / f"{target.name}-{stamp}-{n}"
-            n += 1
+    if not target.exists():
+        os.replace(staging, target)
+        return None
+    archived = _archive_path(target)
+    if _exchange(staging, target):
+        os.replace(staging, archived)
+    else:  # no atomic swap on this system: two renames, a moment without the folder
         os.replace(target, archived)
-    os.replace(staging, target)
+        os.replace(staging, target)
     return archived
 
 
-def execute(plan: Plan, progress=None) -> RunResult:
+def _staging_prefix(out: Path) -> str:
+    return f".staging-{out.name}-"
+
+
+@contextlib.contextmanager
+def _lock(out: Path):
+    """One run per report folder at a time (released by the OS if the run is killed)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = out.parent / f".{out.name}.lock"
+    fh = open(path, "a+")
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - not POSIX
+            pass
+        except OSError:
+            raise InputError(
+                f"another signaal run is writing {out} (lock {path}); wait for it to finish or choose another --out"
+            ) from None
+        yield
+    finally:
+        fh.close()
+
+
+def clean_stale_staging(out: Path) -> list[str]:
+    """Staging folders left by a run that was killed (call while holding the lock): an
+    incomplete one is deleted; a complete one (it has a manifest: a finished run that was
+    not yet, or no longer, in place) is moved to the archive, never deleted."""
+    done = []
+    for path in sorted(out.parent.glob(_staging_prefix(out) + "*")):
+        if not path.is_dir():
+            continue
+        if (path / MANIFEST).is_file():
+            dest = _archive_path(out, "-recovered")
+            os.replace(path, dest)
+            done.append(f"moved {path.name} (complete) to {dest}")
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            done.append(f"removed {path.name} (an interrupted run)")
+    return done
+
+
+# ---- jobs ----------------------------------------------------------------------------
+@dataclass
+class Job:
+    name: str
+    kind: str
+    fn: str                      # "module:function", resolved in the worker
+    kwargs: dict
+    key: str = ""
+    names: list[str] = field(default_factory=list)   # documents it produces (a factsheet batch: several)
+
+
+def _call(fn: str, kwargs: dict):
+    """Worker entry: import and call ``module:function``; always a list of DocResults."""
+    import importlib
+
+    module, func = fn.split(":")
+    out = getattr(importlib.import_module(module), func)(**kwargs)
+    return out if isinstance(out, list) else [out]
+
+
+def _read_manifest(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+class _InlineQueue:
+    """Progress when documents are built in this process (``--jobs 1``)."""
+
+    def __init__(self, observer: Observer):
+        self.observer = observer
+
+    def put_nowait(self, item) -> None:
+        self.observer.advanced(*item)
+
+
+def execute(plan: Plan, progress: Observer | None = None) -> RunResult:
     """Run a validated plan."""
-    ensure_kernel()
+    observer = progress or Observer()
+    with _lock(plan.out):
+        recovered = clean_stale_staging(plan.out)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(plan.out), dir=plan.out.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
+        try:
+            result = _execute(plan, staging, observer)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        result.recovered = recovered
+        return result
+
+
+def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
+    from . import incremental as inc
+    from .factsheets import factsheet_path, indicator_ids, subjects
+
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
-    plan.out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{plan.out.name}-", dir=plan.out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
-    try:
-        parameters = {
-            "region": plan.region,
-            "quarter": str(plan.quarter),
-            "vintage": plan.vintage_id,
-            "lang": plan.lang,
-        }
-        jobs = [
-            dict(
-                name=theme,
-                notebook=str(path.resolve()),
-                staging=str(staging),
-                parameters=parameters,
-                data_dir=str(plan.data_dir),
-                stem=plan.output_stem(theme),
-            )
-            for theme, path in plan.themes.items()
+    previous_manifest = None if plan.force else _read_manifest(plan.out)
+    previous = inc.previous_documents(previous_manifest)
+    env_fp = inc.environment_fingerprint()
+    data_fp = inc.data_fingerprint(plan.data_dir, plan.vintage_checksum)
+    params = plan.parameters()
+    built_stamp = started.isoformat(timespec="seconds")
+    results: dict[str, DocResult] = {}
+
+    def try_reuse(name: str, kind: str, key: str, notebook: str | None = None) -> bool:
+        prev = previous.get(name)
+        if not inc.reusable(prev, key, plan.out):
+            return False
+        for rel in prev["outputs"]:
+            inc.link_or_copy(plan.out / rel, staging / rel)
+        results[name] = DocResult(
+            name=name, notebook=notebook, status=REUSED, kind=kind, outputs=list(prev["outputs"]),
+            key=key, checksums=dict(prev["checksums"]), built=prev.get("built"), notes=prev.get("notes") or {},
+        )
+        return True
+
+    # -- themes
+    theme_jobs: list[Job] = []
+    theme_keys: dict[str, str] = {}
+    for theme, path in plan.themes.items():
+        key = inc.digest("theme", inc.sha256_file(path), params, data_fp, env_fp)
+        theme_keys[theme] = key
+        if try_reuse(theme, "theme", key, path.name):
+            continue
+        theme_jobs.append(Job(
+            name=theme, kind="theme", fn="signaal.run:build_document", key=key, names=[theme],
+            kwargs=dict(name=theme, notebook=str(path.resolve()), staging=str(staging), parameters=params,
+                        data_dir=str(plan.data_dir), stem=plan.output_stem(theme)),
+        ))
+    for name, reason in plan.rejected.items():
+        results[name] = DocResult(name=name, notebook=f"{name}.ipynb", status=REJECTED, kind="theme", error=reason)
+
+    # -- factsheets
+    fs_todo: list[tuple[str, str, str]] = []        # (code, name, key)
+    if plan.factsheets != "none":
+        for code in subjects(plan.region, plan.factsheets):
+            name = factsheet_path(code, plan.lang).removesuffix(".pdf")
+            key = inc.digest("factsheet", code, params, data_fp, env_fp)
+            if not try_reuse(name, "factsheet", key):
+                fs_todo.append((code, name, key))
+    fs_jobs: list[Job] = []
+    fs_keys = {name: key for _, name, key in fs_todo}
+    if fs_todo:
+        workers_hint = max(1, plan.jobs)
+        size = max(4, math.ceil(len(fs_todo) / workers_hint))
+        for i in range(0, len(fs_todo), size):
+            batch = fs_todo[i:i + size]
+            fs_jobs.append(Job(
+                name=f"factsheets {i // size + 1}", kind="factsheet", fn="signaal.factsheets:build_factsheets",
+                names=[n for _, n, _ in batch],
+                kwargs=dict(codes=[c for c, _, _ in batch], staging=str(staging), quarter=str(plan.quarter),
+                            lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir),
+                            today=plan.today.isoformat(), names={c: n for c, n, _ in batch}),
+            ))
+
+    # -- the board pack: decided once every theme is done (its key depends on their outcome)
+    pack_name = plan.output_stem(PACK_STEM)
+    pack_state = {"decided": not plan.board_pack, "job": None}
+
+    def decide_pack() -> Job | None:
+        pack_state["decided"] = True
+        themes_done = [(n, theme_keys[n], results[n].status == FAILED) for n in plan.themes]
+        key = inc.digest("boardpack", params, themes_done, sorted(plan.rejected), plan.factsheets, data_fp, env_fp)
+        if try_reuse(pack_name, "boardpack", key):
+            return None
+        ok = [(n, f"notebooks/{plan.output_stem(n)}.ipynb") for n in plan.themes if results[n].ok]
+        missing = [(n, results[n].error or "") for n in plan.themes if not results[n].ok]
+        missing += [(n, reason) for n, reason in plan.rejected.items()]
+        level = "gemeente" if plan.factsheets != "corop" else "corop"
+        return Job(
+            name=pack_name, kind="boardpack", fn="signaal.boardpack:build_pack", key=key, names=[pack_name],
+            kwargs=dict(name=pack_name, staging=str(staging), stem=pack_name, region=plan.region,
+                        quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id,
+                        data_dir=str(plan.data_dir), themes=ok, missing=missing,
+                        extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
+                        today=plan.today.isoformat()),
+        )
+
+    keys = {**{j.name: j.key for j in theme_jobs}, **fs_keys}
+    pending: list[Job] = list(theme_jobs)
+    if not pack_state["decided"] and not theme_jobs:
+        pack_state["job"] = decide_pack()
+        if pack_state["job"]:
+            pending.append(pack_state["job"])
+    pending += fs_jobs
+    to_build = [(n, j.kind) for j in pending for n in j.names]
+    if pack_state["job"] is None and not pack_state["decided"]:
+        to_build.append((pack_name, "boardpack"))  # it will be built or reused after the themes
+    observer.planned(plan, to_build, [r for r in results.values() if r.status == REUSED])
+    for r in results.values():
+        if r.status == REJECTED:
+            observer.finished(r)
+
+    def record(job: Job, docs: list[DocResult]) -> None:
+        for doc in docs:
+            doc.key = doc.key or keys.get(doc.name) or job.key
+            if doc.ok:
+                doc.built = built_stamp
+            results[doc.name] = doc
+            observer.finished(doc)
+
+    def crashed(job: Job, exc: BaseException) -> list[DocResult]:
+        return [
+            DocResult(name=n, notebook=job.kwargs.get("notebook") and Path(job.kwargs["notebook"]).name,
+                      status=FAILED, kind=job.kind, error=f"{job.kind} {n}: worker crashed: {type(exc).__name__}: {one_line(exc)}")
+            for n in job.names
         ]
-        results: list[DocResult] = []
-        workers = max(1, min(plan.jobs, len(jobs)))
-        if workers == 1:
-            for job in jobs:
-                results.append(build_document(**job))
-                if progress:
-                    progress(results[-1])
-        else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                futures = {pool.submit(build_document, **job): job["name"] for job in jobs}
-                for fut in as_completed(futures):
-                    try:
-                        res = fut.result()
-                    except Exception as exc:  # a worker that died
-                        name = futures[fut]
-                        res = DocResult(name=name, notebook=f"{name}.ipynb", status="failed",
-                                        error=f"notebook {name}.ipynb: worker crashed: {exc}")
-                    results.append(res)
-                    if progress:
-                        progress(res)
-        order = list(plan.themes)
-        results.sort(key=lambda r: order.index(r.name) if r.name in order else 999)
-        manifest = {
-            "signaal_version": __version__,
-            "kind": "quarterly-run",
-            "parameters": {
-                "quarter": str(plan.quarter),
-                "region": plan.region,
-                "lang": plan.lang,
-                "themes": list(plan.themes),
-                "jobs": plan.jobs,
-            },
-            "vintage": {"id": plan.vintage_id, "checksum": plan.vintage_checksum, "is_sample": plan.is_sample},
-            "data_dir": str(plan.data_dir),
-            "git_commit": _git_commit(),
-            "packages": _package_versions(),
-            "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},
-            "documents": [asdict(r) for r in results],
-            "status": "ok" if all(r.status == "ok" for r in results) else "failed",
-        }
-        for doc in manifest["documents"]:
-            doc["checksums"] = {
-                o: _sha256(staging / o) for o in doc["outputs"] if (staging / o).is_file() and not o.endswith(".ipynb")
-            }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        archived = publish(staging, plan.out)
+
+    if pending:
+        if any(j.kind == "theme" for j in pending):
+            ensure_kernel()
+        _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
+
+    # -- the quarter's index, manifest, publish
+    docs = _ordered(plan, results)
+    index_doc = _index(plan, staging, docs, previous, env_fp, try_reuse, results)
+    if index_doc is not None:
+        docs.append(index_doc)
+        observer.finished(index_doc)
+    for doc in docs:
+        if doc.status == BUILT:
+            doc.checksums = {o: inc.sha256_file(staging / o) for o in doc.outputs if (staging / o).is_file()}
+    status = "ok" if all(d.ok for d in docs) else "failed"
+    manifest = {
+        "signaal_version": __version__,
+        "kind": "quarterly-run",
+        "parameters": {
+            "quarter": str(plan.quarter),
+            "region": plan.region,
+            "lang": plan.lang,
+            "themes": list(plan.themes),
+            "jobs": plan.jobs,
+            "whole_quarter": plan.whole_quarter,
+            "factsheets": plan.factsheets,
+            "force": plan.force,
+        },
+        "vintage": {"id": plan.vintage_id, "checksum": plan.vintage_checksum, "is_sample": plan.is_sample},
+        "data_dir": str(plan.data_dir),
+        "git_commit": _git_commit(),
+        "packages": inc.package_versions(),
+        "fingerprints": {"code": inc.code_fingerprint(), "environment": env_fp, "data": data_fp},
+        "started": built_stamp,
+        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},
+        "summary": {s: sum(1 for d in docs if d.status == s) for s in (BUILT, REUSED, FAILED, REJECTED)},
+        "rejected": plan.rejected,
+        "documents": [asdict(d) for d in docs],
+        "status": status,
+    }
+    write_atomic(staging / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    archived = publish(staging, plan.out)
+    return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
+
+
+def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer) -> None:
+    """Run jobs, at most ``plan.jobs`` at a time: themes first, then the board pack as soon
+    as every theme is done (it is on the critical path), factsheets in between."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from multiprocessing import get_context
+
+    from . import outcome
+
+    themes_left = {j.name for j in pending if j.kind == "theme"}
+
+    def after(job: Job) -> None:
+        themes_left.discard(job.name)
+        if not themes_left and not pack_state["decided"]:
+            job_pack = decide_pack()
+            if job_pack is not None:
+                pending.insert(0, job_pack)
+
+    expected = len(pending) + (0 if pack_state["decided"] else 1)
+    workers = max(1, min(plan.jobs, expected))
+    if workers == 1:  # in this process: no start-up of worker processes
+        outcome._queue = _InlineQueue(observer)
+        try:
+            while pending:
+                job = pending.pop(0)
+                try:
+                    docs = _call(job.fn, job.kwargs)
+                except Exception as exc:
+                    docs = crashed(job, exc)
+                record(job, docs)
+                after(job)
+        finally:
+            outcome._queue = None
+        return
+
+    ctx = get_context("spawn")
+    queue = ctx.Queue()
+    import threading
+
+    stop = threading.Event()
+
+    def pump():
+        while not stop.is_set():
+            try:
+                item = queue.get(timeout=0.1)
+            except Exception:
+                continue
+            with contextlib.suppress(Exception):
+                observer.advanced(*item)
+
+    listener = threading.Thread(target=pump, daemon=True)
+    listener.start()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=outcome.set_progress_queue, initargs=(queue,))
+    try:
+        in_flight = {}
+
+        def fill():
+            while pending and len(in_flight) < workers:
+                job = pending.pop(0)
+                in_flight[pool.submit(_call, job.fn, job.kwargs)] = job
+
+        fill()
+        while in_flight:
+            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = in_flight.pop(fut)
+                try:
+                    docs = fut.result()
+                except Exception as exc:  # a worker that died
+                    docs = crashed(job, exc)
+                record(job, docs)
+                after(job)
+            fill()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
-    return RunResult(plan=plan, documents=results, out=plan.out, archived=archived, manifest=manifest)
+    finally:
+        pool.shutdown(wait=True)
+        stop.set()
+        listener.join(timeout=2)
+        queue.close()
+
+
+def _ordered(plan: Plan, results: dict[str, DocResult]) -> list[DocResult]:
+    kinds = {"theme": 0, "boardpack": 1, "factsheet": 2}
+    order = {n: i for i, n in enumerate([*plan.themes, *plan.rejected])}
+    return sorted(results.values(), key=lambda d: (kinds.get(d.kind, 9), order.get(d.name, 999), d.name))
+
+
+def _index(plan, staging, docs, previous, env_fp, try_reuse, results) -> DocResult | None:
+    """Write (or reuse) the quarter's index.html."""
+    from . import incremental as inc
+
+    name = "index"
+    listing = [(d.name, d.kind, d.ok, d.status == REJECTED, d.outputs, d.error) for d in docs]
+    key = inc.digest("index", plan.parameters(), listing, plan.is_sample, plan.rejected, env_fp)
+    if try_reuse(name, "index", key):
+        return results.pop(name)
+    t0 = time.perf_counter()
+    try:
+        html = quarter_index_html(plan, docs)
+        from .site import write_index
+
+        write_index(staging / INDEX, html)
+        return DocResult(name=name, notebook=None, status=BUILT, kind="index", outputs=[INDEX], key=key,
+                         timings={"total": round(time.perf_counter() - t0, 3)},
+                         built=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    except Exception as exc:
+        traceback.print_exc()
+        return DocResult(name=name, notebook=None, status=FAILED, kind="index", key=key,
+                         error=f"index.html failed: {type(exc).__name__}: {one_line(exc)}")
+
+
+def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
+    from .catalogue import catalogue
+    from .config import SAMPLE_WATERMARK
+    from .site import Link, Row, render_index
+    from .text import t
+
+    lang = plan.lang
+    reg = registry()
+    themes_cat = catalogue().themes
+    by_name = {d.name: d for d in docs}
+
+    def links(doc: DocResult, wanted: tuple[str, ...]) -> list[Link]:
+        out = []
+        for rel in doc.outputs:
+            if rel.endswith(wanted):
+                suffix = rel.rsplit(".", 1)[-1]
+                text = {"pdf": "PDF", "html": "HTML", "ipynb": t("index_executed", lang), "log": t("index_log", lang)}[suffix]
+                out.append(Link(text, rel))
+        return out
+
+    def status(doc: DocResult) -> tuple[str, str]:
+        if doc.status == FAILED:
+            return t("index_status_failed", lang), doc.error or ""
+        if doc.status == REJECTED:
+            return t("index_status_rejected", lang), doc.error or ""
+        return "", ""
+
+    pack = None
+    pack_doc = next((d for d in docs if d.kind == "boardpack"), None)
+    if pack_doc:
+        s, e = status(pack_doc)
+        pack = Row(t("pack_title", lang), links(pack_doc, (".pdf", ".html")), s, e)
+    rows = []
+    for name in [*plan.themes, *plan.rejected]:
+        doc = by_name.get(name)
+        if doc is None:
+            continue
+        title = themes_cat[name].title.get(lang) if name in themes_cat else name
+        wanted = (".pdf", ".html") if doc.ok else (".ipynb", ".log")
+        s, e = status(doc)
+        rows.append(Row(title, links(doc, wanted), s, e))
+    factsheets = []
+    for doc in (d for d in docs if d.kind == "factsheet"):
+        code = doc.name.split("/")[-1].split("-")[0]
+        title = reg[code].name(lang) if code in reg else doc.name
+        s, _ = status(doc)
+        factsheets.append(Row(title, links(doc, (".pdf",)), s))
+    data_links = []
+    for doc in docs:
+        for rel in doc.outputs:
+            if rel in ("signals.csv", "signals.json", "indicators.csv"):
+                key = {"signals.csv": "index_signals_csv", "signals.json": "index_signals_json",
+                       "indicators.csv": "index_indicators_csv"}[rel]
+                data_links.append(Link(t(key, lang), rel))
+    data_links.append(Link(t("index_manifest", lang), MANIFEST))
+    problems = [d.error for d in docs if not d.ok and d.error]
+    watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if plan.is_sample else ""
+    return render_index(
+        lang=lang, region_name=reg[plan.region].name(lang), quarter_label=plan.quarter.label(lang),
+        vintage_label=t("vintage_sample", lang) if plan.is_sample else t("vintage_live", lang, id=plan.vintage_id),
+        is_sample=plan.is_sample, watermark=watermark, version=__version__, date=plan.today, pack=pack,
+        themes=rows, factsheets=factsheets, data_links=data_links, problems=problems,
+    )
 
 
 def run(**kwargs) -> RunResult:
@@ -456,4 +902,7 @@ def run(**kwargs) -> RunResult:
     return execute(make_plan(**kwargs))
 
 
-__all__ = ["Plan", "RunResult", "DocResult", "make_plan", "execute", "run", "discover_themes", "SignaalError", "NotebookError"]
+__all__ = [
+    "Plan", "RunResult", "DocResult", "Observer", "make_plan", "execute", "run", "discover_themes",
+    "theme_notebooks", "publish", "clean_stale_staging", "SignaalError", "NotebookError",
+]

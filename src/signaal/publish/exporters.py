@@ -65,6 +65,18 @@ def base_css() -> str:
     return (Path(TEMPLATES) / "signaal" / "signaal.css").read_text("utf-8")
 
 
+@lru_cache(maxsize=8)
+def extra_css(name: str) -> str:
+    """A stylesheet beside ``signaal.css`` (``boardpack.css``, ``factsheet.css``, ``index.css``)."""
+    return (Path(TEMPLATES) / "signaal" / name).read_text("utf-8")
+
+
+def quiet_weasyprint() -> None:
+    """WeasyPrint and fontTools log every unsupported CSS property; keep only errors."""
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def page_css(lang: str, watermark: str) -> str:
     """@page texts in the briefing's language: 'Pagina 3 van 9' and the sample watermark."""
     top_right = f"@top-right {{ content: {css_string(watermark)}; }}" if watermark else ""
@@ -169,8 +181,7 @@ def render_pdf(html: str, base_url: str | None = None, variant: str | None = "pd
     """Render briefing HTML to PDF bytes with WeasyPrint (tagged PDF/UA by default)."""
     import weasyprint
 
-    for name in ("weasyprint", "fontTools"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    quiet_weasyprint()
     doc = weasyprint.HTML(string=html, base_url=base_url or ".")
     options = {"pdf_variant": variant} if variant else {}
     return doc.write_pdf(**options)

@@ -1,0 +1,408 @@
+"""The board pack (``bestuursbriefing.pdf``): every theme of the quarter in one document.
+
+It is composed from the executed theme notebooks, so the board reads exactly the pages the
+theme briefings show: cover, contents with real page numbers (WeasyPrint's
+``target-counter``), the signal board (the strongest urgencies and opportunities across
+themes), the broad-welfare page (from the executed ``brede-welvaart`` notebook, or its key
+figures when that notebook is absent), one section per theme (its "in het kort" and topic
+pages), and one sources appendix merged from all themes. It is rendered once, so page
+numbers run on through the whole pack.
+
+The PDF variant is ``pdf/a-3a``: PDF/A-3 at conformance level A, i.e. archival *and*
+tagged (a structure tree, as for PDF/UA). WeasyPrint takes one ``pdf_variant``; it cannot
+also write the PDF/UA identification into the same file (that needs an XMP extension
+schema under PDF/A), so the theme briefings stay ``pdf/ua-1`` and the pack is PDF/A-3a.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as htmllib
+import re
+import time
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .text import t
+
+PDF_VARIANT = "pdf/a-3a"
+BTG_THEME = "brede-welvaart"
+_SECTION_RE = re.compile(r'^\s*<section class="(cover|summary|topic|sources)"')
+_QUESTION_RE = re.compile(r'<h2 class="question">(.*?)</h2>', re.S)
+_INDICATOR_RE = re.compile(r'data-indicator="([a-z0-9_]+)"')
+
+
+@dataclass
+class Block:
+    kind: str      # cover | summary | topic | sources | other
+    html: str
+
+
+@dataclass
+class ThemeParts:
+    """What an executed theme notebook shows, in order, as HTML blocks."""
+
+    name: str                   # the theme in this run (the notebook's file name)
+    theme: str                  # the theme id the notebook declares (META_MIMETYPE)
+    title: str
+    intro: str
+    meta: dict
+    blocks: list[Block] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Block]:
+        return [b for b in self.blocks if b.kind == kind]
+
+    def indicators(self) -> list[str]:
+        found: list[str] = []
+        for b in self.of("topic"):
+            m = _INDICATOR_RE.search(b.html)
+            if m and m.group(1) not in found:
+                found.append(m.group(1))
+        return found
+
+
+def _classify(html: str) -> str:
+    m = _SECTION_RE.match(html)
+    return m.group(1) if m else "other"
+
+
+def read_theme(path: Path, name: str | None = None) -> ThemeParts:
+    """Read an executed notebook into blocks, keeping only what reaches the board (the same
+    filter as the exporters: no code, no prints, no cells tagged ``remove``)."""
+    import base64
+
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from .publish.exporters import SignaalPreprocessor
+
+    nb = nbformat.read(path, as_version=4)
+    nb, resources = SignaalPreprocessor().preprocess(nb, {})
+    meta = resources.get("signaal", {})
+    name = name or Path(path).stem
+    blocks: list[Block] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            blocks.append(Block("other", f'<div class="pack-note">{markdown2html_mistune(cell.source)}</div>'))
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                html = data["text/html"]
+                html = "".join(html) if isinstance(html, list) else html
+                blocks.append(Block(_classify(html), html))
+            elif "image/svg+xml" in data:
+                svg = data["image/svg+xml"]
+                blocks.append(Block("other", f'<figure class="chart">{"".join(svg) if isinstance(svg, list) else svg}</figure>'))
+            elif "image/png" in data or "image/jpeg" in data:
+                mime = "image/png" if "image/png" in data else "image/jpeg"
+                b64 = "".join(data[mime]).replace("\n", "")
+                base64.b64decode(b64[:64] + "=" * (-len(b64[:64]) % 4))  # fails on garbage
+                blocks.append(Block("other", f'<figure class="chart"><img alt="" src="data:{mime};base64,{b64}"></figure>'))
+            elif "text/markdown" in data:
+                blocks.append(Block("other", f'<div class="pack-note">{markdown2html_mistune(data["text/markdown"])}</div>'))
+    intro = ""
+    for b in blocks:
+        if b.kind == "cover":
+            tag = BeautifulSoup(b.html, "html.parser").find(class_="cover-intro")
+            intro = tag.get_text(" ", strip=True) if tag else ""
+            break
+    return ThemeParts(
+        name=name, theme=meta.get("theme") or name, title=meta.get("title") or name, intro=intro, meta=meta, blocks=blocks,
+    )
+
+
+def source_rows(parts: list[ThemeParts]):
+    """The rows of every theme's sources appendix, once each (by indicator and table)."""
+    from bs4 import BeautifulSoup
+
+    from .pages import SourceRow
+
+    seen, rows = set(), []
+    for p in parts:
+        for block in p.of("sources"):
+            soup = BeautifulSoup(block.html, "html.parser")
+            for tr in soup.select("tbody tr"):
+                cells = [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+                if len(cells) < 5:
+                    continue
+                key = (cells[0], cells[3])
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(SourceRow(indicator=cells[0], definition=cells[1], source=cells[2], table=cells[3], updated=cells[4]))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Composition
+# ---------------------------------------------------------------------------------------
+@dataclass
+class PackContext:
+    region: str
+    region_name: str
+    quarter: str
+    quarter_label: str
+    vintage_label: str
+    date_label: str
+    lang: str
+    is_sample: bool
+    watermark: str
+
+
+@dataclass
+class Entry:
+    """A line of the contents: a link to an id, at level 1 (section) or 2 (topic)."""
+
+    target: str
+    text_html: str
+    level: int = 1
+
+
+def _prefix_topic_ids(html: str, prefix: str) -> str:
+    return re.sub(r'(<section class="topic" id=")topic-', rf"\1{prefix}-topic-", html, count=1)
+
+
+def _section(section_id: str, title: str, running: str, body: str, css_class: str) -> str:
+    return (
+        f'<section class="pack-section {css_class}" id="{escape(section_id)}">'
+        f'<h1 class="pack-section-title" data-running="{escape(running)}">{escape(title)}</h1>{body}</section>'
+    )
+
+
+def theme_section(parts: ThemeParts, ctx: PackContext, section_id: str, css_class: str = "pack-theme",
+                  note: str = "") -> tuple[str, list[Entry]]:
+    """One theme: its title and intro, "in het kort", its topic pages and analysts' notes."""
+    entries = [Entry(section_id, escape(parts.title), 1)]
+    body = [f'<p class="pack-theme-intro">{escape(parts.intro)}</p>' if parts.intro else ""]
+    if note:
+        body.append(f'<p class="pack-generated">{escape(note)}</p>')
+    for block in parts.blocks:
+        if block.kind in ("cover", "sources"):
+            continue
+        if block.kind == "topic":
+            html = _prefix_topic_ids(block.html, parts.name)
+            m = re.search(r'<section class="topic" id="([^"]+)"', html)
+            q = _QUESTION_RE.search(html)
+            if m and q:
+                entries.append(Entry(m.group(1), q.group(1).strip(), 2))
+            body.append(html)
+        else:
+            body.append(block.html)
+    running = f"{t('pack_title', ctx.lang)} · {parts.title}"
+    return _section(section_id, parts.title, running, "".join(body), css_class), entries
+
+
+def contents_html(entries: list[Entry], lang: str) -> str:
+    items = "".join(
+        f'<li class="level-{e.level}"><a href="#{escape(e.target)}">{e.text_html}</a></li>' for e in entries
+    )
+    return (
+        f'<nav class="pack-contents" id="pack-inhoud" aria-labelledby="pack-inhoud-title">'
+        f'<h2 id="pack-inhoud-title">{escape(t("contents", lang))}</h2><ol>{items}</ol></nav>'
+    )
+
+
+def compose(
+    themes: list[ThemeParts],
+    ctx: PackContext,
+    signal_board: str | None,
+    signals_note: str = "",
+    btg: ThemeParts | None = None,
+    btg_note: str = "",
+    missing: list[tuple[str, str]] | None = None,
+    for_pdf: bool = True,
+) -> str:
+    """The whole pack as one HTML document."""
+    from . import __version__
+    from .pages import Cover, Sources
+    from .publish.exporters import base_css, extra_css, font_face_css, page_css
+
+    lang = ctx.lang
+    title = t("pack_title", lang)
+    cover = Cover(
+        theme_title=title, region_name=ctx.region_name, quarter_label=ctx.quarter_label,
+        vintage_label=ctx.vintage_label, date_label=ctx.date_label, lang=lang, is_sample=ctx.is_sample,
+        intro=t("pack_intro", lang),
+    ).html()
+    entries: list[Entry] = []
+    sections: list[str] = []
+
+    board_title = t("pack_signal_board", lang)
+    board_body = signal_board or f'<p class="pack-generated">{escape(signals_note)}</p>'
+    sections.append(_section("pack-signaalbord", board_title, f"{title} · {board_title}", board_body, "pack-signals"))
+    entries.append(Entry("pack-signaalbord", escape(board_title), 1))
+
+    if btg is not None:
+        html, ents = theme_section(btg, ctx, "pack-brede-welvaart", "pack-btg", note=btg_note)
+        sections.append(html)
+        entries += ents
+    for parts in themes:
+        html, ents = theme_section(parts, ctx, f"pack-{parts.name}")
+        sections.append(html)
+        entries += ents
+    all_parts = ([btg] if btg else []) + themes
+    sources = Sources(rows=source_rows(all_parts), lang=lang).html().replace(
+        '<section class="sources">', '<section class="sources pack-sources" id="pack-bronnen">', 1
+    )
+    sections.append(sources)
+    entries.append(Entry("pack-bronnen", escape(t("sources_appendix", lang)), 1))
+
+    missing_html = "".join(
+        f'<p class="pack-missing">{escape(t("pack_missing_theme", lang, theme=name, reason=reason))}</p>'
+        for name, reason in (missing or [])
+    )
+    running = " · ".join((title, ctx.region_name, ctx.quarter_label))
+    css = "\n".join((font_face_css(for_pdf), base_css(), page_css(lang, ctx.watermark), extra_css("boardpack.css")))
+    mark = (
+        f'<div class="watermark" aria-hidden="true">{escape(ctx.watermark)}</div>'
+        f'<p class="sample-banner">{escape(ctx.watermark)}</p>'
+        if ctx.watermark else ""
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f'<meta name="generator" content="Signaal {escape(__version__)}">'
+        f"<title>{escape(running)}</title><style>{css}</style></head>"
+        f'<body class="signaal pack{" is-sample" if ctx.is_sample else ""}">{mark}'
+        f'<div class="running-title" aria-hidden="true">{escape(running)}</div><main>'
+        f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}</main></body></html>"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Build (in a worker process)
+# ---------------------------------------------------------------------------------------
+def _signals(data, region: str, quarter: str, lang: str, staging: Path):
+    """Compute the quarter's signals and write signals.csv/json; the board's HTML or a note."""
+    try:
+        from .signals import compute_signals, signal_board_html, write_signals  # type: ignore[attr-defined]
+    except ImportError as exc:
+        return None, [], t("pack_signals_unavailable", lang, reason=f"signaal.signals: {exc}"), "unavailable"
+    signals = compute_signals(data, region, quarter)
+    written = write_signals(signals, staging)
+    outputs = [str(Path(p).resolve().relative_to(staging.resolve())) for p in written]
+    return signal_board_html(signals, lang, limit=8, data=data), outputs, "", f"{len(signals)} signals"
+
+
+def _btg_fallback(data, region: str, quarter: str, lang: str, today: dt.date) -> ThemeParts:
+    """The broad-welfare page from the Briefing API when there is no brede-welvaart notebook:
+    its "in het kort" and the Bruto Twents Geluk topic page, the same blocks a notebook shows."""
+    from .briefing import Briefing
+    from .catalogue import catalogue
+
+    topics = [i.id for i in catalogue().for_theme(BTG_THEME)] if BTG_THEME in catalogue().themes else []
+    b = Briefing(BTG_THEME, region=region, quarter=quarter, lang=lang, topics=topics, data=data, today=today)
+    blocks = [Block("summary", b.summary(show=False).html())]
+    if "btg_rapportcijfer" in topics:
+        b.shown.append("btg_rapportcijfer")
+        blocks.append(Block("topic", b.page("btg_rapportcijfer").html()))
+    blocks.append(Block("sources", b.sources(show=False).html()))
+    intro = b.theme.intro.get(lang) if b.theme else ""
+    return ThemeParts(name=BTG_THEME, theme=BTG_THEME, title=b.title, intro=intro, meta=b.meta(), blocks=blocks)
+
+
+def build_pack(
+    name: str,
+    staging: str,
+    stem: str,
+    region: str,
+    quarter: str,
+    lang: str,
+    vintage: str,
+    data_dir: str,
+    themes: list[tuple[str, str]],
+    missing: list[tuple[str, str]],
+    extra_indicators: list[str],
+    today: str | None = None,
+):
+    """Write ``<stem>.pdf`` and ``<stem>.html``, ``signals.csv``/``signals.json`` and
+    ``indicators.csv`` into ``staging``; return the pack's DocResult."""
+    from .config import SAMPLE_WATERMARK
+    from .factsheets import _open_data
+    from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
+    from .pages import long_date
+    from .periods import Period
+    from .publish.exporters import render_pdf
+    from .regions import registry
+    from .tables import indicator_table, write_indicators_csv
+
+    staging_path = Path(staging)
+    result = DocResult(name=name, notebook=None, status=BUILT, kind="boardpack")
+    t0 = time.perf_counter()
+    steps = 5
+    try:
+        report(name, 0, steps, "notebooks")
+        parts = [read_theme(staging_path / rel, theme) for theme, rel in themes]
+        data = _open_data(data_dir, vintage)
+        q = Period.parse(quarter)
+        reg = registry()
+        today_d = dt.date.fromisoformat(today) if today else dt.date.today()
+        ctx = PackContext(
+            region=region, region_name=reg[region].name(lang), quarter=quarter, quarter_label=q.label(lang),
+            vintage_label=t("vintage_sample", lang) if data.vintage.is_sample else t("vintage_live", lang, id=data.vintage.id),
+            date_label=long_date(today_d, lang), lang=lang, is_sample=data.vintage.is_sample,
+            watermark=SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if data.vintage.is_sample else "",
+        )
+        t1 = time.perf_counter()
+        report(name, 1, steps, "signals")
+        board, signal_outputs, signals_note, signals_state = _signals(data, region, quarter, lang, staging_path)
+        result.outputs += signal_outputs
+        result.notes["signals"] = signals_state
+        t2 = time.perf_counter()
+        btg = next((p for p in parts if p.theme == BTG_THEME or p.name == BTG_THEME), None)
+        btg_note = ""
+        if btg is None:
+            btg = _btg_fallback(data, region, quarter, lang, today_d)
+            btg_note = t("pack_btg_generated", lang)
+            result.notes["brede_welvaart"] = "generated (no brede-welvaart notebook)"
+        else:
+            result.notes["brede_welvaart"] = f"notebook {btg.name}.ipynb"
+        others = [p for p in parts if p is not btg]
+        report(name, 2, steps, "indicators.csv")
+        shown = []
+        for p in [btg, *others]:
+            shown += [i for i in p.indicators() if i not in shown]
+        shown += [i for i in extra_indicators if i not in shown]
+        table = indicator_table(data, region, q, shown, lang)
+        write_indicators_csv(table, staging_path / "indicators.csv")
+        result.outputs.append("indicators.csv")
+        t3 = time.perf_counter()
+        report(name, 3, steps, "html")
+        kw = dict(signals_note=signals_note, btg=btg, btg_note=btg_note, missing=missing)
+        screen = compose(others, ctx, board, for_pdf=False, **kw)
+        write_atomic(staging_path / f"{stem}.html", screen.encode("utf-8"))
+        result.outputs.append(f"{stem}.html")
+        printable = compose(others, ctx, board, for_pdf=True, **kw)
+        t4 = time.perf_counter()
+        report(name, 4, steps, "pdf")
+        pdf = render_pdf(printable, variant=PDF_VARIANT)
+        write_atomic(staging_path / f"{stem}.pdf", pdf)
+        result.outputs.append(f"{stem}.pdf")
+        report(name, 5, steps, "pdf")
+        result.notes["themes"] = [p.name for p in others]
+        result.notes["pdf_variant"] = PDF_VARIANT
+        result.timings = {
+            "read": round(t1 - t0, 3), "signals": round(t2 - t1, 3), "indicators": round(t3 - t2, 3),
+            "html": round(t4 - t3, 3), "pdf": round(time.perf_counter() - t4, 3),
+        }
+    except Exception as exc:
+        import traceback
+
+        traceback.print_exc()
+        result.status = FAILED
+        result.error = f"board pack {stem}.pdf failed: {type(exc).__name__}: {one_line(exc)}"
+        result.timings["total"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def pack_entries_from_html(html: str) -> list[tuple[str, str]]:
+    """(target id, text) of each contents line, for checks and the quarter's index."""
+    nav = re.search(r'<nav class="pack-contents".*?</nav>', html, re.S)
+    if not nav:
+        return []
+    return [
+        (m.group(1), htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip())
+        for m in re.finditer(r'<a href="#([^"]+)">(.*?)</a>', nav.group(0), re.S)
+    ]

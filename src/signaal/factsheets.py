@@ -1,0 +1,453 @@
+"""Factsheets: one A4 page per municipality with its key figures against the region and NL.
+
+Built in Python, not in a notebook, so a quarter's fourteen (or forty) factsheets cost one
+data load and one WeasyPrint layout instead of a kernel each: all factsheets of a batch are
+laid out as one HTML document and each page is then written as its own PDF
+(``Document.copy``), with the same CSS and bundled fonts as the briefings.
+
+A factsheet for a municipality compares it with its COROP region and the Netherlands; one
+for a COROP region (``--factsheets corop``) compares it with its province and the
+Netherlands. Rates are compared as they are; counts (inhabitants, homes) by their growth
+over a year, because levels of different sizes say nothing side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .catalogue import catalogue
+from .regions import registry
+from .text import t
+
+# Key figures shown, in this order (when the data has them for the region). Headline
+# indicators of the catalogue (``signals.headline``) published at the factsheet's level are
+# always shown, also when they are not in this list.
+FACTSHEET_INDICATORS = (
+    "bevolking",
+    "netto_arbeidsparticipatie",
+    "werkloosheid",
+    "banengroei",
+    "hoogopgeleiden",
+    "jongeren_werkzaam",
+    "mediaan_inkomen",
+    "laag_inkomen",
+    "woz_waarde",
+    "woningvoorraad",
+    "afstand_treinstation",
+    "btg_rapportcijfer",
+)
+FOLDERS = {"gemeente": "gemeenten", "corop": "regios"}
+MODES = {"gemeenten": "gemeente", "corop": "corop"}
+PDF_VARIANT = "pdf/ua-1"
+# the house palette (charts.PALETTE): the subject in vermillion, its region blue, NL near black
+STRIP_COLOURS = {"subject": "#D55E00", "parent": "#0072B2", "national": "#333333"}
+
+
+def slugify(name: str) -> str:
+    """A file-name-safe version of a Dutch place name: 'Súdwest-Fryslân' → 'sudwest-fryslan'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "regio"
+
+
+def subjects(focus: str, mode: str = "gemeenten") -> list[str]:
+    """The regions that get a factsheet: the focus region's municipalities, or all COROP regions."""
+    reg = registry()
+    if mode == "gemeenten":
+        return reg.children(focus, "gemeente")
+    if mode == "corop":
+        return reg.codes("corop")
+    raise ValueError(f"unknown factsheet mode {mode!r}; valid: {', '.join(MODES)}")
+
+
+def factsheet_path(code: str, lang: str = "nl") -> str:
+    """``gemeenten/GM0153-enschede.pdf`` (``.en.pdf`` for English)."""
+    region = registry()[code]
+    folder = FOLDERS.get(region.level, "regios")
+    suffix = ".pdf" if lang == "nl" else f".{lang}.pdf"
+    return f"{folder}/{region.code}-{slugify(region.name_nl)}{suffix}"
+
+
+def comparison_region(code: str) -> str:
+    """What a region is compared with: a municipality with its COROP region, a COROP region
+    with its province."""
+    reg = registry()
+    level = reg[code].level
+    want = "corop" if level == "gemeente" else "provincie"
+    return next((a for a in reg.ancestors(code) if reg[a].level == want), reg.national)
+
+
+def peer_group(code: str) -> list[str]:
+    """The regions drawn beside it: the other municipalities of its COROP region, or all COROP regions."""
+    reg = registry()
+    if reg[code].level == "gemeente":
+        return reg.children(comparison_region(code), "gemeente")
+    return reg.codes(reg[code].level)
+
+
+def indicator_ids(level: str = "gemeente") -> list[str]:
+    cat = catalogue()
+    ids = [i for i in FACTSHEET_INDICATORS if i in cat and level in cat[i].levels]
+    ids += [i.id for i in cat.indicators.values() if i.signals.headline and level in i.levels and i.id not in ids]
+    return ids
+
+
+# ---------------------------------------------------------------------------------------
+# Key figures
+# ---------------------------------------------------------------------------------------
+@dataclass
+class KeyFigure:
+    indicator: str
+    label: str                   # what the row shows
+    period: str                  # its period label
+    unit: str                    # unit of the compared values
+    decimals: int
+    polarity: str
+    subject: float | None
+    parent: float | None
+    national: float | None
+    peers: dict[str, float] = field(default_factory=dict)
+    note: str = ""               # e.g. the level behind a growth figure
+
+
+def _finite(x) -> float | None:
+    if x is None:
+        return None
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+class FigureSource:
+    """The tables behind the key figures, read once per batch of factsheets."""
+
+    def __init__(self, data, quarter, lang: str):
+        from .periods import Period
+
+        self.data = data
+        self.quarter = quarter if isinstance(quarter, Period) else Period.parse(str(quarter))
+        self.lang = lang
+        self.cat = data.cat
+        self.reg = data.reg
+        self._tables: dict[str, object] = {}
+
+    def table(self, ind_id: str):
+        if ind_id not in self._tables:
+            ind = self.cat[ind_id]
+            freq = "Q" if ind.frequency == "M" else ind.frequency
+            self._tables[ind_id] = self.data.table(ind_id, freq=freq, up_to=self.quarter)
+        return self._tables[ind_id]
+
+    def figure(self, ind_id: str, code: str, parent: str, peers: list[str]) -> KeyFigure | None:
+        from . import formatting as fmt
+        from .periods import Period
+
+        ind = self.cat[ind_id]
+        table = self.table(ind_id)
+        if table.empty or code not in table.columns:
+            return None
+        series = table[code].dropna()
+        if series.empty:
+            return None
+        period = series.index[-1]
+        p = Period.parse(period)
+        title = ind.title.get(self.lang)
+        label_period = p.label(self.lang)
+
+        def at(region: str, when: str):
+            if region not in table.columns or when not in table.index:
+                return None
+            return _finite(table.at[when, region])
+
+        if ind.additive:
+            before = str(p.year_earlier() if p.freq != "Y" else p.shift(-1))
+
+            def growth(region: str):
+                a, b = at(region, before), at(region, period)
+                return None if a in (None, 0) or b is None else (b / a - 1) * 100
+
+            level = at(code, period)
+            unit_word = ind.unit_label.get(self.lang) if ind.unit_label else ""
+            note = t("factsheet_level", self.lang, value=fmt.number(level, 0, self.lang), unit=unit_word).strip()
+            return KeyFigure(
+                indicator=ind.id, label=t("factsheet_growth", self.lang, title=title), period=label_period,
+                unit="percent", decimals=1, polarity=ind.polarity, subject=growth(code), parent=growth(parent),
+                national=growth(self.reg.national),
+                peers={c: g for c in peers if (g := growth(c)) is not None}, note=note,
+            )
+        unit_note = ind.unit_label.get(self.lang) if ind.unit_label else ""
+        return KeyFigure(
+            indicator=ind.id, label=title, period=label_period, unit=ind.unit, decimals=ind.decimals,
+            polarity=ind.polarity, subject=at(code, period), parent=at(parent, period),
+            national=at(self.reg.national, period),
+            peers={c: v for c in peers if (v := at(c, period)) is not None}, note=unit_note,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------
+def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, lang: str) -> str:
+    """A small dot strip: every peer as a grey tick, the region and NL marked, the subject as a dot."""
+    from . import formatting as fmt
+
+    values = [v for v in (fig.subject, fig.parent, fig.national, *fig.peers.values()) if v is not None]
+    if fig.subject is None or len(values) < 2:
+        return ""
+    lo, hi = min(values), max(values)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    width, height, pad = 120.0, 22.0, 6.0
+
+    def x(v: float) -> float:
+        return round(pad + (v - lo) / (hi - lo) * (width - 2 * pad), 2)
+
+    parts = [f'<line x1="{pad}" y1="11" x2="{width - pad}" y2="11" stroke="#d9dee3" stroke-width="1"/>']
+    for c, v in fig.peers.items():
+        if c != subject:
+            parts.append(f'<line x1="{x(v)}" y1="6" x2="{x(v)}" y2="16" stroke="#b8b8b8" stroke-width="1.2"/>')
+    if fig.parent is not None:
+        parts.append(f'<line x1="{x(fig.parent)}" y1="2" x2="{x(fig.parent)}" y2="20" stroke="{STRIP_COLOURS["parent"]}" stroke-width="2"/>')
+    if fig.national is not None:
+        cx = x(fig.national)
+        parts.append(f'<path d="M{cx} 6 L{cx + 5} 11 L{cx} 16 L{cx - 5} 11 Z" fill="{STRIP_COLOURS["national"]}"/>')
+    parts.append(f'<circle cx="{x(fig.subject)}" cy="11" r="4.2" fill="{STRIP_COLOURS["subject"]}" stroke="white" stroke-width="1"/>')
+    v = lambda n: fmt.value(n, fig.unit, fig.decimals, lang)  # noqa: E731
+    peer_vals = list(fig.peers.values())
+    alt = t(
+        "factsheet_strip_alt", lang, subject=names[subject], value=v(fig.subject), parent=names[parent],
+        parent_value=v(fig.parent), national=names["_nl"], national_value=v(fig.national),
+        low=v(min(peer_vals)) if peer_vals else "–", high=v(max(peer_vals)) if peer_vals else "–",
+    )
+    return (
+        f'<svg class="fs-strip" role="img" aria-label="{escape(alt)}" viewBox="0 0 {width:g} {height:g}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
+
+
+def _difference(fig: KeyFigure, lang: str) -> tuple[str, str]:
+    from . import formatting as fmt
+
+    if fig.subject is None or fig.national is None:
+        return "–", ""
+    delta = fig.subject - fig.national
+    text = fmt.points(delta, fig.decimals, lang) if fig.unit == "percent" else fmt.change(delta, fig.unit, fig.decimals, lang)
+    if fig.polarity == "neutral" or round(delta, fig.decimals) == 0:
+        return text, "neutral"
+    better = delta > 0 if fig.polarity == "higher_is_better" else delta < 0
+    return text, "good" if better else "bad"
+
+
+def sources_text(indicators: list[str], lang: str) -> str:
+    """'CBS StatLine (tabellen 86088NED, 85525NED); RaboResearch, …' from the catalogue."""
+    cat = catalogue()
+    by_publisher: dict[str, list[str]] = {}
+    for ind_id in indicators:
+        for dep in cat.dependencies(ind_id):
+            src = cat[dep].source
+            tables = by_publisher.setdefault(src.publisher, [])
+            if src.table and src.table not in tables:
+                tables.append(src.table)
+    parts = []
+    for publisher, tables in by_publisher.items():
+        if tables:
+            key = "factsheet_table" if len(tables) == 1 else "factsheet_tables"
+            parts.append(f"{publisher} ({t(key, lang, tables=', '.join(tables))})")
+        else:
+            parts.append(publisher)
+    return "; ".join(parts)
+
+
+@dataclass
+class FactsheetContext:
+    quarter_label: str
+    vintage_label: str
+    date_label: str
+    is_sample: bool
+    lang: str
+
+
+def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -> str:
+    """One factsheet as a ``<section class="factsheet">``."""
+    from . import formatting as fmt
+
+    reg = registry()
+    lang = ctx.lang
+    region = reg[code]
+    parent = comparison_region(code)
+    province = reg.province_of(code)
+    names = {code: region.name(lang), parent: reg[parent].name(lang), "_nl": t("netherlands", lang).capitalize()}
+    level_word = t(f"level_{region.level}", lang)
+    subtitle = t(
+        "factsheet_subtitle", lang, level=level_word.capitalize(), parent=names[parent],
+        province=reg[province].name(lang) if province and province != parent else "", quarter=ctx.quarter_label,
+    ).replace(" ()", "")
+    if region.inhabitants:
+        subtitle += " · " + t("factsheet_inhabitants", lang, n=fmt.number(region.inhabitants, 0, lang))
+    peers_word = t("factsheet_peers_gemeente" if region.level == "gemeente" else "factsheet_peers_corop", lang, parent=names[parent])
+    head = "".join(
+        f'<th scope="col"{cls}>{escape(h)}</th>'
+        for h, cls in (
+            (t("col_indicator", lang), ""), (names[code], ' class="num"'), (names[parent], ' class="num"'),
+            (names["_nl"], ' class="num"'), (t("factsheet_difference", lang, national=names["_nl"]), ' class="num"'),
+            (peers_word, ""),
+        )
+    )
+    rows = []
+    for fig in figures:
+        v = lambda n: fmt.value(n, fig.unit, fig.decimals, lang)  # noqa: E731
+        diff, tone = _difference(fig, lang)
+        sub = " · ".join(x for x in (fig.period, fig.note) if x)
+        rows.append(
+            f'<tr data-indicator="{escape(fig.indicator)}"><th scope="row"><span class="fs-label">{escape(fig.label)}</span>'
+            f'<span class="fs-period">{escape(sub)}</span></th>'
+            f'<td class="num fs-subject-value">{escape(v(fig.subject))}</td><td class="num">{escape(v(fig.parent))}</td>'
+            f'<td class="num">{escape(v(fig.national))}</td><td class="num fs-diff {tone}">{escape(diff)}</td>'
+            f'<td class="fs-strip-cell">{strip_svg(fig, names, code, parent, lang)}</td></tr>'
+        )
+    legend = t("factsheet_legend", lang, subject=names[code], parent=names[parent], national=names["_nl"], peers=t("factsheet_others_gemeente" if region.level == "gemeente" else "factsheet_others_corop", lang))
+    sample = f'<p class="fs-sample">{escape(t("cover_sample_note", lang))}</p>' if ctx.is_sample else ""
+    sources = t("factsheet_sources", lang, sources=sources_text([f.indicator for f in figures], lang))
+    running = " · ".join((names[code], t("factsheet", lang), ctx.quarter_label))
+    kicker = t("factsheet_kicker_gemeente" if region.level == "gemeente" else "factsheet_kicker_corop", lang)
+    return (
+        f'<section class="factsheet" id="fs-{escape(code)}" data-region="{escape(code)}">'
+        f'<div class="fs-running" aria-hidden="true">{escape(running)}</div>'
+        f'<p class="cover-kicker">{escape(kicker)}</p>'
+        f'<h1 class="fs-title">{escape(names[code])}</h1>'
+        f'<p class="fs-subtitle">{escape(subtitle)}</p>'
+        f'<p class="fs-intro">{escape(t("factsheet_intro", lang, subject=names[code], parent=names[parent], national=names["_nl"], quarter=ctx.quarter_label))}</p>'
+        f'<table class="fs-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<p class="fs-legend">{escape(legend)}</p>{sample}'
+        f'<p class="fs-sources">{escape(sources)}</p>'
+        f'<p class="fs-updated">{escape(t("cover_vintage", lang))}: {escape(ctx.vintage_label)} · '
+        f'{escape(t("cover_date", lang))}: {escape(ctx.date_label)}</p>'
+        "</section>"
+    )
+
+
+def document_html(sections: list[str], title: str, lang: str, watermark: str) -> str:
+    from .publish.exporters import base_css, css_string, extra_css, font_face_css, page_css
+
+    css = "\n".join((font_face_css(True), base_css(), page_css(lang, watermark), extra_css("factsheet.css")))
+    css += "\n@page { @bottom-right { content: " + css_string(t("factsheet", lang) + " · ") + " string(fs-title); } }"
+    mark = (
+        f'<div class="watermark" aria-hidden="true">{escape(watermark)}</div>'
+        f'<p class="sample-banner">{escape(watermark)}</p>'
+        if watermark else ""
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<style>{css}</style></head><body class="signaal factsheets">{mark}<main>{"".join(sections)}</main></body></html>'
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Build (in a worker process)
+# ---------------------------------------------------------------------------------------
+_DATA: dict[tuple[str, str], object] = {}
+
+
+def _open_data(data_dir: str, vintage: str):
+    from .indicators import Data
+
+    key = (str(data_dir), vintage)
+    if key not in _DATA:
+        _DATA[key] = Data.open(vintage or None, data_dir)
+    return _DATA[key]
+
+
+def build_factsheets(
+    codes: list[str],
+    staging: str,
+    quarter: str,
+    lang: str,
+    vintage: str,
+    data_dir: str,
+    today: str | None = None,
+    names: dict[str, str] | None = None,
+) -> list:
+    """Write one PDF per region in ``codes`` into ``staging``; a result per factsheet."""
+    import weasyprint
+
+    from .config import SAMPLE_WATERMARK
+    from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
+    from .pages import long_date
+    from .periods import Period
+    from .publish.exporters import quiet_weasyprint
+
+    quiet_weasyprint()
+    t0 = time.perf_counter()
+    names = names or {c: factsheet_path(c, lang).removesuffix(".pdf") for c in codes}
+    results = {c: DocResult(name=names[c], notebook=None, status=BUILT, kind="factsheet") for c in codes}
+    try:
+        data = _open_data(data_dir, vintage)
+        q = Period.parse(quarter)
+        source = FigureSource(data, q, lang)
+        reg = registry()
+        today_d = dt.date.fromisoformat(today) if today else dt.date.today()
+        ctx = FactsheetContext(
+            quarter_label=q.label(lang),
+            vintage_label=t("vintage_sample", lang) if data.vintage.is_sample else t("vintage_live", lang, id=data.vintage.id),
+            date_label=long_date(today_d, lang),
+            is_sample=data.vintage.is_sample,
+            lang=lang,
+        )
+        sections = []
+        for code in codes:
+            level = reg[code].level
+            parent, peers = comparison_region(code), peer_group(code)
+            figures = [f for i in indicator_ids(level) if (f := source.figure(i, code, parent, peers)) and f.subject is not None]
+            sections.append(factsheet_html(code, figures, ctx))
+        watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if data.vintage.is_sample else ""
+        html = document_html(sections, t("factsheet", lang), lang, watermark)
+        t_html = time.perf_counter()
+        document = weasyprint.HTML(string=html, base_url=".").render()
+        pages_of: dict[str, list] = {c: [] for c in codes}
+        current = None
+        for page in document.pages:
+            for anchor in page.anchors:
+                if anchor.startswith("fs-") and anchor[3:] in pages_of:
+                    current = anchor[3:]
+            if current is not None:
+                pages_of[current].append(page)
+        t_layout = time.perf_counter()
+        for n, code in enumerate(codes, 1):
+            res = results[code]
+            try:
+                if not pages_of[code]:
+                    raise RuntimeError("its page is missing from the layout")
+                part = document.copy(pages_of[code])
+                part.metadata.title = f"{t('factsheet', lang)} {reg[code].name(lang)} · {ctx.quarter_label}"
+                part.metadata.lang = lang
+                pdf = part.write_pdf(pdf_variant=PDF_VARIANT)
+                rel = names[code] + ".pdf"
+                write_atomic(Path(staging) / rel, pdf)
+                res.outputs.append(rel)
+                res.notes["pages"] = len(pages_of[code])
+            except Exception as exc:  # one bad factsheet does not sink the others
+                res.status = FAILED
+                res.error = f"factsheet {res.name} failed: {type(exc).__name__}: {one_line(exc)}"
+            report(res.name, 1, 1, "pdf")
+        per = (time.perf_counter() - t0) / max(1, len(codes))
+        for res in results.values():
+            res.timings = {"total": round(per, 3)}
+        results[codes[0]].notes["batch"] = {
+            "size": len(codes), "html": round(t_html - t0, 3), "layout": round(t_layout - t_html, 3),
+            "write": round(time.perf_counter() - t_layout, 3),
+        }
+    except Exception as exc:
+        for res in results.values():
+            if res.status == BUILT and not res.outputs:
+                res.status = FAILED
+                res.error = f"factsheet {res.name} failed: {type(exc).__name__}: {one_line(exc)}"
+    return list(results.values())

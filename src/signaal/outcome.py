@@ -1,0 +1,85 @@
+"""What one document of a run produced, and how a worker reports its progress.
+
+Shared by the run (``run.py``) and the builders that run in worker processes (theme
+notebooks, the board pack, factsheets), so that each can say what it wrote, how long it
+took and, when it failed, which notebook, cell and error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# status of a document in a run and its manifest
+BUILT, REUSED, FAILED, REJECTED = "built", "reused", "failed", "rejected"
+
+
+@dataclass
+class DocResult:
+    name: str                        # "arbeidsmarkt", "bestuursbriefing", "gemeenten/GM0153-enschede"
+    notebook: str | None             # the notebook a theme came from (None for the pack and factsheets)
+    status: str                      # built | reused | failed | rejected
+    kind: str = "theme"              # theme | boardpack | factsheet | index
+    outputs: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    cell: int | None = None
+    key: str | None = None
+    checksums: dict[str, str] = field(default_factory=dict)
+    built: str | None = None         # when the outputs were made (kept when they are reused)
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (BUILT, REUSED)
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write to a temporary name beside ``path``, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# ---------------------------------------------------------------------------------------
+# Progress from worker processes: (document, done, total, phase) tuples on a queue
+# ---------------------------------------------------------------------------------------
+_queue = None
+
+
+def set_progress_queue(queue) -> None:
+    """Worker initialiser: where :func:`report` sends progress (None: nowhere)."""
+    global _queue
+    _queue = queue
+    _die_with_parent()
+
+
+def report(name: str, done: int, total: int, phase: str = "") -> None:
+    if _queue is not None:
+        try:
+            _queue.put_nowait((name, done, total, phase))
+        except Exception:  # progress is a nicety; never fail a document for it
+            pass
+
+
+def _die_with_parent() -> None:
+    """On Linux, end a worker when the run that started it is killed (no orphans writing
+    into a staging folder that the next run cleans up)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except Exception:
+        pass

@@ -1,0 +1,92 @@
+"""``indicators.csv``: the figures behind a quarter's briefings, as one tidy table.
+
+One row per indicator, region and period (up to the quarter) for the indicators the
+briefings and factsheets show, for the focus region, its municipalities and its benchmarks
+(province, the Netherlands, peer regions), with unit, status and source, so that anyone can
+check or reuse a number without opening a notebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .periods import Period
+
+COLUMNS = (
+    "indicator", "title", "theme", "region", "region_name", "level", "role", "period", "value",
+    "unit", "status", "source", "table",
+)
+
+
+def regions_with_roles(focus: str) -> dict[str, str]:
+    """Region code → its role in the briefing: focus, gemeente, provincie, land, peer."""
+    from .regions import registry
+
+    reg = registry()
+    roles = {focus: "focus"}
+    for code in reg.children(focus, "gemeente"):
+        roles[code] = "gemeente"
+    province = reg.province_of(focus)
+    if province:
+        roles[province] = "provincie"
+    roles[reg.national] = "land"
+    for code in reg.peers(focus):
+        roles.setdefault(code, "peer")
+    return roles
+
+
+def _status(data, indicator: str) -> pd.DataFrame:
+    """Status per (region, period): a stored indicator's own, a derived one 'voorlopig' when
+    any input is."""
+    obs = data.observations
+    deps = data.cat.dependencies(indicator)
+    rows = obs[obs["indicator"].isin(deps)]
+    if rows.empty:
+        return pd.DataFrame(columns=["region", "period", "status"])
+    if len(deps) == 1 and deps[0] == indicator:
+        return rows[["region", "period", "status"]]
+    prov = rows.assign(prov=rows["status"] != "definitief").groupby(["region", "period"], as_index=False)["prov"].any()
+    prov["status"] = prov["prov"].map({True: "voorlopig", False: "definitief"})
+    return prov[["region", "period", "status"]]
+
+
+def indicator_table(data, focus: str, quarter: Period, indicators: list[str], lang: str = "nl") -> pd.DataFrame:
+    roles = regions_with_roles(focus)
+    reg, cat = data.reg, data.cat
+    frames = []
+    for ind_id in indicators:
+        if ind_id not in cat:
+            continue
+        ind = cat[ind_id]
+        table = data.table(ind_id, [c for c in roles], up_to=quarter)
+        if table.empty:
+            continue
+        long = table.rename_axis("period").reset_index().melt(id_vars="period", var_name="region", value_name="value")
+        long = long.dropna(subset=["value"])
+        if long.empty:
+            continue
+        long = long.merge(_status(data, ind_id), on=["region", "period"], how="left")
+        src = ind.source
+        long = long.assign(
+            indicator=ind.id, title=ind.title.get(lang), theme=ind.theme, unit=ind.unit,
+            region_name=[reg[c].name(lang) for c in long["region"]],
+            level=[reg[c].level for c in long["region"]], role=[roles[c] for c in long["region"]],
+            source=src.publisher + (f" — {src.family}" if src.family else ""),
+            table=src.table or ("derived" if src.kind == "derived" else ""),
+        )
+        order = {p: Period.parse(p) for p in long["period"].unique()}
+        long["_order"] = long["period"].map(lambda p: order[p].end())
+        frames.append(long.sort_values(["_order", "region"]).drop(columns="_order"))
+    if not frames:
+        return pd.DataFrame(columns=list(COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
+    out["status"] = out["status"].fillna("")
+    return out.loc[:, list(COLUMNS)]
+
+
+def write_indicators_csv(table: pd.DataFrame, path: Path) -> None:
+    from .outcome import write_atomic
+
+    write_atomic(Path(path), table.to_csv(index=False, float_format="%.6g").encode("utf-8"))

@@ -1,0 +1,300 @@
+"""The quarterly production run, end to end: real CLI, real kernels, real PDFs.
+
+The notebooks are built here in a temporary folder (a copy of ``arbeidsmarkt.ipynb`` and
+two theme variants made from it), so the tests do not depend on which theme notebooks
+happen to be in ``notebooks/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from conftest import BIN, signaal
+from signaal import formatting as fmt
+from signaal.factsheets import slugify
+from signaal.indicators import Data
+from signaal.regions import registry
+
+pytestmark = pytest.mark.e2e
+WATERMARK = "VOORBEELDDATA — geen officiële cijfers"
+VARIANTS = {
+    "wonen": ["woningvoorraad", "woz_waarde"],
+    "brede-welvaart": ["btg_rapportcijfer", "mediaan_inkomen"],
+}
+SIGNALS_AVAILABLE = importlib.util.find_spec("signaal.signals") is not None
+
+
+def theme_variant(source: Path, theme: str, topics: list[str]) -> nbformat.NotebookNode:
+    """A theme notebook like the analysts write: the same parameters cell, other topics."""
+    nb = nbformat.read(source, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cells = [params, nbformat.v4.new_code_cell(
+        "from signaal.briefing import Briefing\n"
+        f"b = Briefing({theme!r}, region=region, quarter=quarter, vintage=vintage, lang=lang, topics={topics!r})\n"
+        "b.cover()"
+    ), nbformat.v4.new_code_cell("b.summary()")]
+    cells += [nbformat.v4.new_code_cell(f"b.topic({t!r})") for t in topics]
+    cells.append(nbformat.v4.new_code_cell("b.sources()"))
+    out = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
+    return out
+
+
+def make_notebooks(folder: Path, root: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "notebooks" / "arbeidsmarkt.ipynb", folder)
+    for theme, topics in VARIANTS.items():
+        nbformat.write(theme_variant(root / "notebooks" / "arbeidsmarkt.ipynb", theme, topics), folder / f"{theme}.ipynb")
+    return folder
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(path)).pages]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def statuses(folder: Path) -> dict[str, str]:
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    return {d["name"]: d["status"] for d in manifest["documents"]}
+
+
+@pytest.fixture(scope="session")
+def quarter(tmp_path_factory, root):
+    """One whole quarter, cold: three themes, the board pack, 14 factsheets, the index."""
+    base = tmp_path_factory.mktemp("quarter")
+    notebooks = make_notebooks(base / "notebooks", root)
+    out = base / "reports" / "2026Q3"
+    proc = signaal("run", "--quarter", "2026Q3", "--notebooks", str(notebooks), "--out", str(out), "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {"out": out, "notebooks": notebooks, "proc": proc, "base": base}
+
+
+# ---------------------------------------------------------------------------------------
+# The whole quarter
+# ---------------------------------------------------------------------------------------
+def test_whole_quarter_writes_every_output(quarter):
+    out = quarter["out"]
+    for theme in ("arbeidsmarkt", "wonen", "brede-welvaart"):
+        assert (out / f"{theme}.pdf").stat().st_size > 10_000
+        assert (out / f"{theme}.html").exists() and (out / "notebooks" / f"{theme}.ipynb").exists()
+    for name in ("bestuursbriefing.pdf", "bestuursbriefing.html", "index.html", "indicators.csv", "manifest.json"):
+        assert (out / name).is_file(), name
+    assert (out / "signals.csv").is_file() == SIGNALS_AVAILABLE
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["status"] == "ok" and manifest["parameters"]["whole_quarter"] is True
+    assert {d["status"] for d in manifest["documents"]} == {"built"}
+    assert not list(out.parent.glob(".staging-*"))
+    # progress and the summary table are in the run's output (a log here: no terminal)
+    assert "bestuursbriefing" in quarter["proc"].stderr and "factsheets (14)" in quarter["proc"].stderr
+
+
+def test_one_factsheet_per_municipality_of_the_focus_region(quarter):
+    out = quarter["out"]
+    reg = registry()
+    municipalities = reg.children("CR12", "gemeente")
+    assert len(municipalities) == 14
+    expected = {f"{c}-{slugify(reg[c].name_nl)}.pdf" for c in municipalities}
+    assert {p.name for p in (out / "gemeenten").glob("*.pdf")} == expected
+    assert "GM0153-enschede.pdf" in expected
+    for pdf in (out / "gemeenten").glob("*.pdf"):
+        reader = PdfReader(str(pdf))
+        assert len(reader.pages) == 1, pdf.name
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_factsheet_shows_the_municipality_against_region_and_nl_in_dutch(quarter):
+    text = pdf_pages(quarter["out"] / "gemeenten" / "GM0153-enschede.pdf")[0]
+    data = Data.open()
+    table = data.table("werkloosheid", ["GM0153", "CR12", "NL01"], up_to="2026Q3").dropna()
+    last = table.index[-1]
+    for code in ("GM0153", "CR12", "NL01"):
+        assert fmt.percent(table.at[last, code], 1) in text  # e.g. 3,5% (a comma, Dutch)
+    assert "Enschede" in text and "Twente" in text and "Nederland" in text
+    assert WATERMARK in text and "Bron" in text and "86088NED" in text
+
+
+def test_board_pack_contents_page_numbers_match_its_pages(quarter):
+    pages = pdf_pages(quarter["out"] / "bestuursbriefing.pdf")
+    n = len(pages)
+    contents = next(i for i, p in enumerate(pages) if "Inhoud" in p)
+    raw = PdfReader(str(quarter["out"] / "bestuursbriefing.pdf")).pages[contents].extract_text()
+    entries = [(m.group(1).strip(), int(m.group(2))) for m in re.finditer(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", raw, re.M)]
+    titles = [e[0] for e in entries]
+    assert titles[0] == "Signaalbord" and titles[1] == "Brede welvaart (Bruto Twents Geluk)" and titles[-1] == "Bronnen"
+    assert "Arbeidsmarkt" in titles and "Wonen" in titles and "Hoeveel Twentenaren werken?" in titles
+    assert [t for t in titles if t in ("Arbeidsmarkt", "Wonen")] == ["Arbeidsmarkt", "Wonen"]  # catalogue order
+    numbers = [e[1] for e in entries]
+    assert numbers == sorted(numbers) and numbers[-1] <= n
+    for title, page in entries:
+        assert title in pages[page - 1], f"contents says {title!r} is on page {page}"
+    # continuous page numbers and the watermark on every page of the one document
+    for i, page in enumerate(pages, 1):
+        assert f"Pagina {i} van {n}" in page and WATERMARK in page
+    assert "Bestuursbriefing" in pages[0] and "3e kwartaal 2026" in pages[0]
+
+
+def test_board_pack_is_one_archival_tagged_document_with_merged_sources(quarter):
+    reader = PdfReader(str(quarter["out"] / "bestuursbriefing.pdf"))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and "/OutputIntents" in root  # tagged, with an sRGB intent
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+    pages = pdf_pages(quarter["out"] / "bestuursbriefing.pdf")
+    sources = " ".join(pages[next(i for i, p in enumerate(pages) if p.startswith("Bronnen") or " Bronnen Alle cijfers" in p):])
+    for title in ("Werkloosheid", "Woningvoorraad", "Mediaan besteedbaar huishoudensinkomen"):
+        assert title in sources, title
+    # themes' topic pages are all in the pack, once (brede welvaart as its own page, not repeated)
+    html = (quarter["out"] / "bestuursbriefing.html").read_text("utf-8")
+    topics = re.findall(r'<section class="topic" id="([^"]+)"', html)
+    assert len(topics) == len(set(topics)) == 2 + 2 + 7  # wonen, brede welvaart, arbeidsmarkt
+    assert topics[0] == "brede-welvaart-topic-btg_rapportcijfer"  # the broad-welfare page comes first
+    ids = re.findall(r'\bid="([^"]+)"', html.split("<main>", 1)[1].split("<svg", 1)[0])
+    assert len(ids) == len(set(ids))
+
+
+def test_indicators_csv_is_tidy_and_matches_the_data(quarter):
+    table = pd.read_csv(quarter["out"] / "indicators.csv", dtype={"period": str})
+    assert {"indicator", "region", "period", "value", "unit", "source", "role"} <= set(table.columns)
+    assert not table.duplicated(["indicator", "region", "period"]).any()
+    roles = table.groupby("region")["role"].first()
+    assert roles["CR12"] == "focus" and roles["GM0153"] == "gemeente" and roles["NL01"] == "land" and roles["PV23"] == "provincie"
+    data = Data.open()
+    expected = data.table("werkloosheid", ["CR12"]).dropna()
+    row = table[(table.indicator == "werkloosheid") & (table.region == "CR12") & (table.period == expected.index[-1])]
+    assert float(row.value.iloc[0]) == pytest.approx(float(expected["CR12"].iloc[-1]), rel=1e-5)
+    assert {"woningvoorraad", "btg_rapportcijfer", "netto_arbeidsparticipatie"} <= set(table.indicator)
+
+
+# ---------------------------------------------------------------------------------------
+# Incremental
+# ---------------------------------------------------------------------------------------
+def test_rerun_without_changes_reuses_and_changing_one_notebook_rebuilds_it_and_the_pack(quarter, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(quarter["notebooks"], notebooks)
+    out = tmp_path / "reports" / "2026Q3"
+    shutil.copytree(quarter["out"], out)
+    before = tree_digest(out)
+
+    proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert set(statuses(out).values()) == {"reused"}
+    assert {k: v for k, v in tree_digest(out).items() if k != "manifest.json"} == {
+        k: v for k, v in before.items() if k != "manifest.json"
+    }
+    archived = list((tmp_path / "reports" / "archive").iterdir())
+    assert len(archived) == 1 and tree_digest(archived[0]) == before  # the replaced run is kept as it was
+
+    nb = nbformat.read(notebooks / "wonen.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Nieuw: een opmerking van de analist."))
+    nbformat.write(nb, notebooks / "wonen.ipynb")
+    (out / "gemeenten" / "GM0141-almelo.pdf").write_bytes(b"not a pdf")  # a damaged output is rebuilt too
+    proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    built = {name for name, status in statuses(out).items() if status == "built"}
+    assert built == {"wonen", "bestuursbriefing", "gemeenten/GM0141-almelo"}
+    assert "Nieuw: een opmerking van de analist." in " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
+    assert (out / "gemeenten" / "GM0141-almelo.pdf").read_bytes().startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------------------------------
+# Failures, rejected notebooks, interruption
+# ---------------------------------------------------------------------------------------
+def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp_path, root):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(root / "notebooks" / "arbeidsmarkt.ipynb", notebooks)
+    nb = nbformat.read(root / "notebooks" / "arbeidsmarkt.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell('raise ValueError("kapotte cel")'))
+    nbformat.write(nb, notebooks / "kapot.ipynb")
+    bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('geen parameters')")])
+    nbformat.write(bare, notebooks / "schets.ipynb")
+    out = tmp_path / "2026Q3"
+    proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out), "--jobs", "2", "--factsheets", "none")
+    assert proc.returncode == 4
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("signaal: error:")]
+    assert len(errors) == 2, proc.stderr
+    kapot = next(e for e in errors if "kapot.ipynb" in e)
+    assert "cell" in kapot and "ValueError: kapotte cel" in kapot
+    schets = next(e for e in errors if "schets.ipynb" in e)
+    assert "no cell tagged 'parameters'" in schets
+    assert (out / "notebooks" / "kapot.ipynb").exists()  # kept for debugging
+    assert not (out / "kapot.pdf").exists() and not (out / "kapot.html").exists()
+    assert (out / "arbeidsmarkt.pdf").exists() and (out / "bestuursbriefing.pdf").exists()
+    assert statuses(out) == {
+        "arbeidsmarkt": "built", "kapot": "failed", "schets": "rejected", "bestuursbriefing": "built", "index": "built",
+    }
+    pack = " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
+    assert "Het thema kapot ontbreekt" in pack and "Het thema schets ontbreekt" in pack
+    index = (out / "index.html").read_text("utf-8")
+    assert "kapotte cel" in index and 'href="notebooks/kapot.ipynb"' in index
+    # `signaal themes` says the same about the folder
+    proc = signaal("themes", "--notebooks", str(notebooks))
+    assert "arbeidsmarkt" in proc.stdout and "kapot" in proc.stdout and "schets" not in proc.stdout
+    assert "no cell tagged 'parameters'" in proc.stderr
+
+
+def test_a_killed_run_leaves_the_published_quarter_intact(quarter, tmp_path):
+    out = tmp_path / "reports" / "2026Q3"
+    shutil.copytree(quarter["out"], out)
+    before = tree_digest(out)
+    proc = subprocess.Popen(
+        [str(BIN / "signaal"), "run", "--force", "--notebooks", str(quarter["notebooks"]), "--out", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # mid-run: a staging folder with its first outputs
+            staged = list(out.parent.glob(".staging-*/**/*.pdf")) + list(out.parent.glob(".staging-*/notebooks/*.ipynb"))
+            if staged:
+                break
+            assert proc.poll() is None, "the run ended before it could be interrupted"
+            time.sleep(0.05)
+        else:
+            pytest.fail("no staging output appeared")
+        proc.send_signal(signal.SIGKILL)  # the run itself, as a crash or kill -9 would
+        proc.wait(timeout=30)
+        time.sleep(0.5)
+    finally:
+        with pytest.raises(ProcessLookupError):  # its workers ended with it
+            _kill_group_if_alive(proc.pid)
+    assert tree_digest(out) == before
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert list(out.parent.glob(".staging-*")), "the interrupted run's staging folder is left behind"
+
+    proc = signaal("run", "--notebooks", str(quarter["notebooks"]), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "removed .staging-2026Q3-" in proc.stderr
+    assert not list(out.parent.glob(".staging-*"))
+    assert set(statuses(out).values()) == {"reused"}
+
+
+def _kill_group_if_alive(pgid: int) -> None:
+    """Kill what is left of the process group; raise ProcessLookupError when nothing is."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            raise
+        time.sleep(0.2)
+    os.killpg(pgid, signal.SIGKILL)  # still there after 10 s: clean up, and fail
