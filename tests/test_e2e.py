@@ -152,26 +152,7 @@ def test_bad_input_one_line_nonzero_nothing_written(tmp_path, args, expected):
     assert not any(tmp_path.glob(".staging*"))
 
 
-def test_a_failing_notebook_is_reported_with_its_cell_and_kept(tmp_path, root):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(root / "notebooks" / "arbeidsmarkt.ipynb", notebooks)
-    nb = nbformat.read(root / "notebooks" / "arbeidsmarkt.ipynb", as_version=4)
-    nb.cells.insert(4, nbformat.v4.new_code_cell('raise ValueError("kapotte cel")'))
-    nbformat.write(nb, notebooks / "kapot.ipynb")
-    out = tmp_path / "2026Q3"
-    proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out), "--jobs", "2")
-    assert proc.returncode != 0
-    errors = [l for l in proc.stderr.splitlines() if l.startswith("signaal: error:")]
-    assert len(errors) == 1
-    assert "kapot.ipynb" in errors[0] and "cell" in errors[0] and "ValueError: kapotte cel" in errors[0]
-    assert (out / "notebooks" / "kapot.ipynb").exists()  # kept for debugging
-    assert not (out / "kapot.pdf").exists() and not (out / "kapot.html").exists()
-    assert (out / "arbeidsmarkt.pdf").exists()  # the other theme still publishes
-    manifest = json.loads((out / "manifest.json").read_text())
-    status = {d["name"]: d["status"] for d in manifest["documents"]}
-    assert status == {"arbeidsmarkt": "built", "kapot": "failed", "index": "built"}
-    assert manifest["status"] == "failed"
+# A failing notebook among good ones: tests/test_quarterly.py
 
 
 def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path, root):

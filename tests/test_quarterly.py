@@ -222,10 +222,10 @@ def test_rerun_without_changes_reuses_and_changing_one_notebook_rebuilds_it_and_
 def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp_path, root):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    shutil.copy(root / "notebooks" / "arbeidsmarkt.ipynb", notebooks)
-    nb = nbformat.read(root / "notebooks" / "arbeidsmarkt.ipynb", as_version=4)
-    nb.cells.insert(4, nbformat.v4.new_code_cell('raise ValueError("kapotte cel")'))
-    nbformat.write(nb, notebooks / "kapot.ipynb")
+    good = theme_variant(root / "notebooks" / "arbeidsmarkt.ipynb", "wonen", VARIANTS["wonen"])
+    nbformat.write(good, notebooks / "wonen.ipynb")
+    good.cells.insert(3, nbformat.v4.new_code_cell('raise ValueError("kapotte cel")'))
+    nbformat.write(good, notebooks / "kapot.ipynb")
     bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('geen parameters')")])
     nbformat.write(bare, notebooks / "schets.ipynb")
     out = tmp_path / "2026Q3"
@@ -239,9 +239,9 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     assert "no cell tagged 'parameters'" in schets
     assert (out / "notebooks" / "kapot.ipynb").exists()  # kept for debugging
     assert not (out / "kapot.pdf").exists() and not (out / "kapot.html").exists()
-    assert (out / "arbeidsmarkt.pdf").exists() and (out / "bestuursbriefing.pdf").exists()
+    assert (out / "wonen.pdf").exists() and (out / "bestuursbriefing.pdf").exists()
     assert statuses(out) == {
-        "arbeidsmarkt": "built", "kapot": "failed", "schets": "rejected", "bestuursbriefing": "built", "index": "built",
+        "wonen": "built", "kapot": "failed", "schets": "rejected", "bestuursbriefing": "built", "index": "built",
     }
     pack = " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
     assert "Het thema kapot ontbreekt" in pack and "Het thema schets ontbreekt" in pack
@@ -249,7 +249,7 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     assert "kapotte cel" in index and 'href="notebooks/kapot.ipynb"' in index
     # `signaal themes` says the same about the folder
     proc = signaal("themes", "--notebooks", str(notebooks))
-    assert "arbeidsmarkt" in proc.stdout and "kapot" in proc.stdout and "schets" not in proc.stdout
+    assert "wonen" in proc.stdout and "kapot" in proc.stdout and "schets" not in proc.stdout
     assert "no cell tagged 'parameters'" in proc.stderr
 
 
@@ -298,3 +298,83 @@ def _kill_group_if_alive(pgid: int) -> None:
             raise
         time.sleep(0.2)
     os.killpg(pgid, signal.SIGKILL)  # still there after 10 s: clean up, and fail
+
+
+# ---------------------------------------------------------------------------------------
+# The quarter's index.html in a real browser
+# ---------------------------------------------------------------------------------------
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-extensions",
+)
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory) -> str:
+    """Debian's chromium; installed with apt-get when it is missing and we are root."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+                       env=env, capture_output=True, timeout=900)
+        found = shutil.which("chromium")
+    if not found:
+        pytest.skip("headless Chromium is not installed and cannot be installed here "
+                    "(needs root and apt-get: `apt-get install chromium`)")
+    return found
+
+
+def dump_dom(chromium: str, page: Path, profile: Path) -> str:
+    proc = subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0 and "<body" in proc.stdout, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def references(dom: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """(tag, url) of every href/src in a DOM, and the ids it has."""
+    from html.parser import HTMLParser
+
+    refs, ids = [], set()
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("href", "src", "xlink:href", "poster", "data") and value:
+                    refs.append((tag, value))
+                if name == "id" and value:
+                    ids.add(value)
+
+    Collect().feed(dom)
+    return refs, ids
+
+
+def test_index_opens_in_headless_chromium_and_every_link_resolves(quarter, chromium, tmp_path):
+    from urllib.parse import unquote, urlparse
+
+    out = quarter["out"]
+    dom = dump_dom(chromium, out / "index.html", tmp_path / "profile")
+    assert "Twente · 3e kwartaal 2026" in dom and WATERMARK in dom
+    refs, ids = references(dom)
+    targets = {unquote(urlparse(url).path) for tag, url in refs if tag == "a"}
+    expected = {"bestuursbriefing.pdf", "bestuursbriefing.html", "indicators.csv", "manifest.json"}
+    expected |= {f"{t}.{ext}" for t in ("arbeidsmarkt", "wonen", "brede-welvaart") for ext in ("pdf", "html")}
+    expected |= {f"gemeenten/{p.name}" for p in (out / "gemeenten").glob("*.pdf")}
+    assert expected <= targets
+    pages = [out / "index.html"]
+    for page in pages + [out / t for t in sorted(targets) if t.endswith(".html")]:
+        if page != pages[0]:
+            refs, ids = references(dump_dom(chromium, page, tmp_path / "profile"))
+        for tag, url in refs:
+            parsed = urlparse(url)
+            assert parsed.scheme in ("", "file", "data"), f"{page.name} loads {url} from outside"
+            if parsed.scheme == "data":
+                continue
+            if not parsed.path:  # an anchor in the same page
+                assert parsed.fragment in ids, f"{page.name}: #{parsed.fragment} points nowhere"
+                continue
+            path = Path(unquote(parsed.path)) if parsed.scheme == "file" else page.parent / unquote(parsed.path)
+            assert path.is_file(), f"{page.name}: {tag} {url} does not resolve"

@@ -1,0 +1,144 @@
+"""Parts of the quarterly run that need no kernel: publishing, stale staging folders, the
+lock, factsheets for another region, the index page, theme discovery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from conftest import signaal
+from signaal.errors import InputError
+from signaal.factsheets import build_factsheets, factsheet_path, slugify, subjects
+from signaal.outcome import DocResult
+from signaal.periods import Period
+from signaal.regions import registry
+from signaal.run import MANIFEST, Plan, _lock, clean_stale_staging, publish, quarter_index_html, theme_notebooks
+
+
+def write_tree(folder: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+
+
+def read_tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_publish_swaps_in_the_new_run_and_archives_the_old_one(tmp_path):
+    target = tmp_path / "2026Q3"
+    write_tree(target, {MANIFEST: "{}", "a.pdf": "old", "gemeenten/x.pdf": "old x"})
+    staging = tmp_path / ".staging-2026Q3-abc"
+    write_tree(staging, {MANIFEST: "{}", "a.pdf": "new"})
+    archived = publish(staging, target)
+    assert read_tree(target) == {MANIFEST: "{}", "a.pdf": "new"}
+    assert archived.parent == tmp_path / "archive" and archived.name.startswith("2026Q3-")
+    assert read_tree(archived) == {MANIFEST: "{}", "a.pdf": "old", "gemeenten/x.pdf": "old x"}
+    assert not staging.exists()
+    # a first run has nothing to archive
+    assert publish(_staged(tmp_path, "2026Q4"), tmp_path / "2026Q4") is None
+
+
+def _staged(tmp_path: Path, name: str) -> Path:
+    staging = tmp_path / f".staging-{name}-x"
+    write_tree(staging, {MANIFEST: "{}"})
+    return staging
+
+
+def test_stale_staging_incomplete_is_removed_complete_is_archived(tmp_path):
+    out = tmp_path / "2026Q3"
+    write_tree(tmp_path / ".staging-2026Q3-killed", {"notebooks/a.ipynb": "{}", ".a.pdf.tmp": "half"})
+    write_tree(tmp_path / ".staging-2026Q3-swapped", {MANIFEST: '{"old": true}', "a.pdf": "complete"})
+    write_tree(tmp_path / ".staging-2026Q4-other", {"a": "another quarter's run"})
+    notes = clean_stale_staging(out)
+    assert len(notes) == 2
+    assert not (tmp_path / ".staging-2026Q3-killed").exists()
+    recovered = list((tmp_path / "archive").iterdir())
+    assert len(recovered) == 1 and recovered[0].name.endswith("-recovered")
+    assert read_tree(recovered[0]) == {MANIFEST: '{"old": true}', "a.pdf": "complete"}
+    assert (tmp_path / ".staging-2026Q4-other").exists()  # not ours
+
+
+def test_one_run_per_report_folder_at_a_time(tmp_path):
+    out = tmp_path / "2026Q3"
+    with _lock(out):
+        with pytest.raises(InputError, match="another signaal run is writing"):
+            with _lock(out):
+                pass
+    with _lock(out):  # released again
+        pass
+
+
+def test_factsheets_for_another_focus_region(tmp_path, root):
+    codes = subjects("CR10")
+    reg = registry()
+    assert codes == reg.children("CR10", "gemeente") and "GM0193" in codes  # Zwolle
+    results = build_factsheets(codes, str(tmp_path), "2026Q3", "nl", "", str(root / "data"), today="2026-11-28")
+    assert [r.status for r in results] == ["built"] * len(codes)
+    assert {p.name for p in (tmp_path / "gemeenten").glob("*.pdf")} == {
+        f"{c}-{slugify(reg[c].name_nl)}.pdf" for c in codes
+    }
+    zwolle = PdfReader(str(tmp_path / factsheet_path("GM0193")))
+    text = " ".join(zwolle.pages[0].extract_text().split())
+    assert len(zwolle.pages) == 1 and "Kerncijfers van Zwolle naast Noord-Overijssel en Nederland" in text and "in Twente" not in text
+
+
+def test_slugify_dutch_place_names():
+    assert slugify("Hof van Twente") == "hof-van-twente"
+    assert slugify("'s-Hertogenbosch") == "s-hertogenbosch"
+    assert slugify("Súdwest-Fryslân") == "sudwest-fryslan"
+    assert slugify("Hengelo (O.)") == "hengelo-o"
+
+
+def _plan(tmp_path: Path) -> Plan:
+    return Plan(
+        quarter=Period.parse("2026Q3"), region="CR12", lang="nl", themes={"arbeidsmarkt": tmp_path / "a.ipynb"},
+        out=tmp_path, data_dir=tmp_path, vintage_id="sample", vintage_checksum="x", is_sample=True, jobs=1,
+        rejected={"<schets>": "notebook <schets>.ipynb has no cell tagged 'parameters'"}, today=dt.date(2026, 11, 28),
+    )
+
+
+def test_index_escapes_text_and_links_only_what_exists(tmp_path):
+    docs = [
+        DocResult("arbeidsmarkt", "arbeidsmarkt.ipynb", "failed", outputs=["notebooks/arbeidsmarkt.ipynb"],
+                  error='notebook arbeidsmarkt.ipynb failed in cell 3: ValueError: <script>alert("x")</script>'),
+        DocResult("<schets>", "<schets>.ipynb", "rejected", error="notebook <schets>.ipynb has no cell tagged 'parameters'"),
+        DocResult("gemeenten/GM0153-enschede", None, "built", kind="factsheet", outputs=["gemeenten/GM0153-enschede.pdf"]),
+    ]
+    html = quarter_index_html(_plan(tmp_path), docs)
+    assert "<script" not in html and "&lt;script&gt;" in html and "&lt;schets&gt;" in html
+    assert 'href="notebooks/arbeidsmarkt.ipynb"' in html and 'href="arbeidsmarkt.pdf"' not in html
+    assert 'href="gemeenten/GM0153-enschede.pdf">Enschede</a>' in html
+    assert "VOORBEELDDATA" in html and "http" not in html.replace("http-equiv", "")
+
+
+def test_a_notebook_without_parameters_is_rejected_with_what_it_lacks(tmp_path, root):
+    nbformat.write(nbformat.read(root / "notebooks" / "arbeidsmarkt.ipynb", as_version=4), tmp_path / "goed.ipynb")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("region = 'CR12'\nlang = 'nl'")])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, tmp_path / "half.ipynb")
+    (tmp_path / "kapot.ipynb").write_text("not json")
+    themes, rejected = theme_notebooks(tmp_path)
+    assert list(themes) == ["goed"]
+    assert rejected["half"] == (
+        "notebook half.ipynb: its parameters cell lacks quarter, vintage; a theme notebook takes region, quarter, vintage, lang"
+    )
+    assert "kapot.ipynb cannot be read as a notebook" in rejected["kapot"]
+    # naming a rejected notebook explicitly is bad input: one line, nothing written
+    proc = signaal("run", "--notebooks", str(tmp_path), "--themes", "half", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "lacks quarter, vintage" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_factsheet_set_and_jobs_are_one_line_errors(tmp_path):
+    for args, expected in ((["--factsheets", "provincies"], "unknown factsheet set 'provincies'"),
+                           (["--jobs", "0"], "--jobs 0 is not a number of processes")):
+        proc = signaal("run", "--out", str(tmp_path / "o"), *args)
+        assert proc.returncode == 2 and proc.stderr.startswith("signaal: error: ") and expected in proc.stderr
+        assert proc.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
