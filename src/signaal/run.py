@@ -278,7 +278,7 @@ def _stderr_to(path: Path):
             os.close(saved)
 
 
-def build_document(
+def execute_theme(
     name: str,
     notebook: str,
     staging: str,
@@ -286,14 +286,15 @@ def build_document(
     data_dir: str,
     stem: str,
 ) -> DocResult:
-    """Execute one notebook and write ``<stem>.html`` and ``<stem>.pdf`` into ``staging``."""
+    """Stage 1 of a theme: execute the notebook (papermill, a fresh kernel) and export
+    ``<stem>.html``. The board pack needs only this; the PDF is stage 2."""
     import logging
 
     import nbformat
     import papermill as pm
 
     from .outcome import report
-    from .publish.exporters import SignaalHTMLExporter, render_pdf
+    from .publish.exporters import SignaalHTMLExporter
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     os.environ["SIGNAAL_DATA_DIR"] = data_dir
@@ -306,8 +307,7 @@ def build_document(
     log_path = staging_path / "logs" / f"{stem}.log"
     log_path.parent.mkdir(exist_ok=True)
     kept = [str(executed.relative_to(staging_path)), str(log_path.relative_to(staging_path))]
-    source_nb = nbformat.read(notebook, as_version=4)
-    total = sum(1 for c in source_nb.cells if c.cell_type == "code") + 3  # + parameters, HTML, PDF
+    total = theme_steps(notebook)
     done = [0]
 
     def on_cell(**_kw):
@@ -340,22 +340,70 @@ def build_document(
         report(name, total - 2, total, "html")
         nb = nbformat.read(executed, as_version=4)
         html, _ = SignaalHTMLExporter(for_pdf=False).from_notebook_node(nb)
-        pdf_html, _ = SignaalHTMLExporter(for_pdf=True).from_notebook_node(nb)
+        write_atomic(staging_path / f"{stem}.html", html.encode("utf-8"))
         result.timings["html"] = round(time.perf_counter() - t1, 3)
-        t2 = time.perf_counter()
-        report(name, total - 1, total, "pdf")
-        pdf = render_pdf(pdf_html)
-        result.timings["pdf"] = round(time.perf_counter() - t2, 3)
-        for suffix, payload in ((".html", html.encode("utf-8")), (".pdf", pdf)):
-            write_atomic(staging_path / f"{stem}{suffix}", payload)
-            result.outputs.append(f"{stem}{suffix}")
-        result.outputs += kept
-        report(name, total, total, "done")
+        result.outputs = [f"{stem}.html", *kept]
+        report(name, total - 1, total, "pdf next")
     except Exception as exc:
         result.status = FAILED
         result.error = f"publishing {Path(notebook).name} failed: {type(exc).__name__}: {one_line(exc)}"
         result.outputs = [k for k in kept if (staging_path / k).exists()]
         traceback.print_exc()
+    return result
+
+
+def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "") -> DocResult:
+    """Stage 2 of a theme: ``<stem>.pdf`` from the exported HTML (WeasyPrint, tagged PDF/UA).
+    The PDF's HTML differs from the page's only by a local font fallback, swapped in here."""
+    from .outcome import report
+    from .publish.exporters import font_face_css, render_pdf
+
+    result = DocResult(name=name, notebook=notebook or None, status=BUILT, kind="theme")
+    t0 = time.perf_counter()
+    report(name, 0, 1, "pdf")
+    try:
+        html = (Path(staging) / f"{stem}.html").read_text("utf-8")
+        screen_fonts = font_face_css(False)
+        if html.count(screen_fonts) != 1:
+            raise RuntimeError(f"{stem}.html does not carry the briefing's font rules")
+        pdf = render_pdf(html.replace(screen_fonts, font_face_css(True)))
+        write_atomic(Path(staging) / f"{stem}.pdf", pdf)
+        result.outputs = [f"{stem}.pdf"]
+    except Exception as exc:
+        result.status = FAILED
+        result.error = f"publishing {notebook or name} failed: {type(exc).__name__}: {one_line(exc)}"
+        traceback.print_exc()
+    result.timings["pdf"] = round(time.perf_counter() - t0, 3)
+    report(name, 1, 1, "done")
+    return result
+
+
+def theme_steps(notebook: str | Path) -> int:
+    """Steps of a theme's progress bar: its code cells, the parameters cell, HTML and PDF."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    return sum(1 for c in nb.cells if c.cell_type == "code") + 3
+
+
+def build_document(name: str, notebook: str, staging: str, parameters: dict, data_dir: str, stem: str) -> DocResult:
+    """Both stages of a theme in one call: execute, then ``<stem>.html`` and ``<stem>.pdf``."""
+    result = execute_theme(name, notebook, staging, parameters, data_dir, stem)
+    if result.ok:
+        pdf = render_theme_pdf(name, staging, stem, Path(notebook).name)
+        merge_stage(result, pdf)
+    return result
+
+
+def merge_stage(result: DocResult, stage: DocResult) -> DocResult:
+    """Fold a theme's PDF stage into its result."""
+    result.timings.update(stage.timings)
+    if stage.ok:
+        result.outputs = [*[o for o in result.outputs if o.endswith(".html")], *stage.outputs,
+                          *[o for o in result.outputs if not o.endswith(".html")]]
+    else:
+        result.status, result.error = FAILED, stage.error
+        result.outputs = [o for o in result.outputs if not o.endswith(".html")]
     return result
 
 
@@ -591,7 +639,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         if try_reuse(theme, "theme", key, path.name):
             continue
         theme_jobs.append(Job(
-            name=theme, kind="theme", fn="signaal.run:build_document", key=key, names=[theme],
+            name=theme, kind="theme", fn="signaal.run:execute_theme", key=key, names=[theme],
             kwargs=dict(name=theme, notebook=str(path.resolve()), staging=str(staging), parameters=params,
                         data_dir=str(plan.data_dir), stem=plan.output_stem(theme)),
         ))
@@ -661,11 +709,22 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
 
     def record(job: Job, docs: list[DocResult]) -> None:
         for doc in docs:
+            if job.kind == "theme-pdf":  # stage 2 of a theme: fold it into stage 1
+                doc = merge_stage(results[doc.name], doc)
+                if not doc.ok:  # no page without its PDF: the executed notebook and log stay
+                    (staging / f"{job.kwargs['stem']}.html").unlink(missing_ok=True)
             doc.key = doc.key or keys.get(doc.name) or job.key
             if doc.ok:
                 doc.built = built_stamp
             results[doc.name] = doc
-            observer.finished(doc)
+            if job.kind == "theme" and doc.ok:  # executed and exported: its PDF is next
+                pending.append(Job(
+                    name=f"{doc.name} (pdf)", kind="theme-pdf", fn="signaal.run:render_theme_pdf", key=job.key,
+                    names=[doc.name], kwargs=dict(name=doc.name, staging=str(staging), stem=job.kwargs["stem"],
+                                                  notebook=doc.notebook or ""),
+                ))
+            else:
+                observer.finished(doc)
 
     def crashed(job: Job, exc: BaseException) -> list[DocResult]:
         return [
@@ -720,9 +779,13 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
 
 
+PRIORITY = {"theme": 0, "boardpack": 1, "theme-pdf": 2, "factsheet": 3}
+
+
 def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer) -> None:
-    """Run jobs, at most ``plan.jobs`` at a time: themes first, then the board pack as soon
-    as every theme is done (it is on the critical path), factsheets in between."""
+    """Run jobs, at most ``plan.jobs`` at a time. Notebooks are executed first; the board
+    pack starts as soon as every theme is executed (it needs their HTML, not their PDFs, and
+    it is the longest single job); theme PDFs and factsheets fill the other workers."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from multiprocessing import get_context
 
@@ -735,15 +798,20 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
         if not themes_left and not pack_state["decided"]:
             job_pack = decide_pack()
             if job_pack is not None:
-                pending.insert(0, job_pack)
+                pending.append(job_pack)
 
-    expected = len(pending) + (0 if pack_state["decided"] else 1)
+    def pick() -> Job:
+        job = min(pending, key=lambda j: PRIORITY.get(j.kind, 9))
+        pending.remove(job)
+        return job
+
+    expected = len(pending) + len(themes_left) + (0 if pack_state["decided"] else 1)
     workers = max(1, min(plan.jobs, expected))
     if workers == 1:  # in this process: no start-up of worker processes
         outcome._queue = _InlineQueue(observer)
         try:
             while pending:
-                job = pending.pop(0)
+                job = pick()
                 try:
                     docs = _call(job.fn, job.kwargs)
                 except Exception as exc:
@@ -777,7 +845,7 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
 
         def fill():
             while pending and len(in_flight) < workers:
-                job = pending.pop(0)
+                job = pick()
                 in_flight[pool.submit(_call, job.fn, job.kwargs)] = job
 
         fill()
