@@ -289,7 +289,7 @@ def test_a_killed_run_leaves_the_published_quarter_intact(quarter, tmp_path):
 
     proc = signaal("run", "--notebooks", str(quarter["notebooks"]), "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "removed .staging-2026Q3-" in proc.stderr
+    assert "removed .staging-2026Q3." in proc.stderr
     assert not list(out.parent.glob(".staging-*"))
     assert set(statuses(out).values()) == {"reused"}
 

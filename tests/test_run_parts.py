@@ -32,7 +32,7 @@ def read_tree(folder: Path) -> dict[str, str]:
 def test_publish_swaps_in_the_new_run_and_archives_the_old_one(tmp_path):
     target = tmp_path / "2026Q3"
     write_tree(target, {MANIFEST: "{}", "a.pdf": "old", "gemeenten/x.pdf": "old x"})
-    staging = tmp_path / ".staging-2026Q3-abc"
+    staging = tmp_path / ".staging-2026Q3.abc12345"
     write_tree(staging, {MANIFEST: "{}", "a.pdf": "new"})
     archived = publish(staging, target)
     assert read_tree(target) == {MANIFEST: "{}", "a.pdf": "new"}
@@ -44,23 +44,25 @@ def test_publish_swaps_in_the_new_run_and_archives_the_old_one(tmp_path):
 
 
 def _staged(tmp_path: Path, name: str) -> Path:
-    staging = tmp_path / f".staging-{name}-x"
+    staging = tmp_path / f".staging-{name}.x1234567"
     write_tree(staging, {MANIFEST: "{}"})
     return staging
 
 
 def test_stale_staging_incomplete_is_removed_complete_is_archived(tmp_path):
     out = tmp_path / "2026Q3"
-    write_tree(tmp_path / ".staging-2026Q3-killed", {"notebooks/a.ipynb": "{}", ".a.pdf.tmp": "half"})
-    write_tree(tmp_path / ".staging-2026Q3-swapped", {MANIFEST: '{"old": true}', "a.pdf": "complete"})
-    write_tree(tmp_path / ".staging-2026Q4-other", {"a": "another quarter's run"})
+    write_tree(tmp_path / ".staging-2026Q3.killed01", {"notebooks/a.ipynb": "{}", ".a.pdf.tmp": "half"})
+    write_tree(tmp_path / ".staging-2026Q3.swapped1", {MANIFEST: '{"old": true}', "a.pdf": "complete"})
+    write_tree(tmp_path / ".staging-2026Q4.other001", {"a": "another quarter's run"})
+    write_tree(tmp_path / ".staging-2026Q3-CR10.other002", {"a": "another region's run"})
     notes = clean_stale_staging(out)
     assert len(notes) == 2
-    assert not (tmp_path / ".staging-2026Q3-killed").exists()
+    assert not (tmp_path / ".staging-2026Q3.killed01").exists()
     recovered = list((tmp_path / "archive").iterdir())
     assert len(recovered) == 1 and recovered[0].name.endswith("-recovered")
     assert read_tree(recovered[0]) == {MANIFEST: '{"old": true}', "a.pdf": "complete"}
-    assert (tmp_path / ".staging-2026Q4-other").exists()  # not ours
+    assert (tmp_path / ".staging-2026Q4.other001").exists()  # not ours
+    assert (tmp_path / ".staging-2026Q3-CR10.other002").exists()
 
 
 def test_one_run_per_report_folder_at_a_time(tmp_path):

@@ -506,7 +506,15 @@ def publish(staging: Path, target: Path) -> Path | None:
 
 
 def _staging_prefix(out: Path) -> str:
-    return f".staging-{out.name}-"
+    return f".staging-{out.name}."
+
+
+def _is_staging_of(path: Path, out: Path) -> bool:
+    """A staging folder of exactly this report folder (``.staging-2026Q3.k3j_9x2a``), not of
+    another one that shares its beginning (``.staging-2026Q3-CR10.…``)."""
+    import re
+
+    return re.fullmatch(re.escape(_staging_prefix(out)) + r"[a-z0-9_]{8}", path.name) is not None
 
 
 @contextlib.contextmanager
@@ -537,7 +545,7 @@ def clean_stale_staging(out: Path) -> list[str]:
     not yet, or no longer, in place) is moved to the archive, never deleted."""
     done = []
     for path in sorted(out.parent.glob(_staging_prefix(out) + "*")):
-        if not path.is_dir():
+        if not path.is_dir() or not _is_staging_of(path, out):
             continue
         if (path / MANIFEST).is_file():
             dest = _archive_path(out, "-recovered")
