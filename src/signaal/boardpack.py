@@ -217,7 +217,7 @@ def compose(
     """The whole pack as one HTML document."""
     from . import __version__
     from .pages import Cover, Sources
-    from .publish.exporters import base_css, extra_css, font_face_css, page_css
+    from .publish.exporters import base_css, extra_css, font_face_css, page_css, svg_as_images
 
     lang = ctx.lang
     title = t("pack_title", lang)
@@ -260,6 +260,9 @@ def compose(
         f'<p class="sample-banner">{escape(ctx.watermark)}</p>'
         if ctx.watermark else ""
     )
+    body = f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}"
+    if for_pdf:
+        body = svg_as_images(body)
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
@@ -267,7 +270,7 @@ def compose(
         f"<title>{escape(running)}</title><style>{css}</style></head>"
         f'<body class="signaal pack{" is-sample" if ctx.is_sample else ""}">{mark}'
         f'<div class="running-title" aria-hidden="true">{escape(running)}</div><main>'
-        f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}</main></body></html>"
+        f"{body}</main></body></html>"
     )
 
 

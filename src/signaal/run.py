@@ -353,20 +353,20 @@ def execute_theme(
 
 
 def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "") -> DocResult:
-    """Stage 2 of a theme: ``<stem>.pdf`` from the exported HTML (WeasyPrint, tagged PDF/UA).
-    The PDF's HTML differs from the page's only by a local font fallback, swapped in here."""
+    """Stage 2 of a theme: ``<stem>.pdf`` from the executed notebook (WeasyPrint, tagged
+    PDF/UA), with the charts as SVG images (see :func:`~signaal.publish.exporters.svg_as_images`)."""
+    import nbformat
+
     from .outcome import report
-    from .publish.exporters import font_face_css, render_pdf
+    from .publish.exporters import SignaalHTMLExporter, render_pdf
 
     result = DocResult(name=name, notebook=notebook or None, status=BUILT, kind="theme")
     t0 = time.perf_counter()
     report(name, 0, 1, "pdf")
     try:
-        html = (Path(staging) / f"{stem}.html").read_text("utf-8")
-        screen_fonts = font_face_css(False)
-        if html.count(screen_fonts) != 1:
-            raise RuntimeError(f"{stem}.html does not carry the briefing's font rules")
-        pdf = render_pdf(html.replace(screen_fonts, font_face_css(True)))
+        nb = nbformat.read(Path(staging) / "notebooks" / f"{stem}.ipynb", as_version=4)
+        html, _ = SignaalHTMLExporter(for_pdf=True, svg_images=True).from_notebook_node(nb)
+        pdf = render_pdf(html)
         write_atomic(Path(staging) / f"{stem}.pdf", pdf)
         result.outputs = [f"{stem}.pdf"]
     except Exception as exc:
