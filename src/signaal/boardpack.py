@@ -17,7 +17,6 @@ schema under PDF/A), so the theme briefings stay ``pdf/ua-1`` and the pack is PD
 from __future__ import annotations
 
 import datetime as dt
-import html as htmllib
 import re
 import time
 from dataclasses import dataclass, field
@@ -277,16 +276,73 @@ def compose(
 # ---------------------------------------------------------------------------------------
 # Build (in a worker process)
 # ---------------------------------------------------------------------------------------
-def _signals(data, region: str, quarter: str, lang: str, staging: Path):
-    """Compute the quarter's signals and write signals.csv/json; the board's HTML or a note."""
+BOARD_PAGE = "signaalbord"
+_BOARD_START, _BOARD_END = "<!-- signal-board -->", "<!-- /signal-board -->"
+
+
+def signals_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("signaal.signals") is not None
+
+
+def build_signal_board(name: str, staging: str, stem: str, region: str, quarter: str, lang: str, vintage: str,
+                       data_dir: str):
+    """The quarter's signals (``signals.csv``, ``signals.json``) and the signal board as a page
+    of its own (``<stem>.html``), which the board pack takes its signal board from. It needs
+    only the data, not the notebooks, so it runs while the notebooks do and is reused when
+    only a notebook changed."""
+    from .config import SAMPLE_WATERMARK
+    from .factsheets import _open_data
+    from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
+    from .publish.exporters import base_css, extra_css, font_face_css, page_css
+    from .regions import registry
+
+    result = DocResult(name=name, notebook=None, status=BUILT, kind="signals")
+    t0 = time.perf_counter()
+    staging_path = Path(staging)
     try:
-        from .signals import compute_signals, signal_board_html, write_signals  # type: ignore[attr-defined]
-    except ImportError as exc:
-        return None, [], t("pack_signals_unavailable", lang, reason=f"signaal.signals: {exc}"), "unavailable"
-    signals = compute_signals(data, region, quarter)
-    written = write_signals(signals, staging)
-    outputs = [str(Path(p).resolve().relative_to(staging.resolve())) for p in written]
-    return signal_board_html(signals, lang, limit=8, data=data), outputs, "", f"{len(signals)} signals"
+        from .signals import compute_signals, signal_board_html, write_signals
+
+        report(name, 0, 2, "signals")
+        data = _open_data(data_dir, vintage)
+        signals = compute_signals(data, region, quarter)
+        written = write_signals(signals, staging_path)
+        result.outputs += [str(Path(p).resolve().relative_to(staging_path.resolve())) for p in written]
+        report(name, 1, 2, "board")
+        board = signal_board_html(signals, lang, limit=8, data=data)
+        watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if data.vintage.is_sample else ""
+        title = f"{t('pack_signal_board', lang)} · {registry()[region].name(lang)}"
+        css = "\n".join((font_face_css(False), base_css(), page_css(lang, watermark), extra_css("boardpack.css")))
+        mark = f'<p class="sample-banner">{escape(watermark)}</p>' if watermark else ""
+        page = (
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{escape(title)}</title>'
+            f"<style>{css}</style></head><body class=\"signaal\">{mark}<main>"
+            f"{_BOARD_START}{board}{_BOARD_END}</main></body></html>"
+        )
+        write_atomic(staging_path / f"{stem}.html", page.encode("utf-8"))
+        result.outputs.append(f"{stem}.html")
+        result.notes["signals"] = len(signals)
+        report(name, 2, 2, "done")
+    except Exception as exc:
+        import traceback
+
+        traceback.print_exc()
+        result.status = FAILED
+        result.error = f"signals failed: {type(exc).__name__}: {one_line(exc)}"
+    result.timings["total"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def board_from_page(path: Path) -> str | None:
+    """The signal board's HTML from the page :func:`build_signal_board` wrote."""
+    try:
+        page = Path(path).read_text("utf-8")
+    except OSError:
+        return None
+    start, end = page.find(_BOARD_START), page.find(_BOARD_END)
+    return page[start + len(_BOARD_START):end] if start >= 0 and end > start else None
 
 
 def _btg_fallback(data, region: str, quarter: str, lang: str, today: dt.date) -> ThemeParts:
@@ -319,9 +375,12 @@ def build_pack(
     missing: list[tuple[str, str]],
     extra_indicators: list[str],
     today: str | None = None,
+    board_page: str | None = None,
+    signals_note: str = "",
 ):
-    """Write ``<stem>.pdf`` and ``<stem>.html``, ``signals.csv``/``signals.json`` and
-    ``indicators.csv`` into ``staging``; return the pack's DocResult."""
+    """Write ``<stem>.pdf``, ``<stem>.html`` and ``indicators.csv`` into ``staging``; return
+    the pack's DocResult. ``board_page`` is the signal board's page in staging (made by
+    :func:`build_signal_board`); without it the pack carries ``signals_note`` instead."""
     from .config import SAMPLE_WATERMARK
     from .factsheets import _open_data
     from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
@@ -350,9 +409,10 @@ def build_pack(
         )
         t1 = time.perf_counter()
         report(name, 1, steps, "signals")
-        board, signal_outputs, signals_note, signals_state = _signals(data, region, quarter, lang, staging_path)
-        result.outputs += signal_outputs
-        result.notes["signals"] = signals_state
+        board = board_from_page(staging_path / board_page) if board_page else None
+        if board_page and board is None:
+            signals_note = t("pack_signals_unavailable", lang, reason=f"{board_page} is missing")
+        result.notes["signal_board"] = board_page if board else signals_note
         t2 = time.perf_counter()
         btg = next((p for p in parts if p.theme == BTG_THEME or p.name == BTG_THEME), None)
         btg_note = ""
@@ -387,7 +447,7 @@ def build_pack(
         result.notes["themes"] = [p.name for p in others]
         result.notes["pdf_variant"] = PDF_VARIANT
         result.timings = {
-            "read": round(t1 - t0, 3), "signals": round(t2 - t1, 3), "indicators": round(t3 - t2, 3),
+            "read": round(t1 - t0, 3), "board": round(t2 - t1, 3), "indicators": round(t3 - t2, 3),
             "html": round(t4 - t3, 3), "pdf": round(time.perf_counter() - t4, 3),
         }
     except Exception as exc:
@@ -398,14 +458,3 @@ def build_pack(
         result.error = f"board pack {stem}.pdf failed: {type(exc).__name__}: {one_line(exc)}"
         result.timings["total"] = round(time.perf_counter() - t0, 3)
     return result
-
-
-def pack_entries_from_html(html: str) -> list[tuple[str, str]]:
-    """(target id, text) of each contents line, for checks and the quarter's index."""
-    nav = re.search(r'<nav class="pack-contents".*?</nav>', html, re.S)
-    if not nav:
-        return []
-    return [
-        (m.group(1), htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip())
-        for m in re.finditer(r'<a href="#([^"]+)">(.*?)</a>', nav.group(0), re.S)
-    ]

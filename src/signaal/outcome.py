@@ -61,6 +61,7 @@ def set_progress_queue(queue) -> None:
     global _queue
     _queue = queue
     _die_with_parent()
+    _exit_promptly()
 
 
 def report(name: str, done: int, total: int, phase: str = "") -> None:
@@ -69,6 +70,15 @@ def report(name: str, done: int, total: int, phase: str = "") -> None:
             _queue.put_nowait((name, done, total, phase))
         except Exception:  # progress is a nicety; never fail a document for it
             pass
+
+
+def _exit_promptly() -> None:
+    """A worker is told to stop only after its last result was delivered; tearing down the
+    interpreter (pandas, matplotlib, WeasyPrint) would then keep the whole run waiting about a
+    second, so it leaves at once."""
+    import atexit
+
+    atexit.register(os._exit, 0)
 
 
 def _die_with_parent() -> None:

@@ -150,6 +150,23 @@ class Plan:
         return {"region": self.region, "quarter": str(self.quarter), "vintage": self.vintage_id, "lang": self.lang}
 
 
+def _resolve_quarter(vintage, quarter: str | None) -> Period:
+    """As :func:`signaal.briefing.resolve_quarter` (the quarter asked for, if the data reaches
+    it, else the latest in the data), without importing the briefing's charts: a re-run with
+    nothing to do stays fast."""
+    from .periods import parse_quarter
+
+    latest = vintage.latest_quarter()
+    if quarter in (None, ""):
+        return latest
+    q = parse_quarter(str(quarter))
+    if latest < q:
+        raise InputError(
+            f"quarter {q} has no data yet: vintage {vintage.id!r} runs to {latest}; valid: {latest} or earlier"
+        )
+    return q
+
+
 def default_out(quarter: Period, region: str, reports: Path | None = None) -> Path:
     base = Path(reports or config.reports_dir())
     name = str(quarter) if region == registry().default_focus else f"{quarter}-{region}"
@@ -169,8 +186,6 @@ def make_plan(
     force: bool = False,
     factsheets: str | None = None,
 ) -> Plan:
-    from .briefing import resolve_quarter
-    from .indicators import Data
     from .store import Store
 
     lang = check_lang(lang)
@@ -205,8 +220,8 @@ def make_plan(
             raise InputError(f"no theme notebooks in {where}: {next(iter(rejected.values()))}")
         raise InputError(f"no theme notebooks found in {where}")
     root = Path(data_dir) if data_dir else config.data_dir()
-    data = Data(Store(root).resolve(vintage or None))
-    q = resolve_quarter(data, quarter)
+    found = Store(root).resolve(vintage or None)
+    q = _resolve_quarter(found, quarter)
     out_path = Path(out) if out else default_out(q, focus)
     if out_path.exists() and any(out_path.iterdir()) and not (out_path / MANIFEST).exists():
         raise InputError(
@@ -220,9 +235,9 @@ def make_plan(
         themes=chosen,
         out=out_path.resolve(),
         data_dir=root.resolve(),
-        vintage_id=data.vintage.id,
-        vintage_checksum=data.vintage.checksum,
-        is_sample=data.vintage.is_sample,
+        vintage_id=found.id,
+        vintage_checksum=found.checksum,
+        is_sample=found.is_sample,
         jobs=jobs or os.cpu_count() or 1,
         force=force,
         rejected=rejected,
@@ -677,32 +692,65 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
                             today=plan.today.isoformat(), names={c: n for c, n, _ in batch}),
             ))
 
-    # -- the board pack: decided once every theme is done (its key depends on their outcome)
+    # -- the signals and their board (needs the data, not the notebooks)
+    from .boardpack import BOARD_PAGE, signals_available
+
+    signals_name = plan.output_stem(BOARD_PAGE)
+    signals_jobs: list[Job] = []
+    signals_key = inc.digest("signals", params, data_fp, env_fp)
+    if plan.board_pack and signals_available() and not try_reuse(signals_name, "signals", signals_key):
+        signals_jobs.append(Job(
+            name=signals_name, kind="signals", fn="signaal.boardpack:build_signal_board", key=signals_key,
+            names=[signals_name],
+            kwargs=dict(name=signals_name, staging=str(staging), stem=signals_name, region=plan.region,
+                        quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir)),
+        ))
+
+    # -- the board pack: decided once every theme has run (its key depends on their outcome)
     pack_name = plan.output_stem(PACK_STEM)
     pack_state = {"decided": not plan.board_pack, "job": None}
 
     def decide_pack() -> Job | None:
+        from .text import t
+
         pack_state["decided"] = True
         themes_done = [(n, theme_keys[n], results[n].status == FAILED) for n in plan.themes]
-        key = inc.digest("boardpack", params, themes_done, sorted(plan.rejected), plan.factsheets, data_fp, env_fp)
+        board = results.get(signals_name)
+        board_state = (signals_key, board.ok) if board else None
+        key = inc.digest("boardpack", params, themes_done, sorted(plan.rejected), plan.factsheets, board_state,
+                         data_fp, env_fp)
         if try_reuse(pack_name, "boardpack", key):
             return None
         ok = [(n, f"notebooks/{plan.output_stem(n)}.ipynb") for n in plan.themes if results[n].ok]
         missing = [(n, results[n].error or "") for n in plan.themes if not results[n].ok]
         missing += [(n, reason) for n, reason in plan.rejected.items()]
         level = "gemeente" if plan.factsheets != "corop" else "corop"
+        if board is None:
+            note = t("pack_signals_unavailable", plan.lang, reason="signaal.signals is not installed")
+        else:
+            note = t("pack_signals_unavailable", plan.lang, reason=board.error or "")
         return Job(
             name=pack_name, kind="boardpack", fn="signaal.boardpack:build_pack", key=key, names=[pack_name],
             kwargs=dict(name=pack_name, staging=str(staging), stem=pack_name, region=plan.region,
                         quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id,
                         data_dir=str(plan.data_dir), themes=ok, missing=missing,
                         extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
-                        today=plan.today.isoformat()),
+                        today=plan.today.isoformat(),
+                        board_page=f"{signals_name}.html" if board is not None and board.ok else None,
+                        signals_note=note),
         )
 
+    # longest notebooks first, so that the last one to finish (the board pack waits for it)
+    # finishes early: last run's execution time when known, else the number of code cells
+    last_times = {d["name"]: (d.get("timings") or {}).get("execute")
+                  for d in ((_read_manifest(plan.out) or {}).get("documents") or [])}
+    if all(last_times.get(j.name) for j in theme_jobs):
+        theme_jobs.sort(key=lambda j: -last_times[j.name])
+    else:
+        theme_jobs.sort(key=lambda j: -theme_steps(j.kwargs["notebook"]))
     keys = {**{j.name: j.key for j in theme_jobs}, **fs_keys}
-    pending: list[Job] = list(theme_jobs)
-    if not pack_state["decided"] and not theme_jobs:
+    pending: list[Job] = [*theme_jobs, *signals_jobs]
+    if not pack_state["decided"] and not theme_jobs and not signals_jobs:
         pack_state["job"] = decide_pack()
         if pack_state["job"]:
             pending.append(pack_state["job"])
@@ -741,10 +789,11 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
             for n in job.names
         ]
 
+    schedule: list[dict] = []
     if pending:
         if any(j.kind == "theme" for j in pending):
             ensure_kernel()
-        _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
+        schedule = _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer, t0)
 
     # -- the quarter's index, manifest, publish
     docs = _ordered(plan, results)
@@ -777,6 +826,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         "started": built_stamp,
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},
+        "schedule": schedule,   # which job ran when (seconds since the start), for tuning --jobs
         "summary": {s: sum(1 for d in docs if d.status == s) for s in (BUILT, REUSED, FAILED, REJECTED)},
         "rejected": plan.rejected,
         "documents": [asdict(d) for d in docs],
@@ -787,19 +837,20 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
 
 
-PRIORITY = {"theme": 0, "boardpack": 1, "theme-pdf": 2, "factsheet": 3}
+PRIORITY = {"theme": 0, "signals": 1, "boardpack": 2, "theme-pdf": 3, "factsheet": 4}
 
 
-def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer) -> None:
-    """Run jobs, at most ``plan.jobs`` at a time. Notebooks are executed first; the board
-    pack starts as soon as every theme is executed (it needs their HTML, not their PDFs, and
-    it is the longest single job); theme PDFs and factsheets fill the other workers."""
+def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer, t0: float) -> list[dict]:
+    """Run jobs, at most ``plan.jobs`` at a time. Notebooks are executed first, then the
+    signals; the board pack starts as soon as those are done (it needs the notebooks' output,
+    not their PDFs, and it is the longest single job); theme PDFs and factsheets fill the
+    other workers."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from multiprocessing import get_context
 
     from . import outcome
 
-    themes_left = {j.name for j in pending if j.kind == "theme"}
+    themes_left = {j.name for j in pending if j.kind in ("theme", "signals")}  # what the pack waits for
 
     def after(job: Job) -> None:
         themes_left.discard(job.name)
@@ -813,6 +864,12 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
         pending.remove(job)
         return job
 
+    schedule: list[dict] = []
+
+    def log(job: Job, start: float) -> None:
+        schedule.append({"job": job.name, "kind": job.kind, "start": round(start - t0, 2),
+                         "end": round(time.perf_counter() - t0, 2)})
+
     expected = len(pending) + len(themes_left) + (0 if pack_state["decided"] else 1)
     workers = max(1, min(plan.jobs, expected))
     if workers == 1:  # in this process: no start-up of worker processes
@@ -820,15 +877,17 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
         try:
             while pending:
                 job = pick()
+                start = time.perf_counter()
                 try:
                     docs = _call(job.fn, job.kwargs)
                 except Exception as exc:
                     docs = crashed(job, exc)
+                log(job, start)
                 record(job, docs)
                 after(job)
         finally:
             outcome._queue = None
-        return
+        return schedule
 
     ctx = get_context("spawn")
     queue = ctx.Queue()
@@ -854,17 +913,18 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
         def fill():
             while pending and len(in_flight) < workers:
                 job = pick()
-                in_flight[pool.submit(_call, job.fn, job.kwargs)] = job
+                in_flight[pool.submit(_call, job.fn, job.kwargs)] = (job, time.perf_counter())
 
         fill()
         while in_flight:
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             for fut in done:
-                job = in_flight.pop(fut)
+                job, start = in_flight.pop(fut)
                 try:
                     docs = fut.result()
                 except Exception as exc:  # a worker that died
                     docs = crashed(job, exc)
+                log(job, start)
                 record(job, docs)
                 after(job)
             fill()
@@ -876,10 +936,11 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer)
         stop.set()
         listener.join(timeout=2)
         queue.close()
+    return schedule
 
 
 def _ordered(plan: Plan, results: dict[str, DocResult]) -> list[DocResult]:
-    kinds = {"theme": 0, "boardpack": 1, "factsheet": 2}
+    kinds = {"theme": 0, "boardpack": 1, "signals": 2, "factsheet": 3}
     order = {n: i for i, n in enumerate([*plan.themes, *plan.rejected])}
     return sorted(results.values(), key=lambda d: (kinds.get(d.kind, 9), order.get(d.name, 999), d.name))
 
@@ -921,7 +982,7 @@ def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
 
     def links(doc: DocResult, wanted: tuple[str, ...]) -> list[Link]:
         out = []
-        for rel in doc.outputs:
+        for rel in sorted(doc.outputs, key=lambda o: (not o.endswith(".pdf"), o)):
             if rel.endswith(wanted):
                 suffix = rel.rsplit(".", 1)[-1]
                 text = {"pdf": "PDF", "html": "HTML", "ipynb": t("index_executed", lang), "log": t("index_log", lang)}[suffix]
@@ -940,6 +1001,9 @@ def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
     if pack_doc:
         s, e = status(pack_doc)
         pack = Row(t("pack_title", lang), links(pack_doc, (".pdf", ".html")), s, e)
+        board_doc = next((d for d in docs if d.kind == "signals" and d.ok), None)
+        if board_doc:
+            pack.links += [Link(t("pack_signal_board", lang), o) for o in board_doc.outputs if o.endswith(".html")]
     rows = []
     for name in [*plan.themes, *plan.rejected]:
         doc = by_name.get(name)
