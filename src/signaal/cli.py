@@ -117,5 +117,74 @@ def data_sample(data_dir) -> int:
     return 0
 
 
+@main.command("signals")
+@click.option("--quarter", "-q", default="", help="Quarter, e.g. 2026Q3 (default: latest in the data).")
+@click.option("--region", "-r", default=None, help="Focus COROP region, e.g. CR12 (default from regions.yaml).")
+@click.option("--format", "out_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="table (readable), csv or json (as signals.csv / signals.json).")
+@click.option("--theme", "-t", default="", help="Only the indicators of this theme (default: all).")
+@click.option("--lang", "-l", default="nl", help="Language of the sentences in the table: nl or en.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="Show only the N strongest signals.")
+@click.option("--all", "show_all", is_flag=True, help="Also list the rules that gave no signal, and why.")
+@click.option("--vintage", default="", help="Data vintage id (default: newest, else the bundled sample).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vintage, data_dir) -> int:
+    """Print the quarter's signals (urgencies, opportunities), strongest first."""
+    from .briefing import resolve_quarter
+    from .indicators import Data
+    from .periods import parse_quarter
+    from .regions import registry
+    from .signals import compute_signals
+    from .signals.output import signals_csv, signals_json
+    from .text import check_lang
+
+    check_lang(lang)
+    focus = registry().focus(region or None).code
+    asked = parse_quarter(quarter) if quarter else None
+    data = Data.open(vintage or None, data_dir)
+    q = resolve_quarter(data, asked)
+    if theme:
+        data.cat.theme(theme)
+    found = compute_signals(data, focus, q, theme=theme or None)
+    shown = found if limit is None else type(found)(found[:limit], found.skipped, found.meta)
+    if out_format == "csv":
+        click.echo(signals_csv(shown), nl=False)
+        return 0
+    if out_format == "json":
+        click.echo(signals_json(shown), nl=False)
+        return 0
+    _print_signals(shown, lang, show_all)
+    return 0
+
+
+def _print_signals(found, lang: str, show_all: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .formatting import number
+    from .periods import Period
+    from .text import t
+
+    console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
+    meta = found.meta
+    vintage = t("vintage_sample", lang) if meta.get("is_sample") else t("vintage_live", lang, id=meta.get("vintage"))
+    console.print(f"{t('sig_board_title', lang)}: {meta.get('region_name')} ({meta.get('region')}), "
+                  f"{Period.parse(meta['quarter']).label(lang)}, {vintage}")
+    table = Table(pad_edge=False)
+    for key in ("sig_col_kind", "sig_col_strength", "col_indicator", "sig_col_rule", "sig_col_signal"):
+        table.add_column(t(key, lang))
+    colours = {"urgentie": "red", "kans": "green", "neutraal": "bright_black"}
+    for s in found:
+        table.add_row(f"[{colours[s.kind]}]{t(f'sig_kind_{s.kind}', lang)}[/]", number(s.strength, 2, lang),
+                      s.indicator, s.rule, s.sentence(lang))
+    console.print(table)
+    if show_all and found.skipped:
+        skipped = Table(pad_edge=False)
+        for key in ("col_indicator", "sig_col_rule", "sig_col_status", "sig_col_reason"):
+            skipped.add_column(t(key, lang))
+        for s in found.skipped:
+            skipped.add_row(s.indicator, s.rule, t(f"sig_status_{s.status}", lang), s.reason(lang))
+        console.print(skipped)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -106,6 +106,15 @@ class SignalSettings(_Strict):
     bands: dict[str, float] | None = None
     headline: bool = False
     weight: float = Field(default=1.0, gt=0)
+    # optional, added for signaal.signals (README "Signals"): which rules apply (default: all
+    # that make sense for the indicator), how far back "closing or widening" looks, how much
+    # history the range rule needs, whether changes are absolute or relative (%), and
+    # per-rule weights in the strength score (e.g. lower for nominal euro trends).
+    rules: list[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"]] | None = None
+    gap_window: int | None = Field(default=None, ge=1)
+    range_min_periods: int | None = Field(default=None, ge=3)
+    change_basis: Literal["absolute", "relative"] | None = None
+    rule_weights: dict[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"], float] | None = None
 
 
 class Break(_Strict):
