@@ -298,6 +298,16 @@ class Briefing:
             _display(Output(block.html(), t("sources_appendix", self.lang)))
         return block
 
+    def signals(self, show: bool = True):
+        """The theme's signals (urgencies and opportunities), strongest first, shown as the
+        signal board that opens the briefing; returns the :class:`signaal.signals.SignalList`."""
+        from .signals import compute_signals, signal_board_html
+
+        found = compute_signals(self.data, self.focus, self.quarter, indicators=list(self.topics))
+        if show:
+            _display(Output(signal_board_html(found, self.lang, data=self.data), t("sig_board_title", self.lang)))
+        return found
+
 
 def check_data(data: Data, needed: list[str]) -> None:
     """Fail early when a vintage lacks an indicator a briefing needs."""

@@ -134,7 +134,7 @@ def sensitivity_chart(
     ax.tick_params(axis="y", length=0)
     ax.plot([], [], "o", color=PALETTE["national"], markersize=3.5, label=base_label)
     ax.plot([], [], color=PALETTE["peer"], linewidth=2.2, label=range_label)
-    ax.legend(loc="lower right", fontsize=7.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7.5)
     ax.set_ylim(-0.8, n - 0.2)
     return to_svg(fig, alt)
 
