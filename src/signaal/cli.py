@@ -130,17 +130,20 @@ def data_sample(data_dir) -> int:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
 def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vintage, data_dir) -> int:
     """Print the quarter's signals (urgencies, opportunities), strongest first."""
-    from .briefing import resolve_quarter
-    from .indicators import Data
     from .periods import parse_quarter
     from .regions import registry
-    from .signals import compute_signals
-    from .signals.output import signals_csv, signals_json
     from .text import check_lang
 
+    # cheap checks first: a typo is reported before the data and the charting stack load
     check_lang(lang)
     focus = registry().focus(region or None).code
     asked = parse_quarter(quarter) if quarter else None
+
+    from .briefing import resolve_quarter
+    from .indicators import Data
+    from .signals import compute_signals
+    from .signals.output import signals_csv, signals_json
+
     data = Data.open(vintage or None, data_dir)
     q = resolve_quarter(data, asked)
     if theme:
