@@ -104,6 +104,13 @@ def test_the_board_escapes_every_text():
     assert "<b>T</b>" not in html and "<i>k</i>" not in html and "<u>v</u>" not in html
 
 
+def test_weak_findings_stay_off_the_board():
+    weak = Signal(indicator="x", theme="t", region="CR12", period="2025", kind="kans", strength=0.1, rule="klok",
+                  numbers={}, sentence_nl="zwak", sentence_en="weak")
+    html = signal_board_html(SignalList([weak], [], {"region": "CR12", "quarter": "2025Q4"}), "nl", data=Data.open())
+    assert "zwak" not in html and "Geen urgenties of kansen" in html
+
+
 def test_an_empty_board_says_so():
     html = signal_board_html(SignalList([], [], {"region": "CR12", "quarter": "2026Q3"}), "en", data=Data.open())
     assert "No urgencies or opportunities" in html

@@ -317,6 +317,16 @@ def test_the_clock_places_a_widening_gap_in_the_red_quadrant(tmp_path):
     assert klok.numbers["x"] == pytest.approx(-1.5 / sd, rel=1e-4) and klok.numbers["y"] == pytest.approx(-0.5 / sd, rel=1e-4)
 
 
+def test_the_clock_gives_no_verdict_near_the_national_level(tmp_path):
+    periods = [str(y) for y in range(2020, 2026)]
+    series = spread_regions("aandeel", periods, base=70.0, step=0.1, skip=("CR12",))
+    series[("aandeel", NL)] = {p: 70.0 for p in periods}
+    series[("aandeel", "CR12")] = years(2020, [70.0, 70.0, 70.0, 70.0, 70.0, 70.1])   # 0,1 above; threshold 0,2
+    klok = only(compute_signals(make_data(tmp_path, series), "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "klok")
+    assert klok.numbers["quadrant"] == "ahead_growing" and klok.numbers["material"] is False
+    assert klok.kind == "neutraal"
+
+
 # ---------------------------------------------------------------------------- proxies, bands
 def test_a_province_only_indicator_reads_from_the_province_as_a_labelled_proxy(tmp_path):
     series = {("alleen_provincie", p): quarters("2023Q1", [2.0] * 15) for p in ("PV20", "PV21", "PV22", "PV24", "PV25")}

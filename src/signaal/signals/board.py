@@ -19,13 +19,18 @@ from .model import Signal
 VERDICTS = ("urgentie", "kans")
 SPARK_PERIODS = {"Y": 12, "Q": 20}
 KLOK_POINTS = 12
+MIN_STRENGTH = 0.2   # weaker findings stay in signals.csv but do not make the board
 
 
-def strongest(signals: list[Signal], limit: int = 8, kinds: tuple[str, ...] = VERDICTS) -> list[Signal]:
-    """The ``limit`` strongest signals of ``kinds``, one per indicator, strongest first."""
+def strongest(signals: list[Signal], limit: int = 8, kinds: tuple[str, ...] = VERDICTS,
+              min_strength: float = MIN_STRENGTH) -> list[Signal]:
+    """The ``limit`` strongest signals of ``kinds`` (at least ``min_strength``), one per
+    indicator, strongest first."""
     seen: set[str] = set()
     out = []
     for s in sorted(signals, key=lambda s: -s.strength):
+        if s.strength < min_strength:
+            break
         if s.kind in kinds and s.indicator not in seen:
             seen.add(s.indicator)
             out.append(s)
@@ -140,15 +145,17 @@ def _article(s: Signal, lang: str, data) -> str:
     )
 
 
-def signal_board_html(signals: list[Signal], lang: str = "nl", limit: int = 8, data=None, klok: bool = True) -> str:
-    """HTML: the ``limit`` strongest urgencies and opportunities (one per indicator), grouped
-    by kind, each with its numbers and a sparkline; then the regional clock when there are
-    at least three clock findings. ``data`` (a :class:`signaal.indicators.Data`) draws the
-    sparklines; without it the vintage named in the signals' meta is opened."""
+def signal_board_html(signals: list[Signal], lang: str = "nl", limit: int = 8, data=None, klok: bool = True,
+                      min_strength: float = MIN_STRENGTH) -> str:
+    """HTML: the ``limit`` strongest urgencies and opportunities (one per indicator, strength
+    at least ``min_strength``), grouped by kind, each with its numbers and a sparkline; then
+    the regional clock when there are at least three clock findings. ``data`` (a
+    :class:`signaal.indicators.Data`) draws the sparklines; without it the vintage named in
+    the signals' meta is opened."""
     lang = check_lang(lang)
     meta = getattr(signals, "meta", {}) or {}
     data = _data_for(signals, data)
-    chosen = strongest(signals, limit)
+    chosen = strongest(signals, limit, min_strength=min_strength)
     region_code = meta.get("region") or (signals[0].region if signals else "")
     region_name = _name(data, region_code, lang) if region_code else ""
     quarter = meta.get("quarter")

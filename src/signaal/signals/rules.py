@@ -662,10 +662,18 @@ def klok(inp: Inputs) -> Finding | Skip:
     else:
         quadrant = ("above_" if x >= 0 else "below_") + ("rising" if y >= 0 else "falling")
         kind = "neutraal"
+    # near the national level (below the gap rule's threshold) the clock gives no verdict
+    threshold = inp.cfg.gap_threshold
+    if threshold is None:
+        threshold = GAP_THRESHOLD_SPREAD * scale if basis != "eigen reeks" else 0.0
+    material = abs(gap_now) >= max(threshold, 0.5 * 10 ** (-inp.ind.decimals))
+    if not material:
+        kind = "neutraal"
     z = math.hypot(x, y)
     return Finding("klok", kind, quadrant, z, {
         "value": v, "benchmark": bv, "gap": gap_now, "old_period": str(old), "gap_old": gap_old,
-        "x": x, "y": y, "quadrant": quadrant, "scale": scale, "scale_basis": basis, "z": z,
+        "x": x, "y": y, "quadrant": quadrant, "material": material, "threshold": threshold,
+        "scale": scale, "scale_basis": basis, "z": z,
     })
 
 
