@@ -33,3 +33,11 @@ def signaal(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
         capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT,
         env={**os.environ, **(env or {})},
     )
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports") / "2026Q3"
+    proc = signaal("run", "--quarter", "2026Q3", "--out", str(out))  # every theme notebook
+    assert proc.returncode == 0, proc.stderr
+    return out

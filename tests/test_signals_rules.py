@@ -277,6 +277,18 @@ def test_the_woondeal_at_a_sufficient_pace_is_on_track(tmp_path):
     assert doel.numbers["status"] == "op koers" and doel.kind == "neutraal"
 
 
+def test_the_woondeal_verdict_follows_the_pace_of_the_last_year(tmp_path):
+    # slow at first (300 a quarter), fast in the last year (700): 6.100 added, 18.000 by 2030
+    values = [300_000.0] + [300_000.0 + 300 * k for k in range(1, 12)]
+    values += [values[-1] + 700 * k for k in range(1, 5)]
+    data = make_data(tmp_path, {("voorraad", "CR12"): quarters("2022Q4", values)})
+    doel = only(compute_signals(data, "CR12", "2026Q3", indicators=["voorraad"], targets=[target("voorraad", **WOONDEAL)]), "doel")
+    n = doel.numbers
+    assert n["progress"] == 6100 and n["pace_per_year"] == pytest.approx(2800) and n["pace_basis"] == "afgelopen jaar"
+    assert n["pace_since_start_per_year"] == pytest.approx(6100 / 15 * 4, rel=1e-5)
+    assert n["status"] == "op koers" and n["projected_total"] == pytest.approx(6100 + 700 * 17)
+
+
 def test_the_woondeal_without_its_start_value_has_too_few_data(tmp_path):
     data = make_data(tmp_path, {("voorraad", "CR12"): quarters("2024Q1", [300_000 + 400 * k for k in range(11)])})
     found = compute_signals(data, "CR12", "2026Q3", indicators=["voorraad"], targets=[target("voorraad", **WOONDEAL)])

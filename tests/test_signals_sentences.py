@@ -90,11 +90,11 @@ def test_woondeal_sentence_names_the_pace_needed(tmp_path):
     doel = only(compute_signals(data, "CR12", "2026Q3", indicators=["voorraad"], targets=[deal]), "doel")
     assert doel.sentence_nl == (
         "Woondeal: niet op koers, 6.000 erbij sinds het 4e kwartaal 2022 (43% van 14.100); nodig is nog "
-        "1.906 per jaar (476 per kwartaal) tot en met het 4e kwartaal 2030, maar het tempo tot nu toe is 1.600 per jaar."
+        "1.906 per jaar (476 per kwartaal) tot en met het 4e kwartaal 2030, maar het tempo van het afgelopen jaar is 1.600 per jaar."
     )
     assert doel.sentence_en == (
         "Housing deal: off track, 6,000 added since Q4 2022 (43% of 14,100); 1,906 a year (476 a quarter) are "
-        "still needed up to Q4 2030, but the pace so far is 1,600 a year."
+        "still needed up to Q4 2030, but the pace of the past year is 1,600 a year."
     )
     assert dict(doel.facts_nl)["Nodig per jaar"] == "1.906"
 

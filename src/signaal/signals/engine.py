@@ -49,7 +49,7 @@ def compute_signals(
         ids = [i.id for i in cat.for_theme(theme)]
     else:
         ids = list(cat.indicators)
-    all_targets = [tg for tg in (load_targets() if targets is None else targets) if tg.region == focus]
+    all_targets = [tg for tg in (_targets_of(data) if targets is None else targets) if tg.region == focus]
     peers = reg.peers(focus)
     found: list[Signal] = []
     skipped: list[Skipped] = []
@@ -97,6 +97,14 @@ def compute_signals(
         "vintage": data.vintage.id, "is_sample": data.vintage.is_sample,
     }
     return SignalList(found, skipped, meta)
+
+
+def _targets_of(data: Data) -> list[Target]:
+    """The board targets next to the data in use (``<data>/manual/doelen.csv``), else the default."""
+    vintage = data.vintage
+    root = vintage.path.parent if vintage.path.parent.name != "vintages" else vintage.path.parent.parent
+    path = root / "manual" / "doelen.csv"
+    return load_targets(path) if path.exists() else load_targets()
 
 
 def _signal(f: Finding, inp: Inputs, period: str) -> Signal:

@@ -519,7 +519,12 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
 
 
 def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
-    """A stock that must grow by ``value`` between ``start`` and ``by`` (the Woondeal)."""
+    """A stock that must grow by ``value`` between ``start`` and ``by`` (the Woondeal).
+
+    The current pace is that of the last year (the additions over the last four quarters),
+    as on the target's own page; with less than a year since the start, the pace so far.
+    On track when that pace, kept up to the deadline, reaches the target.
+    """
     start, by, last = Period.parse(target.start), Period.parse(target.by), inp.last
     if start.freq != inp.freq:
         start = Period.from_date(start.end(), inp.freq)
@@ -534,17 +539,21 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     progress = v - v0
     elapsed = last.ordinal - start.ordinal
     left = by.ordinal - last.ordinal
-    pace = progress / elapsed
     per_year = inp.per_year
+    since_start = progress / elapsed
     recent_from = last.shift(-per_year)
     rv = inp.at(inp.series, recent_from)
+    if rv is not None and recent_from.ordinal >= start.ordinal:
+        pace, pace_basis = (v - rv) / per_year, "afgelopen jaar"
+    else:
+        pace, pace_basis = since_start, "sinds start"
     numbers = {
         "target": target.id, "target_kind": "cumulative", "label_nl": target.label_nl, "label_en": target.label_en,
         "start": str(start), "by": str(by), "goal": goal, "start_value": v0, "value": v,
         "progress": progress, "share_done": progress / goal * 100 if goal else None,
         "periods_elapsed": elapsed, "periods_left": left,
-        "pace_per_period": pace, "pace_per_year": pace * per_year,
-        "recent_pace_per_year": (v - rv) if rv is not None and recent_from.ordinal >= start.ordinal else None,
+        "pace_per_period": pace, "pace_per_year": pace * per_year, "pace_basis": pace_basis,
+        "pace_since_start_per_year": since_start * per_year,
         "source_url": target.source_url,
     }
     # how unusual the needed pace is: against the spread of the per-period additions so far

@@ -180,7 +180,8 @@ def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
             sub = w.t("sig_target_needed_q", needed=w.count(n["needed_per_period"]))
         common = dict(label=label, progress=w.count(n["progress"]), start=w.period(n["start"]), by=w.period(n["by"]),
                       target=w.count(n["goal"]), share=fmt.percent(n["share_done"], 0, w.lang) if n.get("share_done") is not None else "–",
-                      needed_year=w.count(n.get("needed_per_year", 0.0)), needed_sub=sub, pace_year=w.count(n["pace_per_year"]))
+                      needed_year=w.count(n.get("needed_per_year", 0.0)), needed_sub=sub, pace_year=w.count(n["pace_per_year"]),
+                      pace_what=w.t(f"sig_pace_{n['pace_basis']}"))
         text = w.t(f"sig_target_{f.case}", **common)
         facts = [[w.t("sig_fact_progress", period=Period.parse(n["start"]).short_label()), common["progress"]],
                  [w.t("sig_fact_target"), common["target"]]]
