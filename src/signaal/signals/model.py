@@ -54,6 +54,7 @@ class Skipped:
     ``status``: ``te weinig gegevens`` (too few periods or regions), ``overgeslagen``
     (skipped: e.g. no benchmark value, a method break in between) or ``niet van
     toepassing`` (the rule does not apply, e.g. a gap between counts of different sizes).
+    ``rule`` is ``alle`` when the indicator as a whole has no figures for the region.
     """
 
     indicator: str
