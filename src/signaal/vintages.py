@@ -145,13 +145,9 @@ class Diff:
         return out
 
 
-def _key(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.set_index(["indicator", "region", "period"])
-
-
 def diff(old: Vintage, new: Vintage, rtol: float = 1e-9) -> Diff:
     a, b = old.observations, new.observations
-    joined = _key(a).join(_key(b), how="inner", lsuffix="_old", rsuffix="_new").reset_index()
+    joined = a.merge(b, on=["indicator", "region", "period"], how="inner", suffixes=("_old", "_new"))
     ov, nv = joined["value_old"].to_numpy(), joined["value_new"].to_numpy()
     both = ~np.isnan(ov) & ~np.isnan(nv)
     moved = both & ~np.isclose(ov, nv, rtol=rtol, atol=1e-12, equal_nan=True)

@@ -176,7 +176,6 @@ class HttpClient:
     ):
         self.settings = settings or HttpSettings.from_env()
         self.session = session or requests.Session()
-        self.session.headers.setdefault("User-Agent", USER_AGENT)
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers.setdefault("Accept", "application/json, text/csv;q=0.9, */*;q=0.5")
         self._sleep = sleep

@@ -150,6 +150,6 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
         "rows": int(len(frame)),
         "checksum": sha256(content),
         "indicators": sorted(set(frame["indicator"])),
-        "unverified_rows": int((frame["note"].str.len() > 0).sum()),
+        "rows_with_note": int((frame["note"].str.len() > 0).sum()),
     }
     return ManualTable(file=path.name, observations=frame[["indicator", "region", "period", "value", "status"]], source=source)
