@@ -9,7 +9,7 @@ from signaal.errors import DataError
 from signaal.regions import registry
 from signaal.store import Store
 from signaal.validation import validate_vintage
-from signaal.vintages import diff, freshness, list_vintages
+from signaal.vintages import diff, freshness, list_vintages, source_info
 
 TWENTE = registry().children("CR12")
 
@@ -106,3 +106,13 @@ def test_status_marks_the_default_and_the_sample(tmp_path, root):
     assert fresh.loc["banen_werknemers", "latest"] == "2024" and fresh.loc["banen_werknemers", "status"] == "definitief, voorlopig"
     assert fresh.loc["banen_werknemers", "modified"] == "2025-11-07"
     assert fresh.loc["werkloosheid", "carried_over_from"] == "a"
+
+
+def test_source_info_follows_the_resolved_table():
+    manifest = {"sources": {"86300NED": {"modified": "2026-06-19", "indicators": ["werkloosheid"]},
+                            "btg_rapportcijfers.csv": {"modified": "2026-01-02", "indicators": ["btg_rapportcijfer"]}},
+                "resolution": {"werkloosheid": {"source": "86300NED"}}}
+    # indicators.yaml still says 86088NED; the family resolved to a newer edition
+    assert source_info(manifest, "werkloosheid", "86088NED")["modified"] == "2026-06-19"
+    assert source_info(manifest, "btg_rapportcijfer", "btg_rapportcijfers.csv")["modified"] == "2026-01-02"
+    assert source_info(manifest, "hoogopgeleiden", "85525NED") == {}

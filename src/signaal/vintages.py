@@ -60,6 +60,23 @@ def list_vintages(store: Store) -> list[VintageInfo]:
     return out
 
 
+def source_info(manifest: dict, indicator_id: str, table: str | None = None) -> dict:
+    """The manifest's ``sources`` entry of an indicator ({} when there is none).
+
+    Found through the indicator's resolution (the table id the family resolved to, which may be
+    newer than the id in indicators.yaml), else by ``table`` (the catalogue's last known id).
+    The topic page's "Laatste actualisatie" is ``source_info(...)["modified"]``.
+    """
+    sources = manifest.get("sources") or {}
+    resolved = ((manifest.get("resolution") or {}).get(indicator_id) or {}).get("source")
+    for key in (resolved, table):
+        if key:
+            for name, info in sources.items():
+                if name.upper() == str(key).upper() and isinstance(info, dict):
+                    return info
+    return next((info for info in sources.values() if isinstance(info, dict) and indicator_id in (info.get("indicators") or [])), {})
+
+
 def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Per indicator: latest period with a value, its status, the source and its modification date."""
     obs = vintage.observations
@@ -73,13 +90,12 @@ def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFr
         periods = sorted(present["period"].unique(), key=Period.parse)
         latest = periods[-1] if periods else "–"
         status = ", ".join(sorted(present.loc[present["period"] == latest, "status"].unique())) if periods else "–"
-        source_id = (resolution.get(ind_id) or {}).get("source") or next(
-            (k for k, v in sources.items() if ind_id in (v.get("indicators") or [])), ""
-        )
-        if not source_id and catalogue is not None and ind_id in catalogue:
+        table = None
+        if catalogue is not None and ind_id in catalogue:
             src = catalogue[ind_id].source
-            source_id = src.table or src.file or ""
-        info = sources.get(source_id) or {}
+            table = src.table or src.file
+        info = source_info(m, ind_id, table)
+        source_id = (resolution.get(ind_id) or {}).get("source") or info.get("table") or info.get("file") or table or ""
         rows.append({
             "indicator": ind_id,
             "latest": latest,
