@@ -2,7 +2,8 @@
 
 Inputs (see ``../shared/fixtures/real/README.md`` for their origin):
 - ``regions/woonplaats_gemeente_corop_2024.csv``: municipality → COROP (2024 classification)
-- ``geo/gemeenten_2023_wgs84_simplified.geojson``: inhabitants per municipality (KWB 2023)
+- ``geo/gemeenten_2023_wgs84_simplified.geojson``: inhabitants per municipality (KWB 2023) and
+  a point inside each municipality (RD New metres; larger regions: inhabitant-weighted mean)
 
 The registry is committed; this script documents how it was made and lets it be rebuilt
 when CBS publishes a new classification. Usage::
@@ -62,6 +63,13 @@ def main(real: Path, out: Path) -> None:
         f["properties"]["gemeentecode"]: f["properties"].get("aantalInwoners")
         for f in geo["features"]
     }
+    # a point inside each municipality, in RD New metres (for tile maps without boundaries)
+    import geopandas as gpd
+
+    gdf = gpd.read_file(real / "geo" / "gemeenten_2023_wgs84_simplified.geojson")
+    gdf = gdf.set_crs(4326, allow_override=True).to_crs(28992)
+    points = gdf.representative_point()
+    where = {code: (round(p.x, -2), round(p.y, -2)) for code, p in zip(gdf["gemeentecode"], points)}
     rows = [("NL01", "Nederland", "Netherlands", "land", "", "")]
     for pv, (nl, en) in PROVINCES.items():
         rows.append((pv, nl, en, "provincie", "NL01", ""))
@@ -81,11 +89,27 @@ def main(real: Path, out: Path) -> None:
             pop_by[node] = pop_by.get(node, 0) + p
             node = parent[node]
     rows = [r if r[5] else (*r[:5], str(pop_by.get(r[0], ""))) for r in rows]
+    # larger regions: the inhabitant-weighted mean point of their municipalities
+    acc: dict[str, list[float]] = {}
+    for gm in municipalities:
+        if gm not in where or inhabitants.get(gm) is None:
+            continue
+        w = inhabitants[gm]
+        node = parent[gm]
+        while node:
+            a = acc.setdefault(node, [0.0, 0.0, 0.0])
+            a[0] += where[gm][0] * w
+            a[1] += where[gm][1] * w
+            a[2] += w
+            node = parent[node]
+    for code, (sx, sy, sw) in acc.items():
+        where[code] = (round(sx / sw, -2), round(sy / sw, -2))
+    rows = [(*r, *(f"{v:.0f}" for v in where.get(r[0], ("", "")))) if r[0] in where else (*r, "", "") for r in rows]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["code", "name_nl", "name_en", "level", "parent", "inhabitants_2023"])
+        w.writerow(["code", "name_nl", "name_en", "level", "parent", "inhabitants_2023", "x_rd", "y_rd"])
         w.writerows(rows)
     tmp.replace(out)
     print(f"wrote {out}: {len(rows)} regions ({len(coropen)} COROP, {len(municipalities)} municipalities)")

@@ -9,7 +9,7 @@ import pytest
 from signaal.catalogue import catalogue
 from signaal.run import REQUIRED_PARAMETERS, parameters_cell
 
-INDICATOR_CALLS = ("topic", "page", "map", "municipalities", "signals")
+INDICATOR_CALLS = ("topic", "page", "target", "signals")
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 

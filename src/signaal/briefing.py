@@ -15,7 +15,9 @@ A theme notebook stays thin::
     b.sources()
 
 Each method displays HTML in the notebook (and in the exported briefing) and returns the
-page object, so tests and the board pack can use the same pieces without Jupyter.
+page object, so tests and the board pack can use the same pieces without Jupyter. Nothing
+here knows about a particular region: names, peers and targets come from the registry, the
+region settings and the targets table.
 """
 
 from __future__ import annotations
@@ -27,15 +29,27 @@ import pandas as pd
 
 from . import __version__
 from . import charts
+from . import formatting as fmt
 from .catalogue import Indicator, catalogue
+from .charts.compare import draw_bars, draw_rank_strip
+from .charts.maps import draw_choropleth, draw_tiles, load_boundaries
+from .charts.special import draw_target_progress, draw_travel_times
+from .charts.time import draw_band, draw_line
+from .charts.topic import Panel, topic_chart
 from .config import SAMPLE_WATERMARK
 from .errors import DataError, InputError
 from .indicators import Data
-from .narrative import Context, bullets
+from .narrative import GAP_YEARS, Context, bullets
 from .pages import Cover, MetaOutput, Output, SourceRow, Sources, Summary, SummaryRow, TopicPage, long_date
 from .periods import Period, parse_quarter
 from .regions import registry
 from .text import check_lang, t
+
+
+def _domain(url: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(url).netloc.removeprefix("www.") or url
 
 
 def _display(obj) -> None:
@@ -84,6 +98,7 @@ class Briefing:
         self.theme_id = theme
         self.theme = self.cat.themes.get(theme)
         self.data = data or Data.open(vintage or None, data_dir)
+        self.data_dir = Path(data_dir) if data_dir else None
         self.quarter = resolve_quarter(self.data, quarter)
         self.today = today or dt.date.today()
         self.national = self.reg.national
@@ -106,7 +121,9 @@ class Briefing:
         return self.theme.title.get(self.lang) if self.theme else self.theme_id
 
     def name(self, code: str) -> str:
-        return t("netherlands", self.lang).capitalize() if code == self.national else self.reg[code].name(self.lang)
+        if code == self.national:
+            return t("netherlands", self.lang)[0].upper() + t("netherlands", self.lang)[1:]
+        return self.reg[code].name(self.lang)
 
     def meta(self) -> dict:
         v = self.data.vintage
@@ -133,9 +150,9 @@ class Briefing:
     def updated(self, ind: Indicator) -> str:
         """'Laatste actualisatie': the source table's modification date, else the vintage's."""
         sources = self.data.vintage.manifest.get("sources") or {}
-        table = (ind.source.table or "").upper()
+        keys = {(ind.source.table or "").upper(), (ind.source.file or "").upper()} - {""}
         for key, info in sources.items():
-            if key.upper() == table and isinstance(info, dict) and info.get("modified"):
+            if key.upper() in keys and isinstance(info, dict) and info.get("modified"):
                 return long_date(info["modified"], self.lang)
         created = self.data.vintage.created or self.today.isoformat()
         return long_date(created, self.lang)
@@ -144,6 +161,14 @@ class Briefing:
         if ind.source.table:
             return t("source_line", self.lang, publisher=ind.source.publisher, table=ind.source.table)
         return t("source_line_manual", self.lang, publisher=ind.source.publisher)
+
+    def question(self, ind: Indicator) -> str:
+        return ind.question_for(
+            self.lang,
+            regio=self.name(self.focus),
+            inwoners=self.reg.demonym(self.focus, self.lang),
+            provincie=self.name(self.province) if self.province else self.name(self.national),
+        )
 
     # ---- blocks ------------------------------------------------------------------------
     def cover(self, show: bool = True) -> Cover:
@@ -165,82 +190,35 @@ class Briefing:
     def summary(self, show: bool = True) -> Summary:
         rows = []
         for ind_id in self.topics:
-            page = self.page(ind_id)
-            rows.append(SummaryRow(topic=page.question, summary=page.bullets[0] if page.bullets else "", anchor=ind_id))
+            ind = self.cat[ind_id]
+            ctx = self._context(ind)
+            lines = bullets(ctx)
+            rows.append(SummaryRow(topic=self.question(ind), summary=lines[0] if lines else "", anchor=ind_id))
         block = Summary(rows=rows, lang=self.lang)
         if show:
             _display(Output(block.html(), t("in_het_kort", self.lang)))
         return block
 
+    def _context(self, ind: Indicator) -> Context:
+        shown = self.data.display_region(ind.id, self.focus)
+        return Context(self.data, ind, shown, self.national, self.quarter, self.lang)
+
+    # ---- the topic page ------------------------------------------------------------------
     def page(self, indicator: str, chart: str | None = None) -> TopicPage:
         """Build the topic page for an indicator (without displaying it)."""
         ind = self.cat[indicator]
-        shown = self.data.display_region(ind.id, self.focus)
-        freq = "Q" if ind.frequency == "M" else ind.frequency
-        ctx = Context(self.data, ind, shown, self.national, self.quarter, self.lang)
-        names = {"_peers": t("peers", self.lang), "_break": t("method_break", self.lang)}
-        province = self.province if shown != self.province else None
-        peers = self.reg.peers(self.focus) if shown == self.focus else [
-            c for c in self.reg.codes(self.reg[shown].level) if c != shown
-        ]
-        codes = [shown, self.national] + ([province] if province else []) + peers
-        for c in codes:
-            names[c] = self.name(c)
-        table = self.data.table(ind.id, codes, freq=freq, up_to=self.quarter)
+        ctx = self._context(ind)
+        shown = ctx.region
         kind = chart or ind.chart
-        question = ind.question_for(
-            self.lang,
-            regio=self.name(self.focus),
-            inwoners=self.reg.demonym(self.focus, self.lang),
-            provincie=self.name(self.province) if self.province else self.name(self.national),
-        )
-        unit_text = ind.unit_label.get(self.lang) if ind.unit_label else ""
-        subtitle_bits = [ind.title.get(self.lang)]
-        chart_obj = None
-        note = ""
-        if not table.empty and table[shown].notna().any():
-            first, last = table.index[0], table[shown].last_valid_index()
-            span = f"{Period.parse(first).short_label()}–{Period.parse(last).short_label()}"
-            if kind == "index":
-                base_row = table.iloc[0]
-                plot = table / base_row * 100
-                subtitle_bits.append(f"index ({Period.parse(first).short_label()} = 100)")
-                unit, decimals = "index", 0
-            else:
-                plot, unit, decimals = table, ind.unit, ind.decimals
-                if unit_text:
-                    subtitle_bits.append(unit_text)
-            subtitle_bits.append(span)
-            alt = t(
-                "chart_alt_line", self.lang, title=ind.title.get(self.lang), first=Period.parse(first).short_label(),
-                last=Period.parse(last).short_label(), regio=self.name(shown),
-                value=self._fmt(ind, table[shown][last]), benchmark_name=self.name(self.national),
-                benchmark=self._fmt(ind, table[self.national].get(last)) if self.national in table else "–",
-            )
-            if kind == "band" and ind.signals.bands:
-                band_labels = {k: t(f"band_{k}", self.lang) for k in list(ind.signals.bands) + ["zeer_krap"]}
-                chart_obj = charts.band(
-                    table, shown, names, ind.signals.bands, band_labels, ind.decimals, self.lang,
-                    national=self.national, title=alt,
-                )
-            else:
-                chart_obj = charts.line(
-                    plot, shown, names, unit, decimals, self.lang, national=self.national, province=province,
-                    peers=peers, breaks=[b.period for b in ind.breaks], title=alt,
-                )
-            if peers and kind != "band":
-                label = t("peers", self.lang) if shown == self.focus else t("other_corop", self.lang)
-                peer_names = ", ".join(self.name(p) for p in peers if p in table and table[p].notna().any())
-                if shown != self.focus:
-                    label = "provincies" if self.lang == "nl" else "provinces"
-                    peer_names = ", ".join(self.name(p) for p in peers[:12] if p in table and table[p].notna().any())
-                note = f"{label.capitalize()} ({'grijs' if self.lang == 'nl' else 'grey'}): {peer_names}."
+        chart_obj, subtitle, note = self._topic_chart(ind, shown, kind)
         if ind.proxy_note and shown != self.focus:
             note = (ind.proxy_note.get(self.lang) + " " + note).strip()
-        page = TopicPage(
+        for caveat in ind.caveats:
+            note = (note + " " + caveat.get(self.lang)).strip()
+        return TopicPage(
             indicator=ind.id,
-            question=question,
-            subtitle=" · ".join(subtitle_bits),
+            question=self.question(ind),
+            subtitle=subtitle,
             chart=chart_obj,
             source_line=self.source_line(ind),
             updated_line=t("updated_line", self.lang, date=self.updated(ind)),
@@ -249,20 +227,359 @@ class Briefing:
             note=note,
             badges=[("proxy", t("proxy_label", self.lang) + ": " + self.name(shown))] if shown != self.focus else [],
         )
-        return page
 
-    def _fmt(self, ind: Indicator, v) -> str:
-        from . import formatting as fmt
+    def _names(self, codes) -> dict[str, str]:
+        names = {"_peers": t("peers", self.lang), "_break": t("method_break", self.lang),
+                 "_national": self.name(self.national)}
+        for c in codes:
+            if c in self.reg:
+                names[c] = self.name(c)
+        return names
 
-        if v is None or pd.isna(v):
-            return "–"
-        return fmt.value(float(v), ind.unit, ind.decimals, self.lang)
+    def _topic_chart(self, ind: Indicator, shown: str, kind: str) -> tuple[charts.Chart | None, str, str]:
+        freq = "Q" if ind.frequency == "M" else ind.frequency
+        level = self.reg[shown].level
+        province = self.province if shown == self.focus else None
+        if shown == self.focus:
+            peers = self.reg.peers(self.focus)
+        else:
+            peers = [c for c in self.reg.codes(level) if c != shown]
+        table = self.data.table(ind.id, freq=freq, up_to=self.quarter)
+        unit_text = ind.unit_label.get(self.lang) if ind.unit_label and kind != "index" else ""
+        subtitle_bits = [ind.title.get(self.lang)] + ([unit_text] if unit_text else [])
+        if table.empty or shown not in table or not table[shown].notna().any():
+            return None, " · ".join(subtitle_bits), ""
+        focus_series = table[shown].dropna()
+        first, last = focus_series.index[0], focus_series.index[-1]
+        first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
+        codes = [shown, self.national] + ([province] if province else []) + peers
+        main_table = table.reindex(columns=[c for c in codes if c in table.columns])
+        main_table = main_table.loc[first:]
+        names = self._names(list(table.columns))
+        if kind == "index":
+            base = main_table.loc[first]
+            plot, unit, decimals = main_table / base * 100, "index", 0
+            main_title = t("panel_development_index", self.lang, first=first_l, last=last_l)
+        else:
+            plot, unit, decimals = main_table, ind.unit, ind.decimals
+            main_title = t("panel_development", self.lang, first=first_l, last=last_l)
+        if kind == "band" and ind.signals.bands:
+            band_labels = {k: t(f"band_{k}", self.lang) for k in list(ind.signals.bands) + ["zeer_krap"]}
+
+            def draw_main(ax):
+                draw_band(ax, plot, shown, names, ind.signals.bands, band_labels, ind.decimals, self.lang, national=self.national)
+        else:
+
+            def draw_main(ax):
+                draw_line(ax, plot, shown, names, unit, decimals, self.lang, national=self.national, province=province,
+                          peers=peers, breaks=[b.period for b in ind.breaks])
+
+        panels = self._comparison_panels(ind, table, shown, last, kind)
+        alt = t(
+            "chart_alt_line", self.lang, title=ind.title.get(self.lang), first=first_l, last=last_l,
+            regio=self.name(shown), value=fmt.value(focus_series.iloc[-1], ind.unit, ind.decimals, self.lang),
+            benchmark_name=self.name(self.national),
+            benchmark=fmt.value(table[self.national].get(last), ind.unit, ind.decimals, self.lang)
+            if self.national in table else "–",
+        )
+        chart_obj = topic_chart(Panel(main_title, draw_main), panels, alt)
+        subtitle_bits.append(f"{first_l}–{last_l}")
+        if shown == self.focus:
+            peer_names = ", ".join(self.name(p) for p in peers if p in table and table[p].notna().any())
+            note = t("grey_peers", self.lang, names=peer_names) if peer_names and kind != "band" else ""
+        else:
+            note = t("grey_provinces", self.lang) if kind != "band" else ""
+        return chart_obj, " · ".join(subtitle_bits), note
+
+    def _comparison_panels(self, ind: Indicator, table: pd.DataFrame, shown: str, last: str, kind: str) -> list[Panel]:
+        """Municipalities side by side (bars or a map) and the rank among COROP regions —
+        or, when the page shows a province as a proxy, the provinces side by side."""
+        panels: list[Panel] = []
+        names = self._names(list(table.columns))
+        last_p = Period.parse(last)
+        old = str(last_p.shift(-GAP_YEARS * last_p.per_year))
+        growth = ind.additive  # counts compare by their growth, not their size
+        if growth and old not in table.index:
+            return panels
+        values_row = ((table.loc[last] / table.loc[old] - 1) * 100) if growth else table.loc[last]
+        unit, decimals = ("percent", 1) if growth else (ind.unit, ind.decimals)
+        polarity = ind.polarity
+        label_old = Period.parse(old).short_label()
+        label_last = last_p.short_label()
+        nat_value = values_row.get(self.national)
+        if self.reg[shown].level == "corop":
+            members = [m for m in self.reg.children(shown) if m in values_row.index and pd.notna(values_row.get(m))]
+            if len(members) >= 2:
+                member_values = values_row[members]
+                if kind == "map":
+                    gdf = load_boundaries("gemeente", self.data_dir)
+                    title = t("panel_map", self.lang, period=label_last)
+                    if gdf is not None and set(members) <= set(gdf["code"]):
+                        def draw_map(ax, v=member_values):
+                            draw_choropleth(ax, gdf, v, names, unit, decimals, self.lang)
+                    else:
+                        points = {m: (self.reg[m].x_rd, self.reg[m].y_rd) for m in members if self.reg[m].x_rd is not None}
+
+                        def draw_map(ax, v=member_values, pts=points):
+                            draw_tiles(ax, v, pts, names, unit, decimals, self.lang)
+                    panels.append(Panel(title, draw_map, weight=1.6))
+                else:
+                    title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last) if growth
+                             else t("panel_municipalities", self.lang, regio=self.name(shown), period=label_last))
+                    reference = [(self.name(shown), values_row.get(shown), "focus"),
+                                 (self.name(self.national), nat_value, "national")]
+
+                    def draw_members(ax, v=member_values, ref=reference):
+                        draw_bars(ax, v, names, unit, decimals, self.lang, reference=ref)
+                    panels.append(Panel(title, draw_members, weight=1.1))
+            corop = [c for c in self.reg.codes("corop") if c in values_row.index and pd.notna(values_row.get(c))]
+            if len(corop) >= 10:
+                title = (t("panel_rank_growth", self.lang, old=label_old, period=label_last, n=len(corop)) if growth
+                         else t("panel_rank", self.lang, n=len(corop), period=label_last))
+                rank_polarity = polarity
+
+                def draw_rank(ax, v=values_row[corop], pol=rank_polarity):
+                    draw_rank_strip(ax, v, shown, names, unit, decimals, pol, self.lang, national=nat_value)
+                panels.append(Panel(title, draw_rank, weight=1.0))
+        elif self.reg[shown].level == "provincie" and kind != "band":
+            provinces = [c for c in self.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
+            if len(provinces) >= 3:
+                title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last).replace(
+                    "gemeente", "provincie").replace("municipality", "province") if growth
+                    else t("panel_provinces", self.lang, period=label_last))
+
+                def draw_prov(ax, v=values_row[provinces]):
+                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
+                panels.append(Panel(title, draw_prov, weight=1.0))
+        elif self.reg[shown].level == "provincie":
+            provinces = [c for c in self.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
+            if len(provinces) >= 3:
+                def draw_prov_band(ax, v=values_row[provinces]):
+                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
+                panels.append(Panel(t("panel_provinces", self.lang, period=label_last), draw_prov_band))
+        return panels
 
     def topic(self, indicator: str, chart: str | None = None, show: bool = True) -> TopicPage:
         page = self.page(indicator, chart)
-        if indicator not in self.topics:
-            self.topics.append(indicator)
-        self.shown.append(indicator)
+        self._mark_shown(indicator)
+        if show:
+            _display(Output(page.html(), page.question))
+        return page
+
+    def _mark_shown(self, *indicators: str) -> None:
+        for ind in indicators:
+            if ind not in self.topics:
+                self.topics.append(ind)
+            if ind not in self.shown:
+                self.shown.append(ind)
+
+    # ---- special pages -------------------------------------------------------------------
+    def target(self, indicator: str, show: bool = True) -> TopicPage | None:
+        """Progress toward a dated cumulative board target (e.g. the Woondeal), with the pace
+        needed. Shows nothing when the focus region has no such target."""
+        from .targets import targets_for
+
+        ind = self.cat[indicator]
+        found = [tg for tg in targets_for(self.focus, indicator, self._targets_path()) if tg.kind == "cumulative"]
+        if not found:
+            return None
+        tg = found[0]
+        series = self.data.series(indicator, self.focus, up_to=self.quarter)
+        if tg.start not in series.index:
+            raise DataError(f"target {tg.id!r} starts at {tg.start}, which the data for {indicator!r} does not contain")
+        after = series.loc[[p for p in series.index if Period.parse(p) >= Period.parse(tg.start)]]
+        cumulative = (after - series[tg.start]).iloc[1:]
+        done = float(cumulative.iloc[-1]) if len(cumulative) else 0.0
+        last = Period.parse(cumulative.index[-1]) if len(cumulative) else Period.parse(tg.start)
+        per_year = last.per_year
+        window = min(per_year, len(cumulative))
+        prev = float(cumulative.iloc[-1 - window]) if len(cumulative) > window else 0.0
+        pace_year = (done - prev) * per_year / max(window, 1)
+        by = Period.parse(tg.by)
+        years_left = max((by.ordinal - last.ordinal) / per_year, 1e-9)
+        needed = (tg.value - done) / years_left
+        projection = done + pace_year * years_left
+        start_p, years_total = Period.parse(tg.start), (by.ordinal - Period.parse(tg.start).ordinal) / per_year
+        lang = self.lang
+        labels = {"path": t("target_path", lang), "actual": t("target_actual", lang),
+                  "projection": t("target_projection", lang), "target": t("target_word", lang)}
+        question = t("target_question", lang, regio=self.name(self.focus), target=fmt.number(tg.value, 0, lang),
+                     years=fmt.number(years_total, 0, lang))
+        lines = [
+            t("target_line_progress", lang, start=start_p.label(lang), done=fmt.number(done, 0, lang),
+              share=fmt.percent(done / tg.value * 100, 0, lang), target=fmt.number(tg.value, 0, lang)),
+            t("target_line_pace", lang, pace=fmt.number(pace_year, 0, lang), by=by.label(lang),
+              needed=fmt.number(needed, 0, lang)),
+            t("target_line_verdict_on", lang, projection=fmt.number(projection, 0, lang), by=by.label(lang))
+            if projection >= tg.value else
+            t("target_line_verdict_off", lang, projection=fmt.number(projection, 0, lang), by=by.label(lang),
+              short=fmt.number(tg.value - projection, 0, lang)),
+            t("target_line_affordable", lang),
+        ]
+        alt = f"{question} {lines[0]} {lines[2]}"
+
+        def draw(ax):
+            draw_target_progress(ax, cumulative, tg.value, tg.start, tg.by, labels, "count", 0, lang)
+
+        chart = topic_chart(Panel(t("target_subtitle", lang, start=start_p.label(lang), by=by.label(lang)), draw), [], alt,
+                            main_height=3.4)
+        page = TopicPage(
+            indicator=f"{indicator}-doel", question=question,
+            subtitle=tg.label(lang), chart=chart, source_line=self.source_line(ind),
+            updated_line=t("updated_line", lang, date=self.updated(ind)), bullets=lines, lang=lang,
+            note=("Bron van het doel: " if lang == "nl" else "Source of the target: ") + _domain(tg.source_url),
+        )
+        self._mark_shown(indicator)
+        if show:
+            _display(Output(page.html(), page.question))
+        return page
+
+    def _targets_path(self) -> Path | None:
+        import os
+
+        if self.data_dir:
+            return self.data_dir / "manual" / "doelen.csv"
+        env = os.environ.get("SIGNAAL_DATA_DIR")
+        return Path(env) / "manual" / "doelen.csv" if env else None
+
+    def travel_times(self, indicators: list[str] | None = None, distances: list[str] | None = None,
+                     show: bool = True) -> TopicPage:
+        """Rail travel times from the region's main stations (curated table), next to the CBS
+        distance-to-facility figures for the region and the Netherlands."""
+        lang = self.lang
+        indicators = indicators or [i.id for i in self.cat.for_theme("bereikbaarheid") if i.id.startswith("reistijd_")]
+        distances = distances if distances is not None else [
+            "afstand_treinstation", "afstand_overstapstation", "afstand_oprit", "afstand_ziekenhuis"]
+        members = self.reg.children(self.focus)
+        latest_rows, earliest_rows, years = {}, {}, set()
+        for ind_id in indicators:
+            tbl = self.data.table(ind_id, up_to=self.quarter)
+            cols = [m for m in members if m in tbl.columns and tbl[m].notna().any()]
+            if not cols:
+                continue
+            tbl = tbl[cols].dropna(how="all")
+            latest_rows[ind_id] = tbl.iloc[-1]
+            earliest_rows[ind_id] = tbl.iloc[0]
+            years.update([tbl.index[-1], tbl.index[0]])
+        ind0 = self.cat[indicators[0]]
+        question = t("travel_question", lang, regio=self.name(self.focus))
+        dest_names = {i: self.cat[i].title.get(lang).split(" naar ")[-1].split(" to ")[-1] for i in indicators}
+        lines: list[str] = []
+        chart = None
+        if latest_rows:
+            latest = pd.DataFrame(latest_rows).T
+            earliest = pd.DataFrame(earliest_rows).T
+            latest_year, earliest_year = max(years), min(years)
+            names = {**dest_names, **{m: self.name(m) for m in latest.columns}}
+            origin = latest.columns[0] if "GM0153" not in latest.columns else "GM0153"
+            order = latest[origin].sort_values().index.tolist()
+            latest, earliest = latest.loc[order], earliest.loc[order]
+            for dest in order[:3]:
+                now, then = latest.loc[dest, origin], earliest.loc[dest, origin]
+                diff = int(round(then - now))
+                change = (t("travel_faster", lang, n=diff) if diff > 0 else t("travel_slower", lang, n=-diff)
+                          if diff < 0 else t("travel_same", lang))
+                lines.append(t("travel_line", lang, origin=self.name(origin), dest=dest_names[dest],
+                               minutes=fmt.number(now, 0, lang), change=change, earliest=earliest_year))
+            lines.append(t("travel_target", lang))
+            subtitle = t("travel_subtitle", lang, latest=latest_year, earliest=earliest_year)
+
+            def draw_times(ax):
+                draw_travel_times(ax, latest, earliest, names, lang, earliest_label=str(earliest_year))
+
+            panels = []
+            dist_rows = {}
+            for d in distances:
+                tbl = self.data.table(d, [self.focus, self.national], up_to=self.quarter).dropna()
+                if not tbl.empty:
+                    dist_rows[self.cat[d].title.get(lang).replace("Afstand tot ", "").replace("Distance to ", "")] = tbl.iloc[-1]
+            if dist_rows:
+                dist = pd.DataFrame(dist_rows).T
+                period = self.data.table(distances[0], [self.focus], up_to=self.quarter).dropna().index[-1]
+
+                def draw_dist(ax, dd=dist):
+                    import numpy as np
+
+                    y = np.arange(len(dd))[::-1]
+                    ax.barh(y + 0.18, dd[self.focus], height=0.34, color=charts.PALETTE["focus"], label=self.name(self.focus))
+                    ax.barh(y - 0.18, dd[self.national], height=0.34, color="#9AA3AA", label=self.name(self.national))
+                    for yy, v1, v2 in zip(y, dd[self.focus], dd[self.national]):
+                        ax.text(v1 + 0.2, yy + 0.18, fmt.value(v1, "km", 1, lang), va="center", fontsize=7)
+                        ax.text(v2 + 0.2, yy - 0.18, fmt.value(v2, "km", 1, lang), va="center", fontsize=7)
+                    ax.set_yticks(y)
+                    ax.set_yticklabels([s[0].upper() + s[1:] for s in dd.index], fontsize=8)
+                    ax.tick_params(axis="y", length=0)
+                    ax.grid(axis="y", visible=False)
+                    ax.grid(axis="x", visible=True)
+                    ax.set_xlim(0, float(dd.to_numpy().max()) * 1.25)
+                    ax.legend(loc="lower right", fontsize=7.5)
+                panels.append(Panel(t("distances_title", lang, period=period), draw_dist))
+            chart = topic_chart(Panel(t("travel_panel", lang), draw_times), panels, f"{question} " + " ".join(lines[:3]),
+                                main_height=0.55 * len(latest) + 1.4, panel_height=2.2)
+            self._mark_shown(*indicators, *[d for d in distances])
+        else:
+            subtitle = ""
+            lines = [t("no_travel_data", lang, regio=self.name(self.focus))]
+        page = TopicPage(
+            indicator="reistijden", question=question, subtitle=subtitle, chart=chart,
+            source_line=self.source_line(ind0) + "; " + self.source_line(self.cat[distances[0]]) if distances else self.source_line(ind0),
+            updated_line=t("updated_line", lang, date=self.updated(ind0)), bullets=lines, lang=lang,
+        )
+        if show:
+            _display(Output(page.html(), page.question))
+        return page
+
+    def institutions(self, indicators: list[str] | None = None, show: bool = True) -> TopicPage:
+        """Students per institution (DUO) in the focus region: one line per institution."""
+        import numpy as np
+
+        lang = self.lang
+        indicators = indicators or [i.id for i in self.cat.for_theme("talent") if i.source.kind == "duo"]
+        series = {}
+        for ind_id in indicators:
+            s = self.data.series(ind_id, self.focus, up_to=self.quarter)
+            if not s.empty:
+                series[ind_id] = s
+        question = t("institutions_question", lang, regio=self.name(self.focus))
+        ind0 = self.cat[indicators[0]]
+        chart, lines, subtitle = None, [], ""
+        if series:
+            table = pd.DataFrame(series).sort_index(key=lambda idx: [Period.parse(p) for p in idx])
+            first, last = table.index[0], table.index[-1]
+            subtitle = t("institutions_subtitle", lang, first=first, last=last)
+            labels = {i: self.cat[i].title.get(lang).replace("Studenten ", "").replace("Students at ", "") for i in table}
+            old = str(Period.parse(last).shift(-GAP_YEARS))
+            for ind_id in table:
+                s = table[ind_id].dropna()
+                change = fmt.relative_change(s.iloc[-1], s.get(old, np.nan), 1, lang) if old in s.index else "–"
+                lines.append(t("institutions_line", lang, name=labels[ind_id], value=fmt.number(s.iloc[-1], 0, lang),
+                               period=s.index[-1], change=change, old=old))
+            lines.append(t("institutions_censored", lang))
+            names = {i: labels[i] for i in table}
+            colours = [charts.PALETTE["focus"], charts.PALETTE["province"], charts.PALETTE["good"], charts.PALETTE["purple"]]
+
+            def draw(ax):
+                from .charts.time import label_ends, x_positions, year_ticks
+
+                x, periods = x_positions(table.index)
+                ends = []
+                for k, ind_id in enumerate(table):
+                    ax.plot(x, table[ind_id].to_numpy(), color=colours[k % len(colours)], linewidth=2.0)
+                    last_v = table[ind_id].dropna()
+                    ends.append((x[-1], float(last_v.iloc[-1]), names[ind_id], colours[k % len(colours)], False))
+                year_ticks(ax, periods)
+                ax.set_xlim(x.min() - 0.2, x.max() + (x.max() - x.min()) * 0.3)
+                ax.set_ylim(0, float(np.nanmax(table.to_numpy())) * 1.15)
+                ax.yaxis.set_major_formatter(fmt.axis_formatter("count", 0, lang))
+                label_ends(ax, ends, "count", 0, lang)
+
+            chart = topic_chart(Panel(subtitle, draw), [], f"{question} " + " ".join(lines[:3]), main_height=3.2)
+            self._mark_shown(*series)
+        else:
+            lines = [t("no_institution_data", lang, regio=self.name(self.focus))]
+        page = TopicPage(indicator="instellingen", question=question, subtitle=subtitle, chart=chart,
+                         source_line=self.source_line(ind0), updated_line=t("updated_line", lang, date=self.updated(ind0)),
+                         bullets=lines, lang=lang)
         if show:
             _display(Output(page.html(), page.question))
         return page
@@ -289,7 +606,7 @@ class Briefing:
                     indicator=ind.title.get(self.lang),
                     definition=ind.definition.get(self.lang),
                     source=source_text,
-                    table=src.table or "–",
+                    table=src.table or (src.file or "–"),
                     updated=self.updated(ind),
                 )
             )

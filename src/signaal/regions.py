@@ -35,6 +35,8 @@ class Region:
     level: str
     parent: str | None
     inhabitants: int | None = None
+    x_rd: float | None = None  # a point inside the region, RD New metres (for tile maps)
+    y_rd: float | None = None
 
     def name(self, lang: str = "nl") -> str:
         return self.name_nl if lang == "nl" else self.name_en
@@ -66,6 +68,8 @@ class Registry:
                 level=row["level"],
                 parent=normalise_code(row["parent"]) if row["parent"] else None,
                 inhabitants=int(pop) if pop else None,
+                x_rd=float(row["x_rd"]) if row.get("x_rd") else None,
+                y_rd=float(row["y_rd"]) if row.get("y_rd") else None,
             )
         for r in regions.values():
             if r.parent and r.parent not in regions:

@@ -1,0 +1,168 @@
+"""Comparisons at one moment: municipalities side by side, and a region's rank among all."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import formatting as fmt
+from . import PALETTE, Chart, to_svg, use_house_style
+
+
+def _zoomed(values: pd.Series) -> bool:
+    """Bars must start at zero; when all values sit far from zero (70–78%), dots tell more."""
+    v = values.dropna()
+    return bool(len(v)) and float(v.min()) > 0 and float(v.min()) > 0.35 * float(v.max())
+
+
+def draw_bars(
+    ax,
+    values: pd.Series,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    reference: list[tuple[str, float | None, str]] | None = None,
+    highlight: str | None = None,
+    fontsize: float = 7.5,
+) -> None:
+    """Regions side by side, sorted by value (largest on top), with labelled reference lines.
+
+    Values far from zero are drawn as dots on a zoomed axis (a bar would have to start at
+    zero and hide the differences); values around zero (growth) as bars from zero.
+    ``reference``: (label, value, role) drawn as lines; role ``focus`` (blue, solid),
+    ``national`` (dark, dashed) or ``province`` (orange, dotted).
+    """
+    s = values.dropna().sort_values()
+    y = np.arange(len(s))
+    colours = [PALETTE["accent"] if code == highlight else PALETTE["focus"] for code in s.index]
+    refs = [(lab, float(v), role) for lab, v, role in (reference or []) if v is not None and not pd.isna(v)]
+    lo = float(min([s.min(), *(v for _, v, _ in refs)])) if len(s) else 0.0
+    hi = float(max([s.max(), *(v for _, v, _ in refs)])) if len(s) else 1.0
+    dots = _zoomed(s)
+    if dots:
+        span = (hi - lo) or abs(hi) * 0.1 or 1.0
+        left = lo - span * 0.12
+        ax.hlines(y, left, s.to_numpy(), color="#D5DADF", linewidth=0.8, zorder=1)
+        ax.scatter(s.to_numpy(), y, color=colours, s=20, zorder=3)
+    else:
+        lo, hi = min(0.0, lo), max(0.0, hi)
+        span = (hi - lo) or 1.0
+        left = lo - (span * 0.12 if lo < 0 else 0)
+        ax.barh(y, s.to_numpy(), color=colours, height=0.7, zorder=2)
+        if lo < 0:
+            ax.axvline(0, color="#777777", linewidth=0.6, zorder=2)
+    ax.set_yticks(y)
+    ax.set_yticklabels([names.get(c, c) for c in s.index], fontsize=fontsize)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    ax.tick_params(axis="x", labelsize=fontsize)
+    for yi, v in zip(y, s.to_numpy()):
+        right = v >= 0 or dots
+        ax.text(v + (span * 0.025 if right else -span * 0.025), yi, fmt.value(v, unit, decimals, lang),
+                va="center", ha="left" if right else "right", fontsize=fontsize - 0.5, color="#333333")
+    styles = {"focus": ("-", PALETTE["focus"]), "national": ("--", PALETTE["national"]),
+              "province": (":", PALETTE["province"])}
+    handles = []
+    for label, ref, role in refs:
+        ls, colour = styles.get(role, styles["national"])
+        handles.append(ax.axvline(ref, color=colour, linestyle=ls, linewidth=1.0, zorder=4, alpha=0.9,
+                                  label=f"{label} {fmt.value(ref, unit, decimals, lang)}"))
+    if handles:
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles),
+                  fontsize=fontsize - 0.5, handlelength=1.8, borderaxespad=0.1, columnspacing=1.0, frameon=False)
+    ax.set_xlim(left, hi + span * 0.24)
+    ax.set_ylim(-0.6, len(s) - 0.4)
+
+
+def bars(values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
+         reference: list[tuple[str, float | None, str]] | None = None, highlight: str | None = None,
+         title: str = "") -> Chart:
+    """Municipalities (or provinces) side by side, as one chart."""
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    fig, ax = plt.subplots(figsize=(7.0, max(2.0, 0.22 * values.notna().sum() + 0.8)))
+    draw_bars(ax, values, names, unit, decimals, lang, reference, highlight, fontsize=8.5)
+    return to_svg(fig, title)
+
+
+def quartile_colours(polarity: str) -> tuple[str, str]:
+    """Background of the best and worst quarter of the ranking (CBS Monitor Brede Welvaart)."""
+    return ("#DDF1EA", "#FBE3D6") if polarity != "neutral" else ("#EEEEEE", "#EEEEEE")
+
+
+def draw_rank_strip(
+    ax,
+    values: pd.Series,
+    focus: str,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    polarity: str,
+    lang: str = "nl",
+    national: float | None = None,
+    fontsize: float = 7.5,
+) -> int | None:
+    """All regions as thin columns, best first; the focus region highlighted; the best and
+    worst quarter shaded (green/red by polarity). Returns the focus region's rank."""
+    s = values.dropna()
+    if s.empty:
+        return None
+    ascending = polarity == "lower_is_better"
+    s = s.sort_values(ascending=ascending)
+    n = len(s)
+    x = np.arange(n)
+    best, worst = quartile_colours(polarity)
+    q = n / 4
+    if polarity != "neutral":
+        ax.axvspan(-0.5, q - 0.5, color=best, zorder=0, linewidth=0)
+        ax.axvspan(n - q - 0.5, n - 0.5, color=worst, zorder=0, linewidth=0)
+    colours = [PALETTE["focus"] if c == focus else "#AEB6BD" for c in s.index]
+    sizes = [34 if c == focus else 12 for c in s.index]
+    ax.scatter(x, s.to_numpy(), c=colours, s=sizes, zorder=3, linewidths=0)
+    rank = list(s.index).index(focus) + 1 if focus in s.index else None
+    if national is not None and not np.isnan(national):
+        ax.axhline(national, color=PALETTE["national"], linestyle="--", linewidth=1.0, zorder=2)
+        on_left = rank is None or rank > n / 2  # opposite the focus label, which leans to the middle
+        ax.annotate(names.get("_national", "NL") + " " + fmt.value(national, unit, decimals, lang),
+                    xy=(-0.5 if on_left else n - 0.5, national), xytext=(0, -3), textcoords="offset points",
+                    ha="left" if on_left else "right", va="top", fontsize=fontsize - 0.5, color=PALETTE["national"])
+    lo, hi = float(s.min()), float(s.max())
+    pad = (hi - lo) * 0.3 or abs(hi) * 0.1 or 1.0
+    if rank is not None:
+        v = float(s[focus])
+        # put the label on the emptier side: right of the point in the first half, left in the second
+        to_right = rank <= n / 2
+        ax.annotate(
+            f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n"
+            + (f"plaats {rank} van {n}" if lang == "nl" else f"rank {rank} of {n}"),
+            xy=(rank - 1, v), xytext=(18 if to_right else -18, 16), textcoords="offset points",
+            ha="left" if to_right else "right", va="bottom", fontsize=fontsize, color=PALETTE["focus"],
+            fontweight="bold", arrowprops=dict(arrowstyle="-", color=PALETTE["focus"], linewidth=0.8),
+        )
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_xlim(-0.8, n - 0.2)
+    ax.set_xticks([0, n - 1])
+    first = "gunstigst" if lang == "nl" else "best"
+    last = "minst gunstig" if lang == "nl" else "worst"
+    if polarity == "neutral":
+        first, last = ("hoogst", "laagst") if lang == "nl" else ("highest", "lowest")
+    ax.set_xticklabels([f"1 ({first})", f"{n} ({last})"], fontsize=fontsize)
+    ax.tick_params(axis="x", length=0)
+    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    ax.tick_params(axis="y", labelsize=fontsize)
+    ax.grid(axis="x", visible=False)
+    return rank
+
+
+def rank_strip(values: pd.Series, focus: str, names: dict[str, str], unit: str, decimals: int, polarity: str,
+               lang: str = "nl", national: float | None = None, title: str = "") -> Chart:
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    fig, ax = plt.subplots(figsize=(7.0, 2.4))
+    draw_rank_strip(ax, values, focus, names, unit, decimals, polarity, lang, national, fontsize=8.5)
+    return to_svg(fig, title)

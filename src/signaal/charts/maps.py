@@ -1,0 +1,186 @@
+"""Maps of the focus region's municipalities.
+
+With real boundaries in the data folder (the PDOK cache, see ``signaal data boundaries``) a
+choropleth is drawn with geopandas; classes come from mapclassify (natural breaks), the legend
+shows the class bounds in Dutch number style and the boundary source is named. Without
+boundaries a tile map is drawn instead: one square per municipality placed by its location,
+clearly labelled as schematic.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_hex
+from matplotlib.patches import Patch, Rectangle
+
+from .. import formatting as fmt
+from . import Chart, to_svg, use_house_style
+
+CMAP = "Blues"
+BOUNDARY_SOURCE = {"nl": "Grenzen: CBS/Kadaster via PDOK", "en": "Boundaries: CBS/Kadaster via PDOK"}
+TILE_NOTE = {
+    "nl": "Schematische tegelkaart: één vak per gemeente, ongeveer op zijn plek; geen echte grenzen",
+    "en": "Schematic tile map: one square per municipality, roughly in place; not real boundaries",
+}
+
+
+def load_boundaries(level: str = "gemeente", data_dir: Path | None = None):
+    """Cached real boundaries (GeoDataFrame with code, name, geometry) or None."""
+    try:
+        from ..sources.pdok import load_boundaries as _load
+    except ImportError:
+        return None
+    try:
+        return _load(level, None, data_dir)
+    except Exception:  # a broken cache must not sink a briefing: fall back to tiles
+        return None
+
+
+def classify(values: pd.Series, k: int = 5) -> tuple[np.ndarray, list[float]]:
+    """Class index per value and the upper bounds of the classes (natural breaks)."""
+    import mapclassify
+
+    v = values.to_numpy(dtype=float)
+    distinct = np.unique(v)
+    k = max(1, min(k, len(distinct)))
+    if k < 3:
+        bins = sorted(distinct.tolist())
+        return np.searchsorted(bins, v), bins
+    c = mapclassify.NaturalBreaks(v, k=k, initial=10)
+    return np.asarray(c.yb), [float(b) for b in c.bins]
+
+
+def legend_labels(bins: list[float], low: float, unit: str, decimals: int, lang: str) -> list[str]:
+    out, prev = [], low
+    for b in bins:
+        out.append(f"{fmt.value(prev, unit, decimals, lang)} – {fmt.value(b, unit, decimals, lang)}")
+        prev = b
+    return out
+
+
+def _colours(n: int) -> list[str]:
+    import matplotlib
+
+    cmap = matplotlib.colormaps[CMAP]
+    return [to_hex(cmap(0.25 + 0.7 * i / max(n - 1, 1))) for i in range(n)]
+
+
+def _legend_below(ax, handles, fontsize: float, title: str | None = None) -> None:
+    leg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.04), fontsize=fontsize - 0.5,
+                    frameon=False, handlelength=1.0, handleheight=1.0, ncol=min(3, len(handles)), columnspacing=0.8,
+                    title=title, title_fontsize=fontsize - 1.5)
+    if title:
+        leg.get_title().set_color("#777777")
+
+
+def draw_choropleth(ax, gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
+                    fontsize: float = 7.0) -> None:
+    shapes = gdf[gdf["code"].isin(values.index)].copy()
+    if shapes.crs is not None and shapes.crs.to_epsg() != 28992:
+        shapes = shapes.to_crs(28992)
+    shapes["value"] = shapes["code"].map(values)
+    known = shapes["value"].notna()
+    classes, bins = classify(shapes.loc[known, "value"]) if known.any() else (np.array([]), [])
+    colours = _colours(len(bins))
+    shapes["colour"] = "#E6E6E6"
+    shapes.loc[known, "colour"] = [colours[i] for i in classes]
+    shapes.plot(ax=ax, color=shapes["colour"], edgecolor="white", linewidth=0.6)
+    for _, row in shapes.iterrows():
+        p = row.geometry.representative_point()
+        dark = row["colour"] in colours[-2:]
+        ax.text(p.x, p.y, names.get(row["code"], row["code"]), ha="center", va="center", fontsize=fontsize - 1,
+                color="white" if dark else "#222222")
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    if bins:
+        labels = legend_labels(bins, float(shapes.loc[known, "value"].min()), unit, decimals, lang)
+        handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels)]
+        if not known.all():
+            handles.append(Patch(facecolor="#E6E6E6", label="geen gegevens" if lang == "nl" else "no data"))
+        _legend_below(ax, handles, fontsize)
+    ax.annotate(BOUNDARY_SOURCE[lang], xy=(1, 0), xycoords="axes fraction", fontsize=fontsize - 1, color="#777777",
+                xytext=(0, 2), textcoords="offset points", va="bottom", ha="right")
+
+
+def tile_positions(points: dict[str, tuple[float, float]]) -> dict[str, tuple[int, int]]:
+    """Place each region on a grid cell near its location (greedy, nearest free cell)."""
+    if not points:
+        return {}
+    codes = list(points)
+    xy = np.array([points[c] for c in codes], dtype=float)
+    n = len(codes)
+    span_x = np.ptp(xy[:, 0]) or 1.0
+    span_y = np.ptp(xy[:, 1]) or 1.0
+    cols = max(1, round(math.sqrt(n * span_x / span_y) + 0.5))
+    rows = max(1, math.ceil(n / cols) + 1)
+    gx = (xy[:, 0] - xy[:, 0].min()) / span_x * (cols - 1)
+    gy = (xy[:, 1] - xy[:, 1].min()) / span_y * (rows - 1)
+    centre = np.array([gx.mean(), gy.mean()])
+    order = np.argsort(np.hypot(gx - centre[0], gy - centre[1]))
+    taken: set[tuple[int, int]] = set()
+    out = {}
+    for i in order:
+        best, best_d = None, None
+        for cx in range(-1, cols + 1):
+            for cy in range(-1, rows + 1):
+                if (cx, cy) in taken:
+                    continue
+                d = (cx - gx[i]) ** 2 + (cy - gy[i]) ** 2
+                if best_d is None or d < best_d:
+                    best, best_d = (cx, cy), d
+        taken.add(best)
+        out[codes[i]] = best
+    return out
+
+
+def draw_tiles(ax, values: pd.Series, points: dict[str, tuple[float, float]], names: dict[str, str], unit: str,
+               decimals: int, lang: str = "nl", fontsize: float = 7.0) -> None:
+    cells = tile_positions(points)
+    known = values.dropna()
+    classes, bins = classify(known) if len(known) else (np.array([]), [])
+    colours = _colours(len(bins))
+    colour_of = {c: colours[k] for c, k in zip(known.index, classes)}
+    for code, (cx, cy) in cells.items():
+        colour = colour_of.get(code, "#E6E6E6")
+        ax.add_patch(Rectangle((cx - 0.46, cy - 0.46), 0.92, 0.92, facecolor=colour, edgecolor="white", linewidth=1))
+        dark = colour in colours[-2:]
+        name = names.get(code, code).replace(" (O.)", "")
+        short = name.replace("-", "-\n", 1) if len(name) > 10 and "-" in name else (name if len(name) <= 11 else name[:10] + ".")
+        value = values.get(code)
+        label = f"{short}\n{fmt.value(value, unit, decimals, lang)}" if value is not None and not pd.isna(value) else short
+        ax.text(cx, cy, label, ha="center", va="center", fontsize=fontsize - 1.8, color="white" if dark else "#222222",
+                linespacing=1.05)
+    xs = [c[0] for c in cells.values()]
+    ys = [c[1] for c in cells.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if bins:
+        labels = legend_labels(bins, float(known.min()), unit, decimals, lang)
+        handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels)]
+        _legend_below(ax, handles, fontsize, title=TILE_NOTE[lang])
+
+
+def choropleth(gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
+               title: str = "") -> Chart:
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    fig, ax = plt.subplots(figsize=(6.0, 4.2))
+    draw_choropleth(ax, gdf, values, names, unit, decimals, lang, fontsize=8)
+    return to_svg(fig, title)
+
+
+def tiles(values: pd.Series, points: dict[str, tuple[float, float]], names: dict[str, str], unit: str, decimals: int,
+          lang: str = "nl", title: str = "") -> Chart:
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    fig, ax = plt.subplots(figsize=(6.0, 4.2))
+    draw_tiles(ax, values, points, names, unit, decimals, lang, fontsize=8)
+    return to_svg(fig, title)

@@ -1,0 +1,174 @@
+"""Series over time: the focus region against the Netherlands, its province and peers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import formatting as fmt
+from ..periods import Period
+from . import PALETTE, Chart, to_svg, use_house_style
+
+
+def x_positions(index) -> tuple[np.ndarray, list[Period]]:
+    """Periods as fractional years (2024Q3 → 2024.5), so all frequencies share one axis."""
+    periods = [Period.parse(p) for p in index]
+    return np.array([p.year + (max(p.num, 1) - 1) / p.per_year for p in periods], dtype=float), periods
+
+
+def year_ticks(ax, periods: list[Period], max_ticks: int = 8) -> None:
+    years = sorted({p.year for p in periods})
+    step = max(1, int(np.ceil(len(years) / max_ticks)))
+    ticks = [y for y in years if (years[-1] - y) % step == 0]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(y) for y in ticks])
+
+
+def label_ends(ax, items: list[tuple[float, float, str, str, bool]], unit: str, decimals: int, lang: str) -> None:
+    """Direct labels right of the line ends, nudged apart so that they never overlap.
+
+    ``items``: (x_end, y, label, colour, bold).
+    """
+    if not items:
+        return
+    ymin, ymax = ax.get_ylim()
+    gap = (ymax - ymin) * 0.085
+    items = sorted(items, key=lambda i: i[1])
+    placed: list[float] = []
+    for _, y, *_ in items:
+        placed.append(y if not placed else max(y, placed[-1] + gap))
+    overflow = placed[-1] - (ymax - gap * 0.3)
+    if overflow > 0:
+        placed = [p - overflow for p in placed]
+    x_text = max(i[0] for i in items)
+    span = ax.get_xlim()[1] - ax.get_xlim()[0]
+    for (x_end, y, text, colour, bold), pos in zip(items, placed):
+        ax.annotate(
+            f"{text} {fmt.value(y, unit, decimals, lang)}",
+            xy=(x_end, y), xytext=(x_text + span * 0.012, pos), textcoords="data",
+            ha="left", va="center", fontsize=8, color=colour, fontweight="bold" if bold else "normal",
+            annotation_clip=False,
+        )
+
+
+def draw_line(
+    ax,
+    table: pd.DataFrame,
+    focus: str,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    national: str | None = None,
+    province: str | None = None,
+    peers: list[str] | None = None,
+    breaks: list[str] | None = None,
+    target: float | None = None,
+    label_room: float = 0.24,
+) -> None:
+    x, periods = x_positions(table.index)
+    ends = []
+    drew_peer = False
+    for code in peers or []:
+        if code in table and table[code].notna().any():
+            ax.plot(x, table[code].to_numpy(), color=PALETTE["peer"], linewidth=0.8, zorder=1)
+            drew_peer = True
+    for code, colour, style, width in (
+        (province, PALETTE["province"], "-", 1.3),
+        (national, PALETTE["national"], "--", 1.4),
+        (focus, PALETTE["focus"], "-", 2.4),
+    ):
+        if not code or code not in table or not table[code].notna().any():
+            continue
+        s = table[code]
+        ax.plot(x, s.to_numpy(), color=colour, linestyle=style, linewidth=width, zorder=3 if code == focus else 2)
+        last = s.last_valid_index()
+        xi = x[list(table.index).index(last)]
+        if code == focus:
+            ax.plot([xi], [s[last]], "o", color=colour, markersize=4, zorder=4)
+        ends.append((xi, float(s[last]), names.get(code, code), colour, code == focus))
+    if drew_peer:
+        ax.plot([], [], color=PALETTE["peer"], linewidth=0.9, label=names.get("_peers", "peers"))
+        ax.legend(loc="upper left", bbox_to_anchor=(0, 1.04), handlelength=1.6, fontsize=8)
+    for b in breaks or []:
+        p = Period.parse(b)
+        bx = p.year - (0.5 if periods and periods[0].freq == "Y" else 0.0)
+        if x.min() < bx <= x.max():
+            ax.axvline(bx, color=PALETTE["neutral"], linewidth=0.8, linestyle=":", zorder=0)
+            ax.annotate(names.get("_break", "break"), xy=(bx, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -3), textcoords="offset points", fontsize=7.5, color="#666666", va="top")
+    if target is not None:
+        ax.axhline(target, color=PALETTE["accent"], linewidth=1.0, linestyle="-.")
+    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    year_ticks(ax, periods)
+    span = max(x.max() - x.min(), 1.0)
+    ax.set_xlim(x.min() - span * 0.01, x.max() + span * label_room)
+    ax.margins(y=0.12)
+    label_ends(ax, ends, unit, decimals, lang)
+
+
+def line(table: pd.DataFrame, focus: str, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
+         title: str = "", **kw) -> Chart:
+    """A single line chart (see :func:`draw_line`)."""
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    fig, ax = plt.subplots()
+    draw_line(ax, table, focus, names, unit, decimals, lang, **kw)
+    return to_svg(fig, title)
+
+
+BAND_SHADES = ["#EEF2F6", "#DCE8F2", "#FFFFFF", "#FBEBDD", "#F5D6C0"]
+
+
+def draw_band(
+    ax,
+    table: pd.DataFrame,
+    focus: str,
+    names: dict[str, str],
+    bands: dict[str, float],
+    band_labels: dict[str, str],
+    decimals: int,
+    lang: str = "nl",
+    national: str | None = None,
+) -> None:
+    """A ratio over time on labelled background bands (e.g. the UWV tension classes)."""
+    x, periods = x_positions(table.index)
+    edges = sorted(bands.items(), key=lambda kv: kv[1])
+    top = max(float(np.nanmax(table.to_numpy())) * 1.18, edges[-1][1] * 1.05 if edges else 1.0)
+    lower = 0.0
+    keys = [k for k, _ in edges] + [k for k in band_labels if k not in bands][:1]
+    uppers = [v for _, v in edges] + [top]
+    for i, (key, upper) in enumerate(zip(keys, uppers)):
+        hi = min(upper, top)
+        if lower >= top:
+            break
+        ax.axhspan(lower, hi, color=BAND_SHADES[i % len(BAND_SHADES)], zorder=0, linewidth=0)
+        if (hi - lower) > top * 0.07:  # label only bands tall enough to hold one
+            ax.annotate(band_labels.get(key, key), xy=(0.008, (lower + hi) / 2), xycoords=("axes fraction", "data"),
+                        fontsize=7.5, color="#6b6b6b", va="center")
+        lower = upper
+    ends = []
+    for code, colour, style, width in ((national, PALETTE["national"], "--", 1.4), (focus, PALETTE["focus"], "-", 2.4)):
+        if code and code in table and table[code].notna().any():
+            s = table[code]
+            ax.plot(x, s.to_numpy(), color=colour, linestyle=style, linewidth=width, zorder=3)
+            last = s.last_valid_index()
+            ends.append((x[list(table.index).index(last)], float(s[last]), names.get(code, code), colour, code == focus))
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_formatter(fmt.axis_formatter("ratio", 1, lang))
+    year_ticks(ax, periods)
+    span = max(x.max() - x.min(), 1.0)
+    ax.set_xlim(x.min() - span * 0.01, x.max() + span * 0.24)
+    ax.grid(False)
+    label_ends(ax, ends, "ratio", decimals, lang)
+
+
+def band(table: pd.DataFrame, focus: str, names: dict[str, str], bands: dict[str, float], band_labels: dict[str, str],
+         decimals: int, lang: str = "nl", national: str | None = None, title: str = "") -> Chart:
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    fig, ax = plt.subplots()
+    draw_band(ax, table, focus, names, bands, band_labels, decimals, lang, national)
+    return to_svg(fig, title)
