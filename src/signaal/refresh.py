@@ -142,6 +142,7 @@ def refresh(
     except SignaalError:
         previous = None
     indicators = select(cat, only, previous)
+    unfetched = sorted(i.id for i in cat.stored() if i.source.kind not in FETCHED_KINDS)
 
     units: OrderedDict[tuple, list[Indicator]] = OrderedDict()
     for kind in FETCHED_KINDS:
@@ -154,7 +155,7 @@ def refresh(
     frames: list[pd.DataFrame] = []
     sources: dict = {}
     resolution: dict = {}
-    warnings: list[str] = []
+    warnings: list[str] = [f"no live source yet for {i} (kind {cat[i].source.kind}); not refreshed" for i in unfetched]
     extra_files: dict[str, bytes] = {}
     failed: dict[str, str] = {}
     failed_indicators: list[str] = []
@@ -235,7 +236,12 @@ def refresh(
             raise SourceError("every source failed: " + "; ".join(f"{k}: {v}" for k, v in failed.items()))
 
         combined = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else pd.DataFrame()
-        obs, checks = validate_vintage(combined, cat, reg)
+        rounding = {}
+        for ind_id, res in resolution.items():
+            measure = res.get("measure") if isinstance(res, dict) else None
+            if isinstance(measure, dict) and measure.get("decimals") is not None:
+                rounding[ind_id] = float(measure.get("scale") or 1.0) * 10.0 ** (-int(measure["decimals"]))
+        obs, checks = validate_vintage(combined, cat, reg, rounding=rounding)
         warnings.extend(checks.warnings)
         manifest = {
             "is_sample": False,

@@ -9,7 +9,8 @@ Warnings (the vintage is written, the manifest and the command line list them):
 
 - **sums**: for additive indicators, municipalities that do not add up to their COROP region,
   COROP regions to their province, provinces to the Netherlands (beyond ``sum_tolerance``,
-  relative), checked only where every member has a value;
+  relative, or the members' rounding, whichever is larger), checked only where every member
+  has a value;
 - **jumps**: a change from one period to the next beyond the threshold (percentage points
   for percentages and marks, a relative change otherwise);
 - **levels**: an indicator that lacks a level the catalogue promises.
@@ -43,8 +44,13 @@ class Validation:
 
 def validate_vintage(obs: pd.DataFrame, catalogue: Catalogue, registry: Registry, *,
                      sum_tolerance: float = SUM_TOLERANCE, jump_relative: float = JUMP_RELATIVE,
-                     jump_points: dict[str, float] | None = None) -> tuple[pd.DataFrame, Validation]:
-    """Return the canonical table and the warnings; raise DataError on what must not be stored."""
+                     jump_points: dict[str, float] | None = None,
+                     rounding: dict[str, float] | None = None) -> tuple[pd.DataFrame, Validation]:
+    """Return the canonical table and the warnings; raise DataError on what must not be stored.
+
+    ``rounding``: per indicator, the last digit the source publishes (1 000 for "1 000 banen"
+    with no decimals); a sum may then differ by half of it per member without a warning.
+    """
     obs = validate_observations(obs, where="new vintage")
     result = Validation()
     jump_points = {**JUMP_POINTS, **(jump_points or {})}
@@ -68,12 +74,12 @@ def validate_vintage(obs: pd.DataFrame, catalogue: Catalogue, registry: Registry
         if lacking:
             result.warnings.append(f"{ind_id}: no observations at level {', '.join(lacking)}")
 
-    result.warnings += _sums(obs, catalogue, registry, sum_tolerance, result.checks)
+    result.warnings += _sums(obs, catalogue, registry, sum_tolerance, result.checks, rounding or {})
     result.warnings += _jumps(obs, catalogue, registry, jump_relative, jump_points, result.checks)
     return obs, result
 
 
-def _sums(obs, catalogue, registry, tolerance, checks) -> list[str]:
+def _sums(obs, catalogue, registry, tolerance, checks, rounding) -> list[str]:
     """Additive indicators: members must add up to their parent where all members are present."""
     parent = {c: r.parent for c, r in registry.regions.items()}
     level = {c: r.level for c, r in registry.regions.items()}
@@ -98,7 +104,8 @@ def _sums(obs, catalogue, registry, tolerance, checks) -> list[str]:
                     continue
                 compared += 1
                 s = float(parts.sum())
-                if abs(s - total) > tolerance * max(abs(total), 1.0):
+                allowed = max(tolerance * max(abs(total), 1.0), len(kids) * rounding.get(ind_id, 0.0) / 2)
+                if abs(s - total) > allowed:
                     off.append((abs(s - total) / max(abs(total), 1.0), par, period, s, total, level[kids[0]]))
         checks.setdefault("sums", {})[ind_id] = {"compared": compared, "off": len(off)}
         if off:

@@ -242,7 +242,7 @@ class CbsSource:
         for sel, plan in plans.items():
             url = backend.data_url(meta, prefixes=sorted(plan["prefixes"]), codes=plan["codes"], kind=plan["kind"],
                                    measures=plan["measures"])
-            key = "data-" + hashlib.sha256(url.split("?", 1)[-1].encode()).hexdigest()[:16]
+            key = "data-" + hashlib.sha256(url.encode()).hexdigest()[:16]  # a mirror gets its own bundle
             bundle = self.raw.bundle(backend.raw_source, meta.table_id, info["modified"], key, force=self.force)
             was_complete = bundle.complete is not None
             cached_all &= was_complete

@@ -211,7 +211,7 @@ class DuoSource:
         for ind in indicators:
             wanted = ind.source.filters.get("instelling", "")
             sector = ind.source.filters.get("sector", "")
-            region = self.registry.get(ind.source.filters.get("regio", "CR12")).code
+            region = self.registry.get(ind.source.filters.get("regio") or self.registry.default_focus).code
             members = set(self.registry.children(region, "gemeente")) if self.registry.get(region).level != "gemeente" else {region}
             totals: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])  # sum, cells, censored
             for sec, by_location, cell in all_cells:
