@@ -81,7 +81,6 @@ def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFr
     """Per indicator: latest period with a value, its status, the source and its modification date."""
     obs = vintage.observations
     m = vintage.manifest
-    sources = m.get("sources") or {}
     resolution = m.get("resolution") or {}
     carried = (m.get("refresh") or {}).get("carried_over") or {}
     rows = []
