@@ -35,6 +35,14 @@ def signaal(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
     )
 
 
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports") / "2026Q3"
+    proc = signaal("run", "--quarter", "2026Q3", "--out", str(out))  # every theme notebook
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
 # ---- live-source tests: a loopback server and fast retries ---------------------------------
 @pytest.fixture
 def loopback(httpserver):

@@ -34,7 +34,7 @@ from .catalogue import Indicator, catalogue
 from .charts.compare import draw_bars, draw_rank_strip
 from .charts.maps import draw_choropleth, draw_tiles, load_boundaries
 from .charts.special import draw_target_progress, draw_travel_times
-from .charts.time import draw_band, draw_line
+from .charts.time import draw_band, draw_columns, draw_line
 from .charts.topic import Panel, topic_chart
 from .config import SAMPLE_WATERMARK
 from .errors import DataError, InputError
@@ -44,6 +44,10 @@ from .pages import Cover, MetaOutput, Output, SourceRow, Sources, Summary, Summa
 from .periods import Period, parse_quarter
 from .regions import registry
 from .text import check_lang, t
+
+
+# the smallest height of a trend chart's value axis, per unit (small moves stay small)
+MIN_SPAN = {"mark": 1.5, "percent": 2.0, "km": 1.0}
 
 
 def _domain(url: str) -> str:
@@ -201,7 +205,7 @@ class Briefing:
 
     def _context(self, ind: Indicator) -> Context:
         shown = self.data.display_region(ind.id, self.focus)
-        return Context(self.data, ind, shown, self.national, self.quarter, self.lang)
+        return Context(self.data, ind, shown, self.national, self.quarter, self.lang, focus=self.focus)
 
     # ---- the topic page ------------------------------------------------------------------
     def page(self, indicator: str, chart: str | None = None) -> TopicPage:
@@ -256,6 +260,8 @@ class Briefing:
         main_table = table.reindex(columns=[c for c in codes if c in table.columns])
         main_table = main_table.loc[first:]
         names = self._names(list(table.columns))
+        if shown != self.focus:
+            names["_peers"] = "andere provincies" if self.lang == "nl" else "other provinces"
         if kind == "index":
             base = main_table.loc[first]
             plot, unit, decimals = main_table / base * 100, "index", 0
@@ -263,7 +269,14 @@ class Briefing:
         else:
             plot, unit, decimals = main_table, ind.unit, ind.decimals
             main_title = t("panel_development", self.lang, first=first_l, last=last_l)
-        if kind == "band" and ind.signals.bands:
+        if kind == "bar" and ind.flow:
+            recent = focus_series.iloc[-6 * Period.parse(last).per_year:]
+            r_first = Period.parse(recent.index[0]).short_label()
+            main_title = t("panel_flow_columns", self.lang, regio=self.name(shown), first=r_first, last=last_l)
+
+            def draw_main(ax, r=recent):
+                draw_columns(ax, r, ind.unit, ind.decimals, self.lang, average_label=t("moving_average", self.lang))
+        elif kind == "band" and ind.signals.bands:
             band_labels = {k: t(f"band_{k}", self.lang) for k in list(ind.signals.bands) + ["zeer_krap"]}
 
             def draw_main(ax):
@@ -272,9 +285,10 @@ class Briefing:
 
             def draw_main(ax):
                 draw_line(ax, plot, shown, names, unit, decimals, self.lang, national=self.national, province=province,
-                          peers=peers, breaks=[b.period for b in ind.breaks])
+                          peers=peers, breaks=[b.period for b in ind.breaks],
+                          min_span=MIN_SPAN.get(unit))
 
-        panels = self._comparison_panels(ind, table, shown, last, kind)
+        panels = self._flow_panels(ind, shown) if ind.flow else self._comparison_panels(ind, table, shown, last, kind)
         alt = t(
             "chart_alt_line", self.lang, title=ind.title.get(self.lang), first=first_l, last=last_l,
             regio=self.name(shown), value=fmt.value(focus_series.iloc[-1], ind.unit, ind.decimals, self.lang),
@@ -286,7 +300,7 @@ class Briefing:
         subtitle_bits.append(f"{first_l}–{last_l}")
         if shown == self.focus:
             peer_names = ", ".join(self.name(p) for p in peers if p in table and table[p].notna().any())
-            note = t("grey_peers", self.lang, names=peer_names) if peer_names and kind != "band" else ""
+            note = t("grey_peers", self.lang, names=peer_names) if peer_names and kind not in ("band", "bar") else ""
         else:
             note = t("grey_provinces", self.lang) if kind != "band" else ""
         return chart_obj, " · ".join(subtitle_bits), note
@@ -307,56 +321,76 @@ class Briefing:
         label_old = Period.parse(old).short_label()
         label_last = last_p.short_label()
         nat_value = values_row.get(self.national)
-        if self.reg[shown].level == "corop":
-            members = [m for m in self.reg.children(shown) if m in values_row.index and pd.notna(values_row.get(m))]
-            if len(members) >= 2:
-                member_values = values_row[members]
-                if kind == "map":
-                    gdf = load_boundaries("gemeente", self.data_dir)
-                    title = t("panel_map", self.lang, period=label_last)
-                    if gdf is not None and set(members) <= set(gdf["code"]):
-                        def draw_map(ax, v=member_values):
-                            draw_choropleth(ax, gdf, v, names, unit, decimals, self.lang)
-                    else:
-                        points = {m: (self.reg[m].x_rd, self.reg[m].y_rd) for m in members if self.reg[m].x_rd is not None}
-
-                        def draw_map(ax, v=member_values, pts=points):
-                            draw_tiles(ax, v, pts, names, unit, decimals, self.lang)
-                    panels.append(Panel(title, draw_map, weight=1.6))
+        members = [m for m in self.reg.children(self.focus) if m in values_row.index and pd.notna(values_row.get(m))]
+        if len(members) >= 2:
+            member_values = values_row[members]
+            role = "focus" if shown == self.focus else "province"
+            reference = [(self.name(shown), values_row.get(shown), role), (self.name(self.national), nat_value, "national")]
+            if kind == "map":
+                gdf = load_boundaries("gemeente", self.data_dir)
+                title = t("panel_map", self.lang, period=label_last)
+                if gdf is not None and set(members) <= set(gdf["code"]):
+                    def draw_map(ax, v=member_values):
+                        draw_choropleth(ax, gdf, v, names, unit, decimals, self.lang)
                 else:
-                    title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last) if growth
-                             else t("panel_municipalities", self.lang, regio=self.name(shown), period=label_last))
-                    reference = [(self.name(shown), values_row.get(shown), "focus"),
-                                 (self.name(self.national), nat_value, "national")]
+                    points = {m: (self.reg[m].x_rd, self.reg[m].y_rd) for m in members if self.reg[m].x_rd is not None}
 
-                    def draw_members(ax, v=member_values, ref=reference):
-                        draw_bars(ax, v, names, unit, decimals, self.lang, reference=ref)
-                    panels.append(Panel(title, draw_members, weight=1.1))
+                    def draw_map(ax, v=member_values, pts=points):
+                        draw_tiles(ax, v, pts, names, unit, decimals, self.lang)
+                panels.append(Panel(title, draw_map, weight=1.6))
+            else:
+                title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last) if growth
+                         else t("panel_municipalities", self.lang, regio=self.name(self.focus), period=label_last))
+
+                def draw_members(ax, v=member_values, ref=reference):
+                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=ref)
+                panels.append(Panel(title, draw_members, weight=1.1))
+        level = self.reg[shown].level
+        if level == "corop":
             corop = [c for c in self.reg.codes("corop") if c in values_row.index and pd.notna(values_row.get(c))]
             if len(corop) >= 10:
                 title = (t("panel_rank_growth", self.lang, old=label_old, period=label_last, n=len(corop)) if growth
                          else t("panel_rank", self.lang, n=len(corop), period=label_last))
-                rank_polarity = polarity
 
-                def draw_rank(ax, v=values_row[corop], pol=rank_polarity):
-                    draw_rank_strip(ax, v, shown, names, unit, decimals, pol, self.lang, national=nat_value)
+                def draw_rank(ax, v=values_row[corop]):
+                    draw_rank_strip(ax, v, shown, names, unit, decimals, polarity, self.lang, national=nat_value)
                 panels.append(Panel(title, draw_rank, weight=1.0))
-        elif self.reg[shown].level == "provincie" and kind != "band":
+        elif level == "provincie":
             provinces = [c for c in self.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
             if len(provinces) >= 3:
-                title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last).replace(
-                    "gemeente", "provincie").replace("municipality", "province") if growth
-                    else t("panel_provinces", self.lang, period=label_last))
+                title = t("panel_provinces", self.lang, period=label_last)
+                if growth:
+                    title = t("panel_provinces_growth", self.lang, old=label_old, period=label_last)
 
                 def draw_prov(ax, v=values_row[provinces]):
-                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
+                    draw_bars(ax, v, names, unit, decimals, self.lang,
+                              reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
                 panels.append(Panel(title, draw_prov, weight=1.0))
-        elif self.reg[shown].level == "provincie":
-            provinces = [c for c in self.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
-            if len(provinces) >= 3:
-                def draw_prov_band(ax, v=values_row[provinces]):
-                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
-                panels.append(Panel(t("panel_provinces", self.lang, period=label_last), draw_prov_band))
+        return panels
+
+    def _flow_panels(self, ind: Indicator, shown: str) -> list[Panel]:
+        """Flows compare per 1,000 inhabitants over the last year: municipalities and COROP rank."""
+        found = self.data.flow_per_1000(ind.id, up_to=self.quarter)
+        if found is None:
+            return []
+        values, first, last = found
+        names = self._names(list(values.index))
+        span = f"{Period.parse(first).short_label()}–{Period.parse(last).short_label()}"
+        nat_value = values.get(self.national)
+        panels = []
+        members = [m for m in self.reg.children(self.focus) if m in values.index]
+        if len(members) >= 2:
+            reference = [(self.name(shown), values.get(shown), "focus"), (self.name(self.national), nat_value, "national")]
+
+            def draw_members(ax, v=values[members], ref=reference):
+                draw_bars(ax, v, names, "count", 1, self.lang, reference=ref)
+            panels.append(Panel(t("panel_flow_members", self.lang, first=Period.parse(first).short_label(),
+                                  last=Period.parse(last).short_label()), draw_members, weight=1.1))
+        corop = [c for c in self.reg.codes("corop") if c in values.index]
+        if self.reg[shown].level == "corop" and len(corop) >= 10:
+            def draw_rank(ax, v=values[corop]):
+                draw_rank_strip(ax, v, shown, names, "count", 1, ind.polarity, self.lang, national=nat_value)
+            panels.append(Panel(t("panel_flow_rank", self.lang, n=len(corop)) + f", {span}", draw_rank))
         return panels
 
     def topic(self, indicator: str, chart: str | None = None, show: bool = True) -> TopicPage:

@@ -30,6 +30,7 @@ class Context:
     national: str
     quarter: Period
     lang: str
+    focus: str | None = None  # the briefing's focus region (``region`` may be its province as a proxy)
 
     @property
     def freq(self) -> str:
@@ -115,7 +116,7 @@ def gap_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
 
 def share_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     """For counts: the region's share of the national total next to its share of inhabitants."""
-    if not ctx.ind.additive or ctx.region == ctx.national or focus.empty:
+    if not ctx.ind.additive or ctx.ind.flow or ctx.region == ctx.national or focus.empty:
         return None
     period = focus.index[-1]
     n = _at(nat, period)
@@ -133,9 +134,28 @@ def share_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     )
 
 
+def flow_year_line(ctx: Context) -> str | None:
+    """For flows: the last year's total and the rate per 1,000 inhabitants against NL."""
+    if not ctx.ind.flow:
+        return None
+    found = ctx.data.flow_per_1000(ctx.ind.id, up_to=ctx.quarter)
+    table = ctx.data.table(ctx.ind.id, [ctx.region], up_to=ctx.quarter)
+    if found is None or table.empty:
+        return None
+    rates, first, last = found
+    if ctx.region not in rates:
+        return None
+    total = table.loc[first:last, ctx.region].sum()
+    return t(
+        "flow_year_line", ctx.lang, first=Period.parse(first).label(ctx.lang), last=Period.parse(last).label(ctx.lang),
+        total=fmt.number(total, 0, ctx.lang), regio=ctx.name(ctx.region), rate=fmt.number(rates[ctx.region], 1, ctx.lang),
+        benchmark_name=ctx.name(ctx.national), benchmark_rate=fmt.number(rates.get(ctx.national, float("nan")), 1, ctx.lang),
+    )
+
+
 def growth_since_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     """For counts: relative change over ``GAP_YEARS`` years, against the national change."""
-    if not ctx.ind.additive or focus.empty:
+    if not ctx.ind.additive or ctx.ind.flow or focus.empty:
         return None
     last = Period.parse(focus.index[-1])
     old = last.shift(-GAP_YEARS * last.per_year)
@@ -172,9 +192,10 @@ def rank_line(ctx: Context) -> str | None:
 
 def spread_line(ctx: Context) -> str | None:
     """Lowest and highest municipality of the focus region in the latest period."""
-    if "gemeente" not in ctx.ind.levels or ctx.data.reg[ctx.region].level != "corop":
+    focus = ctx.focus or ctx.region
+    if "gemeente" not in ctx.ind.levels or ctx.data.reg[focus].level != "corop":
         return None
-    members = ctx.data.reg.children(ctx.region)
+    members = ctx.data.reg.children(focus)
     table = ctx.data.table(ctx.ind.id, members, freq=ctx.freq, up_to=ctx.quarter)
     if table.empty:
         return None
@@ -223,6 +244,7 @@ def bullets(ctx: Context, limit: int = 4) -> list[str]:
     candidates = [
         latest_line(ctx, focus, nat),
         band_line(ctx, focus),
+        flow_year_line(ctx),
         change_line(ctx, focus, nat),
         growth_since_line(ctx, focus, nat),
         share_line(ctx, focus, nat),

@@ -135,6 +135,7 @@ class Indicator(_Strict):
     source: Source
     levels: list[LEVEL] = Field(min_length=1)
     additive: bool = False
+    flow: bool = False  # counted per period (homes completed per quarter), not a stock at a moment
     transform: Transform | None = None
     proxy_note: Text | None = None
     signals: SignalSettings = SignalSettings()
@@ -148,6 +149,8 @@ class Indicator(_Strict):
             raise ValueError("a derived source and a transform go together")
         if self.unit == "percent" and self.additive:
             raise ValueError("a percentage cannot be additive")
+        if self.flow and not self.additive:
+            raise ValueError("a flow is a count, so it is additive too")
         return self
 
     def question_for(self, lang: str, **names: str) -> str:
