@@ -152,18 +152,33 @@ class Briefing:
         return t("vintage_sample", self.lang) if v.is_sample else t("vintage_live", self.lang, id=v.id)
 
     def updated(self, ind: Indicator) -> str:
-        """'Laatste actualisatie': the source table's modification date, else the vintage's."""
-        sources = self.data.vintage.manifest.get("sources") or {}
-        keys = {(ind.source.table or "").upper(), (ind.source.file or "").upper()} - {""}
-        for key, info in sources.items():
-            if key.upper() in keys and isinstance(info, dict) and info.get("modified"):
-                return long_date(info["modified"], self.lang)
+        """'Laatste actualisatie': the modification date of the source table the indicator was
+        read from (the table its family resolved to in this vintage), else the vintage's date."""
+        from .vintages import source_info
+
+        manifest = self.data.vintage.manifest
+        info = source_info(manifest, ind.id, ind.source.table or ind.source.file)
+        if not info and ind.transform is not None:  # a derived indicator: its first input's source
+            dep = self.cat[self.cat.dependencies(ind.id)[0]]
+            info = source_info(manifest, dep.id, dep.source.table or dep.source.file)
+        if info.get("modified"):
+            return long_date(info["modified"], self.lang)
         created = self.data.vintage.created or self.today.isoformat()
         return long_date(created, self.lang)
 
+    def table_id(self, ind: Indicator) -> str | None:
+        """The CBS table the numbers came from: the one its family resolved to in this vintage
+        (a newer edition than the catalogue's last known id, after a refresh), else the catalogue's."""
+        if ind.source.kind == "cbs":
+            resolved = ((self.data.vintage.manifest.get("resolution") or {}).get(ind.id) or {}).get("source")
+            if resolved:
+                return str(resolved)
+        return ind.source.table
+
     def source_line(self, ind: Indicator) -> str:
-        if ind.source.table:
-            return t("source_line", self.lang, publisher=ind.source.publisher, table=ind.source.table)
+        table = self.table_id(ind)
+        if table:
+            return t("source_line", self.lang, publisher=ind.source.publisher, table=table)
         return t("source_line_manual", self.lang, publisher=ind.source.publisher)
 
     def question(self, ind: Indicator) -> str:
@@ -640,7 +655,7 @@ class Briefing:
                     indicator=ind.title.get(self.lang),
                     definition=ind.definition.get(self.lang),
                     source=source_text,
-                    table=src.table or (src.file or "–"),
+                    table=self.table_id(ind) or (src.file or "–"),
                     updated=self.updated(ind),
                 )
             )
