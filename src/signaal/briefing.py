@@ -23,6 +23,7 @@ region settings and the targets table.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -114,6 +115,7 @@ class Briefing:
         for ind_id in self.topics:
             self.cat.get(ind_id)  # unknown indicators fail here, with suggestions
         self.shown: list[str] = []
+        self._signals = None
 
     # ---- facts about the briefing ----------------------------------------------------
     @property
@@ -206,13 +208,38 @@ class Briefing:
             _display(Output(cover.html(), f"{self.title} — {self.name(self.focus)} — {self.quarter}"))
         return cover
 
+    def found_signals(self):
+        """The signals of this briefing's topics (computed once; see :mod:`signaal.signals`)."""
+        if self._signals is None:
+            from .signals import compute_signals
+
+            self._signals = compute_signals(self.data, self.focus, self.quarter, indicators=list(self.topics))
+        return self._signals
+
+    def _signal_lines(self, indicator: str, limit: int = 2) -> list[str]:
+        """The indicator's strongest signal sentences (verdicts first, then neutral findings)."""
+        found = sorted(self.found_signals().for_indicator(indicator),
+                       key=lambda s: (s.kind == "neutraal", -s.strength))
+        lines: list[str] = []
+        for sig in found:
+            sentence = sig.sentence(self.lang)
+            if sentence not in lines:
+                lines.append(sentence)
+            if len(lines) == limit:
+                break
+        return lines
+
     def summary(self, show: bool = True) -> Summary:
         rows = []
         for ind_id in self.topics:
             ind = self.cat[ind_id]
-            ctx = self._context(ind)
-            lines = bullets(ctx)
-            rows.append(SummaryRow(topic=self.question(ind), summary=lines[0] if lines else "", anchor=ind_id))
+            verdicts = [s for s in self.found_signals().for_indicator(ind_id) if s.kind != "neutraal"]
+            if verdicts:
+                text = max(verdicts, key=lambda s: s.strength).sentence(self.lang)
+            else:
+                lines = bullets(self._context(ind))
+                text = lines[0] if lines else ""
+            rows.append(SummaryRow(topic=self.question(ind), summary=text, anchor=ind_id))
         block = Summary(rows=rows, lang=self.lang)
         if show:
             _display(Output(block.html(), t("in_het_kort", self.lang)))
@@ -230,6 +257,12 @@ class Briefing:
         shown = ctx.region
         kind = chart or ind.chart
         chart_obj, subtitle, note = self._topic_chart(ind, shown, kind)
+        badges = [("proxy", t("proxy_label", self.lang) + ": " + self.name(shown))] if shown != self.focus else []
+        verdicts = sorted((s for s in self.found_signals().for_indicator(ind.id) if s.kind != "neutraal"),
+                          key=lambda s: -s.strength)
+        if verdicts:
+            top = verdicts[0]
+            badges.insert(0, (top.kind, f"{t(f'sig_kind_{top.kind}', self.lang)} · {t(f'sig_rule_{top.rule}', self.lang, region=self.name(self.focus))}"))
         if ind.proxy_note and shown != self.focus:
             note = (ind.proxy_note.get(self.lang) + " " + note).strip()
         for caveat in ind.caveats:
@@ -241,10 +274,10 @@ class Briefing:
             chart=chart_obj,
             source_line=self.source_line(ind),
             updated_line=t("updated_line", self.lang, date=self.updated(ind)),
-            bullets=bullets(ctx),
+            bullets=bullets(ctx, signal_lines=self._signal_lines(ind.id)),
             lang=self.lang,
             note=note,
-            badges=[("proxy", t("proxy_label", self.lang) + ": " + self.name(shown))] if shown != self.focus else [],
+            badges=badges,
         )
 
     def _names(self, codes) -> dict[str, str]:
@@ -664,12 +697,31 @@ class Briefing:
             _display(Output(block.html(), t("sources_appendix", self.lang)))
         return block
 
+    def compass(self, show: bool = True) -> str:
+        """The broad-welfare page: the published Bruto Twents Geluk marks as published, then our
+        own compass (income, work, personal development across the 40 COROP regions) with its
+        sub-indicators and sensitivity analysis. Returns the HTML."""
+        from .signals.compass import btg_html, compass, compass_html
+
+        question = t("compass_question", self.lang, regio=self.name(self.focus))
+        body = btg_html(self.data, self.focus, self.quarter, self.lang) + compass_html(
+            compass(self.data, self.focus, self.quarter), self.lang, self.data
+        )
+        html = (f'<section class="topic compass-page" id="topic-kompas"><h2 class="question">{escape(question)}</h2>'
+                f"{body}</section>")
+        self._mark_shown(*[i for i in ("btg_rapportcijfer", "mediaan_inkomen", "laag_inkomen", "netto_arbeidsparticipatie",
+                                       "werkloosheid", "hoogopgeleiden", "levenlang_leren", "voortijdig_schoolverlaters")
+                           if i in self.cat])
+        if show:
+            _display(Output(html, question))
+        return html
+
     def signals(self, show: bool = True):
         """The theme's signals (urgencies and opportunities), strongest first, shown as the
         signal board that opens the briefing; returns the :class:`signaal.signals.SignalList`."""
-        from .signals import compute_signals, signal_board_html
+        from .signals import signal_board_html
 
-        found = compute_signals(self.data, self.focus, self.quarter, indicators=list(self.topics))
+        found = self.found_signals()
         if show:
             _display(Output(signal_board_html(found, self.lang, data=self.data), t("sig_board_title", self.lang)))
         return found

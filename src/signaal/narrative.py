@@ -235,12 +235,26 @@ def break_lines(ctx: Context, focus: pd.Series) -> list[str]:
     return out
 
 
-def bullets(ctx: Context, limit: int = 4) -> list[str]:
-    """Two to four Toelichting bullets for a topic page."""
+def bullets(ctx: Context, limit: int = 4, signal_lines: list[str] | None = None) -> list[str]:
+    """Two to four Toelichting bullets for a topic page.
+
+    With ``signal_lines`` (the indicator's signal sentences, strongest first, from
+    :mod:`signaal.signals`) the verdicts come from the signal rules and the sentences here
+    that would repeat them (change, gap, rank) are left out; the latest figure, the UWV band,
+    the last year of a flow and the spread between municipalities stay.
+    """
     focus = ctx.data.series(ctx.ind.id, ctx.region, freq=ctx.freq, up_to=ctx.quarter)
     nat = ctx.data.series(ctx.ind.id, ctx.national, freq=ctx.freq, up_to=ctx.quarter)
     if focus.empty:
         return [t("no_data", ctx.lang, quarter=ctx.quarter.label(ctx.lang))]
+    notes = break_lines(ctx, focus)
+    if signal_lines:
+        head = [c for c in (latest_line(ctx, focus, nat), band_line(ctx, focus), flow_year_line(ctx)) if c]
+        tail = [c for c in (spread_line(ctx),) if c]
+        keep = [*head[:2], *signal_lines[: max(1, limit - len(head[:2]) - len(tail[:1]))], *tail[:1]]
+        if not any("methodebreuk" in line or "method break" in line for line in signal_lines):
+            keep = keep + notes
+        return keep[:limit]
     candidates = [
         latest_line(ctx, focus, nat),
         band_line(ctx, focus),
@@ -253,6 +267,5 @@ def bullets(ctx: Context, limit: int = 4) -> list[str]:
         spread_line(ctx),
     ]
     out = [c for c in candidates if c]
-    notes = break_lines(ctx, focus)
     keep = max(2, limit - len(notes))
     return (out[:keep] + notes)[:limit]
