@@ -30,14 +30,6 @@ def pdf_pages(path: Path) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(path)).pages]
 
 
-@pytest.fixture(scope="session")
-def run_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports") / "2026Q3"
-    proc = signaal("run", "--quarter", "2026Q3", "--themes", "arbeidsmarkt", "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
-
-
 def test_run_writes_pdf_html_manifest_and_executed_notebook(run_dir):
     assert (run_dir / "arbeidsmarkt.pdf").stat().st_size > 20_000
     assert (run_dir / "arbeidsmarkt.html").exists()

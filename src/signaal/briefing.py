@@ -23,6 +23,7 @@ region settings and the targets table.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +35,7 @@ from .catalogue import Indicator, catalogue
 from .charts.compare import draw_bars, draw_rank_strip
 from .charts.maps import draw_choropleth, draw_tiles, load_boundaries
 from .charts.special import draw_target_progress, draw_travel_times
-from .charts.time import draw_band, draw_line
+from .charts.time import draw_band, draw_columns, draw_line
 from .charts.topic import Panel, topic_chart
 from .config import SAMPLE_WATERMARK
 from .errors import DataError, InputError
@@ -44,6 +45,10 @@ from .pages import Cover, MetaOutput, Output, SourceRow, Sources, Summary, Summa
 from .periods import Period, parse_quarter
 from .regions import registry
 from .text import check_lang, t
+
+
+# the smallest height of a trend chart's value axis, per unit (small moves stay small)
+MIN_SPAN = {"mark": 1.5, "percent": 2.0, "km": 1.0}
 
 
 def _domain(url: str) -> str:
@@ -110,6 +115,7 @@ class Briefing:
         for ind_id in self.topics:
             self.cat.get(ind_id)  # unknown indicators fail here, with suggestions
         self.shown: list[str] = []
+        self._signals = None
 
     # ---- facts about the briefing ----------------------------------------------------
     @property
@@ -148,18 +154,33 @@ class Briefing:
         return t("vintage_sample", self.lang) if v.is_sample else t("vintage_live", self.lang, id=v.id)
 
     def updated(self, ind: Indicator) -> str:
-        """'Laatste actualisatie': the source table's modification date, else the vintage's."""
-        sources = self.data.vintage.manifest.get("sources") or {}
-        keys = {(ind.source.table or "").upper(), (ind.source.file or "").upper()} - {""}
-        for key, info in sources.items():
-            if key.upper() in keys and isinstance(info, dict) and info.get("modified"):
-                return long_date(info["modified"], self.lang)
+        """'Laatste actualisatie': the modification date of the source table the indicator was
+        read from (the table its family resolved to in this vintage), else the vintage's date."""
+        from .vintages import source_info
+
+        manifest = self.data.vintage.manifest
+        info = source_info(manifest, ind.id, ind.source.table or ind.source.file)
+        if not info and ind.transform is not None:  # a derived indicator: its first input's source
+            dep = self.cat[self.cat.dependencies(ind.id)[0]]
+            info = source_info(manifest, dep.id, dep.source.table or dep.source.file)
+        if info.get("modified"):
+            return long_date(info["modified"], self.lang)
         created = self.data.vintage.created or self.today.isoformat()
         return long_date(created, self.lang)
 
+    def table_id(self, ind: Indicator) -> str | None:
+        """The CBS table the numbers came from: the one its family resolved to in this vintage
+        (a newer edition than the catalogue's last known id, after a refresh), else the catalogue's."""
+        if ind.source.kind == "cbs":
+            resolved = ((self.data.vintage.manifest.get("resolution") or {}).get(ind.id) or {}).get("source")
+            if resolved:
+                return str(resolved)
+        return ind.source.table
+
     def source_line(self, ind: Indicator) -> str:
-        if ind.source.table:
-            return t("source_line", self.lang, publisher=ind.source.publisher, table=ind.source.table)
+        table = self.table_id(ind)
+        if table:
+            return t("source_line", self.lang, publisher=ind.source.publisher, table=table)
         return t("source_line_manual", self.lang, publisher=ind.source.publisher)
 
     def question(self, ind: Indicator) -> str:
@@ -187,13 +208,38 @@ class Briefing:
             _display(Output(cover.html(), f"{self.title} — {self.name(self.focus)} — {self.quarter}"))
         return cover
 
+    def found_signals(self):
+        """The signals of this briefing's topics (computed once; see :mod:`signaal.signals`)."""
+        if self._signals is None:
+            from .signals import compute_signals
+
+            self._signals = compute_signals(self.data, self.focus, self.quarter, indicators=list(self.topics))
+        return self._signals
+
+    def _signal_lines(self, indicator: str, limit: int = 2) -> list[str]:
+        """The indicator's strongest signal sentences (verdicts first, then neutral findings)."""
+        found = sorted(self.found_signals().for_indicator(indicator),
+                       key=lambda s: (s.kind == "neutraal", -s.strength))
+        lines: list[str] = []
+        for sig in found:
+            sentence = sig.sentence(self.lang)
+            if sentence not in lines:
+                lines.append(sentence)
+            if len(lines) == limit:
+                break
+        return lines
+
     def summary(self, show: bool = True) -> Summary:
         rows = []
         for ind_id in self.topics:
             ind = self.cat[ind_id]
-            ctx = self._context(ind)
-            lines = bullets(ctx)
-            rows.append(SummaryRow(topic=self.question(ind), summary=lines[0] if lines else "", anchor=ind_id))
+            verdicts = [s for s in self.found_signals().for_indicator(ind_id) if s.kind != "neutraal"]
+            if verdicts:
+                text = max(verdicts, key=lambda s: s.strength).sentence(self.lang)
+            else:
+                lines = bullets(self._context(ind))
+                text = lines[0] if lines else ""
+            rows.append(SummaryRow(topic=self.question(ind), summary=text, anchor=ind_id))
         block = Summary(rows=rows, lang=self.lang)
         if show:
             _display(Output(block.html(), t("in_het_kort", self.lang)))
@@ -201,7 +247,7 @@ class Briefing:
 
     def _context(self, ind: Indicator) -> Context:
         shown = self.data.display_region(ind.id, self.focus)
-        return Context(self.data, ind, shown, self.national, self.quarter, self.lang)
+        return Context(self.data, ind, shown, self.national, self.quarter, self.lang, focus=self.focus)
 
     # ---- the topic page ------------------------------------------------------------------
     def page(self, indicator: str, chart: str | None = None) -> TopicPage:
@@ -211,6 +257,12 @@ class Briefing:
         shown = ctx.region
         kind = chart or ind.chart
         chart_obj, subtitle, note = self._topic_chart(ind, shown, kind)
+        badges = [("proxy", t("proxy_label", self.lang) + ": " + self.name(shown))] if shown != self.focus else []
+        verdicts = sorted((s for s in self.found_signals().for_indicator(ind.id) if s.kind != "neutraal"),
+                          key=lambda s: -s.strength)
+        if verdicts:
+            top = verdicts[0]
+            badges.insert(0, (top.kind, f"{t(f'sig_kind_{top.kind}', self.lang)} · {t(f'sig_rule_{top.rule}', self.lang, region=self.name(self.focus))}"))
         if ind.proxy_note and shown != self.focus:
             note = (ind.proxy_note.get(self.lang) + " " + note).strip()
         for caveat in ind.caveats:
@@ -222,10 +274,10 @@ class Briefing:
             chart=chart_obj,
             source_line=self.source_line(ind),
             updated_line=t("updated_line", self.lang, date=self.updated(ind)),
-            bullets=bullets(ctx),
+            bullets=bullets(ctx, signal_lines=self._signal_lines(ind.id)),
             lang=self.lang,
             note=note,
-            badges=[("proxy", t("proxy_label", self.lang) + ": " + self.name(shown))] if shown != self.focus else [],
+            badges=badges,
         )
 
     def _names(self, codes) -> dict[str, str]:
@@ -256,6 +308,8 @@ class Briefing:
         main_table = table.reindex(columns=[c for c in codes if c in table.columns])
         main_table = main_table.loc[first:]
         names = self._names(list(table.columns))
+        if shown != self.focus:
+            names["_peers"] = "andere provincies" if self.lang == "nl" else "other provinces"
         if kind == "index":
             base = main_table.loc[first]
             plot, unit, decimals = main_table / base * 100, "index", 0
@@ -263,7 +317,14 @@ class Briefing:
         else:
             plot, unit, decimals = main_table, ind.unit, ind.decimals
             main_title = t("panel_development", self.lang, first=first_l, last=last_l)
-        if kind == "band" and ind.signals.bands:
+        if kind == "bar" and ind.flow:
+            recent = focus_series.iloc[-6 * Period.parse(last).per_year:]
+            r_first = Period.parse(recent.index[0]).short_label()
+            main_title = t("panel_flow_columns", self.lang, regio=self.name(shown), first=r_first, last=last_l)
+
+            def draw_main(ax, r=recent):
+                draw_columns(ax, r, ind.unit, ind.decimals, self.lang, average_label=t("moving_average", self.lang))
+        elif kind == "band" and ind.signals.bands:
             band_labels = {k: t(f"band_{k}", self.lang) for k in list(ind.signals.bands) + ["zeer_krap"]}
 
             def draw_main(ax):
@@ -272,9 +333,10 @@ class Briefing:
 
             def draw_main(ax):
                 draw_line(ax, plot, shown, names, unit, decimals, self.lang, national=self.national, province=province,
-                          peers=peers, breaks=[b.period for b in ind.breaks])
+                          peers=peers, breaks=[b.period for b in ind.breaks],
+                          min_span=MIN_SPAN.get(unit))
 
-        panels = self._comparison_panels(ind, table, shown, last, kind)
+        panels = self._flow_panels(ind, shown) if ind.flow else self._comparison_panels(ind, table, shown, last, kind)
         alt = t(
             "chart_alt_line", self.lang, title=ind.title.get(self.lang), first=first_l, last=last_l,
             regio=self.name(shown), value=fmt.value(focus_series.iloc[-1], ind.unit, ind.decimals, self.lang),
@@ -286,7 +348,7 @@ class Briefing:
         subtitle_bits.append(f"{first_l}–{last_l}")
         if shown == self.focus:
             peer_names = ", ".join(self.name(p) for p in peers if p in table and table[p].notna().any())
-            note = t("grey_peers", self.lang, names=peer_names) if peer_names and kind != "band" else ""
+            note = t("grey_peers", self.lang, names=peer_names) if peer_names and kind not in ("band", "bar") else ""
         else:
             note = t("grey_provinces", self.lang) if kind != "band" else ""
         return chart_obj, " · ".join(subtitle_bits), note
@@ -307,56 +369,76 @@ class Briefing:
         label_old = Period.parse(old).short_label()
         label_last = last_p.short_label()
         nat_value = values_row.get(self.national)
-        if self.reg[shown].level == "corop":
-            members = [m for m in self.reg.children(shown) if m in values_row.index and pd.notna(values_row.get(m))]
-            if len(members) >= 2:
-                member_values = values_row[members]
-                if kind == "map":
-                    gdf = load_boundaries("gemeente", self.data_dir)
-                    title = t("panel_map", self.lang, period=label_last)
-                    if gdf is not None and set(members) <= set(gdf["code"]):
-                        def draw_map(ax, v=member_values):
-                            draw_choropleth(ax, gdf, v, names, unit, decimals, self.lang)
-                    else:
-                        points = {m: (self.reg[m].x_rd, self.reg[m].y_rd) for m in members if self.reg[m].x_rd is not None}
-
-                        def draw_map(ax, v=member_values, pts=points):
-                            draw_tiles(ax, v, pts, names, unit, decimals, self.lang)
-                    panels.append(Panel(title, draw_map, weight=1.6))
+        members = [m for m in self.reg.children(self.focus) if m in values_row.index and pd.notna(values_row.get(m))]
+        if len(members) >= 2:
+            member_values = values_row[members]
+            role = "focus" if shown == self.focus else "province"
+            reference = [(self.name(shown), values_row.get(shown), role), (self.name(self.national), nat_value, "national")]
+            if kind == "map":
+                gdf = load_boundaries("gemeente", self.data_dir)
+                title = t("panel_map", self.lang, period=label_last)
+                if gdf is not None and set(members) <= set(gdf["code"]):
+                    def draw_map(ax, v=member_values):
+                        draw_choropleth(ax, gdf, v, names, unit, decimals, self.lang)
                 else:
-                    title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last) if growth
-                             else t("panel_municipalities", self.lang, regio=self.name(shown), period=label_last))
-                    reference = [(self.name(shown), values_row.get(shown), "focus"),
-                                 (self.name(self.national), nat_value, "national")]
+                    points = {m: (self.reg[m].x_rd, self.reg[m].y_rd) for m in members if self.reg[m].x_rd is not None}
 
-                    def draw_members(ax, v=member_values, ref=reference):
-                        draw_bars(ax, v, names, unit, decimals, self.lang, reference=ref)
-                    panels.append(Panel(title, draw_members, weight=1.1))
+                    def draw_map(ax, v=member_values, pts=points):
+                        draw_tiles(ax, v, pts, names, unit, decimals, self.lang)
+                panels.append(Panel(title, draw_map, weight=1.6))
+            else:
+                title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last) if growth
+                         else t("panel_municipalities", self.lang, regio=self.name(self.focus), period=label_last))
+
+                def draw_members(ax, v=member_values, ref=reference):
+                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=ref)
+                panels.append(Panel(title, draw_members, weight=1.1))
+        level = self.reg[shown].level
+        if level == "corop":
             corop = [c for c in self.reg.codes("corop") if c in values_row.index and pd.notna(values_row.get(c))]
             if len(corop) >= 10:
                 title = (t("panel_rank_growth", self.lang, old=label_old, period=label_last, n=len(corop)) if growth
                          else t("panel_rank", self.lang, n=len(corop), period=label_last))
-                rank_polarity = polarity
 
-                def draw_rank(ax, v=values_row[corop], pol=rank_polarity):
-                    draw_rank_strip(ax, v, shown, names, unit, decimals, pol, self.lang, national=nat_value)
+                def draw_rank(ax, v=values_row[corop]):
+                    draw_rank_strip(ax, v, shown, names, unit, decimals, polarity, self.lang, national=nat_value)
                 panels.append(Panel(title, draw_rank, weight=1.0))
-        elif self.reg[shown].level == "provincie" and kind != "band":
+        elif level == "provincie":
             provinces = [c for c in self.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
             if len(provinces) >= 3:
-                title = (t("panel_municipalities_growth", self.lang, old=label_old, period=label_last).replace(
-                    "gemeente", "provincie").replace("municipality", "province") if growth
-                    else t("panel_provinces", self.lang, period=label_last))
+                title = t("panel_provinces", self.lang, period=label_last)
+                if growth:
+                    title = t("panel_provinces_growth", self.lang, old=label_old, period=label_last)
 
                 def draw_prov(ax, v=values_row[provinces]):
-                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
+                    draw_bars(ax, v, names, unit, decimals, self.lang,
+                              reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
                 panels.append(Panel(title, draw_prov, weight=1.0))
-        elif self.reg[shown].level == "provincie":
-            provinces = [c for c in self.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
-            if len(provinces) >= 3:
-                def draw_prov_band(ax, v=values_row[provinces]):
-                    draw_bars(ax, v, names, unit, decimals, self.lang, reference=[(self.name(self.national), nat_value, "national")], highlight=shown)
-                panels.append(Panel(t("panel_provinces", self.lang, period=label_last), draw_prov_band))
+        return panels
+
+    def _flow_panels(self, ind: Indicator, shown: str) -> list[Panel]:
+        """Flows compare per 1,000 inhabitants over the last year: municipalities and COROP rank."""
+        found = self.data.flow_per_1000(ind.id, up_to=self.quarter)
+        if found is None:
+            return []
+        values, first, last = found
+        names = self._names(list(values.index))
+        span = f"{Period.parse(first).short_label()}–{Period.parse(last).short_label()}"
+        nat_value = values.get(self.national)
+        panels = []
+        members = [m for m in self.reg.children(self.focus) if m in values.index]
+        if len(members) >= 2:
+            reference = [(self.name(shown), values.get(shown), "focus"), (self.name(self.national), nat_value, "national")]
+
+            def draw_members(ax, v=values[members], ref=reference):
+                draw_bars(ax, v, names, "count", 1, self.lang, reference=ref)
+            panels.append(Panel(t("panel_flow_members", self.lang, first=Period.parse(first).short_label(),
+                                  last=Period.parse(last).short_label()), draw_members, weight=1.1))
+        corop = [c for c in self.reg.codes("corop") if c in values.index]
+        if self.reg[shown].level == "corop" and len(corop) >= 10:
+            def draw_rank(ax, v=values[corop]):
+                draw_rank_strip(ax, v, shown, names, "count", 1, ind.polarity, self.lang, national=nat_value)
+            panels.append(Panel(t("panel_flow_rank", self.lang, n=len(corop)) + f", {span}", draw_rank))
         return panels
 
     def topic(self, indicator: str, chart: str | None = None, show: bool = True) -> TopicPage:
@@ -606,7 +688,7 @@ class Briefing:
                     indicator=ind.title.get(self.lang),
                     definition=ind.definition.get(self.lang),
                     source=source_text,
-                    table=src.table or (src.file or "–"),
+                    table=self.table_id(ind) or (src.file or "–"),
                     updated=self.updated(ind),
                 )
             )
@@ -614,6 +696,35 @@ class Briefing:
         if show:
             _display(Output(block.html(), t("sources_appendix", self.lang)))
         return block
+
+    def compass(self, show: bool = True) -> str:
+        """The broad-welfare page: the published Bruto Twents Geluk marks as published, then our
+        own compass (income, work, personal development across the 40 COROP regions) with its
+        sub-indicators and sensitivity analysis. Returns the HTML."""
+        from .signals.compass import btg_html, compass, compass_html
+
+        question = t("compass_question", self.lang, regio=self.name(self.focus))
+        body = btg_html(self.data, self.focus, self.quarter, self.lang) + compass_html(
+            compass(self.data, self.focus, self.quarter), self.lang, self.data
+        )
+        html = (f'<section class="topic compass-page" id="topic-kompas"><h2 class="question">{escape(question)}</h2>'
+                f"{body}</section>")
+        self._mark_shown(*[i for i in ("btg_rapportcijfer", "mediaan_inkomen", "laag_inkomen", "netto_arbeidsparticipatie",
+                                       "werkloosheid", "hoogopgeleiden", "levenlang_leren", "voortijdig_schoolverlaters")
+                           if i in self.cat])
+        if show:
+            _display(Output(html, question))
+        return html
+
+    def signals(self, show: bool = True):
+        """The theme's signals (urgencies and opportunities), strongest first, shown as the
+        signal board that opens the briefing; returns the :class:`signaal.signals.SignalList`."""
+        from .signals import signal_board_html
+
+        found = self.found_signals()
+        if show:
+            _display(Output(signal_board_html(found, self.lang, data=self.data), t("sig_board_title", self.lang)))
+        return found
 
 
 def check_data(data: Data, needed: list[str]) -> None:

@@ -120,7 +120,7 @@ def themes_cmd(notebooks) -> int:
 
 @main.group("data", cls=_Group)
 def data() -> None:
-    """Data: the bundled sample and vintages."""
+    """Data: the bundled sample, live refreshes, vintages and boundaries."""
 
 
 @data.command("sample")
@@ -134,6 +134,213 @@ def data_sample(data_dir) -> int:
     write_sample(target)
     click.echo(f"signaal: wrote {target}")
     return 0
+
+
+@data.command("refresh")
+@click.option("--only", multiple=True, help="Refresh only this indicator, CBS table or curated file (repeatable, or comma-separated); the rest is carried over from the newest vintage.")
+@click.option("--force", is_flag=True, help="Download again even where CBS 'Modified' has not changed.")
+@click.option("--keep-going", is_flag=True, help="When a source fails, carry its indicators over from the newest vintage and go on.")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+def data_refresh(only, force, keep_going, data_dir) -> int:
+    """Pull every catalogue indicator from its live source into a new vintage."""
+    from .refresh import refresh
+
+    def progress(message: str) -> None:
+        click.echo(f"  {message}", err=True)
+
+    result = refresh(data_dir=data_dir, only=list(only), force=force, keep_going=keep_going, progress=progress)
+    v = result.vintage
+    for warning in result.warnings:
+        click.echo(f"signaal: warning: {warning}", err=True)
+    for name, error in result.failed.items():
+        click.echo(f"signaal: warning: {name} failed and was carried over: {error}", err=True)
+    carried = f", {len(result.carried_over)} carried over" if result.carried_over else ""
+    click.echo(
+        f"signaal: wrote vintage {v.id} ({v.manifest['rows']} observations, {len(result.refreshed)} indicators "
+        f"refreshed{carried}; {result.requests} requests, {result.seconds:.1f} s) → {v.path}"
+    )
+    return 3 if result.failed else 0
+
+
+@data.command("status")
+@click.option("--vintage", default="", help="Show this vintage's indicators (default: the one `signaal run` uses).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+def data_status(vintage, data_dir) -> int:
+    """List the vintages and, per indicator, how fresh the data is."""
+    from . import config
+    from .catalogue import catalogue
+    from .store import Store
+    from .vintages import freshness, list_vintages
+
+    store = Store(data_dir or config.data_dir())
+    rows = list_vintages(store)
+    if not rows:
+        click.echo(f"no vintages and no bundled sample in {store.root}; run `signaal data refresh` or `signaal data sample`")
+        return 0
+    click.echo(f"vintages in {store.root} (* = used by `signaal run` by default)")
+    click.echo(f"  {'id':<22} {'created':<26} {'rows':>8} {'ind.':>5}  sources")
+    for r in rows:
+        mark = "*" if r.is_default else " "
+        what = "bundled sample, synthetic numbers" if r.is_sample else ", ".join(r.sources[:6]) + (
+            f", … ({len(r.sources)})" if len(r.sources) > 6 else "")
+        extra = []
+        if r.carried_over:
+            extra.append(f"{r.carried_over} carried over")
+        if r.warnings:
+            extra.append(f"{r.warnings} warnings")
+        tail = f" [{'; '.join(extra)}]" if extra else ""
+        click.echo(f"{mark} {r.id:<22} {r.created[:25]:<26} {r.rows:>8} {r.indicators:>5}  {what}{tail}")
+    chosen = store.resolve(vintage or None)
+    table = freshness(chosen, catalogue())
+    label = " (bundled sample)" if chosen.is_sample else ""
+    click.echo(f"freshness of {chosen.id}{label}:")
+    click.echo(f"  {'indicator':<28} {'latest':<8} {'status':<16} {'source':<24} {'modified':<11} note")
+    for r in table.itertuples(index=False):
+        note = f"carried over from {r.carried_over_from}" if r.carried_over_from else ""
+        click.echo(f"  {r.indicator:<28} {r.latest:<8} {r.status:<16} {r.source:<24} {r.modified:<11} {note}".rstrip())
+    missing = (chosen.manifest.get("refresh") or {}).get("missing_indicators") or []
+    if missing:
+        click.echo(f"  not in this vintage: {', '.join(missing)}")
+    return 0
+
+
+@data.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--limit", type=int, default=10, show_default=True, help="Examples shown per kind of change.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Write every revised value to this CSV file.")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+def data_diff(old, new, limit, csv_path, data_dir) -> int:
+    """Revised values, new periods, vanished regions and unit changes between two vintages."""
+    from . import config
+    from .errors import InputError
+    from .store import Store
+    from .vintages import diff
+
+    store = Store(data_dir or config.data_dir())
+    if csv_path is not None and Path(csv_path).exists():
+        raise InputError(f"--csv {str(csv_path)!r} already exists; give a new file name (nothing is overwritten)")
+    result = diff(store.resolve(old), store.resolve(new))
+    for line in result.lines(limit=limit):
+        click.echo(line)
+    if csv_path is not None:
+        import os
+        import tempfile
+
+        target = Path(csv_path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+        os.close(fd)
+        result.revised.to_csv(tmp, index=False)
+        os.replace(tmp, target)
+        click.echo(f"signaal: wrote {len(result.revised)} revised values to {target}")
+    return 0
+
+
+@data.command("boundaries")
+@click.option("--year", type=int, default=None, help="Boundary year (jaarcode), e.g. 2024.")
+@click.option("--level", default="all", show_default=True, help="gemeente, corop, provincie or all.")
+@click.option("--from-file", "from_file", type=click.Path(path_type=Path), default=None,
+              help="Import from a GeoJSON/GeoPackage file instead of PDOK (municipalities are dissolved into COROP and provinces).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+def data_boundaries(year, level, from_file, data_dir) -> int:
+    """Fill the local boundary cache for the maps (data/geo), from PDOK or from a file."""
+    from . import config
+    from .errors import InputError
+    from .regions import registry
+    from .sources import Endpoints
+    from .sources.http import HttpClient
+    from .sources.pdok import COLLECTIONS, fetch_boundaries, import_boundaries, level_name
+    from .sources.raw import RawStore
+
+    root = Path(data_dir or config.data_dir())
+    if from_file is not None:
+        lvl = None if level == "all" else level_name(level)
+        written = import_boundaries(from_file, year=year, level=lvl, registry=registry(), data_dir=root)
+        for name, path in written.items():
+            click.echo(f"signaal: cached {name} boundaries → {path}")
+        return 0
+    if year is None:
+        raise InputError("--year is required to fetch boundaries from PDOK (e.g. --year 2024), or give --from-file")
+    levels = list(COLLECTIONS) if level == "all" else [level_name(level)]
+    with HttpClient() as http:
+        for lvl in levels:
+            frame = fetch_boundaries(lvl, year, endpoints=Endpoints.from_env(), http=http, raw=RawStore(root / "raw"),
+                                     data_dir=root)
+            click.echo(f"signaal: cached {len(frame)} {lvl} boundaries for {year} → {root / 'geo'}")
+    return 0
+
+
+@main.command("signals")
+@click.option("--quarter", "-q", default="", help="Quarter, e.g. 2026Q3 (default: latest in the data).")
+@click.option("--region", "-r", default=None, help="Focus COROP region, e.g. CR12 (default from regions.yaml).")
+@click.option("--format", "out_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="table (readable), csv or json (as signals.csv / signals.json).")
+@click.option("--theme", "-t", default="", help="Only the indicators of this theme (default: all).")
+@click.option("--lang", "-l", default="nl", help="Language of the sentences in the table: nl or en.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="Show only the N strongest signals.")
+@click.option("--all", "show_all", is_flag=True, help="Also list the rules that gave no signal, and why.")
+@click.option("--vintage", default="", help="Data vintage id (default: newest, else the bundled sample).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vintage, data_dir) -> int:
+    """Print the quarter's signals (urgencies, opportunities), strongest first."""
+    from .periods import parse_quarter
+    from .regions import registry
+    from .text import check_lang
+
+    # cheap checks first: a typo is reported before the data and the charting stack load
+    check_lang(lang)
+    focus = registry().focus(region or None).code
+    asked = parse_quarter(quarter) if quarter else None
+
+    from .briefing import resolve_quarter
+    from .indicators import Data
+    from .signals import compute_signals
+    from .signals.output import signals_csv, signals_json
+
+    data = Data.open(vintage or None, data_dir)
+    q = resolve_quarter(data, asked)
+    if theme:
+        data.cat.theme(theme)
+    found = compute_signals(data, focus, q, theme=theme or None)
+    shown = found if limit is None else type(found)(found[:limit], found.skipped, found.meta)
+    if out_format == "csv":
+        click.echo(signals_csv(shown), nl=False)
+        return 0
+    if out_format == "json":
+        click.echo(signals_json(shown), nl=False)
+        return 0
+    _print_signals(shown, lang, show_all)
+    return 0
+
+
+def _print_signals(found, lang: str, show_all: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .formatting import number
+    from .periods import Period
+    from .text import t
+
+    console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
+    meta = found.meta
+    vintage = t("vintage_sample", lang) if meta.get("is_sample") else t("vintage_live", lang, id=meta.get("vintage"))
+    console.print(f"{t('sig_board_title', lang)}: {meta.get('region_name')} ({meta.get('region')}), "
+                  f"{Period.parse(meta['quarter']).label(lang)}, {vintage}")
+    table = Table(pad_edge=False)
+    for key in ("sig_col_kind", "sig_col_strength", "col_indicator", "sig_col_rule", "sig_col_signal"):
+        table.add_column(t(key, lang))
+    colours = {"urgentie": "red", "kans": "green", "neutraal": "bright_black"}
+    for s in found:
+        table.add_row(f"[{colours[s.kind]}]{t(f'sig_kind_{s.kind}', lang)}[/]", number(s.strength, 2, lang),
+                      s.indicator, s.rule, s.sentence(lang))
+    console.print(table)
+    if show_all and found.skipped:
+        skipped = Table(pad_edge=False)
+        for key in ("col_indicator", "sig_col_rule", "sig_col_status", "sig_col_reason"):
+            skipped.add_column(t(key, lang))
+        for s in found.skipped:
+            skipped.add_row(s.indicator, s.rule, t(f"sig_status_{s.status}", lang), s.reason(lang))
+        console.print(skipped)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -104,3 +104,32 @@ def axis_formatter(unit: str, decimals: int, lang: str = "nl"):
         return number(x, d, lang)
 
     return FuncFormatter(fmt)
+
+
+def plural_category(n: float, lang: str = "nl") -> str:
+    """Babel's plural category (``one``/``other``) of a number as it is printed."""
+    from babel.core import Locale
+
+    shown = round(abs(float(n)), 6)
+    return Locale.parse(LOCALES.get(lang, "nl_NL")).plural_form(int(shown) if shown.is_integer() else shown)
+
+
+def counted(n: float, forms: str, lang: str = "nl", decimals: int = 0) -> str:
+    """A number with its noun in the right form: ``1 kwartaal``, ``8 kwartalen``, ``8 jaar``.
+
+    ``forms`` is ``"singular|plural"`` (from ``text/labels.yaml``); the form follows the
+    language's plural rule for the number as printed (Babel's CLDR data).
+    """
+    singular, _, plural_ = forms.partition("|")
+    word = singular if plural_category(round(n, decimals), lang) == "one" else (plural_ or singular)
+    return f"{number(n, decimals, lang)} {word}"
+
+
+def magnitude(delta: float, unit: str, decimals: int, lang: str = "nl") -> str:
+    """The size of a difference without its sign: ``0,3 procentpunt``, ``€ 8.490``, ``0,25``."""
+    if delta is None or (isinstance(delta, float) and math.isnan(delta)):
+        return "–"
+    size = abs(float(delta))
+    if unit == "percent":
+        return points(size, decimals, lang, sign=False)
+    return value(size, unit, decimals, lang)

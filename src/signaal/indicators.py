@@ -152,6 +152,26 @@ class Data:
         codes = [c for c in table.columns if c in self.reg and self.reg[c].level == level]
         return [c for c in codes if table[c].notna().any()]
 
+    def flow_per_1000(self, indicator: str, up_to: Period | str | None = None) -> tuple[pd.Series, str, str] | None:
+        """For a flow (homes completed per quarter): the sum over the last year of periods per
+        1,000 inhabitants, per region — the way flows of regions of different size compare.
+        Returns (values by region, first period, last period) or None."""
+        table = self.table(indicator, up_to=up_to)
+        if table.empty:
+            return None
+        per_year = Period.parse(table.index[-1]).per_year
+        last_rows = table.iloc[-per_year:]
+        if len(last_rows) < per_year:
+            return None
+        sums = last_rows.sum(min_count=per_year)
+        year = str(Period.parse(table.index[-1]).year)
+        pop = self.table("bevolking")
+        years = [p for p in pop.index if p <= year]
+        if not years:
+            return None
+        per_1000 = sums / pop.loc[years[-1]].reindex(sums.index) * 1000
+        return per_1000.dropna(), str(last_rows.index[0]), str(last_rows.index[-1])
+
     def display_region(self, indicator: str, focus: str) -> str:
         """The region a page shows for a focus region: itself, or its province when the
         indicator is not published at the focus region's level (a proxy)."""

@@ -30,6 +30,7 @@ class Context:
     national: str
     quarter: Period
     lang: str
+    focus: str | None = None  # the briefing's focus region (``region`` may be its province as a proxy)
 
     @property
     def freq(self) -> str:
@@ -115,7 +116,7 @@ def gap_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
 
 def share_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     """For counts: the region's share of the national total next to its share of inhabitants."""
-    if not ctx.ind.additive or ctx.region == ctx.national or focus.empty:
+    if not ctx.ind.additive or ctx.ind.flow or ctx.region == ctx.national or focus.empty:
         return None
     period = focus.index[-1]
     n = _at(nat, period)
@@ -133,9 +134,28 @@ def share_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     )
 
 
+def flow_year_line(ctx: Context) -> str | None:
+    """For flows: the last year's total and the rate per 1,000 inhabitants against NL."""
+    if not ctx.ind.flow:
+        return None
+    found = ctx.data.flow_per_1000(ctx.ind.id, up_to=ctx.quarter)
+    table = ctx.data.table(ctx.ind.id, [ctx.region], up_to=ctx.quarter)
+    if found is None or table.empty:
+        return None
+    rates, first, last = found
+    if ctx.region not in rates:
+        return None
+    total = table.loc[first:last, ctx.region].sum()
+    return t(
+        "flow_year_line", ctx.lang, first=Period.parse(first).label(ctx.lang), last=Period.parse(last).label(ctx.lang),
+        total=fmt.number(total, 0, ctx.lang), regio=ctx.name(ctx.region), rate=fmt.number(rates[ctx.region], 1, ctx.lang),
+        benchmark_name=ctx.name(ctx.national), benchmark_rate=fmt.number(rates.get(ctx.national, float("nan")), 1, ctx.lang),
+    )
+
+
 def growth_since_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     """For counts: relative change over ``GAP_YEARS`` years, against the national change."""
-    if not ctx.ind.additive or focus.empty:
+    if not ctx.ind.additive or ctx.ind.flow or focus.empty:
         return None
     last = Period.parse(focus.index[-1])
     old = last.shift(-GAP_YEARS * last.per_year)
@@ -172,9 +192,10 @@ def rank_line(ctx: Context) -> str | None:
 
 def spread_line(ctx: Context) -> str | None:
     """Lowest and highest municipality of the focus region in the latest period."""
-    if "gemeente" not in ctx.ind.levels or ctx.data.reg[ctx.region].level != "corop":
+    focus = ctx.focus or ctx.region
+    if "gemeente" not in ctx.ind.levels or ctx.data.reg[focus].level != "corop":
         return None
-    members = ctx.data.reg.children(ctx.region)
+    members = ctx.data.reg.children(focus)
     table = ctx.data.table(ctx.ind.id, members, freq=ctx.freq, up_to=ctx.quarter)
     if table.empty:
         return None
@@ -214,15 +235,30 @@ def break_lines(ctx: Context, focus: pd.Series) -> list[str]:
     return out
 
 
-def bullets(ctx: Context, limit: int = 4) -> list[str]:
-    """Two to four Toelichting bullets for a topic page."""
+def bullets(ctx: Context, limit: int = 4, signal_lines: list[str] | None = None) -> list[str]:
+    """Two to four Toelichting bullets for a topic page.
+
+    With ``signal_lines`` (the indicator's signal sentences, strongest first, from
+    :mod:`signaal.signals`) the verdicts come from the signal rules and the sentences here
+    that would repeat them (change, gap, rank) are left out; the latest figure, the UWV band,
+    the last year of a flow and the spread between municipalities stay.
+    """
     focus = ctx.data.series(ctx.ind.id, ctx.region, freq=ctx.freq, up_to=ctx.quarter)
     nat = ctx.data.series(ctx.ind.id, ctx.national, freq=ctx.freq, up_to=ctx.quarter)
     if focus.empty:
         return [t("no_data", ctx.lang, quarter=ctx.quarter.label(ctx.lang))]
+    notes = break_lines(ctx, focus)
+    if signal_lines:
+        head = [c for c in (latest_line(ctx, focus, nat), band_line(ctx, focus), flow_year_line(ctx)) if c]
+        tail = [c for c in (spread_line(ctx),) if c]
+        keep = [*head[:2], *signal_lines[: max(1, limit - len(head[:2]) - len(tail[:1]))], *tail[:1]]
+        if not any("methodebreuk" in line or "method break" in line for line in signal_lines):
+            keep = keep + notes
+        return keep[:limit]
     candidates = [
         latest_line(ctx, focus, nat),
         band_line(ctx, focus),
+        flow_year_line(ctx),
         change_line(ctx, focus, nat),
         growth_since_line(ctx, focus, nat),
         share_line(ctx, focus, nat),
@@ -231,6 +267,5 @@ def bullets(ctx: Context, limit: int = 4) -> list[str]:
         spread_line(ctx),
     ]
     out = [c for c in candidates if c]
-    notes = break_lines(ctx, focus)
     keep = max(2, limit - len(notes))
     return (out[:keep] + notes)[:limit]

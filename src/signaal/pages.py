@@ -46,7 +46,7 @@ class Cover:
             (t("cover_vintage", self.lang), self.vintage_label),
             (t("cover_date", self.lang), self.date_label),
         ]
-        dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+        facts = "".join(f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in rows)
         sample = f'<p class="cover-sample">{escape(t("cover_sample_note", self.lang))}</p>' if self.is_sample else ""
         intro = f'<p class="cover-intro">{escape(self.intro)}</p>' if self.intro else ""
         return (
@@ -54,7 +54,7 @@ class Cover:
             f'<p class="cover-kicker">{escape(self.kicker or t("cover_kicker", self.lang))}</p>'
             f'<h1 class="cover-title">{escape(self.theme_title)}</h1>'
             f'<p class="cover-region">{escape(self.region_name)} · {escape(self.quarter_label)}</p>'
-            f"{intro}<dl class=\"cover-facts\">{dl}</dl>{sample}</section>"
+            f'{intro}<table class="cover-facts">{facts}</table>{sample}</section>'
         )
 
 
@@ -73,13 +73,17 @@ class Summary:
 
     def html(self) -> str:
         body = "".join(
-            f'<tr><th scope="row">{escape(r.topic)}</th><td>{escape(r.summary)}</td></tr>' for r in self.rows
+            f'<tr><th scope="row"><a href="#topic-{escape(r.anchor)}">{escape(r.topic)}</a></th>'
+            f'<td>{escape(r.summary)}</td>'
+            f'<td class="pageref"><a href="#topic-{escape(r.anchor)}" aria-label="{escape(t("page", self.lang))}"></a></td></tr>'
+            for r in self.rows
         )
         return (
             '<section class="summary">'
             f'<h2>{escape(self.title or t("in_het_kort", self.lang))}</h2>'
             f'<table class="summary-table"><thead><tr><th scope="col">{escape(t("topic", self.lang))}</th>'
-            f'<th scope="col">{escape(t("summary", self.lang))}</th></tr></thead><tbody>{body}</tbody></table>'
+            f'<th scope="col">{escape(t("summary", self.lang))}</th><th scope="col" class="pageref">p.</th></tr></thead>'
+            f'<tbody>{body}</tbody></table>'
             "</section>"
         )
 

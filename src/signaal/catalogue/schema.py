@@ -106,6 +106,15 @@ class SignalSettings(_Strict):
     bands: dict[str, float] | None = None
     headline: bool = False
     weight: float = Field(default=1.0, gt=0)
+    # optional, added for signaal.signals (README "Signals"): which rules apply (default: all
+    # that make sense for the indicator), how far back "closing or widening" looks, how much
+    # history the range rule needs, whether changes are absolute or relative (%), and
+    # per-rule weights in the strength score (e.g. lower for nominal euro trends).
+    rules: list[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"]] | None = None
+    gap_window: int | None = Field(default=None, ge=1)
+    range_min_periods: int | None = Field(default=None, ge=3)
+    change_basis: Literal["absolute", "relative"] | None = None
+    rule_weights: dict[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"], float] | None = None
 
 
 class Break(_Strict):
@@ -135,6 +144,7 @@ class Indicator(_Strict):
     source: Source
     levels: list[LEVEL] = Field(min_length=1)
     additive: bool = False
+    flow: bool = False  # counted per period (homes completed per quarter), not a stock at a moment
     transform: Transform | None = None
     proxy_note: Text | None = None
     signals: SignalSettings = SignalSettings()
@@ -148,6 +158,8 @@ class Indicator(_Strict):
             raise ValueError("a derived source and a transform go together")
         if self.unit == "percent" and self.additive:
             raise ValueError("a percentage cannot be additive")
+        if self.flow and not self.additive:
+            raise ValueError("a flow is a count, so it is additive too")
         return self
 
     def question_for(self, lang: str, **names: str) -> str:

@@ -48,8 +48,12 @@ def use_house_style() -> None:
     """Register the bundled fonts and apply the style file (idempotent)."""
     global _registered
     if not _registered:
+        import logging
+
         for f in FONT_FILES:
             font_manager.fontManager.addfont(str(f))
+        # the fallback family has no SemiBold; matplotlib says so on every title
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
         _registered = True
     plt.style.use(STYLE)
 

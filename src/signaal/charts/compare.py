@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from .. import formatting as fmt
 from . import PALETTE, Chart, to_svg, use_house_style
@@ -58,6 +59,7 @@ def draw_bars(
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.xaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if unit == "euro" else 5))
     ax.tick_params(axis="x", labelsize=fontsize)
     for yi, v in zip(y, s.to_numpy()):
         right = v >= 0 or dots

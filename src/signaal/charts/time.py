@@ -65,7 +65,10 @@ def draw_line(
     breaks: list[str] | None = None,
     target: float | None = None,
     label_room: float = 0.24,
+    min_span: float | None = None,
 ) -> None:
+    """Lines over time. ``min_span`` keeps small moves from looking dramatic (a mark out of
+    10 that moves 0,3 should not fill the whole height)."""
     x, periods = x_positions(table.index)
     ends = []
     drew_peer = False
@@ -104,6 +107,11 @@ def draw_line(
     span = max(x.max() - x.min(), 1.0)
     ax.set_xlim(x.min() - span * 0.01, x.max() + span * label_room)
     ax.margins(y=0.12)
+    if min_span:
+        lo, hi = ax.get_ylim()
+        if hi - lo < min_span:
+            mid = (hi + lo) / 2
+            ax.set_ylim(mid - min_span / 2, mid + min_span / 2)
     label_ends(ax, ends, unit, decimals, lang)
 
 
@@ -172,3 +180,23 @@ def band(table: pd.DataFrame, focus: str, names: dict[str, str], bands: dict[str
     fig, ax = plt.subplots()
     draw_band(ax, table, focus, names, bands, band_labels, decimals, lang, national)
     return to_svg(fig, title)
+
+
+def draw_columns(ax, series: pd.Series, unit: str, decimals: int, lang: str = "nl", average_label: str = "") -> None:
+    """A flow per period as columns (the focus region), with its moving yearly average."""
+    s = series.dropna()
+    x, periods = x_positions(s.index)
+    per_year = periods[-1].per_year if periods else 1
+    width = 0.8 / per_year
+    ax.bar(x, s.to_numpy(), width=width, color=PALETTE["focus"], alpha=0.85, zorder=2)
+    if len(s) >= per_year > 1:
+        avg = s.rolling(per_year).mean()
+        ax.plot(x, avg.to_numpy(), color=PALETTE["national"], linewidth=1.4, zorder=3, label=average_label)
+        ax.legend(loc="upper left", fontsize=8)
+    ax.annotate(fmt.value(float(s.iloc[-1]), unit, decimals, lang), xy=(x[-1], s.iloc[-1]), xytext=(0, 4),
+                textcoords="offset points", ha="center", va="bottom", fontsize=8, color=PALETTE["focus"],
+                fontweight="bold")
+    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    year_ticks(ax, periods)
+    ax.set_xlim(x.min() - width, x.max() + width)
+    ax.set_ylim(0, float(s.max()) * 1.18)

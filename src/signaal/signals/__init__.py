@@ -1,0 +1,27 @@
+"""Signals: the rules that name urgencies and opportunities (PRODUCT.md §5).
+
+>>> from signaal.indicators import Data
+>>> from signaal.signals import compute_signals
+>>> found = compute_signals(Data.open(), "CR12", "2026Q3", theme="arbeidsmarkt")
+>>> found[0].sentence("nl")          # the strongest signal, in Dutch
+>>> found.skipped                    # rules that had too few data, or were skipped, and why
+
+Seven rules (``trend``, ``verandering``, ``kloof``, ``positie``, ``doel``, ``breuk``,
+``klok``) live in :mod:`.rules`; their settings and the strength score in :mod:`.settings`;
+sentences in :mod:`.sentences`; files in :mod:`.output`; the HTML signal board in
+:mod:`.board`; charts in :mod:`.charts`; the broad-welfare compass in :mod:`.compass`.
+The README section "Signals" documents the rules, defaults and strength score.
+"""
+
+from __future__ import annotations
+
+from .board import signal_board_html
+from .engine import compute_signals
+from .model import KINDS, STATUSES, Signal, SignalList, Skipped
+from .output import write_signals
+from .settings import RULES
+
+__all__ = [
+    "KINDS", "RULES", "STATUSES", "Signal", "SignalList", "Skipped",
+    "compute_signals", "signal_board_html", "write_signals",
+]

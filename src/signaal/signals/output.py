@@ -1,0 +1,67 @@
+"""Signals as files next to the briefings: ``signals.csv`` and ``signals.json``.
+
+Both are written atomically (a temporary file in the same folder, then ``os.replace``), so a
+reader never sees half a file and an interrupted run leaves the previous files intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .model import Signal, SignalList
+
+CSV_COLUMNS = (
+    "rank", "kind", "strength", "rule", "indicator", "theme", "region", "data_region", "period",
+    "sentence_nl", "sentence_en", "numbers",
+)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def signals_csv(signals: list[Signal]) -> str:
+    """One row per signal, strongest first; ``numbers`` as a JSON object in one column."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for i, s in enumerate(signals, 1):
+        writer.writerow([
+            i, s.kind, f"{s.strength:.3f}", s.rule, s.indicator, s.theme, s.region, s.data_region, s.period,
+            s.sentence_nl, s.sentence_en, json.dumps(s.numbers, ensure_ascii=False, sort_keys=True),
+        ])
+    return buf.getvalue()
+
+
+def signals_json(signals: list[Signal]) -> str:
+    """``{"meta": ..., "signals": [...], "skipped": [...]}`` (skipped: rules without a signal, and why)."""
+    doc = {
+        "meta": getattr(signals, "meta", {}),
+        "signals": [dict(rank=i, **s.to_dict()) for i, s in enumerate(signals, 1)],
+        "skipped": [s.to_dict() for s in getattr(signals, "skipped", [])],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_signals(signals: SignalList | list[Signal], folder: Path | str) -> list[Path]:
+    """Write ``signals.csv`` and ``signals.json`` into ``folder``; returns both paths."""
+    folder = Path(folder)
+    csv_path, json_path = folder / "signals.csv", folder / "signals.json"
+    _atomic_write(csv_path, signals_csv(signals))
+    _atomic_write(json_path, signals_json(signals))
+    return [csv_path, json_path]

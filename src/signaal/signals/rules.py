@@ -1,0 +1,697 @@
+"""The seven signal rules of PRODUCT.md §5, as functions of one indicator's numbers.
+
+Each rule takes :class:`Inputs` (the focus region's series, the national series, the table
+of all regions, the indicator's settings and targets) and returns a :class:`Finding` (a
+signal before it has words), a :class:`Skip` (too few data, skipped with a reason, or not
+applicable) or ``None`` (nothing to report, e.g. a value inside its historical range).
+Words are added by :mod:`signaal.signals.sentences`; strength by :mod:`.settings`.
+
+Every finding carries ``z``: its size in standard deviations of a reference spread, which
+makes findings of different rules comparable (README "Strength"). The reference spread is
+the spread between the regions of the comparison set (the 40 COROP regions, or the 12
+provinces for a province proxy) and, where there is none, the series' own year-on-year
+variation.
+
+Method breaks (catalogue ``breaks``): the trend test models each break inside its window as
+a step in the level; every other comparison stays within one method (a change across a
+break is skipped with the reason; the gap's earlier comparison point moves to the break).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Indicator
+from ..periods import Period
+from ..regions import Registry
+from ..targets import Target
+from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, TARGET_Z, Settings
+from .stats import slope_test, spread
+
+
+@dataclass
+class Finding:
+    rule: str
+    kind: str          # urgentie | kans | neutraal
+    case: str          # which sentence: e.g. "behind_widening"
+    z: float           # size in standard deviations of the reference spread
+    numbers: dict
+
+
+@dataclass
+class Skip:
+    rule: str
+    status: str        # te weinig gegevens | overgeslagen | niet van toepassing
+    reason: str        # label key (text/labels.yaml)
+    values: dict = field(default_factory=dict)   # Period values are phrased per language
+
+
+def _few(rule: str, reason: str, **values) -> Skip:
+    return Skip(rule, "te weinig gegevens", reason, values)
+
+
+def _skipped(rule: str, reason: str, **values) -> Skip:
+    return Skip(rule, "overgeslagen", reason, values)
+
+
+def _not_applicable(rule: str, reason: str, **values) -> Skip:
+    return Skip(rule, "niet van toepassing", reason, values)
+
+
+def plain(x):
+    """Numbers for JSON: floats rounded to 6 significant digits, NaN/inf as None."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        x = float(x)
+        if not math.isfinite(x):
+            return None
+        return float(f"{x:.6g}")
+    if isinstance(x, Period):
+        return str(x)
+    if isinstance(x, dict):
+        return {k: plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    return x
+
+
+@dataclass
+class Inputs:
+    """Everything the rules need about one indicator for one focus region and quarter."""
+
+    ind: Indicator
+    cfg: Settings
+    focus: str
+    region: str               # where the numbers come from (focus, or its province as a proxy)
+    national: str
+    table: pd.DataFrame       # periods x all regions, signal frequency, up to the quarter
+    reg: Registry
+    peers: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+    # ---- series ---------------------------------------------------------------------
+    @cached_property
+    def series(self) -> pd.Series:
+        return self.column(self.region)
+
+    @cached_property
+    def bench(self) -> pd.Series:
+        return self.column(self.national)
+
+    def column(self, code: str) -> pd.Series:
+        if code not in self.table.columns:
+            return pd.Series(dtype=float)
+        return self.table[code].dropna()
+
+    @cached_property
+    def last(self) -> Period:
+        return Period.parse(self.series.index[-1])
+
+    @property
+    def freq(self) -> str:
+        return self.last.freq
+
+    @property
+    def per_year(self) -> int:
+        return self.last.per_year
+
+    def at(self, series: pd.Series, p: Period) -> float | None:
+        key = str(p)
+        if key in series.index and np.isfinite(series[key]):
+            return float(series[key])
+        return None
+
+    @property
+    def sign(self) -> int:
+        """+1 when higher is better, -1 when lower is better, 0 when neutral."""
+        return {"higher_is_better": 1, "lower_is_better": -1}.get(self.ind.polarity, 0)
+
+    @property
+    def additive(self) -> bool:
+        return self.ind.additive
+
+    @property
+    def relative(self) -> bool:
+        return self.cfg.change_basis == "relative"
+
+    def change(self, new: float, old: float) -> float | None:
+        """A change in the indicator's change basis: a difference, or a % change."""
+        if self.relative:
+            return (new / old - 1.0) * 100.0 if old else None
+        return new - old
+
+    # ---- method breaks -----------------------------------------------------------
+    @cached_property
+    def breaks(self) -> list[Period]:
+        """Method breaks as periods of the series' frequency (a yearly break → its first quarter)."""
+        out = []
+        for b in self.ind.breaks:
+            p = Period.parse(b.period)
+            if p.freq != self.freq:
+                p = Period(self.freq, p.year, 0 if self.freq == "Y" else 1) if p.freq == "Y" else Period.from_date(p.start(), self.freq)
+            out.append(p)
+        return sorted(out)
+
+    def break_between(self, old: Period, new: Period) -> Period | None:
+        """The last method break b with old < b <= new (so old and new differ in method)."""
+        found = [b for b in self.breaks if old.ordinal < b.ordinal <= new.ordinal]
+        return found[-1] if found else None
+
+    def segment_start(self, p: Period) -> Period | None:
+        """The start of the method segment that ``p`` belongs to (None: since the start)."""
+        found = [b for b in self.breaks if b.ordinal <= p.ordinal]
+        return found[-1] if found else None
+
+    # ---- comparison set and spreads ----------------------------------------------
+    @cached_property
+    def level(self) -> str:
+        return self.reg[self.region].level
+
+    @cached_property
+    def comparison(self) -> list[str]:
+        """Regions of the data region's level in the table (the 40 COROP regions, or provinces)."""
+        return [c for c in self.table.columns if c in self.reg and self.reg[c].level == self.level]
+
+    def row(self, p: Period) -> pd.Series:
+        key = str(p)
+        if key not in self.table.index:
+            return pd.Series(dtype=float)
+        return self.table.loc[key, self.comparison].dropna().astype(float)
+
+    @cached_property
+    def own_change_spread(self) -> float | None:
+        """SD of the series' own year-on-year changes (in the change basis), within methods."""
+        return spread(self.yoy_history(include_last=True))
+
+    def yoy_history(self, include_last: bool = False) -> list[float]:
+        out = []
+        for key, v in self.series.items():
+            p = Period.parse(key)
+            if p == self.last and not include_last:
+                continue
+            old = p.year_earlier()
+            ov = self.at(self.series, old)
+            if ov is None or self.break_between(old, p):
+                continue
+            c = self.change(v, ov)
+            if c is not None:
+                out.append(c)
+        return out
+
+    def level_spread(self) -> tuple[float | None, str]:
+        """Spread of the levels between regions in the latest period; without a comparison
+        set (fewer than 5 regions with a figure), the spread of the series' own levels."""
+        if self.level in MIN_REGIONS:
+            row = self.row(self.last)
+            sd = spread(row.to_list())
+            if sd is not None and len(row) >= 5:
+                return sd, self.level
+        return self.own_level_spread(), "eigen reeks"
+
+    def own_level_spread(self, log: bool = False) -> float | None:
+        values = self.series.to_numpy(dtype=float)
+        if log:
+            if (values <= 0).any():
+                return None
+            values = 100.0 * np.log(values)
+        return spread(values.tolist())
+
+
+# ---------------------------------------------------------------------------- 1. trend
+def trend(inp: Inputs) -> Finding | Skip:
+    """Direction over a fixed window, CBS colours: green/red by polarity if significant, else grey."""
+    cfg, last = inp.cfg, inp.last
+    first = last.shift(-(cfg.trend_window - 1))
+    window = [(Period.parse(k), float(v)) for k, v in inp.series.items() if first.ordinal <= Period.parse(k).ordinal <= last.ordinal]
+    need = cfg.trend_min_points
+    if len(window) < need:
+        return _few("trend", "sig_skip_few_periods", n=len(window), need=need, freq=inp.freq)
+    x = np.array([p.ordinal for p, _ in window], dtype=float)
+    y = np.array([v for _, v in window], dtype=float)
+    relative = inp.relative and (y > 0).all()
+    if relative:
+        y = np.log(y)
+    steps = [b for b in inp.breaks if window[0][0].ordinal < b.ordinal <= last.ordinal]
+    res = slope_test(x, y, [float(b.ordinal) for b in steps])
+    if res is None:
+        return _few("trend", "sig_skip_few_periods", n=len(window), need=len(window) + 1, freq=inp.freq)
+    span = float(x[-1] - x[0])
+    movement = (math.exp(res.slope * span) - 1.0) * 100.0 if relative else res.slope * span
+    significant = res.p < cfg.trend_alpha
+    # reference spread: between regions, of the level (or of the same % change over the window)
+    if relative:
+        changes = []
+        for code in inp.comparison:
+            a, b = inp.at(inp.column(code), window[0][0]), inp.at(inp.column(code), last)
+            if a and b is not None:
+                changes.append((b / a - 1) * 100)
+        scale = spread(changes) if len(changes) >= 5 else None
+        basis = inp.level if scale else "eigen reeks"
+        if scale is None:
+            scale = inp.own_level_spread(log=True)
+    else:
+        scale, basis = inp.level_spread()
+    z = abs(movement) / scale if scale else 0.0
+    up = res.slope > 0
+    # practical significance too: a trend must move the series by at least half a shown unit
+    visible = abs(movement) >= 0.5 * 10 ** (-(1 if relative else inp.ind.decimals))
+    significant = significant and visible
+    if not significant or res.slope == 0:
+        kind, colour, case = "neutraal", "grijs", "grey"
+    elif inp.sign == 0:
+        kind, colour, case = "neutraal", "geen oordeel", "up" if up else "down"
+    else:
+        good = (inp.sign > 0) == up
+        kind, colour, case = ("kans", "groen", "up" if up else "down") if good else ("urgentie", "rood", "up" if up else "down")
+    return Finding("trend", kind, case, z, {
+        "first": str(window[0][0]), "last": str(last), "window": cfg.trend_window, "points": res.n,
+        "slope_per_period": res.slope, "se": res.se, "t": res.t, "p_value": res.p, "df": res.df,
+        "alpha": cfg.trend_alpha, "significant": significant, "statistically_significant": res.p < cfg.trend_alpha,
+        "colour": colour,
+        "basis": "relatief" if relative else "absoluut", "change_over_window": movement,
+        "breaks_as_steps": [str(b) for b in steps], "steps": res.steps,
+        "scale": scale, "scale_basis": basis, "z": z,
+    })
+
+
+# ---------------------------------------------------------------------------- 2. latest change
+def _band(value: float, bands: dict[str, float]) -> str:
+    for name, upper in sorted(bands.items(), key=lambda kv: kv[1]):
+        if value < upper:
+            return name
+    return "zeer_krap" if "krap" in bands else "boven"
+
+
+def latest_change(inp: Inputs) -> Finding | Skip:
+    """Last period against a year earlier (and, for sub-yearly series, the period before)."""
+    last, v = inp.last, float(inp.series.iloc[-1])
+    ya = last.year_earlier()
+    v_ya = inp.at(inp.series, ya)
+    if v_ya is None:
+        return _few("verandering", "sig_skip_no_value", period=ya)
+    b = inp.break_between(ya, last)
+    if b is not None:
+        return _skipped("verandering", "sig_skip_break", **{"break": b, "old": ya, "new": last})
+    delta = inp.change(v, v_ya)
+    if delta is None:
+        return _few("verandering", "sig_skip_no_value", period=ya)
+    numbers: dict = {"value": v, "year_ago_period": str(ya), "year_ago": v_ya, "change_year": delta,
+                     "basis": "relatief" if inp.relative else "absoluut"}
+    if inp.freq != "Y":
+        prev = last.shift(-1)
+        pv = inp.at(inp.series, prev)
+        if pv is not None and inp.break_between(prev, last) is None:
+            numbers.update(previous_period=str(prev), previous=pv, change_previous=inp.change(v, pv))
+    history = inp.yoy_history()
+    if len(history) >= 4:
+        scale, basis = spread(history), "eigen reeks"
+    else:
+        changes = []
+        for code in inp.comparison:
+            a, c = inp.at(inp.column(code), ya), inp.at(inp.column(code), last)
+            if a is not None and c is not None:
+                ch = inp.change(c, a)
+                if ch is not None:
+                    changes.append(ch)
+        scale, basis = (spread(changes), inp.level) if len(changes) >= 5 else (None, "")
+    z = abs(delta) / scale if scale else 0.0
+    threshold = inp.cfg.change_threshold
+    notable = abs(delta) >= threshold if threshold is not None else (scale is not None and z >= CHANGE_Z)
+    if inp.cfg.bands:
+        band, band_before = _band(v, inp.cfg.bands), _band(v_ya, inp.cfg.bands)
+        numbers.update(band=band, band_year_ago=band_before)
+        if band != band_before:
+            notable, z = True, max(z, CHANGE_Z)
+    numbers.update(threshold=threshold, scale=scale, scale_basis=basis, z=z, notable=notable)
+    if not notable or delta == 0:
+        return Finding("verandering", "neutraal", "small", z, numbers)
+    if inp.sign == 0:
+        return Finding("verandering", "neutraal", "neutral", z, numbers)
+    good = (delta > 0) == (inp.sign > 0)
+    return Finding("verandering", "kans" if good else "urgentie", "good" if good else "bad", z, numbers)
+
+
+# ---------------------------------------------------------------------------- 3. gap
+def _comparable_earlier(inp: Inputs, a: pd.Series, b: pd.Series, back: int) -> tuple[Period | None, bool]:
+    """The period to compare the latest one with: ``back`` periods earlier, or the first
+    later period where both series have a value in the latest period's method segment.
+
+    Returns ``(period, moved)``; ``moved`` says it lies later than ``back`` periods ago.
+    """
+    last = inp.last
+    target = last.shift(-back)
+    seg = inp.segment_start(last)
+    start = max(target.ordinal, seg.ordinal) if seg else target.ordinal
+    for key in a.index:
+        p = Period.parse(key)
+        if start <= p.ordinal < last.ordinal and inp.at(b, p) is not None:
+            return p, p.ordinal != target.ordinal
+    return None, False
+
+
+def gap(inp: Inputs) -> Finding | Skip:
+    """The focus region against the Netherlands now, and whether the gap closes or widens."""
+    if inp.additive:
+        return _not_applicable("kloof", "sig_skip_additive")
+    if inp.region == inp.national:
+        return _not_applicable("kloof", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
+    last, v = inp.last, float(inp.series.iloc[-1])
+    bv = inp.at(inp.bench, last)
+    if bv is None:
+        return _skipped("kloof", "sig_skip_no_benchmark", bench=inp.national, period=last)
+    old, moved = _comparable_earlier(inp, inp.series, inp.bench, inp.cfg.gap_window)
+    if old is None:
+        return _few("kloof", "sig_skip_no_history")
+    gap_now = v - bv
+    gap_old = inp.at(inp.series, old) - inp.at(inp.bench, old)
+    scale, basis = inp.level_spread()
+    threshold = inp.cfg.gap_threshold
+    if threshold is None:
+        threshold = GAP_THRESHOLD_SPREAD * scale if (scale and basis != "eigen reeks") else 0.0
+    peers = [inp.at(inp.column(c), last) for c in inp.peers]
+    peers = [p for p in peers if p is not None]
+    peer_mean = float(np.mean(peers)) if peers else None
+    numbers = {
+        "value": v, "benchmark": bv, "benchmark_region": inp.national, "gap": gap_now,
+        "old_period": str(old), "gap_old": gap_old, "moved_for_break": bool(moved and inp.segment_start(last) is not None),
+        "peers_mean": peer_mean, "gap_peers": (v - peer_mean) if peer_mean is not None else None,
+        "threshold": threshold, "scale": scale, "scale_basis": basis,
+    }
+    z = abs(gap_now) / scale if scale else 0.0
+    numbers["z"] = z
+    tol = 0.5 * 10 ** (-inp.ind.decimals)
+    if abs(gap_now) < max(threshold, tol):
+        return Finding("kloof", "neutraal", "level", z, numbers)
+    if inp.sign == 0:
+        return Finding("kloof", "neutraal", "neutral", z, numbers)
+    g, g_old = inp.sign * gap_now, inp.sign * gap_old
+    stable = abs(g - g_old) < tol
+    if g < 0:
+        if g_old > tol:
+            case, kind = "behind_crossed", "urgentie"
+        elif stable:
+            case, kind = "behind_stable", "urgentie"
+        elif g < g_old:
+            case, kind = "behind_widening", "urgentie"
+        else:
+            case, kind = "behind_closing", "neutraal"
+    else:
+        if g_old < -tol:
+            case, kind = "ahead_crossed", "kans"
+        elif stable:
+            case, kind = "ahead_stable", "kans"
+        elif g > g_old:
+            case, kind = "ahead_growing", "kans"
+        else:
+            case, kind = "ahead_shrinking", "neutraal"
+    numbers["direction"] = case
+    return Finding("kloof", kind, case, z, numbers)
+
+
+# ---------------------------------------------------------------------------- 4. position
+def position(inp: Inputs) -> Finding | Skip:
+    """Rank and quartile among the regions of the comparison set (1 = most favourable)."""
+    if inp.additive:
+        return _not_applicable("positie", "sig_skip_additive")
+    if inp.level not in MIN_REGIONS:
+        return _not_applicable("positie", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
+    last = inp.last
+    row = inp.row(last)
+    need = MIN_REGIONS[inp.level]
+    if len(row) < need or inp.region not in row.index:
+        return _few("positie", "sig_skip_few_regions", n=len(row), need=need, set=inp.level)
+    ascending = inp.ind.polarity == "lower_is_better"
+    ranks = row.rank(ascending=ascending, method="min") if inp.sign else row.rank(ascending=False, method="min")
+    rank, n = int(ranks[inp.region]), len(row)
+    quartile = 1 if rank <= n / 4 else 4 if rank > 3 * n / 4 else 2 if rank <= n / 2 else 3
+    sd = spread(row.to_list())
+    v = float(row[inp.region])
+    z = abs(v - float(row.mean())) / sd if sd else 0.0
+    order = row.sort_values(ascending=ascending if inp.sign else False)
+    numbers = {
+        "value": v, "rank": rank, "n": n, "quartile": quartile, "set": inp.level,
+        "median": float(row.median()), "mean": float(row.mean()), "spread": sd,
+        "best_region": order.index[0], "best": float(order.iloc[0]),
+        "worst_region": order.index[-1], "worst": float(order.iloc[-1]), "z": z,
+    }
+    if inp.sign == 0:
+        return Finding("positie", "neutraal", "neutral", z, numbers)
+    if quartile == 1:
+        return Finding("positie", "kans", "top", z, numbers)
+    if quartile == 4:
+        return Finding("positie", "urgentie", "bottom", z, numbers)
+    return Finding("positie", "neutraal", "middle", z, numbers)
+
+
+# ---------------------------------------------------------------------------- 5. targets
+def targets(inp: Inputs) -> list[Finding | Skip]:
+    """Board targets for the focus region: met / on track / off track (PRODUCT.md §5.5)."""
+    out: list[Finding | Skip] = []
+    for target in inp.targets:
+        if target.region != inp.region:
+            out.append(_skipped("doel", "sig_skip_target_region", region=target.region, data_region=inp.region))
+        elif target.kind == "cumulative":
+            out.append(_cumulative_target(inp, target))
+        else:
+            out.append(_benchmark_target(inp, target))
+    return out
+
+
+def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
+    last = inp.last
+    if target.kind == "benchmark":
+        bench = inp.column(target.benchmark)
+        if inp.at(bench, last) is None:
+            return _skipped("doel", "sig_skip_no_benchmark", bench=target.benchmark, period=last)
+    else:
+        bench = pd.Series(float(target.value), index=inp.series.index)
+    d = inp.ind.decimals
+    sign = inp.sign or 1
+    common = [k for k in inp.series.index if k in bench.index and np.isfinite(bench[k])]
+    g = pd.Series({k: sign * (round(float(inp.series[k]), d) - round(float(bench[k]), d)) for k in common})
+    v, bv = float(inp.series.iloc[-1]), float(bench[str(last)])
+    scale, basis = inp.level_spread()
+    z = abs(v - bv) / scale if scale else 0.0
+    numbers = {
+        "target": target.id, "target_kind": target.kind, "label_nl": target.label_nl, "label_en": target.label_en,
+        "value": v, "benchmark": bv, "benchmark_region": target.benchmark, "gap": v - bv,
+        "scale": scale, "scale_basis": basis, "source_url": target.source_url,
+    }
+    if g.iloc[-1] >= 0:
+        keys = list(g.index)
+        i = len(keys) - 1
+        while i > 0 and g.iloc[i - 1] >= 0:
+            i -= 1
+        since = Period.parse(keys[i])
+        crossed = i > 0
+        if crossed and last.ordinal - since.ordinal < last.per_year:
+            z = max(z, TARGET_Z)   # newly met: news for the board
+        numbers.update(status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()), crossed=crossed, z=z)
+        return Finding("doel", "kans", "met", z, numbers)
+    old, _ = _comparable_earlier(inp, inp.series, bench, inp.cfg.gap_window)
+    z_off = max(z, TARGET_Z)   # a board target off track is news for the board
+    if old is None or str(old) not in g.index:
+        numbers.update(status="niet gehaald", z=z_off)
+        return Finding("doel", "urgentie", "not_met", z_off, numbers)
+    periods = last.ordinal - old.ordinal
+    rate = (g.iloc[-1] - g[str(old)]) / periods
+    numbers.update(old_period=str(old), gap_old=float(inp.series[str(old)]) - float(bench[str(old)]),
+                   closing_per_period=sign * rate)
+    if rate > 0:
+        to_close = -g.iloc[-1] / rate
+        eta = last.shift(math.ceil(to_close - 1e-9))
+        numbers.update(periods_to_close=to_close, expected=str(eta))
+        if to_close <= inp.cfg.gap_window:
+            numbers.update(status="op koers", z=z)
+            return Finding("doel", "neutraal", "on_track", z, numbers)
+        numbers.update(status="niet op koers", z=z_off)
+        return Finding("doel", "urgentie", "off_track_slow", z_off, numbers)
+    numbers.update(status="niet op koers", z=z_off)
+    return Finding("doel", "urgentie", "off_track", z_off, numbers)
+
+
+def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
+    """A stock that must grow by ``value`` between ``start`` and ``by`` (the Woondeal).
+
+    The current pace is that of the last year (the additions over the last four quarters),
+    as on the target's own page; with less than a year since the start, the pace so far.
+    On track when that pace, kept up to the deadline, reaches the target.
+    """
+    start, by, last = Period.parse(target.start), Period.parse(target.by), inp.last
+    if start.freq != inp.freq:
+        start = Period.from_date(start.end(), inp.freq)
+        by = Period.from_date(by.end(), inp.freq)
+    v0 = inp.at(inp.series, start)
+    if v0 is None:
+        return _few("doel", "sig_skip_target_freq", period=start)
+    if last.ordinal <= start.ordinal:
+        return _few("doel", "sig_skip_few_periods", n=0, need=1, freq=inp.freq)
+    goal = float(target.value)
+    v = float(inp.series.iloc[-1])
+    progress = v - v0
+    elapsed = last.ordinal - start.ordinal
+    left = by.ordinal - last.ordinal
+    per_year = inp.per_year
+    since_start = progress / elapsed
+    recent_from = last.shift(-per_year)
+    rv = inp.at(inp.series, recent_from)
+    if rv is not None and recent_from.ordinal >= start.ordinal:
+        pace, pace_basis = (v - rv) / per_year, "afgelopen jaar"
+    else:
+        pace, pace_basis = since_start, "sinds start"
+    numbers = {
+        "target": target.id, "target_kind": "cumulative", "label_nl": target.label_nl, "label_en": target.label_en,
+        "start": str(start), "by": str(by), "goal": goal, "start_value": v0, "value": v,
+        "progress": progress, "share_done": progress / goal * 100 if goal else None,
+        "periods_elapsed": elapsed, "periods_left": left,
+        "pace_per_period": pace, "pace_per_year": pace * per_year, "pace_basis": pace_basis,
+        "pace_since_start_per_year": since_start * per_year,
+        "source_url": target.source_url,
+    }
+    # how unusual the needed pace is: against the spread of the per-period additions so far
+    seen = inp.series[[k for k in inp.series.index if start.ordinal <= Period.parse(k).ordinal <= last.ordinal]]
+    additions = np.diff(seen.to_numpy(dtype=float))
+    sd = spread(additions.tolist()) if len(additions) >= 4 else None
+    if progress >= goal:
+        z = max((progress - goal) / sd if sd else 0.0, TARGET_Z)
+        numbers.update(status="gehaald", z=z)
+        return Finding("doel", "kans", "cum_met", z, numbers)
+    if left <= 0:
+        numbers.update(status="niet gehaald", z=TARGET_Z)
+        return Finding("doel", "urgentie", "cum_missed", TARGET_Z, numbers)
+    needed = (goal - progress) / left
+    projected = progress + pace * left
+    numbers.update(remaining=goal - progress, needed_per_period=needed, needed_per_year=needed * per_year,
+                   projected_total=projected, projected_shortfall=max(goal - projected, 0.0))
+    z = abs(needed - pace) / sd if sd else (abs(needed / pace - 1.0) * 4 if pace > 0 else TARGET_Z)
+    if projected >= goal:
+        numbers.update(status="op koers", z=z)
+        return Finding("doel", "neutraal", "cum_on_track", z, numbers)
+    z = max(z, TARGET_Z)
+    numbers.update(status="niet op koers", z=z)
+    return Finding("doel", "urgentie", "cum_off_track", z, numbers)
+
+
+# ---------------------------------------------------------------------------- 6. range break
+def range_break(inp: Inputs) -> Finding | Skip | None:
+    """The latest value outside its historical range (within the current method).
+
+    Counts (additive indicators) are judged on their year-on-year % change, since a growing
+    stock reaches a new high nearly every period.
+    """
+    last = inp.last
+    seg = inp.segment_start(last)
+    if inp.relative:
+        values = {}
+        for key, v in inp.series.items():
+            p = Period.parse(key)
+            ov = inp.at(inp.series, p.year_earlier())
+            if ov and inp.break_between(p.year_earlier(), p) is None:
+                values[p] = (v / ov - 1) * 100
+    else:
+        values = {Period.parse(k): float(v) for k, v in inp.series.items()}
+    if last not in values:
+        return _few("breuk", "sig_skip_no_value", period=last.year_earlier())
+    hist = {p: v for p, v in values.items() if p.ordinal < last.ordinal and (seg is None or p.ordinal >= seg.ordinal)}
+    need = inp.cfg.range_min_periods
+    if len(hist) < need:
+        if seg is not None and any(p.ordinal < seg.ordinal for p in values):
+            return _few("breuk", "sig_skip_few_since_break", n=len(hist), need=need, freq=inp.freq, **{"break": seg})
+        return _few("breuk", "sig_skip_few_periods", n=len(hist), need=need, freq=inp.freq)
+    cur = values[last]
+    hi_p = max(hist, key=lambda p: hist[p])
+    lo_p = min(hist, key=lambda p: hist[p])
+    hi, lo = hist[hi_p], hist[lo_p]
+    # outside by at least half a shown unit: a "record" by a rounding error is no news
+    tol = 0.5 * 10 ** (-(1 if inp.relative else inp.ind.decimals))
+    if lo - tol < cur < hi + tol:
+        return None
+    high = cur > hi
+    sd = spread(list(hist.values())) or (hi - lo) or 1.0
+    excess = cur - hi if high else lo - cur
+    z = 1.0 + excess / sd
+    numbers = {
+        "value": cur, "basis": "relatief" if inp.relative else "absoluut", "direction": "hoog" if high else "laag",
+        "history_from": str(min(hist)), "history_periods": len(hist),
+        "previous_extreme": hi if high else lo, "previous_extreme_period": str(hi_p if high else lo_p),
+        "min": lo, "max": hi, "excess": excess, "spread": sd, "z": z,
+    }
+    case = ("growth_" if inp.relative else "") + ("high" if high else "low")
+    if inp.sign == 0:
+        return Finding("breuk", "neutraal", case, z, numbers)
+    good = high == (inp.sign > 0)
+    return Finding("breuk", "kans" if good else "urgentie", case, z, numbers)
+
+
+# ---------------------------------------------------------------------------- 7. the clock
+KLOK_KINDS = {
+    "ahead_growing": "kans", "ahead_shrinking": "neutraal",
+    "behind_closing": "neutraal", "behind_widening": "urgentie",
+}
+
+
+def klok(inp: Inputs) -> Finding | Skip:
+    """The regional clock (after the CBS Conjunctuurklok): gap to NL x its change in a year.
+
+    Coordinates are in standard deviations between regions, oriented so that right is
+    more favourable (x: the gap; y: its change over one year).
+    """
+    if inp.additive:
+        return _not_applicable("klok", "sig_skip_additive")
+    if inp.region == inp.national:
+        return _not_applicable("klok", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
+    last, v = inp.last, float(inp.series.iloc[-1])
+    bv = inp.at(inp.bench, last)
+    if bv is None:
+        return _skipped("klok", "sig_skip_no_benchmark", bench=inp.national, period=last)
+    old = last.year_earlier()
+    b = inp.break_between(old, last)
+    if b is not None:
+        return _skipped("klok", "sig_skip_break", **{"break": b, "old": old, "new": last})
+    ov, obv = inp.at(inp.series, old), inp.at(inp.bench, old)
+    if ov is None or obv is None:
+        return _few("klok", "sig_skip_no_value", period=old)
+    gap_now, gap_old = v - bv, ov - obv
+    scale, basis = inp.level_spread()
+    if not scale:
+        return _few("klok", "sig_skip_few_regions", n=len(inp.row(last)), need=5, set=inp.level)
+    s = inp.sign or 1
+    x, y = s * gap_now / scale, s * (gap_now - gap_old) / scale
+    if inp.sign:
+        quadrant = ("ahead_" if x >= 0 else "behind_") + (("growing" if y >= 0 else "shrinking") if x >= 0 else ("closing" if y >= 0 else "widening"))
+        kind = KLOK_KINDS[quadrant]
+    else:
+        quadrant = ("above_" if x >= 0 else "below_") + ("rising" if y >= 0 else "falling")
+        kind = "neutraal"
+    # near the national level (below the gap rule's threshold) the clock gives no verdict
+    threshold = inp.cfg.gap_threshold
+    if threshold is None:
+        threshold = GAP_THRESHOLD_SPREAD * scale if basis != "eigen reeks" else 0.0
+    material = abs(gap_now) >= max(threshold, 0.5 * 10 ** (-inp.ind.decimals))
+    if not material:
+        kind = "neutraal"
+    z = math.hypot(x, y)
+    return Finding("klok", kind, quadrant, z, {
+        "value": v, "benchmark": bv, "gap": gap_now, "old_period": str(old), "gap_old": gap_old,
+        "x": x, "y": y, "quadrant": quadrant, "material": material, "threshold": threshold,
+        "scale": scale, "scale_basis": basis, "z": z,
+    })
+
+
+RULE_FUNCTIONS = {
+    "trend": trend,
+    "verandering": latest_change,
+    "kloof": gap,
+    "positie": position,
+    "doel": targets,
+    "breuk": range_break,
+    "klok": klok,
+}

@@ -1,0 +1,93 @@
+"""Rule settings per indicator: the catalogue's ``signals:`` block over documented defaults.
+
+Every default lives here, once; the README section "Signals" lists them. An indicator's
+``signals:`` entry in ``catalogue/indicators.yaml`` overrides any of them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..catalogue import Indicator
+
+RULES = ("trend", "verandering", "kloof", "positie", "doel", "breuk", "klok")
+
+# How much each rule counts towards a signal's strength (README "Strength"). Board targets
+# are what the board set itself; structural findings (gap, trend) outweigh one period's
+# change; the clock repeats the gap in another form, so it counts least.
+RULE_WEIGHTS = {
+    "doel": 1.0,
+    "kloof": 0.9,
+    "trend": 0.9,
+    "positie": 0.8,
+    "breuk": 0.8,
+    "verandering": 0.7,
+    "klok": 0.6,
+}
+NEUTRAL_FACTOR = 0.5   # a neutral finding counts half: verdicts come first
+
+TREND_WINDOW = 8       # periods: 8 years for yearly series, 8 quarters for quarterly ones
+TREND_ALPHA = 0.05     # two-sided significance level of the slope's t-test
+TREND_MIN_SHARE = 0.75  # at least 75% of the window observed ...
+TREND_MIN_POINTS = 5   # ... and never fewer than 5 points
+GAP_WINDOW = {"Y": 5, "Q": 8}   # "closing or widening" compares with 5 years / 8 quarters back
+GAP_THRESHOLD_SPREAD = 0.1      # no material gap below 0.1 x the spread between regions
+RANGE_MIN_PERIODS = 6  # the range rule needs at least 6 earlier periods in the same method
+MIN_REGIONS = {"corop": 20, "provincie": 8}   # the position rule's minimum comparison set
+CHANGE_Z = 1.0         # without a threshold, a change counts when it exceeds 1 SD of past changes
+TARGET_Z = 3.0         # a target off track, missed or newly met (last year) counts as at least 3 SD
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved settings of one indicator (defaults filled in)."""
+
+    rules: tuple[str, ...]
+    trend_window: int
+    trend_alpha: float
+    change_threshold: float | None
+    gap_threshold: float | None
+    gap_window: int
+    range_min_periods: int
+    change_basis: str
+    bands: dict[str, float] | None
+    weight: float
+    headline: bool
+    rule_weights: dict[str, float]
+
+    @property
+    def trend_min_points(self) -> int:
+        return max(TREND_MIN_POINTS, math.ceil(TREND_MIN_SHARE * self.trend_window))
+
+
+def settings_for(ind: Indicator) -> Settings:
+    s = ind.signals
+    freq = "Q" if ind.frequency == "M" else ind.frequency
+    return Settings(
+        rules=tuple(s.rules) if s.rules else RULES,
+        trend_window=s.trend_window or TREND_WINDOW,
+        trend_alpha=s.trend_alpha or TREND_ALPHA,
+        change_threshold=s.change_threshold,
+        gap_threshold=s.gap_threshold,
+        gap_window=s.gap_window or GAP_WINDOW[freq],
+        range_min_periods=s.range_min_periods or RANGE_MIN_PERIODS,
+        change_basis=s.change_basis or ("relative" if ind.additive else "absolute"),
+        bands=dict(s.bands) if s.bands else None,
+        weight=s.weight,
+        headline=s.headline,
+        rule_weights={**RULE_WEIGHTS, **(s.rule_weights or {})},
+    )
+
+
+def strength(rule: str, kind: str, z: float, weight: float = 1.0, rule_weights: dict[str, float] | None = None) -> float:
+    """Strength on 0..1: indicator weight x rule weight x (1 - exp(-z/2)), neutral x 0.5.
+
+    ``z`` is the finding's size in standard deviations of its reference spread (README).
+    """
+    if z is None or not math.isfinite(z):
+        z = 0.0 if z is None or math.isnan(z) else 50.0
+    s = weight * (rule_weights or RULE_WEIGHTS)[rule] * (1.0 - math.exp(-abs(z) / 2.0))
+    if kind == "neutraal":
+        s *= NEUTRAL_FACTOR
+    return round(min(1.0, max(0.0, s)), 3)

@@ -1,0 +1,178 @@
+"""CBS StatLine OData v3: the Feed (``/ODataFeed/odata/<id>``) and the catalogue (``/ODataCatalog``).
+
+Record based: one row per combination of dimension codes, one column per measure
+("Topic"). Metadata: ``TableInfos`` (title, ``Modified``), ``DataProperties`` (dimensions,
+topics with ``Unit`` and ``Decimals``) and one code list per dimension (keys padded with
+trailing spaces, the time dimension with a ``Status`` per period). Data: ``UntypedDataSet``
+(strings, so CBS's symbols survive: '.', 'x', '-') or ``TypedDataSet`` (numbers, ``null``),
+in pages of 10,000 rows linked by ``odata.nextLink``. Everything is asked with
+``$format=json``; without it the Feed answers Atom XML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from ..errors import SourceError
+from .cbs_model import GEO_KEYS, Code, Dimension, Measure, TableMeta, parse_cell
+from .http import HttpClient, Response
+from .paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
+from .raw import Bundle, RawStore, now_stamp
+
+
+
+
+class V3Backend:
+    api = "v3"
+    source = "CBS StatLine (OData v3)"
+    raw_source = "cbs-v3"
+    dataset = "UntypedDataSet"
+
+    def __init__(self, base: str, http: HttpClient, raw: RawStore):
+        self.base = base.rstrip("/")
+        self.http = http
+        self.raw = raw
+
+    def root(self, table_id: str) -> str:
+        return f"{self.base}/ODataFeed/odata/{table_id}"
+
+    # ---- catalogue ------------------------------------------------------------------
+    def search(self, family: str) -> list[dict]:
+        """Catalogue rows whose title starts with ``family`` (the server filters, we check)."""
+        url = f"{self.base}/ODataCatalog/Tables?" + encode_query({
+            "$format": "json",
+            "$filter": f"startswith(Title,'{_quote(family)}')",
+            "$select": "Identifier,Title,ShortTitle,Modified,OutputStatus,Language,Period,Frequency",
+        })
+        key = "family-" + hashlib.sha256(family.encode()).hexdigest()[:12]
+        bundle = self.raw.bundle(self.raw_source, "_catalogue", now_stamp(), key)
+        pages = fetch_pages(self.http, bundle, "Tables", url, source=f"{self.source} catalogue", table=None,
+                            sidecar={"family": family})
+        bundle.finish({"family": family, "url": url, "pages": len(pages)})
+        rows = [r for p in pages for r in _values(p, f"{self.source} catalogue")]
+        return [
+            {
+                "id": str(r.get("Identifier", "")).strip(),
+                "title": str(r.get("Title", "")),
+                "modified": r.get("Modified") or "",
+                "status": r.get("OutputStatus") or "",
+                "language": r.get("Language") or "",
+            }
+            for r in rows
+        ]
+
+    # ---- one table ------------------------------------------------------------------
+    def info(self, table_id: str) -> tuple[dict, Response]:
+        """Title and ``Modified`` of a table: one small request, made on every refresh."""
+        resp = self.http.get_json(f"{self.root(table_id)}/TableInfos?$format=json", source=self.source, table=table_id)
+        rows = _values(resp.data, f"{self.source} table {table_id}")
+        if not rows:
+            raise SourceError(f"{self.source} table {table_id}: TableInfos is empty at {resp.url}")
+        row = rows[0]
+        return {
+            "id": str(row.get("Identifier") or table_id).strip(),
+            "title": row.get("Title") or "",
+            "modified": row.get("Modified") or "",
+            "status": row.get("OutputStatus") or "",
+            "version": row.get("Modified") or "",
+        }, resp
+
+    def metadata(self, table_id: str, info: dict, info_response: Response, force: bool = False) -> tuple[TableMeta, Bundle]:
+        where = f"{self.source} table {table_id}"
+        bundle = self.raw.bundle(self.raw_source, table_id, info["modified"], "meta", force)
+        side = {"modified": info["modified"]}
+        if bundle.load("TableInfos.json") is None:
+            bundle.save("TableInfos.json", info_response, source=self.source, table=table_id, **side)
+        root = self.root(table_id)
+        props = [r for p in fetch_pages(self.http, bundle, "DataProperties", f"{root}/DataProperties?$format=json",
+                                        source=self.source, table=table_id, sidecar=side)
+                 for r in _values(p, where)]
+        by_id = {p.get("ID"): p for p in props}
+
+        def group_title(prop: dict) -> str:
+            titles, parent = [], prop.get("ParentID")
+            while parent is not None and parent in by_id:
+                titles.append(str(by_id[parent].get("Title") or "").strip())
+                parent = by_id[parent].get("ParentID")
+            return " / ".join(reversed([t for t in titles if t]))
+
+        measures, dims = [], []
+        for p in props:
+            ptype = p.get("Type") or ""
+            if ptype == "Topic":
+                measures.append(Measure(
+                    key=p["Key"], title=str(p.get("Title") or "").strip(), unit=str(p.get("Unit") or "").strip(),
+                    decimals=p.get("Decimals"), group=group_title(p), datatype=p.get("Datatype") or "",
+                ))
+            elif ptype in ("Dimension", "TimeDimension", "GeoDimension") and p.get("Key"):
+                kind = "time" if ptype == "TimeDimension" else "geo" if ptype == "GeoDimension" or p["Key"] in GEO_KEYS else "dim"
+                codes = [
+                    Code(key=str(c.get("Key", "")), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or ""))
+                    for page in fetch_pages(self.http, bundle, p["Key"], f"{root}/{p['Key']}?$format=json",
+                                            source=self.source, table=table_id, sidecar=side)
+                    for c in _values(page, where)
+                ]
+                dims.append(Dimension(key=p["Key"], title=str(p.get("Title") or p["Key"]), kind=kind, codes=codes))
+        if not bundle.complete:
+            bundle.finish({"table": table_id, "modified": info["modified"]})
+        meta = TableMeta(api="v3", table_id=info["id"] or table_id, title=info["title"], modified=info["modified"],
+                         version=info.get("version", ""), status=info.get("status", ""), measures=measures, dimensions=dims)
+        return meta, bundle
+
+    # ---- data -----------------------------------------------------------------------
+    def data_url(self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None,
+                 measures: list[str]) -> str:
+        clauses = []
+        if meta.geo is not None and prefixes:
+            clauses.append("(" + " or ".join(f"startswith({meta.geo.key},'{_quote(p)}')" for p in prefixes) + ")")
+        for dim_key, code in codes.items():
+            clauses.append(f"({dim_key} eq '{_quote(code.key)}')")
+        if meta.time is not None and kind:
+            clauses.append(f"substringof('{kind}',{meta.time.key})")
+        select = [d.key for d in meta.dimensions] + list(measures)
+        params = {"$format": "json"}
+        if clauses:
+            params["$filter"] = " and ".join(clauses)
+        params["$select"] = ",".join(select)
+        return f"{self.root(meta.table_id)}/{self.dataset}?" + encode_query(params)
+
+    def observations(self, meta: TableMeta, pages: list, measures: list[str]) -> pd.DataFrame:
+        """Pages → one long frame: ``geo, period, <dimension keys>, measure, value, missing, reason``."""
+        where = f"{self.source} table {meta.table_id}"
+        rows = [r for p in pages for r in _values(p, where)]
+        id_cols = [d.key for d in meta.dimensions]
+        frame = pd.DataFrame.from_records(rows)
+        if frame.empty:
+            return _empty(meta)
+        lacking = [c for c in id_cols + list(measures) if c not in frame.columns]
+        if lacking:
+            raise SourceError(f"{where}: the answer has no column {lacking[0]!r} (columns: {', '.join(map(str, frame.columns))})")
+        long = frame.melt(id_vars=id_cols, value_vars=list(measures), var_name="measure", value_name="raw")
+        return _cells(long, meta)
+
+
+def _empty(meta: TableMeta) -> pd.DataFrame:
+    return pd.DataFrame(columns=["geo", "period", *[d.key for d in meta.others], "measure", "value", "missing", "reason"])
+
+
+def _cells(long: pd.DataFrame, meta: TableMeta) -> pd.DataFrame:
+    """Parse cells once per distinct raw value (fast for big tables) and name the columns."""
+    uniques = {}
+    for raw in long["raw"].tolist():
+        key = (type(raw).__name__, raw if not isinstance(raw, float) or raw == raw else "nan")
+        if key not in uniques:
+            uniques[key] = parse_cell(raw)
+    parsed = [uniques[(type(r).__name__, r if not isinstance(r, float) or r == r else "nan")] for r in long["raw"].tolist()]
+    out = pd.DataFrame({
+        "geo": long[meta.geo.key].astype(str) if meta.geo is not None else None,
+        "period": long[meta.time.key].astype(str) if meta.time is not None else None,
+    })
+    for d in meta.others:
+        out[d.key] = long[d.key].astype(str)
+    out["measure"] = long["measure"].astype(str).values
+    out["value"] = [p[0] for p in parsed]
+    out["missing"] = [p[1] for p in parsed]
+    out["reason"] = [p[2] for p in parsed]
+    return out

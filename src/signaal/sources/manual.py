@@ -1,0 +1,155 @@
+"""Curated tables in ``data/manual/``: published figures that no API serves.
+
+The Bruto Twents Geluk marks (RaboResearch survey, PRODUCT.md §6) and the rail travel times
+are typed in by hand, so every row carries the URL it was taken from and a ``note`` where a
+number is not verified. One tidy layout serves every curated indicator table::
+
+    indicator,region,period,value,source_url,note[,region_name][,status]
+
+Each row is validated on load: the indicator must be in the catalogue and say that it is read
+from this file, the region must be in the registry at one of the indicator's levels, the
+period must match the indicator's frequency, the value must be a plausible number for the unit
+(a mark between 0 and 10, minutes above 0 …) and the source URL must be a web address.
+A bad row stops the load with one line naming the file, the line and what is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..catalogue import Catalogue
+from ..errors import DataError, suggest
+from ..periods import Period
+from ..regions import Registry
+from ..store import STATUSES
+from .raw import RawStore, sha256
+
+REQUIRED = ("indicator", "region", "period", "value", "source_url")
+OPTIONAL = ("note", "region_name", "status")
+RANGES = {"mark": (0.0, 10.0), "percent": (0.0, 100.0), "minutes": (0.0, 24 * 60.0), "km": (0.0, 1000.0),
+          "count": (0.0, math.inf)}
+
+
+class ManualRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicator: str = Field(min_length=1)
+    region: str = Field(min_length=1)
+    period: str = Field(min_length=1)
+    value: float
+    source_url: str = Field(pattern=r"^https?://\S+$")
+    note: str = ""
+    region_name: str = ""
+    status: str = "definitief"
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        v = v or "definitief"
+        if v not in STATUSES or v in ("ontbreekt", "geheim", "afgeschermd"):
+            raise ValueError("must be definitief, voorlopig or nader_voorlopig (leave a missing figure out)")
+        return v
+
+
+@dataclass
+class ManualTable:
+    """A validated curated table: tidy observations plus its provenance."""
+
+    file: str
+    observations: pd.DataFrame
+    source: dict = field(default_factory=dict)
+
+
+def _row_error(path: Path, line: int, message: str) -> DataError:
+    return DataError(f"{path.name} line {line}: {message}")
+
+
+def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawStore | None = None) -> ManualTable:
+    """Read and validate one curated table; keep a copy of the exact bytes under data/raw/manual."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"curated table {path.name} not found at {path}; expected columns {', '.join(REQUIRED)}")
+    content = path.read_bytes()
+    text = content.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    lacking = [c for c in REQUIRED if c not in header]
+    if lacking:
+        raise DataError(f"{path.name}: missing column(s) {', '.join(lacking)}; expected {', '.join(REQUIRED)} (+ note)")
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise DataError(f"{path.name}: unknown column {unknown[0]!r}; valid: {', '.join(REQUIRED + OPTIONAL)}")
+
+    allowed = {i.id: i for i in catalogue.indicators.values() if i.source.kind == "manual" and i.source.file == path.name}
+    rows, seen = [], {}
+    for line, raw_row in enumerate(reader, start=2):
+        record = {k.strip(): (v or "").strip() for k, v in raw_row.items() if k is not None}
+        if not any(record.values()):
+            continue
+        try:
+            row = ManualRow.model_validate(record)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            fld = ".".join(str(p) for p in first["loc"]) or "row"
+            got = record.get(fld, "")
+            raise _row_error(path, line, f"{fld} {got!r}: {first['msg']}") from None
+        ind = allowed.get(row.indicator)
+        if ind is None:
+            valid = sorted(allowed) or ["(no catalogue indicator reads this file)"]
+            raise _row_error(path, line, f"indicator {row.indicator!r} is not read from {path.name}; {suggest(row.indicator, valid)}")
+        if row.region not in registry:
+            raise _row_error(path, line, f"unknown region {row.region!r}; valid: NL01, PV20-PV31, CR01-CR40 or a GM code")
+        region = registry.get(row.region)
+        if region.level not in ind.levels:
+            raise _row_error(path, line, f"region {region.code} is a {region.level}; {ind.id} has levels {', '.join(ind.levels)}")
+        try:
+            period = Period.parse(row.period)
+        except ValueError:
+            raise _row_error(path, line, f"period {row.period!r} is not a period; expected e.g. 2025, 2026Q3 or 2026M09") from None
+        if period.freq != ind.frequency:
+            raise _row_error(path, line, f"period {row.period!r} does not match the {ind.frequency} frequency of {ind.id}")
+        low, high = RANGES.get(ind.unit, (-math.inf, math.inf))
+        if not (low <= row.value <= high) or (ind.unit == "minutes" and row.value <= 0):
+            raise _row_error(path, line, f"value {row.value:g} is out of range for unit {ind.unit} ({low:g} to {high:g})")
+        key = (ind.id, region.code, str(period))
+        if key in seen:
+            raise _row_error(path, line, f"{ind.id} {region.code} {period} is given twice (also on line {seen[key]})")
+        seen[key] = line
+        rows.append({"indicator": ind.id, "region": region.code, "period": str(period), "value": row.value,
+                     "status": row.status, "source_url": row.source_url, "note": row.note})
+
+    frame = pd.DataFrame(rows, columns=["indicator", "region", "period", "value", "status", "source_url", "note"])
+    kept = raw.keep("manual", path.name, content, {"url": path.as_uri(), "file": path.name}) if raw else None
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+    urls = sorted(set(frame["source_url"]))
+    source = {
+        "kind": "manual",
+        "publisher": next((i.source.publisher for i in allowed.values()), ""),
+        "file": path.name,
+        "title": f"curated table {path.name}",
+        "modified": mtime.date().isoformat(),
+        "retrieved": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "url": urls[0] if urls else "",
+        "urls": urls,
+        "raw": str(kept.path.parent) if kept else "",
+        "rows": int(len(frame)),
+        "checksum": sha256(content),
+        "indicators": sorted(set(frame["indicator"])),
+        "rows_with_note": int((frame["note"].str.len() > 0).sum()),
+    }
+    return ManualTable(file=path.name, observations=frame[["indicator", "region", "period", "value", "status"]], source=source)

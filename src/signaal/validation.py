@@ -1,0 +1,150 @@
+"""Checks on a new vintage before it is written.
+
+Errors (the vintage is not written, one line says why): the tidy schema, duplicate
+observations, a value with a missing status (all via :func:`signaal.store.validate_observations`),
+an indicator that is not in the catalogue, a region that is not in the registry, a period
+of the wrong frequency.
+
+Warnings (the vintage is written, the manifest and the command line list them):
+
+- **sums**: for additive indicators, municipalities that do not add up to their COROP region,
+  COROP regions to their province, provinces to the Netherlands (beyond ``sum_tolerance``,
+  relative, or the members' rounding, whichever is larger), checked only where every member
+  has a value;
+- **jumps**: a change from one period to the next beyond the threshold (percentage points
+  for percentages and marks, a relative change otherwise);
+- **levels**: an indicator that lacks a level the catalogue promises.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import Catalogue
+from .errors import DataError
+from .formatting import number
+from .periods import Period
+from .regions import Registry
+from .store import validate_observations
+
+JUMP_POINTS = {"percent": 5.0, "mark": 1.0, "ratio": 0.5}
+JUMP_RELATIVE = 0.5
+SUM_TOLERANCE = 0.01
+
+
+@dataclass
+class Validation:
+    warnings: list[str] = field(default_factory=list)
+    checks: dict = field(default_factory=dict)
+
+
+def validate_vintage(obs: pd.DataFrame, catalogue: Catalogue, registry: Registry, *,
+                     sum_tolerance: float = SUM_TOLERANCE, jump_relative: float = JUMP_RELATIVE,
+                     jump_points: dict[str, float] | None = None,
+                     rounding: dict[str, float] | None = None) -> tuple[pd.DataFrame, Validation]:
+    """Return the canonical table and the warnings; raise DataError on what must not be stored.
+
+    ``rounding``: per indicator, the last digit the source publishes (1 000 for "1 000 banen"
+    with no decimals); a sum may then differ by half of it per member without a warning.
+    """
+    obs = validate_observations(obs, where="new vintage")
+    result = Validation()
+    jump_points = {**JUMP_POINTS, **(jump_points or {})}
+
+    unknown = sorted(set(obs["indicator"]) - set(catalogue.indicators))
+    if unknown:
+        raise DataError(f"new vintage: unknown indicator {unknown[0]!r}; it is not in the catalogue")
+    bad_regions = sorted(set(obs["region"]) - set(registry.regions))
+    if bad_regions:
+        raise DataError(f"new vintage: unknown region {bad_regions[0]!r}; it is not in the region registry")
+    freq = {p: Period.parse(p).freq for p in obs["period"].unique()}
+    for ind_id, periods in obs.groupby("indicator")["period"]:
+        expected = catalogue[ind_id].frequency
+        wrong = sorted({p for p in periods.unique() if freq[p] != expected})
+        if wrong:
+            raise DataError(f"new vintage: {ind_id} has period {wrong[0]!r}, but its frequency is {expected}")
+
+    levels = obs["region"].map({c: r.level for c, r in registry.regions.items()})
+    for ind_id, sub in obs.assign(level=levels).groupby("indicator"):
+        lacking = [lvl for lvl in catalogue[ind_id].levels if lvl not in set(sub["level"])]
+        if lacking:
+            result.warnings.append(f"{ind_id}: no observations at level {', '.join(lacking)}")
+
+    result.warnings += _sums(obs, catalogue, registry, sum_tolerance, result.checks, rounding or {})
+    result.warnings += _jumps(obs, catalogue, registry, jump_relative, jump_points, result.checks)
+    return obs, result
+
+
+def _sums(obs, catalogue, registry, tolerance, checks, rounding) -> list[str]:
+    """Additive indicators: members must add up to their parent where all members are present."""
+    parent = {c: r.parent for c, r in registry.regions.items()}
+    level = {c: r.level for c, r in registry.regions.items()}
+    members: dict[str, list[str]] = defaultdict(list)
+    for code, p in parent.items():
+        if p:
+            members[p].append(code)
+    out = []
+    additive = [i for i in obs["indicator"].unique() if catalogue[i].additive]
+    for ind_id in additive:
+        sub = obs[(obs["indicator"] == ind_id) & obs["value"].notna()]
+        table = sub.pivot(index="region", columns="period", values="value")
+        compared, off = 0, []
+        for par in table.index:
+            kids = members.get(par, [])
+            if not kids or not set(kids) <= set(table.index):
+                continue
+            kid_values = table.loc[kids]
+            for period in table.columns:
+                total, parts = table.at[par, period], kid_values[period]
+                if np.isnan(total) or parts.isna().any():
+                    continue
+                compared += 1
+                s = float(parts.sum())
+                allowed = max(tolerance * max(abs(total), 1.0), len(kids) * rounding.get(ind_id, 0.0) / 2)
+                if abs(s - total) > allowed:
+                    off.append((abs(s - total) / max(abs(total), 1.0), par, period, s, total, level[kids[0]]))
+        checks.setdefault("sums", {})[ind_id] = {"compared": compared, "off": len(off)}
+        if off:
+            off.sort(reverse=True)
+            rel, par, period, s, total, kid_level = off[0]
+            out.append(
+                f"{ind_id}: in {len(off)} of {compared} cases the members do not add up to their region "
+                f"(largest: {kid_level} of {par} in {period} sum to {number(s, lang='en')} against {number(total, lang='en')}, "
+                f"{rel * 100:.1f}% apart)"
+            )
+    return out
+
+
+def _jumps(obs, catalogue, registry, relative, points, checks) -> list[str]:
+    out = []
+    for ind_id, sub in obs[obs["value"].notna()].groupby("indicator"):
+        ind = catalogue[ind_id]
+        table = sub.pivot(index="period", columns="region", values="value")
+        table = table.loc[sorted(table.index, key=Period.parse)]
+        if len(table) < 2:
+            continue
+        prev, cur = table.shift(1).iloc[1:], table.iloc[1:]
+        if ind.unit in points:
+            size = (cur - prev).abs()
+            limit = points[ind.unit]
+            flagged = size > limit
+            describe = lambda v: f"{v:.1f} points"  # noqa: E731
+        else:
+            size = ((cur - prev) / prev.abs().where(prev.abs() > 0)).abs()
+            limit = relative
+            flagged = size > limit
+            describe = lambda v: f"{v * 100:.0f}%"  # noqa: E731
+        n = int(flagged.sum().sum())
+        checks.setdefault("jumps", {})[ind_id] = n
+        if n:
+            stacked = size.where(flagged).stack()
+            (period, region), value = stacked.idxmax(), stacked.max()
+            out.append(
+                f"{ind_id}: {n} period-on-period change(s) beyond {describe(limit)} "
+                f"(largest: {region} in {period}, {describe(value)})"
+            )
+    return out
