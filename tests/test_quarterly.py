@@ -98,7 +98,7 @@ def test_whole_quarter_writes_every_output(quarter):
         assert (out / f"{theme}.html").exists() and (out / "notebooks" / f"{theme}.ipynb").exists()
     for name in ("bestuursbriefing.pdf", "bestuursbriefing.html", "index.html", "indicators.csv", "manifest.json"):
         assert (out / name).is_file(), name
-    assert (out / "signals.csv").is_file() == SIGNALS_AVAILABLE
+    assert (out / "signals.csv").is_file() == (out / "signaalbord.html").is_file() == SIGNALS_AVAILABLE
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["status"] == "ok" and manifest["parameters"]["whole_quarter"] is True
     assert {d["status"] for d in manifest["documents"]} == {"built"}
@@ -157,6 +157,14 @@ def test_board_pack_contents_page_numbers_match_its_pages(quarter):
     for i, page in enumerate(pages, 1):
         assert f"Pagina {i} van {n}" in page and WATERMARK in page
     assert "Bestuursbriefing" in pages[0] and "3e kwartaal 2026" in pages[0]
+    board = pages[dict(entries)["Signaalbord"] - 1]
+    if SIGNALS_AVAILABLE:  # the strongest signals, with their numbers, from signals.csv
+        signals = pd.read_csv(quarter["out"] / "signals.csv")
+        assert "Urgenties" in board or "Kansen" in board
+        strongest = signals.sort_values("rank").iloc[0]
+        assert " ".join(str(strongest.sentence_nl).split())[:40] in board
+    else:
+        assert "Het signaalbord ontbreekt" in board
 
 
 def test_board_pack_is_one_archival_tagged_document_with_merged_sources(quarter):
@@ -248,6 +256,7 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     assert (out / "wonen.pdf").exists() and (out / "bestuursbriefing.pdf").exists()
     assert statuses(out) == {
         "wonen": "built", "kapot": "failed", "schets": "rejected", "bestuursbriefing": "built", "index": "built",
+        **({"signaalbord": "built"} if SIGNALS_AVAILABLE else {}),
     }
     pack = " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
     assert "Het thema kapot ontbreekt" in pack and "Het thema schets ontbreekt" in pack

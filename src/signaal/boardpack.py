@@ -163,6 +163,32 @@ def _prefix_topic_ids(html: str, prefix: str) -> str:
     return re.sub(r'(<section class="topic" id=")topic-', rf"\1{prefix}-topic-", html, count=1)
 
 
+def _prefix_topic_links(html: str, prefix: str) -> str:
+    """A theme's links to its own topic pages ("in het kort" → page), after the ids got the
+    theme as prefix (several themes may show the same indicator)."""
+    return re.sub(r'(?<![:\w-])href="#topic-', f'href="#{prefix}-topic-', html)
+
+
+def _resolve_links(body: str) -> str:
+    """Every in-page link of the pack points at an id in it: a link to a topic that is in
+    another section goes there; one that is nowhere loses its target (its text stays)."""
+    ids = set(re.findall(r'\sid="([^"]+)"', body))
+    by_topic: dict[str, str] = {}
+    for i in sorted(ids):
+        m = re.fullmatch(r"(.+)-(topic-.+)", i)
+        if m:
+            by_topic.setdefault(m.group(2), i)
+
+    def fix(m: re.Match) -> str:
+        target = m.group(1)
+        if target in ids:
+            return m.group(0)
+        topic = re.sub(r"^.*?(topic-.+)$", r"\1", target)
+        return f'href="#{by_topic[topic]}"' if topic in by_topic else ""
+
+    return re.sub(r'(?<![:\w-])href="#([^"]*)"', fix, body)  # not xlink:href inside an SVG
+
+
 def _section(section_id: str, title: str, running: str, body: str, css_class: str) -> str:
     return (
         f'<section class="pack-section {css_class}" id="{escape(section_id)}">'
@@ -181,14 +207,14 @@ def theme_section(parts: ThemeParts, ctx: PackContext, section_id: str, css_clas
         if block.kind in ("cover", "sources"):
             continue
         if block.kind == "topic":
-            html = _prefix_topic_ids(block.html, parts.name)
+            html = _prefix_topic_links(_prefix_topic_ids(block.html, parts.name), parts.name)
             m = re.search(r'<section class="topic" id="([^"]+)"', html)
             q = _QUESTION_RE.search(html)
             if m and q:
                 entries.append(Entry(m.group(1), q.group(1).strip(), 2))
             body.append(html)
         else:
-            body.append(block.html)
+            body.append(_prefix_topic_links(block.html, parts.name))
     running = f"{t('pack_title', ctx.lang)} · {parts.title}"
     return _section(section_id, parts.title, running, "".join(body), css_class), entries
 
@@ -259,7 +285,7 @@ def compose(
         f'<p class="sample-banner">{escape(ctx.watermark)}</p>'
         if ctx.watermark else ""
     )
-    body = f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}"
+    body = _resolve_links(f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}")
     if for_pdf:
         body = svg_as_images(body)
     return (
