@@ -83,9 +83,21 @@ def environment_fingerprint() -> str:
     return digest(code_fingerprint(), package_versions())
 
 
+def tree_signature(root: Path) -> list:
+    """Names, sizes and modification times under ``root`` (cheap, for large caches)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(
+        (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
+    )
+
+
 def data_fingerprint(data_dir: Path, vintage_checksum: str) -> str:
-    """The vintage plus the curated tables the code reads beside it (targets, travel times)."""
-    return digest(vintage_checksum, tree_fingerprint(Path(data_dir) / "manual"))
+    """The vintage, the curated tables the code reads beside it (targets, travel times) and
+    the cached boundaries the maps are drawn from (``data/geo``: by size and time, they are large)."""
+    return digest(vintage_checksum, tree_fingerprint(Path(data_dir) / "manual"), tree_signature(Path(data_dir) / "geo"))
 
 
 # ---------------------------------------------------------------------------------------

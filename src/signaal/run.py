@@ -367,7 +367,7 @@ def execute_theme(
     return result
 
 
-def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "") -> DocResult:
+def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "", steps: int = 1) -> DocResult:
     """Stage 2 of a theme: ``<stem>.pdf`` from the executed notebook (WeasyPrint, tagged
     PDF/UA), with the charts as SVG images (see :func:`~signaal.publish.exporters.svg_as_images`)."""
     import nbformat
@@ -377,7 +377,7 @@ def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "") -> 
 
     result = DocResult(name=name, notebook=notebook or None, status=BUILT, kind="theme")
     t0 = time.perf_counter()
-    report(name, 0, 1, "pdf")
+    report(name, steps - 1, steps, "pdf")
     try:
         nb = nbformat.read(Path(staging) / "notebooks" / f"{stem}.ipynb", as_version=4)
         html, _ = SignaalHTMLExporter(for_pdf=True, svg_images=True).from_notebook_node(nb)
@@ -389,7 +389,7 @@ def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "") -> 
         result.error = f"publishing {notebook or name} failed: {type(exc).__name__}: {one_line(exc)}"
         traceback.print_exc()
     result.timings["pdf"] = round(time.perf_counter() - t0, 3)
-    report(name, 1, 1, "done")
+    report(name, steps, steps, "done")
     return result
 
 
@@ -777,7 +777,8 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
                 pending.append(Job(
                     name=f"{doc.name} (pdf)", kind="theme-pdf", fn="signaal.run:render_theme_pdf", key=job.key,
                     names=[doc.name], kwargs=dict(name=doc.name, staging=str(staging), stem=job.kwargs["stem"],
-                                                  notebook=doc.notebook or ""),
+                                                  notebook=doc.notebook or "",
+                                                  steps=theme_steps(job.kwargs["notebook"])),
                 ))
             else:
                 observer.finished(doc)
