@@ -291,8 +291,6 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
         "factsheet_subtitle", lang, level=level_word.capitalize(), parent=names[parent],
         province=reg[province].name(lang) if province and province != parent else "", quarter=ctx.quarter_label,
     ).replace(" ()", "")
-    if region.inhabitants:
-        subtitle += " · " + t("factsheet_inhabitants", lang, n=fmt.number(region.inhabitants, 0, lang))
     peers_word = t("factsheet_peers_gemeente" if region.level == "gemeente" else "factsheet_peers_corop", lang, parent=names[parent])
     head = "".join(
         f'<th scope="col"{cls}>{escape(h)}</th>'
