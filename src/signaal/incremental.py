@@ -22,19 +22,13 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from .checksums import file_sha256 as sha256_file
+
 # Packages whose version changes what a briefing looks like or says.
 RELEVANT_PACKAGES = (
     "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "pandas", "numpy",
     "matplotlib", "weasyprint", "pydyf", "babel", "jinja2", "beautifulsoup4",
 )
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def digest(*parts) -> str:

@@ -16,7 +16,6 @@ to a temporary folder and renamed into place, so a reader never sees half of one
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .checksums import file_sha256
 from .errors import DataError, InputError, suggest
 from .periods import Period
 
@@ -42,14 +42,6 @@ STATUSES = (
 )
 MISSING_STATUSES = ("ontbreekt", "geheim", "afgeschermd")
 SAMPLE_ID = "sample"
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def validate_observations(df: pd.DataFrame, where: str = "observations") -> pd.DataFrame:

@@ -13,7 +13,6 @@ the generic indicator catalogue. Kinds:
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 

@@ -11,57 +11,32 @@ in pages of 10,000 rows linked by ``odata.nextLink``. Everything is asked with
 
 from __future__ import annotations
 
-import hashlib
 
 import pandas as pd
 
 from ..errors import SourceError
 from .cbs_model import GEO_KEYS, Code, Dimension, Measure, TableMeta, parse_cell
-from .http import HttpClient, Response
+from .cbs_backend import Backend
+from .http import Response
 from .paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
-from .raw import Bundle, RawStore, now_stamp
+from .raw import Bundle
 
 
 
 
-class V3Backend:
+class V3Backend(Backend):
     api = "v3"
     source = "CBS StatLine (OData v3)"
     raw_source = "cbs-v3"
     dataset = "UntypedDataSet"
-
-    def __init__(self, base: str, http: HttpClient, raw: RawStore):
-        self.base = base.rstrip("/")
-        self.http = http
-        self.raw = raw
+    catalogue_path = "ODataCatalog/Tables"
+    catalogue_entity = "Tables"
+    catalogue_query = {"$format": "json"}
+    catalogue_select = "Identifier,Title,ShortTitle,Modified,OutputStatus,Language,Period,Frequency"
+    status_field = "OutputStatus"
 
     def root(self, table_id: str) -> str:
         return f"{self.base}/ODataFeed/odata/{table_id}"
-
-    # ---- catalogue ------------------------------------------------------------------
-    def search(self, family: str) -> list[dict]:
-        """Catalogue rows whose title starts with ``family`` (the server filters, we check)."""
-        url = f"{self.base}/ODataCatalog/Tables?" + encode_query({
-            "$format": "json",
-            "$filter": f"startswith(Title,'{_quote(family)}')",
-            "$select": "Identifier,Title,ShortTitle,Modified,OutputStatus,Language,Period,Frequency",
-        })
-        key = "family-" + hashlib.sha256(family.encode()).hexdigest()[:12]
-        bundle = self.raw.bundle(self.raw_source, "_catalogue", now_stamp(), key)
-        pages = fetch_pages(self.http, bundle, "Tables", url, source=f"{self.source} catalogue", table=None,
-                            sidecar={"family": family})
-        bundle.finish({"family": family, "url": url, "pages": len(pages)})
-        rows = [r for p in pages for r in _values(p, f"{self.source} catalogue")]
-        return [
-            {
-                "id": str(r.get("Identifier", "")).strip(),
-                "title": str(r.get("Title", "")),
-                "modified": r.get("Modified") or "",
-                "status": r.get("OutputStatus") or "",
-                "language": r.get("Language") or "",
-            }
-            for r in rows
-        ]
 
     # ---- one table ------------------------------------------------------------------
     def info(self, table_id: str) -> tuple[dict, Response]:

@@ -11,55 +11,31 @@ and ``<Dimension>Codes`` (with a ``Status`` per period). Pages are linked by
 
 from __future__ import annotations
 
-import hashlib
 
 import pandas as pd
 
 from ..errors import SourceError
 from .cbs_model import GEO_KEYS, Code, Dimension, Measure, TableMeta, attribute_status, parse_cell
 from .cbs_v3 import _empty
-from .http import HttpClient, Response
+from .cbs_backend import Backend
+from .http import Response
 from .paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
-from .raw import Bundle, RawStore, now_stamp
+from .raw import Bundle
 
 
 
 
-class V4Backend:
+class V4Backend(Backend):
     api = "v4"
     source = "CBS StatLine (OData v4)"
     raw_source = "cbs-v4"
-
-    def __init__(self, base: str, http: HttpClient, raw: RawStore):
-        self.base = base.rstrip("/")
-        self.http = http
-        self.raw = raw
+    catalogue_path = "CBS/Datasets"
+    catalogue_entity = "Datasets"
+    catalogue_select = "Identifier,Title,Modified,Status,Language"
+    status_field = "Status"
 
     def root(self, table_id: str) -> str:
         return f"{self.base}/CBS/{table_id}"
-
-    # ---- catalogue ------------------------------------------------------------------
-    def search(self, family: str) -> list[dict]:
-        url = f"{self.base}/CBS/Datasets?" + encode_query({
-            "$filter": f"startswith(Title,'{_quote(family)}')",
-            "$select": "Identifier,Title,Modified,Status,Language",
-        })
-        key = "family-" + hashlib.sha256(family.encode()).hexdigest()[:12]
-        bundle = self.raw.bundle(self.raw_source, "_catalogue", now_stamp(), key)
-        pages = fetch_pages(self.http, bundle, "Datasets", url, source=f"{self.source} catalogue", table=None,
-                            sidecar={"family": family})
-        bundle.finish({"family": family, "url": url, "pages": len(pages)})
-        rows = [r for p in pages for r in _values(p, f"{self.source} catalogue")]
-        return [
-            {
-                "id": str(r.get("Identifier", "")).strip(),
-                "title": str(r.get("Title", "")),
-                "modified": r.get("Modified") or "",
-                "status": r.get("Status") or "",
-                "language": r.get("Language") or "",
-            }
-            for r in rows
-        ]
 
     # ---- one table ------------------------------------------------------------------
     def info(self, table_id: str) -> tuple[dict, Response]:

@@ -27,7 +27,7 @@ import datetime as dt
 import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from ..catalogue import Indicator
 from ..errors import SourceError
 from ..regions import Registry
 from .http import HttpClient
+from .cbs import FetchResult
 from .paging import encode_query
 from .raw import RawStore, sha256
 
@@ -134,11 +135,9 @@ def cells(rows: list[dict], columns: dict, where: str) -> list[Cell]:
 
 
 @dataclass
-class DuoResult:
-    observations: pd.DataFrame
-    sources: dict = field(default_factory=dict)
-    resolution: dict = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+class DuoResult(FetchResult):
+    """A fetch result plus the small CSV extract of the institutions kept in the vintage."""
+
     extract: bytes = b""
 
 
