@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from conftest import BIN, signaal
+from conftest import BIN, ROOT, signaal
 
 pytestmark = pytest.mark.e2e
 WATERMARK = "VOORBEELDDATA — geen officiële cijfers"
@@ -146,14 +146,19 @@ def test_bad_input_one_line_nonzero_nothing_written(tmp_path, args, expected):
 # A failing notebook among good ones: tests/test_quarterly.py
 
 
-def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path, root):
-    """What an analyst does in JupyterLab: run all cells with the default parameters."""
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")))
+def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path, root, name):
+    """What an analyst does in JupyterLab: run every cell of a theme notebook with its default
+    parameters, on the bundled data."""
+    from signaal.catalogue import catalogue
+
     proc = subprocess.run(
-        [str(BIN / "papermill"), str(root / "notebooks" / "arbeidsmarkt.ipynb"), str(tmp_path / "out.ipynb"),
+        [str(BIN / "papermill"), str(root / "notebooks" / f"{name}.ipynb"), str(tmp_path / "out.ipynb"),
          "-k", "signaal", "--cwd", str(root / "notebooks")],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "Hoeveel Twentenaren werken?" in html
+    theme = catalogue().themes[name]
+    assert theme.title.nl in html and 'class="topic"' in html and "Toelichting" in html

@@ -104,3 +104,22 @@ def test_each_run_records_every_theme(run_dir):
     themes = [d for d in manifest["documents"] if d["kind"] == "theme"]
     assert {d["name"] for d in themes} == {p.stem for p in NOTEBOOKS}
     assert all(d["status"] == "built" for d in manifest["documents"])
+
+
+def test_maps_use_real_boundaries_once_they_are_cached(tmp_path, root, real_fixtures):
+    """Without boundaries a labelled tile map; after `signaal data boundaries --from-file` a
+    choropleth that names its boundary source."""
+    import shutil
+
+    from signaal.briefing import Briefing
+
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / "sample", data / "sample")
+    shutil.copytree(root / "data" / "manual", data / "manual")
+    before = Briefing("wonen", data_dir=data).page("woz_waarde").chart.svg
+    assert "geen echte grenzen" in before and "PDOK" not in before
+    proc = signaal("data", "boundaries", "--from-file",
+                   str(real_fixtures / "geo" / "gemeenten_2023_wgs84_simplified.geojson"), "--data-dir", str(data))
+    assert proc.returncode == 0, proc.stderr
+    after = Briefing("wonen", data_dir=data).page("woz_waarde").chart.svg
+    assert "Grenzen: CBS/Kadaster via PDOK" in after and "geen echte grenzen" not in after
