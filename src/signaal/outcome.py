@@ -7,9 +7,10 @@ took and, when it failed, which notebook, cell and error.
 
 from __future__ import annotations
 
+from .files import write_atomic  # noqa: F401  (re-exported for the run modules)
+
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 # status of a document in a run and its manifest
 BUILT, REUSED, FAILED, REJECTED = "built", "reused", "failed", "rejected"
@@ -33,17 +34,6 @@ class DocResult:
     @property
     def ok(self) -> bool:
         return self.status in (BUILT, REUSED)
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write to a temporary name beside ``path``, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def one_line(text: str) -> str:

@@ -127,7 +127,16 @@ class Registry:
 
     def focus(self, code: str | None) -> Region:
         """Validate a focus region: it must be a COROP region."""
-        region = self.get(code or self.default_focus)
+        key = normalise_code(code or self.default_focus)
+        if key not in self.regions:
+            import difflib
+
+            close = difflib.get_close_matches(key, self.codes("corop"), n=2, cutoff=0.6)
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
+            raise InputError(
+                f"unknown region {code!r}; {hint}valid: a COROP region CR01-CR40 (e.g. CR12 Twente, CR10 Noord-Overijssel)"
+            )
+        region = self.regions[key]
         if region.level != "corop":
             raise InputError(
                 f"focus region {code!r} is a {region.level}, not a COROP region; valid: "
@@ -144,6 +153,11 @@ class Registry:
         same = [c for c in self.children(province, "corop") if c != code] if province else []
         extra = [normalise_code(c) for c in self.settings.get("fallback_peers", []) if normalise_code(c) not in same]
         return [c for c in same + extra if c != code]
+
+    def board(self, code: str, lang: str = "nl") -> str:
+        """The board a focus region's briefings are for ("Twente Board"), else "Signaal"."""
+        entry = (self.settings.get("boards") or {}).get(self.get(code).code) or {}
+        return entry.get(lang) or entry.get("nl") or "Signaal"
 
     def demonym(self, code: str, lang: str = "nl") -> str:
         entry = (self.settings.get("demonyms") or {}).get(self.get(code).code)

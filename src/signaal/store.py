@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .checksums import file_sha256
+from .files import file_sha256
 from .errors import DataError, InputError, suggest
 from .periods import Period
 
