@@ -7,10 +7,10 @@ took and, when it failed, which notebook, cell and error.
 
 from __future__ import annotations
 
-from .files import write_atomic  # noqa: F401  (re-exported for the run modules)
-
 import os
 from dataclasses import dataclass, field
+
+from .files import write_atomic  # noqa: F401  (re-exported for the run modules)
 
 # status of a document in a run and its manifest
 BUILT, REUSED, FAILED, REJECTED = "built", "reused", "failed", "rejected"
