@@ -155,7 +155,7 @@ def test_board_pack_contents_page_numbers_match_its_pages(quarter):
         assert title in pages[page - 1], f"contents says {title!r} is on page {page}"
     # continuous page numbers and the watermark on every page of the one document
     for i, page in enumerate(pages, 1):
-        assert f"Pagina {i} van {n}" in page and WATERMARK in page
+        assert f"Pagina {i} van {n}" in page and WATERMARK in page and "Twente Board · Signaal" in page
     assert "Bestuursbriefing" in pages[0] and "3e kwartaal 2026" in pages[0]
     board = pages[dict(entries)["Signaalbord"] - 1]
     if SIGNALS_AVAILABLE:  # the strongest signals, with their numbers, from signals.csv
@@ -182,8 +182,13 @@ def test_board_pack_is_one_archival_tagged_document_with_merged_sources(quarter)
     topics = re.findall(r'<section class="topic" id="([^"]+)"', html)
     assert len(topics) == len(set(topics)) == 2 + 2 + 7  # wonen, brede welvaart, arbeidsmarkt
     assert topics[0] == "brede-welvaart-topic-btg_rapportcijfer"  # the broad-welfare page comes first
-    ids = re.findall(r'\bid="([^"]+)"', html.split("<main>", 1)[1].split("<svg", 1)[0])
-    assert len(ids) == len(set(ids))
+    refs, ids = references(html)
+    all_ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(all_ids) == len(set(all_ids)), sorted({i for i in all_ids if all_ids.count(i) > 1})[:10]
+    internal = [url[1:] for _, url in refs if url.startswith("#")] + re.findall(r"url\(#([^)]+)\)", html)
+    assert len(internal) > 20
+    for target in internal:
+        assert target in ids, f"bestuursbriefing.html: #{target} points nowhere"
 
 
 def test_indicators_csv_is_tidy_and_matches_the_data(quarter):
@@ -197,6 +202,10 @@ def test_indicators_csv_is_tidy_and_matches_the_data(quarter):
     row = table[(table.indicator == "werkloosheid") & (table.region == "CR12") & (table.period == expected.index[-1])]
     assert float(row.value.iloc[0]) == pytest.approx(float(expected["CR12"].iloc[-1]), rel=1e-5)
     assert {"woningvoorraad", "btg_rapportcijfer", "netto_arbeidsparticipatie"} <= set(table.indicator)
+    text = pd.read_csv(quarter["out"] / "indicators.csv", dtype=str)
+    assert text["value"].str.fullmatch(r"-?\d+(\.\d+)?").all(), text.loc[~text["value"].str.fullmatch(r"-?\d+(\.\d+)?"), "value"].head()
+    stored = table.merge(data.observations, on=["indicator", "region", "period"], suffixes=("", "_data"))
+    assert len(stored) > 1000 and (stored["value"] == stored["value_data"]).all()  # every digit
 
 
 # ---------------------------------------------------------------------------------------
@@ -230,6 +239,37 @@ def test_rerun_without_changes_reuses_and_changing_one_notebook_rebuilds_it_and_
     assert (out / "gemeenten" / "GM0141-almelo.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_a_run_of_one_theme_in_english_keeps_the_published_quarter(quarter, tmp_path):
+    out = tmp_path / "reports" / "2026Q3"
+    shutil.copytree(quarter["out"], out)
+    before = tree_digest(out)
+
+    proc = signaal("run", "--themes", "wonen", "--lang", "en", "--notebooks", str(quarter["notebooks"]), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    after = tree_digest(out)
+    kept = {k: v for k, v in before.items() if k not in ("manifest.json", "index.html")}
+    assert {k: after.get(k) for k in kept} == kept  # the board pack, themes, factsheets, signals, CSVs: all there
+    assert {"wonen.en.pdf", "wonen.en.html", "notebooks/wonen.en.ipynb"} <= set(after)
+    assert "Housing" in " ".join(pdf_pages(out / "wonen.en.pdf"))
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    status = {d["name"]: d["status"] for d in manifest["documents"]}
+    assert status.pop("wonen.en") == "built" and status.pop("index") == "built"
+    assert set(status.values()) == {"carried"} and {"wonen", "bestuursbriefing", "gemeenten/GM0153-enschede"} <= set(status)
+    listed = {o for d in manifest["documents"] for o in d["outputs"]}
+    assert listed | {"manifest.json"} == set(after)  # the manifest says what the folder holds
+    index = (out / "index.html").read_text("utf-8")
+    assert 'lang="nl"' in index and "Wonen (Engels)" in index and 'href="wonen.en.pdf"' in index
+    for href in ("bestuursbriefing.pdf", "wonen.pdf", "gemeenten/GM0153-enschede.pdf", "indicators.csv"):
+        assert f'href="{href}"' in index, href
+
+    # the next whole Dutch quarter reuses its own documents and keeps the English one
+    proc = signaal("run", "--notebooks", str(quarter["notebooks"]), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    status = statuses(out)
+    assert status["wonen.en"] == "carried" and status["bestuursbriefing"] == "reused"
+    assert tree_digest(out)["wonen.en.pdf"] == after["wonen.en.pdf"]
+
+
 # ---------------------------------------------------------------------------------------
 # Failures, rejected notebooks, interruption
 # ---------------------------------------------------------------------------------------
@@ -239,7 +279,7 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     good = theme_variant(root / "notebooks" / "arbeidsmarkt.ipynb", "wonen", VARIANTS["wonen"])
     nbformat.write(good, notebooks / "wonen.ipynb")
     good.cells.insert(3, nbformat.v4.new_code_cell('raise ValueError("kapotte cel")'))
-    nbformat.write(good, notebooks / "kapot.ipynb")
+    nbformat.write(good, notebooks / "bereikbaarheid.ipynb")
     bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('geen parameters')")])
     nbformat.write(bare, notebooks / "schets.ipynb")
     out = tmp_path / "2026Q3"
@@ -247,24 +287,26 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     assert proc.returncode == 4
     errors = [line for line in proc.stderr.splitlines() if line.startswith("signaal: error:")]
     assert len(errors) == 2, proc.stderr
-    kapot = next(e for e in errors if "kapot.ipynb" in e)
+    kapot = next(e for e in errors if "bereikbaarheid.ipynb" in e)
     assert "cell" in kapot and "ValueError: kapotte cel" in kapot
     schets = next(e for e in errors if "schets.ipynb" in e)
     assert "no cell tagged 'parameters'" in schets
-    assert (out / "notebooks" / "kapot.ipynb").exists()  # kept for debugging
-    assert not (out / "kapot.pdf").exists() and not (out / "kapot.html").exists()
+    assert (out / "notebooks" / "bereikbaarheid.ipynb").exists()  # kept for debugging
+    assert not (out / "bereikbaarheid.pdf").exists() and not (out / "bereikbaarheid.html").exists()
     assert (out / "wonen.pdf").exists() and (out / "bestuursbriefing.pdf").exists()
     assert statuses(out) == {
-        "wonen": "built", "kapot": "failed", "schets": "rejected", "bestuursbriefing": "built", "index": "built",
+        "wonen": "built", "bereikbaarheid": "failed", "schets": "rejected", "bestuursbriefing": "built", "index": "built",
         **({"signaalbord": "built"} if SIGNALS_AVAILABLE else {}),
     }
     pack = " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
-    assert "Het thema kapot ontbreekt" in pack and "Het thema schets ontbreekt" in pack
-    index = (out / "index.html").read_text("utf-8")
-    assert "kapotte cel" in index and 'href="notebooks/kapot.ipynb"' in index
+    assert "Het thema Bereikbaarheid ontbreekt in deze bestuursbriefing: er ging iets mis bij het maken" in pack
+    for developer_text in ("schets", "kapotte cel", "ValueError", "failed", "cell", "signaal.signals", "is missing"):
+        assert developer_text not in pack, developer_text
+    index = (out / "index.html").read_text("utf-8")  # the details are for the analysts
+    assert "kapotte cel" in index and 'href="notebooks/bereikbaarheid.ipynb"' in index
     # `signaal themes` says the same about the folder
     proc = signaal("themes", "--notebooks", str(notebooks))
-    assert "wonen" in proc.stdout and "kapot" in proc.stdout and "schets" not in proc.stdout
+    assert "wonen" in proc.stdout and "bereikbaarheid" in proc.stdout and "schets" not in proc.stdout
     assert "no cell tagged 'parameters'" in proc.stderr
 
 

@@ -87,6 +87,7 @@ def test_factsheets_for_another_focus_region(tmp_path, root):
     zwolle = PdfReader(str(tmp_path / factsheet_path("GM0193")))
     text = " ".join(zwolle.pages[0].extract_text().split())
     assert len(zwolle.pages) == 1 and "Kerncijfers van Zwolle naast Noord-Overijssel en Nederland" in text and "in Twente" not in text
+    assert "Twente" not in text and "SIGNAAL · FACTSHEET GEMEENTE" in text  # no other region's board (kicker in capitals)
 
 
 def test_slugify_dutch_place_names():

@@ -27,7 +27,10 @@ from .text import t
 
 PDF_VARIANT = "pdf/a-3a"
 BTG_THEME = "brede-welvaart"
-_SECTION_RE = re.compile(r'^\s*<section class="(cover|summary|topic|sources)"')
+BLOCK_KINDS = ("cover", "summary", "topic", "sources")
+# the first tag of an output: its class attribute (any order of attributes) and its id
+_SECTION_CLASS_RE = re.compile(r'^\s*<section\b[^>]*?\sclass="([^"]*)"')
+_SECTION_ID_RE = re.compile(r'^\s*<section\b[^>]*?\sid="([^"]*)"')
 _QUESTION_RE = re.compile(r'<h2 class="question">(.*?)</h2>', re.S)
 _INDICATOR_RE = re.compile(r'data-indicator="([a-z0-9_]+)"')
 
@@ -62,8 +65,11 @@ class ThemeParts:
 
 
 def _classify(html: str) -> str:
-    m = _SECTION_RE.match(html)
-    return m.group(1) if m else "other"
+    """What an output is, by a word of its section's class: ``class="topic compass-page"``
+    is a topic page like ``class="topic"``."""
+    m = _SECTION_CLASS_RE.match(html)
+    words = m.group(1).split() if m else []
+    return next((kind for kind in BLOCK_KINDS if kind in words), "other")
 
 
 def read_theme(path: Path, name: str | None = None) -> ThemeParts:
@@ -148,6 +154,7 @@ class PackContext:
     lang: str
     is_sample: bool
     watermark: str
+    board: str = "Signaal"     # the board the pack is for (regions.yaml ``boards:``)
 
 
 @dataclass
@@ -159,20 +166,93 @@ class Entry:
     level: int = 1
 
 
-def _prefix_topic_ids(html: str, prefix: str) -> str:
-    return re.sub(r'(<section class="topic" id=")topic-', rf"\1{prefix}-topic-", html, count=1)
+# ---------------------------------------------------------------------------------------
+# Ids: unique in the whole pack, every in-page link resolving
+# ---------------------------------------------------------------------------------------
+# The pack puts several documents in one page: every theme section shows its notebook's own
+# signal board, topic pages and charts, so the same ids come back (a signal on the pack's
+# board and on its theme's board, identical sparklines). Each section's ids get the section
+# as prefix (its links to them follow), each chart's ids get a prefix of their own (the
+# references inside the chart follow), and links between sections are resolved at the end.
+_SVG_RE = re.compile(r"<svg\b.*?</svg>", re.S)
+_ID_RE = re.compile(r'(\sid=")([^"]+)(")')
+_HREF_RE = re.compile(r'(?<![:\w-])href="#([^"]*)"')          # not xlink:href (inside charts)
+_ANY_HREF_RE = re.compile(r'((?:xlink:)?href=")#([^"]*)(")')
+_URL_RE = re.compile(r"""url\(\s*(["']?)#([^"')\s]+)\1\s*\)""")
 
 
-def _prefix_topic_links(html: str, prefix: str) -> str:
-    """A theme's links to its own topic pages ("in het kort" → page), after the ids got the
-    theme as prefix (several themes may show the same indicator)."""
-    return re.sub(r'(?<![:\w-])href="#topic-', f'href="#{prefix}-topic-', html)
+def _outside_charts(html: str, fn) -> str:
+    """``fn`` applied to the HTML between the SVGs (a chart's ids are its own business)."""
+    out, pos = [], 0
+    for m in _SVG_RE.finditer(html):
+        out += [fn(html[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    out.append(fn(html[pos:]))
+    return "".join(out)
+
+
+def html_ids(html: str) -> set[str]:
+    """The ids of a fragment outside its charts."""
+    return {m.group(2) for m in _ID_RE.finditer(_SVG_RE.sub("", html))}
+
+
+def prefix_ids(html: str, prefix: str, targets: set[str] | None = None) -> str:
+    """Every id of a fragment (outside its charts) as ``<prefix>-<id>``, and its links to
+    ``targets`` (default: its own ids; a theme section passes the ids of all its blocks, so
+    that "in het kort" still points at its topic pages) rewritten the same way."""
+    targets = html_ids(html) if targets is None else targets
+
+    def rewrite(part: str) -> str:
+        part = _ID_RE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}{m.group(3)}", part)
+        return _HREF_RE.sub(lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in targets else m.group(0), part)
+
+    return _outside_charts(html, rewrite)
+
+
+def unique_chart_ids(html: str) -> str:
+    """Each chart's ids with a prefix of its own (``g3-…``), and the references inside that
+    chart (``url(#…)``, ``xlink:href``, ``href``) with them: two identical charts in one page
+    (the same sparkline on two boards) no longer share ids."""
+    counter = [0]
+
+    def one(m: re.Match) -> str:
+        svg = m.group(0)
+        ids = {i.group(2) for i in _ID_RE.finditer(svg)}
+        if not ids:
+            return svg
+        counter[0] += 1
+        p = f"g{counter[0]}-"
+        svg = _ID_RE.sub(lambda i: f"{i.group(1)}{p}{i.group(2)}{i.group(3)}", svg)
+        svg = _ANY_HREF_RE.sub(lambda r: f"{r.group(1)}#{p}{r.group(2)}{r.group(3)}" if r.group(2) in ids else r.group(0), svg)
+        return _URL_RE.sub(lambda u: f"url({u.group(1)}#{p}{u.group(2)}{u.group(1)})" if u.group(2) in ids else u.group(0), svg)
+
+    return _SVG_RE.sub(one, html)
+
+
+def _dedupe_ids(html: str) -> str:
+    """A last guard: an id that still occurs twice keeps its first use (links point there);
+    later ones get ``-2``, ``-3``."""
+    seen: set[str] = set(m.group(2) for m in _ID_RE.finditer(html))
+    used: set[str] = set()
+
+    def fix(m: re.Match) -> str:
+        value = m.group(2)
+        if value not in used:
+            used.add(value)
+            return m.group(0)
+        n = 2
+        while f"{value}-{n}" in seen or f"{value}-{n}" in used:
+            n += 1
+        used.add(f"{value}-{n}")
+        return f"{m.group(1)}{value}-{n}{m.group(3)}"
+
+    return _ID_RE.sub(fix, html)
 
 
 def _resolve_links(body: str) -> str:
     """Every in-page link of the pack points at an id in it: a link to a topic that is in
     another section goes there; one that is nowhere loses its target (its text stays)."""
-    ids = set(re.findall(r'\sid="([^"]+)"', body))
+    ids = set(m.group(2) for m in _ID_RE.finditer(body))
     by_topic: dict[str, str] = {}
     for i in sorted(ids):
         m = re.fullmatch(r"(.+)-(topic-.+)", i)
@@ -186,7 +266,7 @@ def _resolve_links(body: str) -> str:
         topic = re.sub(r"^.*?(topic-.+)$", r"\1", target)
         return f'href="#{by_topic[topic]}"' if topic in by_topic else ""
 
-    return re.sub(r'(?<![:\w-])href="#([^"]*)"', fix, body)  # not xlink:href inside an SVG
+    return _HREF_RE.sub(fix, body)
 
 
 def _section(section_id: str, title: str, running: str, body: str, css_class: str) -> str:
@@ -203,18 +283,16 @@ def theme_section(parts: ThemeParts, ctx: PackContext, section_id: str, css_clas
     body = [f'<p class="pack-theme-intro">{escape(parts.intro)}</p>' if parts.intro else ""]
     if note:
         body.append(f'<p class="pack-generated">{escape(note)}</p>')
-    for block in parts.blocks:
-        if block.kind in ("cover", "sources"):
-            continue
+    blocks = [b for b in parts.blocks if b.kind not in ("cover", "sources")]
+    own = set().union(*(html_ids(b.html) for b in blocks)) if blocks else set()
+    for block in blocks:
+        html = prefix_ids(block.html, parts.name, own)
         if block.kind == "topic":
-            html = _prefix_topic_links(_prefix_topic_ids(block.html, parts.name), parts.name)
-            m = re.search(r'<section class="topic" id="([^"]+)"', html)
+            m = _SECTION_ID_RE.match(html)
             q = _QUESTION_RE.search(html)
             if m and q:
                 entries.append(Entry(m.group(1), q.group(1).strip(), 2))
-            body.append(html)
-        else:
-            body.append(_prefix_topic_links(block.html, parts.name))
+        body.append(html)
     running = f"{t('pack_title', ctx.lang)} · {parts.title}"
     return _section(section_id, parts.title, running, "".join(body), css_class), entries
 
@@ -229,33 +307,55 @@ def contents_html(entries: list[Entry], lang: str) -> str:
     )
 
 
+def missing_note(theme: str, lang: str) -> str:
+    """What the board reads about a theme that is not in the pack: its title and a reason in
+    its own language. What went wrong in the code is for the analysts: it is in index.html,
+    the manifest and the run's output, not in the pack."""
+    from .catalogue import catalogue
+
+    themes = catalogue().themes
+    title = themes[theme].title.get(lang) if theme in themes else theme
+    return t("pack_missing_theme", lang, theme=title, reason=t("pack_reason_failed", lang))
+
+
+def signals_note(problem: str, lang: str) -> str:
+    """Why the pack has no signal board, for the board: ``absent`` (the signals module is not
+    installed) or ``failed`` (computing them went wrong; details in index.html)."""
+    reason = t("pack_reason_signals_absent" if problem == "absent" else "pack_reason_failed", lang)
+    return t("pack_signals_unavailable", lang, reason=reason)
+
+
 def compose(
     themes: list[ThemeParts],
     ctx: PackContext,
     signal_board: str | None,
-    signals_note: str = "",
+    signals_problem: str = "failed",
     btg: ThemeParts | None = None,
     btg_note: str = "",
-    missing: list[tuple[str, str]] | None = None,
+    missing: list[str] | None = None,
     for_pdf: bool = True,
 ) -> str:
-    """The whole pack as one HTML document."""
-    from . import __version__
+    """The whole pack as one HTML document. ``missing`` are themes whose notebook failed
+    (named in the pack with a reason the board can read); ``signals_problem`` says why there
+    is no ``signal_board`` (see :func:`signals_note`)."""
     from .pages import Cover, Sources
-    from .publish.exporters import base_css, extra_css, font_face_css, page_css, svg_as_images
+    from .publish.exporters import base_css, extra_css, font_face_css, footer_text, html_page, page_css, svg_as_images
 
     lang = ctx.lang
     title = t("pack_title", lang)
     cover = Cover(
         theme_title=title, region_name=ctx.region_name, quarter_label=ctx.quarter_label,
         vintage_label=ctx.vintage_label, date_label=ctx.date_label, lang=lang, is_sample=ctx.is_sample,
-        intro=t("pack_intro", lang),
+        intro=t("pack_intro", lang), kicker=t("board_kicker", lang, board=ctx.board),
     ).html()
     entries: list[Entry] = []
     sections: list[str] = []
 
     board_title = t("pack_signal_board", lang)
-    board_body = signal_board or f'<p class="pack-generated">{escape(signals_note)}</p>'
+    if signal_board:
+        board_body = prefix_ids(signal_board, "pack-signaalbord")
+    else:
+        board_body = f'<p class="pack-generated">{escape(signals_note(signals_problem, lang))}</p>'
     sections.append(_section("pack-signaalbord", board_title, f"{title} · {board_title}", board_body, "pack-signals"))
     entries.append(Entry("pack-signaalbord", escape(board_title), 1))
 
@@ -274,29 +374,16 @@ def compose(
     sections.append(sources)
     entries.append(Entry("pack-bronnen", escape(t("sources_appendix", lang)), 1))
 
-    missing_html = "".join(
-        f'<p class="pack-missing">{escape(t("pack_missing_theme", lang, theme=name, reason=reason))}</p>'
-        for name, reason in (missing or [])
-    )
+    missing_html = "".join(f'<p class="pack-missing">{escape(missing_note(name, lang))}</p>' for name in (missing or []))
     running = " · ".join((title, ctx.region_name, ctx.quarter_label))
-    css = "\n".join((font_face_css(for_pdf), base_css(), page_css(lang, ctx.watermark), extra_css("boardpack.css")))
-    mark = (
-        f'<div class="watermark" aria-hidden="true">{escape(ctx.watermark)}</div>'
-        f'<p class="sample-banner">{escape(ctx.watermark)}</p>'
-        if ctx.watermark else ""
-    )
-    body = _resolve_links(f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}")
+    css = "\n".join((font_face_css(for_pdf), base_css(), page_css(lang, ctx.watermark, footer_text(ctx.board)),
+                     extra_css("boardpack.css")))
+    body = f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}"
+    body = _resolve_links(_dedupe_ids(unique_chart_ids(body)))
     if for_pdf:
         body = svg_as_images(body)
-    return (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
-        f'<meta name="generator" content="Signaal {escape(__version__)}">'
-        f"<title>{escape(running)}</title><style>{css}</style></head>"
-        f'<body class="signaal pack{" is-sample" if ctx.is_sample else ""}">{mark}'
-        f'<div class="running-title" aria-hidden="true">{escape(running)}</div><main>'
-        f"{body}</main></body></html>"
-    )
+    return html_page(title=running, body=body, lang=lang, css=css, body_class="pack", watermark=ctx.watermark,
+                     running=running)
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,40 +400,40 @@ def signals_available() -> bool:
 
 
 def build_signal_board(name: str, staging: str, stem: str, region: str, quarter: str, lang: str, vintage: str,
-                       data_dir: str):
-    """The quarter's signals (``signals.csv``, ``signals.json``) and the signal board as a page
-    of its own (``<stem>.html``), which the board pack takes its signal board from. It needs
-    only the data, not the notebooks, so it runs while the notebooks do and is reused when
-    only a notebook changed."""
-    from .config import SAMPLE_WATERMARK
+                       data_dir: str, csv_name: str = "signals.csv", json_name: str = "signals.json"):
+    """The quarter's signals (``signals.csv``, ``signals.json``; other names for another
+    language, so that both can sit in one folder) and the signal board as a page of its own
+    (``<stem>.html``), which the board pack takes its signal board from. It needs only the
+    data, not the notebooks, so it runs while the notebooks do and is reused when only a
+    notebook changed."""
     from .factsheets import _open_data
     from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
-    from .publish.exporters import base_css, extra_css, font_face_css, page_css
+    from .publish.exporters import base_css, extra_css, font_face_css, footer_text, html_page, page_css
     from .regions import registry
+    from .text import sample_watermark
 
-    result = DocResult(name=name, notebook=None, status=BUILT, kind="signals")
+    result = DocResult(name=name, notebook=None, status=BUILT, kind="signals", lang=lang)
     t0 = time.perf_counter()
     staging_path = Path(staging)
     try:
-        from .signals import compute_signals, signal_board_html, write_signals
+        from .signals import compute_signals, signal_board_html
+        from .signals.output import signals_csv, signals_json
 
         report(name, 0, 2, "signals")
         data = _open_data(data_dir, vintage)
         signals = compute_signals(data, region, quarter)
-        written = write_signals(signals, staging_path)
-        result.outputs += [str(Path(p).resolve().relative_to(staging_path.resolve())) for p in written]
+        write_atomic(staging_path / csv_name, signals_csv(signals).encode("utf-8"))
+        write_atomic(staging_path / json_name, signals_json(signals).encode("utf-8"))
+        result.outputs += [csv_name, json_name]
         report(name, 1, 2, "board")
         board = signal_board_html(signals, lang, limit=8, data=data)
-        watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if data.vintage.is_sample else ""
-        title = f"{t('pack_signal_board', lang)} · {registry()[region].name(lang)}"
-        css = "\n".join((font_face_css(False), base_css(), page_css(lang, watermark), extra_css("boardpack.css")))
-        mark = f'<p class="sample-banner">{escape(watermark)}</p>' if watermark else ""
-        page = (
-            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{escape(title)}</title>'
-            f"<style>{css}</style></head><body class=\"signaal\">{mark}<main>"
-            f"{_BOARD_START}{board}{_BOARD_END}</main></body></html>"
-        )
+        watermark = sample_watermark(data.vintage.is_sample, lang)
+        reg = registry()
+        title = f"{t('pack_signal_board', lang)} · {reg.display_name(region, lang)}"
+        css = "\n".join((font_face_css(False), base_css(), page_css(lang, watermark, footer_text(reg.board(region, lang))),
+                         extra_css("boardpack.css")))
+        page = html_page(title=title, body=f"{_BOARD_START}{board}{_BOARD_END}", lang=lang, css=css,
+                         watermark=watermark)
         write_atomic(staging_path / f"{stem}.html", page.encode("utf-8"))
         result.outputs.append(f"{stem}.html")
         result.notes["signals"] = len(signals)
@@ -398,16 +485,17 @@ def build_pack(
     vintage: str,
     data_dir: str,
     themes: list[tuple[str, str]],
-    missing: list[tuple[str, str]],
+    missing: list[str],
     extra_indicators: list[str],
     today: str | None = None,
     board_page: str | None = None,
-    signals_note: str = "",
+    signals_problem: str = "failed",
+    indicators_name: str = "indicators.csv",
 ):
-    """Write ``<stem>.pdf``, ``<stem>.html`` and ``indicators.csv`` into ``staging``; return
+    """Write ``<stem>.pdf``, ``<stem>.html`` and ``indicators_name`` into ``staging``; return
     the pack's DocResult. ``board_page`` is the signal board's page in staging (made by
-    :func:`build_signal_board`); without it the pack carries ``signals_note`` instead."""
-    from .config import SAMPLE_WATERMARK
+    :func:`build_signal_board`); without it the pack says why (``signals_problem``:
+    ``absent`` or ``failed``). ``missing`` are the themes whose notebook failed."""
     from .factsheets import _open_data
     from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
     from .pages import long_date
@@ -415,9 +503,10 @@ def build_pack(
     from .publish.exporters import render_pdf
     from .regions import registry
     from .tables import indicator_table, write_indicators_csv
+    from .text import sample_watermark, vintage_label
 
     staging_path = Path(staging)
-    result = DocResult(name=name, notebook=None, status=BUILT, kind="boardpack")
+    result = DocResult(name=name, notebook=None, status=BUILT, kind="boardpack", lang=lang)
     t0 = time.perf_counter()
     steps = 5
     try:
@@ -427,18 +516,21 @@ def build_pack(
         q = Period.parse(quarter)
         reg = registry()
         today_d = dt.date.fromisoformat(today) if today else dt.date.today()
+        is_sample = data.vintage.is_sample
         ctx = PackContext(
-            region=region, region_name=reg[region].name(lang), quarter=quarter, quarter_label=q.label(lang),
-            vintage_label=t("vintage_sample", lang) if data.vintage.is_sample else t("vintage_live", lang, id=data.vintage.id),
-            date_label=long_date(today_d, lang), lang=lang, is_sample=data.vintage.is_sample,
-            watermark=SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if data.vintage.is_sample else "",
+            region=region, region_name=reg.display_name(region, lang), quarter=quarter, quarter_label=q.label(lang),
+            vintage_label=vintage_label(is_sample, data.vintage.id, lang),
+            date_label=long_date(today_d, lang), lang=lang, is_sample=is_sample,
+            watermark=sample_watermark(is_sample, lang), board=reg.board(region, lang),
         )
         t1 = time.perf_counter()
         report(name, 1, steps, "signals")
         board = board_from_page(staging_path / board_page) if board_page else None
         if board_page and board is None:
-            signals_note = t("pack_signals_unavailable", lang, reason=f"{board_page} is missing")
-        result.notes["signal_board"] = board_page if board else signals_note
+            signals_problem = "failed"
+            result.notes["signal_board"] = f"{board_page} is missing"
+        else:
+            result.notes["signal_board"] = board_page if board else f"no signal board ({signals_problem})"
         t2 = time.perf_counter()
         btg = next((p for p in parts if p.theme == BTG_THEME or p.name == BTG_THEME), None)
         btg_note = ""
@@ -449,17 +541,17 @@ def build_pack(
         else:
             result.notes["brede_welvaart"] = f"notebook {btg.name}.ipynb"
         others = [p for p in parts if p is not btg]
-        report(name, 2, steps, "indicators.csv")
+        report(name, 2, steps, indicators_name)
         shown = []
         for p in [btg, *others]:
             shown += [i for i in p.indicators() if i not in shown]
         shown += [i for i in extra_indicators if i not in shown]
         table = indicator_table(data, region, q, shown, lang)
-        write_indicators_csv(table, staging_path / "indicators.csv")
-        result.outputs.append("indicators.csv")
+        write_indicators_csv(table, staging_path / indicators_name)
+        result.outputs.append(indicators_name)
         t3 = time.perf_counter()
         report(name, 3, steps, "html")
-        kw = dict(signals_note=signals_note, btg=btg, btg_note=btg_note, missing=missing)
+        kw = dict(signals_problem=signals_problem, btg=btg, btg_note=btg_note, missing=missing)
         screen = compose(others, ctx, board, for_pdf=False, **kw)
         write_atomic(staging_path / f"{stem}.html", screen.encode("utf-8"))
         result.outputs.append(f"{stem}.html")
@@ -471,6 +563,8 @@ def build_pack(
         result.outputs.append(f"{stem}.pdf")
         report(name, 5, steps, "pdf")
         result.notes["themes"] = [p.name for p in others]
+        if missing:
+            result.notes["missing"] = list(missing)
         result.notes["pdf_variant"] = PDF_VARIANT
         result.timings = {
             "read": round(t1 - t0, 3), "board": round(t2 - t1, 3), "indicators": round(t3 - t2, 3),

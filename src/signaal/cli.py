@@ -96,9 +96,11 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
         prefix = f"notebook {doc.notebook} rejected: " if doc.status == "rejected" and doc.notebook and doc.notebook not in (doc.error or "") else ""
         click.echo(f"signaal: error: {prefix}{doc.error}{where}", err=True)
     summary = result.manifest["summary"]
+    more = "".join(f", {summary[k]} {what}" for k, what in (("skipped", "skipped"), ("carried", "kept from earlier runs"))
+                   if summary.get(k))
     console.print(
         f"signaal: wrote {result.out} in {result.manifest['timings']['total_seconds']:.1f} s "
-        f"({summary['built']} built, {summary['reused']} reused, {summary['failed'] + summary['rejected']} failed)",
+        f"({summary['built']} built, {summary['reused']} reused, {summary['failed'] + summary['rejected']} failed{more})",
         highlight=False,
     )
     return 0 if result.ok else 4
@@ -319,11 +321,11 @@ def _print_signals(found, lang: str, show_all: bool) -> None:
 
     from .formatting import number
     from .periods import Period
-    from .text import t
+    from .text import t, vintage_label
 
     console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
     meta = found.meta
-    vintage = t("vintage_sample", lang) if meta.get("is_sample") else t("vintage_live", lang, id=meta.get("vintage"))
+    vintage = vintage_label(bool(meta.get("is_sample")), meta.get("vintage"), lang)
     console.print(f"{t('sig_board_title', lang)}: {meta.get('region_name')} ({meta.get('region')}), "
                   f"{Period.parse(meta['quarter']).label(lang)}, {vintage}")
     table = Table(pad_edge=False)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .catalogue import catalogue
 from .regions import registry
-from .text import t
+from .text import t, upper_first
 
 # Key figures shown, in this order (when the data has them for the region). Headline
 # indicators of the catalogue (``signals.headline``) published at the factsheet's level are
@@ -225,7 +225,7 @@ def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, 
     peer_vals = list(fig.peers.values())
     alt = t(
         "factsheet_strip_alt", lang, subject=names[subject], value=v(fig.subject), parent=names[parent],
-        parent_value=v(fig.parent), national=names["_nl"], national_value=v(fig.national),
+        parent_value=v(fig.parent), national=t("netherlands", lang), national_value=v(fig.national),
         low=v(min(peer_vals)) if peer_vals else "–", high=v(max(peer_vals)) if peer_vals else "–",
     )
     return (
@@ -247,16 +247,21 @@ def _difference(fig: KeyFigure, lang: str) -> tuple[str, str]:
     return text, "good" if better else "bad"
 
 
-def sources_text(indicators: list[str], lang: str) -> str:
-    """'CBS StatLine (tabellen 86088NED, 85525NED); RaboResearch, …' from the catalogue."""
+def sources_text(indicators: list[str], lang: str, manifest: dict | None = None) -> str:
+    """'CBS StatLine (tabellen 86088NED, 85525NED); RaboResearch, …' from the catalogue, with
+    the tables the vintage (``manifest``) actually read (:func:`signaal.vintages.table_id`),
+    as the briefings cite them."""
+    from .vintages import table_id
+
     cat = catalogue()
     by_publisher: dict[str, list[str]] = {}
     for ind_id in indicators:
         for dep in cat.dependencies(ind_id):
             src = cat[dep].source
             tables = by_publisher.setdefault(src.publisher, [])
-            if src.table and src.table not in tables:
-                tables.append(src.table)
+            table = table_id(manifest, cat[dep])
+            if table and table not in tables:
+                tables.append(table)
     parts = []
     for publisher, tables in by_publisher.items():
         if tables:
@@ -274,6 +279,8 @@ class FactsheetContext:
     date_label: str
     is_sample: bool
     lang: str
+    board: str = "Signaal"                          # whom the factsheets are for (regions.yaml boards:)
+    manifest: dict = field(default_factory=dict)    # the vintage's manifest: which tables were read
 
 
 def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -> str:
@@ -285,10 +292,13 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
     region = reg[code]
     parent = comparison_region(code)
     province = reg.province_of(code)
-    names = {code: region.name(lang), parent: reg[parent].name(lang), "_nl": t("netherlands", lang).capitalize()}
+    # names standing alone (column heads) and the country's name inside a sentence
+    names = {code: reg.display_name(code, lang), parent: reg.display_name(parent, lang),
+             "_nl": reg.display_name(reg.national, lang)}
+    national = t("netherlands", lang)
     level_word = t(f"level_{region.level}", lang)
     subtitle = t(
-        "factsheet_subtitle", lang, level=level_word.capitalize(), parent=names[parent],
+        "factsheet_subtitle", lang, level=upper_first(level_word), parent=names[parent],
         province=reg[province].name(lang) if province and province != parent else "", quarter=ctx.quarter_label,
     ).replace(" ()", "")
     peers_word = t("factsheet_peers_gemeente" if region.level == "gemeente" else "factsheet_peers_corop", lang, parent=names[parent])
@@ -296,7 +306,7 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
         f'<th scope="col"{cls}>{escape(h)}</th>'
         for h, cls in (
             (t("col_indicator", lang), ""), (names[code], ' class="num"'), (names[parent], ' class="num"'),
-            (names["_nl"], ' class="num"'), (t("factsheet_difference", lang, national=names["_nl"]), ' class="num"'),
+            (names["_nl"], ' class="num"'), (t("factsheet_difference", lang, national=national), ' class="num"'),
             (peers_word, ""),
         )
     )
@@ -312,18 +322,20 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
             f'<td class="num">{escape(v(fig.national))}</td><td class="num fs-diff {tone}">{escape(diff)}</td>'
             f'<td class="fs-strip-cell">{strip_svg(fig, names, code, parent, lang)}</td></tr>'
         )
-    legend = t("factsheet_legend", lang, subject=names[code], parent=names[parent], national=names["_nl"], peers=t("factsheet_others_gemeente" if region.level == "gemeente" else "factsheet_others_corop", lang))
-    sample = f'<p class="fs-sample">{escape(t("cover_sample_note", lang))}</p>' if ctx.is_sample else ""
-    sources = t("factsheet_sources", lang, sources=sources_text([f.indicator for f in figures], lang))
+    others = t("factsheet_others_gemeente" if region.level == "gemeente" else "factsheet_others_corop", lang)
+    legend = t("factsheet_legend", lang, subject=names[code], parent=names[parent], national=national, peers=others)
+    sample = f'<p class="fs-sample">{escape(t("factsheet_sample_note", lang))}</p>' if ctx.is_sample else ""
+    sources = t("factsheet_sources", lang, sources=sources_text([f.indicator for f in figures], lang, ctx.manifest))
     running = " · ".join((names[code], t("factsheet", lang), ctx.quarter_label))
-    kicker = t("factsheet_kicker_gemeente" if region.level == "gemeente" else "factsheet_kicker_corop", lang)
+    kicker = t("factsheet_kicker_gemeente" if region.level == "gemeente" else "factsheet_kicker_corop", lang,
+               board=ctx.board)
     return (
         f'<section class="factsheet" id="fs-{escape(code)}" data-region="{escape(code)}">'
         f'<div class="fs-running" aria-hidden="true">{escape(running)}</div>'
         f'<p class="cover-kicker">{escape(kicker)}</p>'
         f'<h1 class="fs-title">{escape(names[code])}</h1>'
         f'<p class="fs-subtitle">{escape(subtitle)}</p>'
-        f'<p class="fs-intro">{escape(t("factsheet_intro", lang, subject=names[code], parent=names[parent], national=names["_nl"], quarter=ctx.quarter_label))}</p>'
+        f'<p class="fs-intro">{escape(t("factsheet_intro", lang, subject=names[code], parent=names[parent], national=national, quarter=ctx.quarter_label))}</p>'
         f'<table class="fs-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         f'<p class="fs-legend">{escape(legend)}</p>{sample}'
         f'<p class="fs-sources">{escape(sources)}</p>'
@@ -333,20 +345,13 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
     )
 
 
-def document_html(sections: list[str], title: str, lang: str, watermark: str) -> str:
-    from .publish.exporters import base_css, css_string, extra_css, font_face_css, page_css
+def document_html(sections: list[str], title: str, lang: str, watermark: str, board: str = "Signaal") -> str:
+    from .publish.exporters import base_css, css_string, extra_css, font_face_css, footer_text, html_page, page_css
 
-    css = "\n".join((font_face_css(True), base_css(), page_css(lang, watermark), extra_css("factsheet.css")))
+    css = "\n".join((font_face_css(True), base_css(), page_css(lang, watermark, footer_text(board)),
+                     extra_css("factsheet.css")))
     css += "\n@page { @bottom-right { content: " + css_string(t("factsheet", lang) + " · ") + " string(fs-title); } }"
-    mark = (
-        f'<div class="watermark" aria-hidden="true">{escape(watermark)}</div>'
-        f'<p class="sample-banner">{escape(watermark)}</p>'
-        if watermark else ""
-    )
-    return (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        f'<style>{css}</style></head><body class="signaal factsheets">{mark}<main>{"".join(sections)}</main></body></html>'
-    )
+    return html_page(title=title, body="".join(sections), lang=lang, css=css, body_class="factsheets", watermark=watermark)
 
 
 # ---------------------------------------------------------------------------------------
@@ -373,44 +378,78 @@ def build_factsheets(
     data_dir: str,
     today: str | None = None,
     names: dict[str, str] | None = None,
+    region: str | None = None,
 ) -> list:
-    """Write one PDF per region in ``codes`` into ``staging``; a result per factsheet."""
+    """Write one PDF per region in ``codes`` into ``staging``; a result per factsheet (in a
+    worker process: the vintage is read once per process)."""
+    return render_factsheets(_open_data(data_dir, vintage), codes, staging, quarter, lang, today=today, names=names,
+                             region=region)
+
+
+def render_factsheets(
+    data,
+    codes: list[str],
+    staging: str | Path,
+    quarter: str,
+    lang: str,
+    today: str | None = None,
+    names: dict[str, str] | None = None,
+    region: str | None = None,
+) -> list:
+    """The factsheets of ``codes`` from ``data``, one PDF each in ``staging``.
+
+    ``region`` is the focus region the run is for: its board's name is on every page
+    (without it, the board of the first factsheet's COROP region). A region without a single figure gets no page:
+    its result is ``skipped`` with the reason in ``notes["skipped"]``, so that the quarter
+    shows no empty table with empty sources."""
     import weasyprint
 
-    from .config import SAMPLE_WATERMARK
-    from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
+    from .outcome import BUILT, FAILED, SKIPPED, DocResult, one_line, report, write_atomic
     from .pages import long_date
     from .periods import Period
     from .publish.exporters import quiet_weasyprint
+    from .text import sample_watermark, vintage_label
 
     quiet_weasyprint()
     t0 = time.perf_counter()
     names = names or {c: factsheet_path(c, lang).removesuffix(".pdf") for c in codes}
-    results = {c: DocResult(name=names[c], notebook=None, status=BUILT, kind="factsheet") for c in codes}
+    results = {c: DocResult(name=names[c], notebook=None, status=BUILT, kind="factsheet", lang=lang) for c in codes}
     try:
-        data = _open_data(data_dir, vintage)
         q = Period.parse(quarter)
         source = FigureSource(data, q, lang)
         reg = registry()
         today_d = dt.date.fromisoformat(today) if today else dt.date.today()
-        ctx = FactsheetContext(
-            quarter_label=q.label(lang),
-            vintage_label=t("vintage_sample", lang) if data.vintage.is_sample else t("vintage_live", lang, id=data.vintage.id),
-            date_label=long_date(today_d, lang),
-            is_sample=data.vintage.is_sample,
-            lang=lang,
-        )
-        sections = []
+        is_sample = data.vintage.is_sample
+
+        first = codes[0] if codes else reg.default_focus
+        focus = region or (first if reg[first].level == "corop" else comparison_region(first))
+        board = reg.board(focus, lang)
+        sections, laid_out = [], []
         for code in codes:
             level = reg[code].level
             parent, peers = comparison_region(code), peer_group(code)
             figures = [f for i in indicator_ids(level) if (f := source.figure(i, code, parent, peers)) and f.subject is not None]
+            if not figures:
+                results[code].status = SKIPPED
+                results[code].notes["skipped"] = (
+                    f"no figures for {reg[code].name_nl} ({code}) up to {q} in vintage {data.vintage.id!r}"
+                )
+                report(results[code].name, 1, 1, "skipped")
+                continue
+            ctx = FactsheetContext(
+                quarter_label=q.label(lang), vintage_label=vintage_label(is_sample, data.vintage.id, lang),
+                date_label=long_date(today_d, lang), is_sample=is_sample, lang=lang, board=board,
+                manifest=data.vintage.manifest,
+            )
             sections.append(factsheet_html(code, figures, ctx))
-        watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if data.vintage.is_sample else ""
-        html = document_html(sections, t("factsheet", lang), lang, watermark)
+            laid_out.append(code)
+        if not laid_out:
+            return list(results.values())
+        watermark = sample_watermark(is_sample, lang)
+        html = document_html(sections, t("factsheet", lang), lang, watermark, board)
         t_html = time.perf_counter()
         document = weasyprint.HTML(string=html, base_url=".").render()
-        pages_of: dict[str, list] = {c: [] for c in codes}
+        pages_of: dict[str, list] = {c: [] for c in laid_out}
         current = None
         for page in document.pages:
             for anchor in page.anchors:
@@ -419,13 +458,13 @@ def build_factsheets(
             if current is not None:
                 pages_of[current].append(page)
         t_layout = time.perf_counter()
-        for n, code in enumerate(codes, 1):
+        for code in laid_out:
             res = results[code]
             try:
                 if not pages_of[code]:
                     raise RuntimeError("its page is missing from the layout")
                 part = document.copy(pages_of[code])
-                part.metadata.title = f"{t('factsheet', lang)} {reg[code].name(lang)} · {ctx.quarter_label}"
+                part.metadata.title = f"{t('factsheet', lang)} {reg[code].name(lang)} · {q.label(lang)}"
                 part.metadata.lang = lang
                 pdf = part.write_pdf(pdf_variant=PDF_VARIANT)
                 rel = names[code] + ".pdf"
@@ -436,11 +475,11 @@ def build_factsheets(
                 res.status = FAILED
                 res.error = f"factsheet {res.name} failed: {type(exc).__name__}: {one_line(exc)}"
             report(res.name, 1, 1, "pdf")
-        per = (time.perf_counter() - t0) / max(1, len(codes))
-        for res in results.values():
-            res.timings = {"total": round(per, 3)}
-        results[codes[0]].notes["batch"] = {
-            "size": len(codes), "html": round(t_html - t0, 3), "layout": round(t_layout - t_html, 3),
+        per = (time.perf_counter() - t0) / max(1, len(laid_out))
+        for code in laid_out:
+            results[code].timings = {"total": round(per, 3)}
+        results[laid_out[0]].notes["batch"] = {
+            "size": len(laid_out), "html": round(t_html - t0, 3), "layout": round(t_layout - t_html, 3),
             "write": round(time.perf_counter() - t_layout, 3),
         }
     except Exception as exc:

@@ -98,13 +98,14 @@ def data_fingerprint(data_dir: Path, vintage_checksum: str) -> str:
 # Reuse
 # ---------------------------------------------------------------------------------------
 def previous_documents(manifest: dict | None) -> dict[str, dict]:
-    """Documents of a published manifest that may be reused (built or reused, not failed)."""
+    """Documents of a published manifest that may be reused (built, reused or carried over
+    from an earlier run; not failed or skipped)."""
     if not manifest:
         return {}
     return {
         d["name"]: d
         for d in manifest.get("documents", [])
-        if d.get("status") in ("built", "reused") and d.get("key")
+        if d.get("status") in ("built", "reused", "carried") and d.get("key")
     }
 
 

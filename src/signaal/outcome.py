@@ -14,6 +14,12 @@ from .files import write_atomic  # noqa: F401  (re-exported for the run modules)
 
 # status of a document in a run and its manifest
 BUILT, REUSED, FAILED, REJECTED = "built", "reused", "failed", "rejected"
+# kept from the published folder although this run did not make it (a run of some themes or
+# of another language never takes documents out of the quarter)
+CARRIED = "carried"
+# nothing to show (a factsheet of a region without figures); why is in ``notes["skipped"]``
+SKIPPED = "skipped"
+STATUSES = (BUILT, REUSED, CARRIED, SKIPPED, FAILED, REJECTED)
 
 
 @dataclass
@@ -30,10 +36,17 @@ class DocResult:
     checksums: dict[str, str] = field(default_factory=dict)
     built: str | None = None         # when the outputs were made (kept when they are reused)
     notes: dict = field(default_factory=dict)
+    lang: str = "nl"                 # the language of its outputs
 
     @property
     def ok(self) -> bool:
-        return self.status in (BUILT, REUSED)
+        """Its outputs are in the folder."""
+        return self.status in (BUILT, REUSED, CARRIED)
+
+    @property
+    def failed(self) -> bool:
+        """It went wrong (a skipped document is not a failure: there was nothing to show)."""
+        return self.status in (FAILED, REJECTED)
 
 
 def one_line(text: str) -> str:

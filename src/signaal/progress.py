@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .outcome import BUILT, FAILED, REJECTED, REUSED, DocResult
+from .outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, DocResult
 from .run import Observer, RunResult
 
-STYLE = {BUILT: "green", REUSED: "cyan", FAILED: "red", REJECTED: "red"}
+STYLE = {BUILT: "green", REUSED: "cyan", CARRIED: "bright_black", SKIPPED: "yellow", FAILED: "red", REJECTED: "red"}
 
 
 def _seconds(doc: DocResult) -> float:
@@ -88,25 +88,32 @@ def observer_for(console: Console) -> Observer:
 
 
 def summary_table(result: RunResult) -> Table:
-    """One row per theme, the board pack and the index; the factsheets as one row."""
+    """One row per theme, the board pack and the index; the factsheets as one row; what was
+    carried over from earlier runs (another language, other themes) as one row."""
     table = Table(title=f"{result.plan.region} {result.plan.quarter} → {result.out}", title_justify="left")
     table.add_column("document")
     table.add_column("status")
     table.add_column("seconds", justify="right")
     table.add_column("outputs")
-    factsheets = [d for d in result.documents if d.kind == "factsheet"]
+    carried = [d for d in result.documents if d.status == CARRIED]
+    factsheets = [d for d in result.documents if d.kind == "factsheet" and d.status != CARRIED]
     for doc in result.documents:
-        if doc.kind == "factsheet":
+        if doc.kind == "factsheet" or doc.status == CARRIED:
             continue
         style = STYLE.get(doc.status, "white")
         outs = ", ".join(o for o in doc.outputs if not o.startswith(("logs/", "notebooks/"))) or "–"
         secs = f"{_seconds(doc):.1f}" if doc.status == BUILT else "–"
         table.add_row(doc.name, f"[{style}]{doc.status}[/]", secs, outs)
     if factsheets:
-        counts = {s: sum(1 for d in factsheets if d.status == s) for s in (BUILT, REUSED, FAILED)}
+        counts = {s: sum(1 for d in factsheets if d.status == s) for s in (BUILT, REUSED, SKIPPED, FAILED)}
         status = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         secs = sum(_seconds(d) for d in factsheets if d.status == BUILT)
         folder = factsheets[0].name.split("/")[0]
         style = "red" if counts[FAILED] else ("green" if counts[BUILT] else "cyan")
         table.add_row(f"factsheets ({len(factsheets)})", f"[{style}]{status}[/]", f"{secs:.1f}" if counts[BUILT] else "–", f"{folder}/*.pdf")
+    if carried:
+        names = ", ".join(d.name for d in carried if d.kind != "factsheet")
+        n_fs = sum(1 for d in carried if d.kind == "factsheet")
+        what = ", ".join(x for x in (names, f"{n_fs} factsheet(s)" if n_fs else "") if x)
+        table.add_row(f"kept from earlier runs ({len(carried)})", f"[{STYLE[CARRIED]}]{CARRIED}[/]", "–", what)
     return table

@@ -159,6 +159,17 @@ class Registry:
         entry = (self.settings.get("boards") or {}).get(self.get(code).code) or {}
         return entry.get(lang) or entry.get("nl") or "Signaal"
 
+    def display_name(self, code: str, lang: str = "nl") -> str:
+        """A region's name standing alone (a column head, a legend, a title): the country as
+        'Nederland' / 'The Netherlands' (the words of labels.yaml, first letter upper case),
+        any other region by its name. In a sentence use ``t("netherlands", lang)``."""
+        from .text import t, upper_first
+
+        region = self.get(code)
+        if region.code == self.national:
+            return upper_first(t("netherlands", lang))
+        return region.name(lang)
+
     def demonym(self, code: str, lang: str = "nl") -> str:
         entry = (self.settings.get("demonyms") or {}).get(self.get(code).code)
         if entry and entry.get(lang):

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from . import __version__, config
 from .errors import InputError, NotebookError, SignaalError
-from .outcome import BUILT, FAILED, REJECTED, REUSED, DocResult, one_line, write_atomic
+from .outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, STATUSES, DocResult, one_line, write_atomic
 from .periods import Period
 from .regions import registry
 from .text import check_lang
@@ -140,7 +140,13 @@ class Plan:
     today: dt.date = field(default_factory=dt.date.today)
 
     def output_stem(self, theme: str) -> str:
+        """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
+        two are different documents of one quarter folder)."""
         return theme if self.lang == "nl" else f"{theme}.{self.lang}"
+
+    def output_file(self, stem: str, extension: str) -> str:
+        """A file of the quarter in this run's language: ``indicators.csv``, ``indicators.en.csv``."""
+        return f"{self.output_stem(stem)}.{extension}"
 
     @property
     def board_pack(self) -> bool:
@@ -150,24 +156,10 @@ class Plan:
         return {"region": self.region, "quarter": str(self.quarter), "vintage": self.vintage_id, "lang": self.lang}
 
 
-def _resolve_quarter(vintage, quarter: str | None) -> Period:
-    """As :func:`signaal.briefing.resolve_quarter` (the quarter asked for, if the data reaches
-    it, else the latest in the data), without importing the briefing's charts: a re-run with
-    nothing to do stays fast."""
-    from .periods import parse_quarter
-
-    latest = vintage.latest_quarter()
-    if quarter in (None, ""):
-        return latest
-    q = parse_quarter(str(quarter))
-    if latest < q:
-        raise InputError(
-            f"quarter {q} has no data yet: vintage {vintage.id!r} runs to {latest}; valid: {latest} or earlier"
-        )
-    return q
-
-
 def default_out(quarter: Period, region: str, reports: Path | None = None) -> Path:
+    """``reports/<quarter>`` (``<quarter>-<region>`` for another focus region), in every
+    language: a run of some themes or of another language adds to the quarter's folder and
+    keeps what it did not make (see :func:`carry_over`)."""
     base = Path(reports or config.reports_dir())
     name = str(quarter) if region == registry().default_focus else f"{quarter}-{region}"
     return base / name
@@ -221,7 +213,7 @@ def make_plan(
         raise InputError(f"no theme notebooks found in {where}")
     root = Path(data_dir) if data_dir else config.data_dir()
     found = Store(root).resolve(vintage or None)
-    q = _resolve_quarter(found, quarter)
+    q = found.resolve_quarter(quarter)
     out_path = Path(out) if out else default_out(q, focus)
     if out_path.exists() and any(out_path.iterdir()) and not (out_path / MANIFEST).exists():
         raise InputError(
@@ -317,7 +309,8 @@ def execute_theme(
     staging_path = Path(staging)
     executed = staging_path / "notebooks" / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    result = DocResult(name=name, notebook=Path(notebook).name, status=BUILT, kind="theme")
+    result = DocResult(name=name, notebook=Path(notebook).name, status=BUILT, kind="theme",
+                       lang=parameters.get("lang") or "nl")
     t0 = time.perf_counter()
     log_path = staging_path / "logs" / f"{stem}.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -436,11 +429,11 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return all(d.ok for d in self.documents)
+        return not self.failures
 
     @property
     def failures(self) -> list[DocResult]:
-        return [d for d in self.documents if not d.ok]
+        return [d for d in self.documents if d.failed]
 
 
 class Observer:
@@ -633,7 +626,8 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
 
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
-    previous_manifest = None if plan.force else _read_manifest(plan.out)
+    published = _read_manifest(plan.out)           # what the folder holds now (carried over below)
+    previous_manifest = None if plan.force else published
     previous = inc.previous_documents(previous_manifest)
     env_fp = inc.environment_fingerprint()
     data_fp = inc.data_fingerprint(plan.data_dir, plan.vintage_checksum)
@@ -650,24 +644,28 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         results[name] = DocResult(
             name=name, notebook=notebook, status=REUSED, kind=kind, outputs=list(prev["outputs"]),
             key=key, checksums=dict(prev["checksums"]), built=prev.get("built"), notes=prev.get("notes") or {},
+            lang=plan.lang,
         )
         return True
 
-    # -- themes
+    # -- themes (a document per theme and language: ``talent``, ``talent.en``)
     theme_jobs: list[Job] = []
     theme_keys: dict[str, str] = {}
+    doc_of = {theme: plan.output_stem(theme) for theme in plan.themes}
     for theme, path in plan.themes.items():
+        name = doc_of[theme]
         key = inc.digest("theme", inc.sha256_file(path), params, data_fp, env_fp)
         theme_keys[theme] = key
-        if try_reuse(theme, "theme", key, path.name):
+        if try_reuse(name, "theme", key, path.name):
             continue
         theme_jobs.append(Job(
-            name=theme, kind="theme", fn="signaal.run:execute_theme", key=key, names=[theme],
-            kwargs=dict(name=theme, notebook=str(path.resolve()), staging=str(staging), parameters=params,
-                        data_dir=str(plan.data_dir), stem=plan.output_stem(theme)),
+            name=name, kind="theme", fn="signaal.run:execute_theme", key=key, names=[name],
+            kwargs=dict(name=name, notebook=str(path.resolve()), staging=str(staging), parameters=params,
+                        data_dir=str(plan.data_dir), stem=name),
         ))
     for name, reason in plan.rejected.items():
-        results[name] = DocResult(name=name, notebook=f"{name}.ipynb", status=REJECTED, kind="theme", error=reason)
+        results[name] = DocResult(name=name, notebook=f"{name}.ipynb", status=REJECTED, kind="theme", error=reason,
+                                  lang=plan.lang)
 
     # -- factsheets
     fs_todo: list[tuple[str, str, str]] = []        # (code, name, key)
@@ -689,7 +687,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
                 names=[n for _, n, _ in batch],
                 kwargs=dict(codes=[c for c, _, _ in batch], staging=str(staging), quarter=str(plan.quarter),
                             lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir),
-                            today=plan.today.isoformat(), names={c: n for c, n, _ in batch}),
+                            today=plan.today.isoformat(), names={c: n for c, n, _ in batch}, region=plan.region),
             ))
 
     # -- the signals and their board (needs the data, not the notebooks)
@@ -703,7 +701,8 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
             name=signals_name, kind="signals", fn="signaal.boardpack:build_signal_board", key=signals_key,
             names=[signals_name],
             kwargs=dict(name=signals_name, staging=str(staging), stem=signals_name, region=plan.region,
-                        quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir)),
+                        quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir),
+                        csv_name=plan.output_file("signals", "csv"), json_name=plan.output_file("signals", "json")),
         ))
 
     # -- the board pack: decided once every theme has run (its key depends on their outcome)
@@ -711,24 +710,18 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     pack_state = {"decided": not plan.board_pack, "job": None}
 
     def decide_pack() -> Job | None:
-        from .text import t
-
         pack_state["decided"] = True
-        themes_done = [(n, theme_keys[n], results[n].status == FAILED) for n in plan.themes]
+        themes_done = [(n, theme_keys[n], results[doc_of[n]].status == FAILED) for n in plan.themes]
         board = results.get(signals_name)
         board_state = (signals_key, board.ok) if board else None
-        key = inc.digest("boardpack", params, themes_done, sorted(plan.rejected), plan.factsheets, board_state,
-                         data_fp, env_fp)
+        key = inc.digest("boardpack", params, themes_done, plan.factsheets, board_state, data_fp, env_fp)
         if try_reuse(pack_name, "boardpack", key):
             return None
-        ok = [(n, f"notebooks/{plan.output_stem(n)}.ipynb") for n in plan.themes if results[n].ok]
-        missing = [(n, results[n].error or "") for n in plan.themes if not results[n].ok]
-        missing += [(n, reason) for n, reason in plan.rejected.items()]
+        ok = [(n, f"notebooks/{doc_of[n]}.ipynb") for n in plan.themes if results[doc_of[n]].ok]
+        # a theme whose notebook failed is named in the pack (with a reason the board reads);
+        # a notebook that is not a theme (a scratch notebook) is not the board's business
+        missing = [n for n in plan.themes if not results[doc_of[n]].ok]
         level = "gemeente" if plan.factsheets != "corop" else "corop"
-        if board is None:
-            note = t("pack_signals_unavailable", plan.lang, reason="signaal.signals is not installed")
-        else:
-            note = t("pack_signals_unavailable", plan.lang, reason=board.error or "")
         return Job(
             name=pack_name, kind="boardpack", fn="signaal.boardpack:build_pack", key=key, names=[pack_name],
             kwargs=dict(name=pack_name, staging=str(staging), stem=pack_name, region=plan.region,
@@ -737,13 +730,14 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
                         extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
                         today=plan.today.isoformat(),
                         board_page=f"{signals_name}.html" if board is not None and board.ok else None,
-                        signals_note=note),
+                        signals_problem="absent" if board is None else "failed",
+                        indicators_name=plan.output_file("indicators", "csv")),
         )
 
     # longest notebooks first, so that the last one to finish (the board pack waits for it)
     # finishes early: last run's execution time when known, else the number of code cells
     last_times = {d["name"]: (d.get("timings") or {}).get("execute")
-                  for d in ((_read_manifest(plan.out) or {}).get("documents") or [])}
+                  for d in ((published or {}).get("documents") or [])}
     if all(last_times.get(j.name) for j in theme_jobs):
         theme_jobs.sort(key=lambda j: -last_times[j.name])
     else:
@@ -770,6 +764,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
                 if not doc.ok:  # no page without its PDF: the executed notebook and log stay
                     (staging / f"{job.kwargs['stem']}.html").unlink(missing_ok=True)
             doc.key = doc.key or keys.get(doc.name) or job.key
+            doc.lang = plan.lang
             if doc.ok:
                 doc.built = built_stamp
             results[doc.name] = doc
@@ -786,7 +781,8 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     def crashed(job: Job, exc: BaseException) -> list[DocResult]:
         return [
             DocResult(name=n, notebook=job.kwargs.get("notebook") and Path(job.kwargs["notebook"]).name,
-                      status=FAILED, kind=job.kind, error=f"{job.kind} {n}: worker crashed: {type(exc).__name__}: {one_line(exc)}")
+                      status=FAILED, kind=job.kind, lang=plan.lang,
+                      error=f"{job.kind} {n}: worker crashed: {type(exc).__name__}: {one_line(exc)}")
             for n in job.names
         ]
 
@@ -795,6 +791,11 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         if any(j.kind == "theme" for j in pending):
             ensure_kernel()
         schedule = _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer, t0)
+
+    # -- what the published folder holds that this run did not make stays in the quarter
+    carried, not_carried = carry_over(published, plan, results, staging)
+    for doc in carried:
+        results[doc.name] = doc
 
     # -- the quarter's index, manifest, publish
     docs = _ordered(plan, results)
@@ -805,7 +806,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     for doc in docs:
         if doc.status == BUILT:
             doc.checksums = {o: inc.sha256_file(staging / o) for o in doc.outputs if (staging / o).is_file()}
-    status = "ok" if all(d.ok for d in docs) else "failed"
+    status = "failed" if any(d.failed for d in docs) else "ok"
     manifest = {
         "signaal_version": __version__,
         "kind": "quarterly-run",
@@ -828,14 +829,85 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},
         "schedule": schedule,   # which job ran when (seconds since the start), for tuning --jobs
-        "summary": {s: sum(1 for d in docs if d.status == s) for s in (BUILT, REUSED, FAILED, REJECTED)},
+        "summary": {s: sum(1 for d in docs if d.status == s) for s in STATUSES},
         "rejected": plan.rejected,
+        # documents of the published folder that are not in this one, and why
+        "not_carried_over": not_carried,
         "documents": [asdict(d) for d in docs],
         "status": status,
     }
     write_atomic(staging / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     archived = publish(staging, plan.out)
     return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
+
+
+def _responsible(plan: Plan) -> set[str]:
+    """The kinds of document a whole-quarter run makes the complete set of, in its language:
+    its themes, board pack and signals, and its factsheets unless ``--factsheets none``."""
+    if not plan.whole_quarter:
+        return set()
+    kinds = {"theme", "boardpack", "signals"}
+    if plan.factsheets != "none":
+        kinds.add("factsheet")
+    return kinds
+
+
+def carry_over(published: dict | None, plan: Plan, results: dict[str, DocResult],
+               staging: Path) -> tuple[list[DocResult], dict[str, str]]:
+    """Documents of the published folder that this run did not make, hard-linked into the
+    new folder (status ``carried``), so that a run of some themes (``--themes talent``) or of
+    another language (``--lang en``) never takes anything out of the quarter.
+
+    Documents are told apart by name, which carries the language (``talent`` and
+    ``talent.en`` are two documents). Not carried: what this run made again (built, reused,
+    failed or rejected: its newer outcome counts), failed and rejected documents of earlier
+    runs, the index (it is made anew), a document whose files are gone or changed, and, after
+    a whole-quarter run, the documents of its language of the kinds it makes (a theme
+    notebook that was removed, the factsheets of the other set): that run is the quarter in
+    its language. Returns (carried, {name: why not carried})."""
+    from . import incremental as inc
+
+    carried: list[DocResult] = []
+    skipped: dict[str, str] = {}
+    if not published:
+        return carried, skipped
+    run_lang = (published.get("parameters") or {}).get("lang") or "nl"
+    replaced = _responsible(plan)
+    for d in published.get("documents") or []:
+        name, kind = d.get("name"), d.get("kind") or "theme"
+        if not name or kind == "index" or name in results:
+            continue
+        if d.get("status") not in (BUILT, REUSED, CARRIED):
+            skipped[name] = f"{d.get('status')} in the earlier run"
+            continue
+        lang = d.get("lang") or run_lang         # manifests before documents recorded their language
+        if kind == "theme" and lang != "nl" and not name.endswith(f".{lang}"):
+            name = f"{name}.{lang}"              # … named their English themes without the language
+            if name in results:
+                continue
+        if lang == plan.lang and kind in replaced:
+            skipped[name] = "replaced by this whole-quarter run"
+            continue
+        outputs = list(d.get("outputs") or [])
+        checksums = d.get("checksums") or {}
+        clash = [o for o in outputs if (staging / o).exists()]
+        if clash:
+            skipped[name] = f"this run wrote {clash[0]}"
+            continue
+        damaged = [o for o in outputs if not (plan.out / o).is_file()
+                   or (o in checksums and inc.sha256_file(plan.out / o) != checksums[o])]
+        if not outputs or damaged:
+            skipped[name] = f"its file {damaged[0]} is missing or changed" if damaged else "it has no files"
+            continue
+        for rel in outputs:
+            inc.link_or_copy(plan.out / rel, staging / rel)
+        notes = dict(d.get("notes") or {})
+        notes.setdefault("carried_from", published.get("started"))
+        carried.append(DocResult(
+            name=name, notebook=d.get("notebook"), status=CARRIED, kind=kind, outputs=outputs, key=d.get("key"),
+            checksums=dict(checksums), built=d.get("built"), notes=notes, lang=lang,
+        ))
+    return carried, skipped
 
 
 PRIORITY = {"theme": 0, "signals": 1, "boardpack": 2, "theme-pdf": 3, "factsheet": 4}
@@ -940,21 +1012,50 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer,
     return schedule
 
 
+def _theme_of(doc: DocResult) -> str:
+    """The theme (notebook) a theme document was made from: ``talent`` for ``talent.en``."""
+    return Path(doc.notebook).stem if doc.notebook else doc.name
+
+
 def _ordered(plan: Plan, results: dict[str, DocResult]) -> list[DocResult]:
+    """Themes in the catalogue's order (each theme's languages together, Dutch first), then the
+    board packs, signals and factsheets."""
+    from .catalogue import catalogue
+
     kinds = {"theme": 0, "boardpack": 1, "signals": 2, "factsheet": 3}
-    order = {n: i for i, n in enumerate([*plan.themes, *plan.rejected])}
-    return sorted(results.values(), key=lambda d: (kinds.get(d.kind, 9), order.get(d.name, 999), d.name))
+    order = {t.id: t.order for t in catalogue().themes.values()}
+
+    def key(d: DocResult):
+        lang_rank = (d.lang != "nl", d.lang)
+        if d.kind == "theme":
+            theme = _theme_of(d)
+            return (0, order.get(theme, 999), theme, lang_rank, d.name)
+        return (kinds.get(d.kind, 9), 0, "", lang_rank, d.name)
+
+    return sorted(results.values(), key=key)
+
+
+def index_language(plan: Plan, docs: list[DocResult]) -> str:
+    """The index is in Dutch while the folder holds Dutch documents (a run in English adds
+    to the quarter, it does not turn its overview into English), else in the run's language."""
+    return "nl" if any(d.ok and d.lang == "nl" for d in docs) else plan.lang
 
 
 def _index(plan, staging, docs, previous, env_fp, try_reuse, results) -> DocResult | None:
-    """Write (or reuse) the quarter's index.html."""
+    """Write (or reuse) the quarter's index.html: every document in the folder, also those
+    carried over from earlier runs."""
     from . import incremental as inc
 
     name = "index"
-    listing = [(d.name, d.kind, d.ok, d.status == REJECTED, d.outputs, d.error) for d in docs]
-    key = inc.digest("index", plan.parameters(), listing, plan.is_sample, plan.rejected, env_fp)
+    lang = index_language(plan, docs)
+    # what the page shows of each document (built, reused or carried over look the same)
+    listing = [(d.name, d.kind, "ok" if d.ok else d.status, d.lang, d.outputs, d.error, d.notes.get("skipped"))
+               for d in docs]
+    key = inc.digest("index", plan.parameters(), lang, listing, plan.is_sample, env_fp)
     if try_reuse(name, "index", key):
-        return results.pop(name)
+        doc = results.pop(name)
+        doc.lang = lang
+        return doc
     t0 = time.perf_counter()
     try:
         html = quarter_index_html(plan, docs)
@@ -962,24 +1063,46 @@ def _index(plan, staging, docs, previous, env_fp, try_reuse, results) -> DocResu
 
         write_index(staging / INDEX, html)
         return DocResult(name=name, notebook=None, status=BUILT, kind="index", outputs=[INDEX], key=key,
-                         timings={"total": round(time.perf_counter() - t0, 3)},
+                         timings={"total": round(time.perf_counter() - t0, 3)}, lang=lang,
                          built=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     except Exception as exc:
         traceback.print_exc()
-        return DocResult(name=name, notebook=None, status=FAILED, kind="index", key=key,
+        return DocResult(name=name, notebook=None, status=FAILED, kind="index", key=key, lang=lang,
                          error=f"index.html failed: {type(exc).__name__}: {one_line(exc)}")
 
 
-def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
-    from .catalogue import catalogue
-    from .config import SAMPLE_WATERMARK
-    from .site import Link, Row, render_index
+DATA_FILES = {"signals": ("csv", "json"), "indicators": ("csv",)}
+
+
+def _data_file_label(rel: str, lang: str) -> str | None:
+    """The index's label of a data file (``signals.csv``, ``indicators.en.csv``), else None."""
     from .text import t
 
-    lang = plan.lang
+    parts = rel.split(".")
+    if "/" in rel or parts[0] not in DATA_FILES or parts[-1] not in DATA_FILES[parts[0]] or len(parts) > 3:
+        return None
+    return t(f"index_{parts[0]}_{parts[-1]}", lang)
+
+
+def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
+    """The quarter's overview: the board pack, every theme, the factsheets and the data of
+    the folder, in :func:`index_language`; documents in another language say which."""
+    from .catalogue import catalogue
+    from .publish.exporters import font_face_css
+    from .site import Link, Row, render_index
+    from .text import sample_watermark, t, vintage_label
+
+    lang = index_language(plan, docs)
     reg = registry()
     themes_cat = catalogue().themes
-    by_name = {d.name: d for d in docs}
+
+    def language(doc: DocResult) -> str:
+        """'' for a document in the index's language, else the name of its language."""
+        return "" if doc.lang == lang else t(f"index_lang_{doc.lang}", lang)
+
+    def titled(title: str, doc: DocResult) -> str:
+        other = language(doc)
+        return f"{title} ({other})" if other else title
 
     def links(doc: DocResult, wanted: tuple[str, ...]) -> list[Link]:
         out = []
@@ -995,46 +1118,45 @@ def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
             return t("index_status_failed", lang), doc.error or ""
         if doc.status == REJECTED:
             return t("index_status_rejected", lang), doc.error or ""
+        if doc.status == SKIPPED:
+            return t("index_status_skipped", lang), doc.notes.get("skipped", "")
         return "", ""
 
-    pack = None
-    pack_doc = next((d for d in docs if d.kind == "boardpack"), None)
-    if pack_doc:
+    packs = []
+    for pack_doc in (d for d in docs if d.kind == "boardpack"):
         s, e = status(pack_doc)
-        pack = Row(t("pack_title", lang), links(pack_doc, (".pdf", ".html")), s, e)
-        board_doc = next((d for d in docs if d.kind == "signals" and d.ok), None)
+        row = Row(language(pack_doc), links(pack_doc, (".pdf", ".html")), s, e)
+        board_doc = next((d for d in docs if d.kind == "signals" and d.ok and d.lang == pack_doc.lang), None)
         if board_doc:
-            pack.links += [Link(t("pack_signal_board", lang), o) for o in board_doc.outputs if o.endswith(".html")]
+            row.links += [Link(t("pack_signal_board", lang), o) for o in board_doc.outputs if o.endswith(".html")]
+        packs.append(row)
     rows = []
-    for name in [*plan.themes, *plan.rejected]:
-        doc = by_name.get(name)
-        if doc is None:
-            continue
-        title = themes_cat[name].title.get(lang) if name in themes_cat else name
+    for doc in (d for d in docs if d.kind == "theme"):
+        theme = _theme_of(doc)
+        title = themes_cat[theme].title.get(lang) if theme in themes_cat else theme
         wanted = (".pdf", ".html") if doc.ok else (".ipynb", ".log")
         s, e = status(doc)
-        rows.append(Row(title, links(doc, wanted), s, e))
+        rows.append(Row(titled(title, doc), links(doc, wanted), s, e))
     factsheets = []
     for doc in (d for d in docs if d.kind == "factsheet"):
         code = doc.name.split("/")[-1].split("-")[0]
-        title = reg[code].name(lang) if code in reg else doc.name
-        s, _ = status(doc)
-        factsheets.append(Row(title, links(doc, (".pdf",)), s))
+        title = reg.display_name(code, lang) if code in reg else doc.name
+        s, e = status(doc)
+        factsheets.append(Row(titled(title, doc), links(doc, (".pdf",)), s, e if doc.status == SKIPPED else ""))
     data_links = []
-    for doc in docs:
+    for doc in (d for d in docs if d.ok):
         for rel in doc.outputs:
-            if rel in ("signals.csv", "signals.json", "indicators.csv"):
-                key = {"signals.csv": "index_signals_csv", "signals.json": "index_signals_json",
-                       "indicators.csv": "index_indicators_csv"}[rel]
-                data_links.append(Link(t(key, lang), rel))
+            label = _data_file_label(rel, lang)
+            if label:
+                data_links.append(Link(titled(label, doc), rel))
     data_links.append(Link(t("index_manifest", lang), MANIFEST))
-    problems = [d.error for d in docs if not d.ok and d.error]
-    watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"]) if plan.is_sample else ""
+    problems = [d.error for d in docs if d.failed and d.error]
     return render_index(
-        lang=lang, region_name=reg[plan.region].name(lang), quarter_label=plan.quarter.label(lang),
-        vintage_label=t("vintage_sample", lang) if plan.is_sample else t("vintage_live", lang, id=plan.vintage_id),
-        is_sample=plan.is_sample, watermark=watermark, version=__version__, date=plan.today, pack=pack,
+        lang=lang, region_name=reg.display_name(plan.region, lang), quarter_label=plan.quarter.label(lang),
+        vintage_label=vintage_label(plan.is_sample, plan.vintage_id, lang), is_sample=plan.is_sample,
+        watermark=sample_watermark(plan.is_sample, lang), version=__version__, date=plan.today, packs=packs,
         themes=rows, factsheets=factsheets, data_links=data_links, problems=problems,
+        kicker=t("board_kicker", lang, board=reg.board(plan.region, lang)), fonts_css=font_face_css(False),
     )
 
 
@@ -1045,5 +1167,5 @@ def run(**kwargs) -> RunResult:
 
 __all__ = [
     "Plan", "RunResult", "DocResult", "Observer", "make_plan", "execute", "run", "discover_themes",
-    "theme_notebooks", "publish", "clean_stale_staging", "SignaalError", "NotebookError",
+    "theme_notebooks", "publish", "clean_stale_staging", "carry_over", "SignaalError", "NotebookError",
 ]

@@ -39,12 +39,17 @@ def render_index(
     watermark: str,
     version: str,
     date: dt.date,
-    pack: Row | None,
+    packs: list[Row],
     themes: list[Row],
     factsheets: list[Row],
     data_links: list[Link],
     problems: list[str],
+    kicker: str,
+    fonts_css: str = "",
 ) -> str:
+    """The page. ``packs``: a row per board pack in the folder (its title only says a language
+    other than the page's); ``fonts_css``: the bundled fonts' @font-face rules, so that the
+    page looks like the briefings."""
     import jinja2
 
     from .pages import long_date
@@ -58,8 +63,8 @@ def render_index(
     return env.get_template(TEMPLATE).render(
         lang=lang, t=lambda key, **kw: t(key, lang, **kw), region_name=region_name, quarter_label=quarter_label,
         vintage_label=vintage_label, is_sample=is_sample, watermark=watermark, version=version,
-        date_label=long_date(date, lang), pack=pack, themes=themes, factsheets=factsheets,
-        data_links=data_links, problems=problems,
+        date_label=long_date(date, lang), packs=packs, themes=themes, factsheets=factsheets,
+        data_links=data_links, problems=problems, kicker=kicker, fonts_css=fonts_css,
     )
 
 

@@ -126,6 +126,22 @@ class Vintage:
             raise DataError(f"vintage {self.id!r} holds no observations")
         return max(p.quarter() for p in sub)
 
+    def resolve_quarter(self, quarter: "str | Period | None" = None) -> Period:
+        """The quarter a run or briefing is about: the one asked for (a malformed one or one
+        past the data is bad input), else the latest in this vintage. Cheap (no charts), so a
+        re-run with nothing to do stays fast."""
+        from .periods import parse_quarter
+
+        latest = self.latest_quarter()
+        if quarter in (None, ""):
+            return latest
+        q = quarter if isinstance(quarter, Period) else parse_quarter(str(quarter))
+        if latest < q:
+            raise InputError(
+                f"quarter {q} has no data yet: vintage {self.id!r} runs to {latest}; valid: {latest} or earlier"
+            )
+        return q
+
     def describe(self) -> dict:
         return {
             "id": self.id,

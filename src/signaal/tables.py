@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .periods import Period
@@ -53,8 +54,13 @@ def _status(data, indicator: str) -> pd.DataFrame:
 
 
 def indicator_table(data, focus: str, quarter: Period, indicators: list[str], lang: str = "nl") -> pd.DataFrame:
+    """The tidy table of ``indicators`` for the focus region and its benchmarks, each row
+    citing the table its numbers were read from in this vintage (as the briefings do)."""
+    from .vintages import table_id
+
     roles = regions_with_roles(focus)
     reg, cat = data.reg, data.cat
+    manifest = data.vintage.manifest
     frames = []
     for ind_id in indicators:
         if ind_id not in cat:
@@ -71,10 +77,10 @@ def indicator_table(data, focus: str, quarter: Period, indicators: list[str], la
         src = ind.source
         long = long.assign(
             indicator=ind.id, title=ind.title.get(lang), theme=ind.theme, unit=ind.unit,
-            region_name=[reg[c].name(lang) for c in long["region"]],
+            region_name=[reg.display_name(c, lang) for c in long["region"]],
             level=[reg[c].level for c in long["region"]], role=[roles[c] for c in long["region"]],
             source=src.publisher + (f" — {src.family}" if src.family else ""),
-            table=src.table or ("derived" if src.kind == "derived" else ""),
+            table=table_id(manifest, ind) or ("derived" if src.kind == "derived" else ""),
         )
         order = {p: Period.parse(p) for p in long["period"].unique()}
         long["_order"] = long["period"].map(lambda p: order[p].end())
@@ -86,7 +92,18 @@ def indicator_table(data, focus: str, quarter: Period, indicators: list[str], la
     return out.loc[:, list(COLUMNS)]
 
 
+def plain_number(value) -> str:
+    """A number as the shortest decimal that reads back as the same float, never in scientific
+    notation (8059571.25 stays 8059571.25, not 8.05957e+06; 0.00001 is 0.00001); '' for missing."""
+    if value is None or pd.isna(value):
+        return ""
+    return np.format_float_positional(float(value), trim="-")
+
+
 def write_indicators_csv(table: pd.DataFrame, path: Path) -> None:
+    """``indicators.csv`` with every value at full precision, written atomically."""
     from .outcome import write_atomic
 
-    write_atomic(Path(path), table.to_csv(index=False, float_format="%.6g").encode("utf-8"))
+    out = table.copy()
+    out["value"] = out["value"].map(plain_number)
+    write_atomic(Path(path), out.to_csv(index=False).encode("utf-8"))

@@ -77,6 +77,34 @@ def source_info(manifest: dict, indicator_id: str, table: str | None = None) -> 
     return next((info for info in sources.values() if isinstance(info, dict) and indicator_id in (info.get("indicators") or [])), {})
 
 
+def table_id(manifest: dict | None, indicator) -> str | None:
+    """The table an indicator's numbers came from in a vintage, for every place that cites it
+    (topic pages, factsheets, ``indicators.csv``): for a CBS indicator the table its family
+    resolved to in this vintage (``manifest["resolution"][id]["source"]``, possibly a newer
+    edition than the catalogue knows), else the catalogue's ``source.table``.
+
+    A derived indicator that names a table (job growth from 83582NED) cites the table its
+    input with that catalogue id was read from, so that it moves with it.
+
+    ``indicator`` is a catalogue :class:`~signaal.catalogue.Indicator` or its id."""
+    from .catalogue import catalogue
+
+    if isinstance(indicator, str):
+        indicator = catalogue()[indicator]
+    src = indicator.source
+    if src.kind == "cbs":
+        resolved = (((manifest or {}).get("resolution") or {}).get(indicator.id) or {}).get("source")
+        if resolved:
+            return str(resolved)
+    elif src.kind == "derived" and src.table:
+        cat = catalogue()
+        for dep in cat.dependencies(indicator.id):
+            d = cat[dep]
+            if d.id != indicator.id and d.source.kind == "cbs" and str(d.source.table).upper() == str(src.table).upper():
+                return table_id(manifest, d)
+    return src.table
+
+
 def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Per indicator: latest period with a value, its status, the source and its modification date."""
     obs = vintage.observations

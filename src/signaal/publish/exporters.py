@@ -21,9 +21,8 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode, default
 
 from .. import __version__
-from ..config import SAMPLE_WATERMARK
 from ..pages import META_MIMETYPE
-from ..text import t
+from ..text import sample_watermark, t
 
 TEMPLATES = str(resources.files("signaal") / "publish" / "templates")
 FONTS = Path(str(resources.files("signaal") / "publish" / "fonts"))
@@ -110,13 +109,48 @@ def svg_as_images(html: str) -> str:
     return _CHART_SVG_RE.sub(to_img, html)
 
 
-def page_css(lang: str, watermark: str) -> str:
-    """@page texts in the briefing's language: 'Pagina 3 van 9' and the sample watermark."""
+DEFAULT_FOOTER = "Signaal"
+
+
+def footer_text(board: str | None) -> str:
+    """The text at the foot of every page: 'Twente Board · Signaal' for a region with a
+    board (``reference/regions.yaml`` ``boards:``), else 'Signaal'."""
+    board = (board or "").strip()
+    return f"{board} · {DEFAULT_FOOTER}" if board and board != DEFAULT_FOOTER else DEFAULT_FOOTER
+
+
+def page_css(lang: str, watermark: str, footer: str = DEFAULT_FOOTER) -> str:
+    """@page texts in the briefing's language: 'Pagina 3 van 9', the sample watermark and the
+    footer (:func:`footer_text`; the stylesheet has no board name of its own)."""
     top_right = f"@top-right {{ content: {css_string(watermark)}; }}" if watermark else ""
     return (
         "@page { "
+        f"@bottom-left {{ content: {css_string(footer or DEFAULT_FOOTER)}; }} "
         f"@bottom-right {{ content: {css_string(t('page', lang) + ' ')} counter(page) "
         f"{css_string(' ' + t('of', lang) + ' ')} counter(pages); }} {top_right} }}"
+    )
+
+
+def html_page(*, title: str, body: str, lang: str, css: str, body_class: str = "", watermark: str = "",
+              running: str = "") -> str:
+    """A self-contained page for what is composed in Python (the board pack, the signal board,
+    factsheets): doctype, language, viewport, generator, inline CSS, the sample watermark (a
+    fixed mark in print, a banner on screen), the running title for the page header, ``<main>``."""
+    from html import escape
+
+    classes = " ".join(c for c in ("signaal", body_class, "is-sample" if watermark else "") if c)
+    mark = (
+        f'<div class="watermark" aria-hidden="true">{escape(watermark)}</div>'
+        f'<p class="sample-banner">{escape(watermark)}</p>'
+        if watermark else ""
+    )
+    head_line = f'<div class="running-title" aria-hidden="true">{escape(running)}</div>' if running else ""
+    return (
+        f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f'<meta name="generator" content="Signaal {escape(__version__)}">'
+        f"<title>{escape(title)}</title><style>{css}</style></head>"
+        f'<body class="{classes}">{mark}{head_line}<main>{body}</main></body></html>'
     )
 
 
@@ -203,7 +237,7 @@ class SignaalHTMLExporter(HTMLExporter):
         lang = self.lang or meta.get("lang") or "nl"
         watermark = meta.get("watermark", "")
         if meta.get("is_sample") and not watermark:
-            watermark = SAMPLE_WATERMARK.get(lang, SAMPLE_WATERMARK["nl"])
+            watermark = sample_watermark(True, lang)
             meta["watermark"] = watermark
         title = meta.get("title") or nb.metadata.get("title") or resources.get("metadata", {}).get("name", "Briefing")
         running = " · ".join(x for x in (title, meta.get("region_name"), meta.get("quarter_label")) if x)
@@ -212,9 +246,24 @@ class SignaalHTMLExporter(HTMLExporter):
         resources["signaal_running_title"] = running or title
         resources["signaal_version"] = __version__
         resources["signaal_css"] = "\n".join(
-            (font_face_css(self.for_pdf), base_css(), page_css(lang, watermark))
+            (font_face_css(self.for_pdf), base_css(), page_css(lang, watermark, footer_text(board_of(meta, lang))))
         )
         return super().from_notebook_node(nb_copy, resources, **kw)
+
+
+def board_of(meta: dict, lang: str = "nl") -> str:
+    """The board a briefing is for, from its metadata: ``meta["board"]`` when the briefing
+    says so, else the board of its focus region, else 'Signaal'."""
+    if meta.get("board"):
+        return str(meta["board"])
+    if meta.get("region"):
+        from ..regions import registry
+
+        try:
+            return registry().board(meta["region"], lang)
+        except Exception:  # an unknown region in an old notebook: no board name
+            return DEFAULT_FOOTER
+    return DEFAULT_FOOTER
 
 
 def render_pdf(html: str, base_url: str | None = None, variant: str | None = "pdf/ua-1") -> bytes:
