@@ -7,18 +7,25 @@ import socket
 
 import pytest
 
-from conftest import signaal
+from conftest import complete_vintage, signaal
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
 
 V3 = FIXTURES / "cbs_v3" / "83582NED"
 
 
 @pytest.fixture
-def data_dir(tmp_path, root):
+def fresh_data_dir(tmp_path, root):
     d = tmp_path / "data"
     shutil.copytree(root / "data" / "manual", d / "manual")
     shutil.copytree(root / "data" / "sample", d / "sample")
     return d
+
+
+@pytest.fixture
+def data_dir(fresh_data_dir):
+    """A checkout that has refreshed before: live vintage v0 holds every indicator."""
+    complete_vintage(fresh_data_dir, "v0")
+    return fresh_data_dir
 
 
 def written_id(stdout: str) -> str:
@@ -95,10 +102,25 @@ def test_refresh_status_diff_and_a_failed_refresh(loopback, loopback_env, data_d
     errors = [line for line in failed.stderr.splitlines() if line.startswith("signaal: error:")]
     assert len(errors) == 1 and "connection refused" in errors[0]
     assert errors[0].endswith(f"no new vintage was written; vintage {v2} is untouched and `signaal run` will use it")
-    assert sorted(p.name for p in (data_dir / "vintages").iterdir()) == sorted([v1, v2])
+    assert sorted(p.name for p in (data_dir / "vintages").iterdir()) == sorted(["v0", v1, v2])
 
     bad = signaal("data", "refresh", "--only", "banen", *dd, env=loopback_env)
     assert bad.returncode == 2 and "signaal: error: --only 'banen' matches no indicator" in bad.stderr
+
+
+def test_only_on_a_fresh_checkout_writes_nothing_and_says_what_to_run(loopback, loopback_env, fresh_data_dir):
+    serve_v3_table(loopback, V3, "83582NED")
+    loopback.file("/ODataCatalog/Tables", FIXTURES / "cbs_v3" / "catalogue_tables.json")
+    dd = ["--data-dir", str(fresh_data_dir)]
+    for extra in ([], ["--keep-going"]):
+        done = signaal("data", "refresh", "--only", "banen_werknemers", *extra, *dd, env=loopback_env)
+        assert done.returncode == 2 and "wrote vintage" not in done.stdout
+        lines = done.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("signaal: error: --only banen_werknemers would leave 35 of 36")
+        assert "no earlier live vintage" in lines[0] and "run `signaal data refresh` without --only" in lines[0]
+    assert not (fresh_data_dir / "vintages").exists() and loopback.log == []
+    status = signaal("data", "status", *dd)
+    assert any(line.startswith("* sample") for line in status.stdout.splitlines())
 
 
 def test_refresh_the_real_83599_feed_through_the_cli(loopback, loopback_env, data_dir, real_fixtures):
