@@ -8,6 +8,10 @@ the generic indicator catalogue. Kinds:
   benchmark region's value;
 - ``level``: at least ``value``;
 - ``cumulative``: the indicator (a stock) grows by at least ``value`` between ``start`` and ``by``.
+
+A row that cannot be evaluated is refused when the file is loaded (file, line and the bad
+value), not skipped later: a mistyped benchmark region would otherwise turn a board target
+into "overgeslagen" without anyone noticing.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import config
 from .catalogue import catalogue
-from .errors import DataError
+from .errors import DataError, suggest
 from .periods import Period
 from .regions import registry
 
@@ -65,7 +69,8 @@ class Target(BaseModel):
 
 
 def load_targets(path: Path | None = None) -> list[Target]:
-    """All targets, validated (unknown region or indicator → DataError naming the row)."""
+    """All targets, validated (unknown region, benchmark region or indicator, a cumulative target on
+    an indicator that does not add up → DataError naming the file, the line and the value)."""
     path = Path(path) if path else config.data_dir() / "manual" / FILE
     if not path.exists():
         return []
@@ -79,10 +84,17 @@ def load_targets(path: Path | None = None) -> list[Target]:
                 first = exc.errors()[0]
                 field = ".".join(str(p) for p in first["loc"]) or "row"
                 raise DataError(f"{path.name} line {n}: {field}: {first['msg']}") from None
-            if target.region not in reg:
-                raise DataError(f"{path.name} line {n}: unknown region {target.region!r}")
+            where = f"{path.name} line {n}"
+            for column, code in (("region", target.region), ("benchmark", target.benchmark)):
+                if code is not None and code not in reg:
+                    raise DataError(f"{where}: {column}: unknown region {code!r}; {suggest(code, list(reg.regions))}")
             if target.indicator not in cat:
-                raise DataError(f"{path.name} line {n}: unknown indicator {target.indicator!r}")
+                raise DataError(f"{where}: unknown indicator {target.indicator!r}; "
+                                f"{suggest(target.indicator, list(cat.indicators))}")
+            if target.kind == "cumulative" and not cat[target.indicator].additive:
+                additive = [i for i, ind in cat.indicators.items() if ind.additive]
+                raise DataError(f"{where}: a cumulative target adds up its indicator, but {target.indicator!r} is not "
+                                f"additive (a count); {suggest(target.indicator, additive, limit=8)}")
             out.append(target)
     ids = [t.id for t in out]
     dupes = {i for i in ids if ids.count(i) > 1}
