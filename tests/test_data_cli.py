@@ -151,3 +151,52 @@ def test_boundaries_from_pdok_and_from_a_file(loopback, loopback_env, data_dir, 
 
     missing = signaal("data", "boundaries", "--data-dir", str(data_dir))
     assert missing.returncode == 2 and "--year is required" in missing.stderr
+
+
+def test_diff_csv_that_cannot_be_written_leaves_no_file_and_says_so(tmp_path, monkeypatch):
+    """The disk fills up while the revisions are written: no file, no temporary file, one line."""
+    import builtins
+    import errno
+
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from signaal.cli import main
+    from signaal.store import Store
+
+    store = Store(tmp_path / "data")
+    for vid, value in (("a", 3.6), ("b", 3.7)):
+        store.write_vintage(pd.DataFrame([("werkloosheid", "CR12", "2024", value, "definitief")],
+                                         columns=["indicator", "region", "period", "value", "status"]), {}, vintage_id=vid)
+    out = tmp_path / "out"
+    out.mkdir()
+    real_open = builtins.open
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    def full_disk(file, mode="r", *args, **kwargs):
+        fh = real_open(file, mode, *args, **kwargs)
+        writes_in_out = any(m in mode for m in "wax") and str(file).startswith(str(out))
+        return Full(fh) if writes_in_out else fh
+
+    monkeypatch.setattr(builtins, "open", full_disk)
+    result = CliRunner().invoke(main, ["data", "diff", "a", "b", "--csv", str(out / "rev.csv"),
+                                       "--data-dir", str(tmp_path / "data")])
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert result.exit_code == 2
+    assert "signaal: error: --csv" in result.output and "No space left on device" in result.output
+    assert list(out.iterdir()) == []

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .files import file_sha256
@@ -234,14 +233,3 @@ class Store:
             raise
         return self._read(target, vintage_id)
 
-
-def frame_for(obs: pd.DataFrame, indicator: str, regions: list[str] | None = None) -> pd.DataFrame:
-    """Rows of one indicator (optionally some regions), as a period × region table of values."""
-    sub = obs[obs["indicator"] == indicator]
-    if regions is not None:
-        sub = sub[sub["region"].isin(regions)]
-    if sub.empty:
-        return pd.DataFrame(dtype=float)
-    table = sub.pivot(index="period", columns="region", values="value")
-    order = sorted(table.index, key=Period.parse)
-    return table.loc[order].astype(np.float64)
