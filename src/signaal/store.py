@@ -19,14 +19,13 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from .files import file_sha256
+from .files import file_sha256, new_folder_beside
 from .errors import DataError, InputError, suggest
 from .periods import Period
 
@@ -211,8 +210,7 @@ class Store:
         target = self.vintages_dir / vintage_id
         if target.exists():
             raise DataError(f"vintage {vintage_id!r} already exists at {target}; vintages are never overwritten")
-        self.vintages_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{vintage_id}.", dir=self.vintages_dir))
+        tmp = new_folder_beside(target)  # hidden, so vintages() skips it; the user's umask, unlike mkdtemp
         try:
             data_path = tmp / "observations.parquet"
             obs.to_parquet(data_path, index=False)
