@@ -83,6 +83,14 @@ def loopback_env(loopback):
 
 
 # ---- a complete earlier live vintage -------------------------------------------------------
+def fetched_indicators() -> list[str]:
+    """The catalogue indicators a full refresh fetches (every vintage holds all of them)."""
+    from signaal.catalogue import catalogue
+    from signaal.refresh import FETCHED_KINDS
+
+    return [i.id for i in catalogue().stored() if i.source.kind in FETCHED_KINDS]
+
+
 def complete_vintage(data_dir: Path, vintage_id: str = "v0", without: tuple[str, ...] = ()) -> str:
     """Write an earlier live vintage that holds every fetched indicator (one constructed row each).
 

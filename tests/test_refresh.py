@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from conftest import complete_vintage
+from conftest import complete_vintage, fetched_indicators
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
 from signaal.errors import InputError, SourceError
 from signaal.refresh import refresh
@@ -179,7 +179,8 @@ def test_only_on_a_fresh_checkout_is_refused_before_any_download(fresh_data_dir,
     with pytest.raises(InputError) as err:
         run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers"])
     msg = str(err.value)
-    assert "--only banen_werknemers would leave 35 of 36 indicators out of the new vintage" in msg
+    n = len(fetched_indicators())
+    assert f"--only banen_werknemers would leave {n - 1} of {n} indicators out of the new vintage" in msg
     assert "there is no earlier live vintage to carry them over from" in msg
     assert "run `signaal data refresh` without --only first" in msg and "\n" not in msg
     assert cbs_83582.log == [] and vintage_folders(fresh_data_dir) == []
@@ -204,11 +205,12 @@ def test_keep_going_refuses_when_the_earlier_vintage_lacks_a_failed_indicator(fr
     """v0 predates `vacatures` in the catalogue; its source fails under --keep-going."""
     complete_vintage(fresh_data_dir, "v0", without=("vacatures",))
     cbs_83582.body("/ODataFeed/odata/83599NED/TableInfos", {"error": "down"}, status=404)
-    with pytest.raises(InputError, match="would leave 1 of 36 indicators out .*vacatures.*newest vintage v0 does not"):
+    n = len(fetched_indicators())
+    with pytest.raises(InputError, match=f"would leave 1 of {n} indicators out .*vacatures.*newest vintage v0 does not"):
         run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers"])
     with pytest.raises(SourceError) as err:
         run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers", "vacatures"], keep_going=True)
     msg = str(err.value)
-    assert "1 of 36 indicators would be missing from the new vintage (vacatures)" in msg
+    assert f"1 of {n} indicators would be missing from the new vintage (vacatures)" in msg
     assert "the newest vintage v0 does not hold them either" in msg and "83599NED" in msg
     assert vintage_folders(fresh_data_dir) == ["v0"] and Store(fresh_data_dir).resolve().id == "v0"
