@@ -80,3 +80,42 @@ def loopback_env(loopback):
         "SIGNAAL_HTTP_ATTEMPTS": "3", "SIGNAAL_HTTP_BACKOFF": "0.01", "SIGNAAL_HTTP_BACKOFF_MAX": "0.05",
         "SIGNAAL_HTTP_RETRY_AFTER_MAX": "0.3", "SIGNAAL_HTTP_TIMEOUT": "5",
     }
+
+
+# ---- a complete earlier live vintage -------------------------------------------------------
+def fetched_indicators() -> list[str]:
+    """The catalogue indicators a full refresh fetches (every vintage holds all of them)."""
+    from signaal.catalogue import catalogue
+    from signaal.refresh import FETCHED_KINDS
+
+    return [i.id for i in catalogue().stored() if i.source.kind in FETCHED_KINDS]
+
+
+def complete_vintage(data_dir: Path, vintage_id: str = "v0", without: tuple[str, ...] = ()) -> str:
+    """Write an earlier live vintage that holds every fetched indicator (one constructed row each).
+
+    A refresh with ``--only`` carries the other indicators over from it, as on a machine that has
+    refreshed before (a vintage always holds every indicator). ``without`` leaves indicators out,
+    as in a vintage written before they were added to the catalogue. Created in 2020, so that
+    every vintage a test writes is newer.
+    """
+    import pandas as pd
+
+    from signaal.catalogue import catalogue
+    from signaal.refresh import FETCHED_KINDS
+    from signaal.regions import registry
+    from signaal.store import Store
+
+    reg = registry()
+    period = {"Y": "2020", "Q": "2020Q1", "M": "2020M01"}
+    rows = []
+    for ind in catalogue().stored():
+        if ind.source.kind not in FETCHED_KINDS or ind.id in without:
+            continue
+        region = reg.default_focus if "corop" in ind.levels else next(
+            c for c, r in reg.regions.items() if r.level == ind.levels[0])
+        rows.append((ind.id, region, period[ind.frequency], 1.0, "definitief"))
+    obs = pd.DataFrame(rows, columns=["indicator", "region", "period", "value", "status"])
+    manifest = {"is_sample": False, "title": "an earlier live vintage (constructed for a test)",
+                "created": "2020-01-01T00:00:00+00:00", "sources": {}}
+    return Store(data_dir).write_vintage(obs, manifest, vintage_id=vintage_id).id

@@ -3,7 +3,7 @@
 import pytest
 
 from signaal.sources import Endpoints
-from signaal.sources.cbs_model import Code, Dimension, parse_cell, period_status, scaled, total_code, unit_scale
+from signaal.sources.cbs_model import Code, Dimension, NotationError, parse_cell, period_status, scaled, total_code, unit_scale
 
 
 @pytest.mark.parametrize("unit, factor, rest", [
@@ -38,11 +38,29 @@ def test_scaling_has_no_binary_noise():
     ("-", (0.0, None, None)),              # CBS: nihil
     (None, (None, "ontbreekt", "null")),    # TypedDataSet null
     (42, (42.0, None, None)),
-    ("1.234,5", (1234.5, None, None)),      # Dutch notation in a StringValue
     ("n.v.t.", (None, "ontbreekt", "symbol 'n.v.t.'")),
 ])
 def test_cells_and_symbols(raw, expected):
     assert parse_cell(raw) == expected
+
+
+@pytest.mark.parametrize("text, point, dutch", [
+    ("1.234", 1.234, 1234.0),             # the same text, two numbers: the source decides which
+    ("1.234.567", None, 1_234_567.0),
+    ("1.234,5", None, 1234.5),
+    ("12,5", None, 12.5),
+    ("135.5", 135.5, None),
+    ("  -3.25", -3.25, None),
+    ("1234", 1234.0, 1234.0),
+])
+def test_numbers_are_read_in_the_notation_of_their_source(text, point, dutch):
+    for notation, expected in (("point", point), ("dutch", dutch)):
+        if expected is None:  # digits written another way: an error, never a guess
+            with pytest.raises(NotationError, match=repr(text.strip())):
+                parse_cell(text, notation)
+        else:
+            assert parse_cell(text, notation) == (expected, None, None)
+    assert parse_cell("n.v.t.", "dutch") == (None, "ontbreekt", "symbol 'n.v.t.'")
 
 
 def test_period_status_and_totals():

@@ -7,18 +7,25 @@ import socket
 
 import pytest
 
-from conftest import signaal
+from conftest import complete_vintage, fetched_indicators, signaal
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
 
 V3 = FIXTURES / "cbs_v3" / "83582NED"
 
 
 @pytest.fixture
-def data_dir(tmp_path, root):
+def fresh_data_dir(tmp_path, root):
     d = tmp_path / "data"
     shutil.copytree(root / "data" / "manual", d / "manual")
     shutil.copytree(root / "data" / "sample", d / "sample")
     return d
+
+
+@pytest.fixture
+def data_dir(fresh_data_dir):
+    """A checkout that has refreshed before: live vintage v0 holds every indicator."""
+    complete_vintage(fresh_data_dir, "v0")
+    return fresh_data_dir
 
 
 def written_id(stdout: str) -> str:
@@ -95,10 +102,26 @@ def test_refresh_status_diff_and_a_failed_refresh(loopback, loopback_env, data_d
     errors = [line for line in failed.stderr.splitlines() if line.startswith("signaal: error:")]
     assert len(errors) == 1 and "connection refused" in errors[0]
     assert errors[0].endswith(f"no new vintage was written; vintage {v2} is untouched and `signaal run` will use it")
-    assert sorted(p.name for p in (data_dir / "vintages").iterdir()) == sorted([v1, v2])
+    assert sorted(p.name for p in (data_dir / "vintages").iterdir()) == sorted(["v0", v1, v2])
 
     bad = signaal("data", "refresh", "--only", "banen", *dd, env=loopback_env)
     assert bad.returncode == 2 and "signaal: error: --only 'banen' matches no indicator" in bad.stderr
+
+
+def test_only_on_a_fresh_checkout_writes_nothing_and_says_what_to_run(loopback, loopback_env, fresh_data_dir):
+    serve_v3_table(loopback, V3, "83582NED")
+    loopback.file("/ODataCatalog/Tables", FIXTURES / "cbs_v3" / "catalogue_tables.json")
+    dd = ["--data-dir", str(fresh_data_dir)]
+    for extra in ([], ["--keep-going"]):
+        done = signaal("data", "refresh", "--only", "banen_werknemers", *extra, *dd, env=loopback_env)
+        assert done.returncode == 2 and "wrote vintage" not in done.stdout
+        lines = done.stderr.splitlines()
+        n = len(fetched_indicators())
+        assert len(lines) == 1 and lines[0].startswith(f"signaal: error: --only banen_werknemers would leave {n - 1} of {n}")
+        assert "no earlier live vintage" in lines[0] and "run `signaal data refresh` without --only" in lines[0]
+    assert not (fresh_data_dir / "vintages").exists() and loopback.log == []
+    status = signaal("data", "status", *dd)
+    assert any(line.startswith("* sample") for line in status.stdout.splitlines())
 
 
 def test_refresh_the_real_83599_feed_through_the_cli(loopback, loopback_env, data_dir, real_fixtures):
@@ -129,3 +152,52 @@ def test_boundaries_from_pdok_and_from_a_file(loopback, loopback_env, data_dir, 
 
     missing = signaal("data", "boundaries", "--data-dir", str(data_dir))
     assert missing.returncode == 2 and "--year is required" in missing.stderr
+
+
+def test_diff_csv_that_cannot_be_written_leaves_no_file_and_says_so(tmp_path, monkeypatch):
+    """The disk fills up while the revisions are written: no file, no temporary file, one line."""
+    import builtins
+    import errno
+
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from signaal.cli import main
+    from signaal.store import Store
+
+    store = Store(tmp_path / "data")
+    for vid, value in (("a", 3.6), ("b", 3.7)):
+        store.write_vintage(pd.DataFrame([("werkloosheid", "CR12", "2024", value, "definitief")],
+                                         columns=["indicator", "region", "period", "value", "status"]), {}, vintage_id=vid)
+    out = tmp_path / "out"
+    out.mkdir()
+    real_open = builtins.open
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    def full_disk(file, mode="r", *args, **kwargs):
+        fh = real_open(file, mode, *args, **kwargs)
+        writes_in_out = any(m in mode for m in "wax") and str(file).startswith(str(out))
+        return Full(fh) if writes_in_out else fh
+
+    monkeypatch.setattr(builtins, "open", full_disk)
+    result = CliRunner().invoke(main, ["data", "diff", "a", "b", "--csv", str(out / "rev.csv"),
+                                       "--data-dir", str(tmp_path / "data")])
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert result.exit_code == 2
+    assert "signaal: error: --csv" in result.output and "No space left on device" in result.output
+    assert list(out.iterdir()) == []

@@ -6,8 +6,9 @@ import socket
 
 import pytest
 
+from conftest import complete_vintage, fetched_indicators
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
-from signaal.errors import SourceError
+from signaal.errors import InputError, SourceError
 from signaal.refresh import refresh
 from signaal.sources import Endpoints
 from signaal.store import Store
@@ -16,12 +17,19 @@ V3 = FIXTURES / "cbs_v3"
 
 
 @pytest.fixture
-def data_dir(tmp_path, root):
-    """A data folder with the curated tables and the bundled sample, as in a checkout."""
+def fresh_data_dir(tmp_path, root):
+    """A data folder with the curated tables and the bundled sample, as in a fresh checkout."""
     d = tmp_path / "data"
     shutil.copytree(root / "data" / "manual", d / "manual")
     shutil.copytree(root / "data" / "sample", d / "sample")
     return d
+
+
+@pytest.fixture
+def data_dir(fresh_data_dir):
+    """A checkout that has refreshed before: live vintage v0 holds every indicator."""
+    complete_vintage(fresh_data_dir, "v0")
+    return fresh_data_dir
 
 
 @pytest.fixture
@@ -127,20 +135,20 @@ def test_a_failed_refresh_writes_nothing_and_names_the_last_good_vintage(fault, 
     msg = str(err.value)
     assert words in msg and "83582NED" in msg
     assert msg.endswith("no new vintage was written; vintage v1 is untouched and `signaal run` will use it")
-    assert vintage_folders(data_dir) == ["v1"]  # no v2, no half-written temporary folder
+    assert vintage_folders(data_dir) == ["v0", "v1"]  # no v2, no half-written temporary folder
     assert Store(data_dir).resolve().id == "v1" and len(Store(data_dir).resolve().observations) > 0
 
 
 @pytest.mark.parametrize("host", ["closed port", "dns"])
-def test_no_network_falls_back_to_the_sample(host, data_dir, fast_http):
+def test_no_network_falls_back_to_the_sample(host, fresh_data_dir, fast_http):
     base = f"http://127.0.0.1:{_closed_port()}" if host == "closed port" else "http://opendata.invalid"
     endpoints = Endpoints(cbs_v3=base, cbs_v4=base, pdok=base, duo=base)
     with pytest.raises(SourceError) as err:
-        run(data_dir, endpoints, fast_http, only=["banen_werknemers"])
+        run(fresh_data_dir, endpoints, fast_http)
     msg = str(err.value)
     assert ("connection refused" in msg) if host == "closed port" else ("cannot resolve host 'opendata.invalid'" in msg)
     assert msg.endswith("there is no live vintage yet, so `signaal run` will use the bundled sample")
-    assert vintage_folders(data_dir) == []
+    assert vintage_folders(fresh_data_dir) == []
 
 
 def test_keep_going_carries_failed_sources_over(data_dir, cbs_83582, endpoints, fast_http, real_fixtures):
@@ -149,8 +157,8 @@ def test_keep_going_carries_failed_sources_over(data_dir, cbs_83582, endpoints, 
     serve_real_83599(cbs_83582, real_fixtures)
     result = run(data_dir, endpoints, fast_http, only=["banen_werknemers", "vacatures"], keep_going=True, vintage_id="v2")
     assert list(result.failed) == ["CBS 83582NED (v3)"] and result.refreshed == ["vacatures"]
-    assert result.carried_over == {"banen_werknemers": "v1"}
-    assert set(result.vintage.observations["indicator"]) == {"banen_werknemers", "vacatures"}
+    assert result.carried_over["banen_werknemers"] == "v1" and "vacatures" not in result.carried_over
+    assert set(result.vintage.observations["indicator"]) == set(Store(data_dir).resolve("v0").manifest["indicators"])
 
 
 def test_resume_after_a_failed_refresh(data_dir, loopback, endpoints, fast_http, real_fixtures):
@@ -159,7 +167,50 @@ def test_resume_after_a_failed_refresh(data_dir, loopback, endpoints, fast_http,
     loopback.fail("/ODataFeed/odata/83599NED/UntypedDataSet", [500] * 3, when=lambda a: "$skip" in a)
     with pytest.raises(SourceError, match="no new vintage was written"):
         run(data_dir, endpoints, fast_http, only=["vacatures"])
-    assert vintage_folders(data_dir) == []
+    assert vintage_folders(data_dir) == ["v0"]
     result = run(data_dir, endpoints, fast_http, only=["vacatures"])
     first_pages = [r for r in loopback.requests_for("UntypedDataSet") if "$skip" not in r]
-    assert len(first_pages) == 1 and len(result.vintage.observations) == 13 * 38
+    obs = result.vintage.observations
+    assert len(first_pages) == 1 and (obs["indicator"] == "vacatures").sum() == 13 * 38
+
+
+# ---- every vintage is whole ------------------------------------------------------------------
+def test_only_on_a_fresh_checkout_is_refused_before_any_download(fresh_data_dir, cbs_83582, endpoints, fast_http):
+    with pytest.raises(InputError) as err:
+        run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers"])
+    msg = str(err.value)
+    n = len(fetched_indicators())
+    assert f"--only banen_werknemers would leave {n - 1} of {n} indicators out of the new vintage" in msg
+    assert "there is no earlier live vintage to carry them over from" in msg
+    assert "run `signaal data refresh` without --only first" in msg and "\n" not in msg
+    assert cbs_83582.log == [] and vintage_folders(fresh_data_dir) == []
+    assert Store(fresh_data_dir).resolve().is_sample  # `signaal run` keeps the whole sample
+
+
+def test_keep_going_on_a_fresh_checkout_writes_no_partial_vintage(fresh_data_dir, cbs_83582, endpoints, fast_http):
+    """Only 83582NED and the curated files answer: the other sources fail and nothing holds them."""
+    with pytest.raises(SourceError) as err:
+        run(fresh_data_dir, endpoints, fast_http, keep_going=True)
+    msg = str(err.value)
+    assert "indicators would be missing from the new vintage" in msg
+    assert "their sources failed and there is no earlier live vintage to carry them over from" in msg
+    assert msg.endswith("no new vintage was written; there is no live vintage yet, so `signaal run` will use the bundled sample")
+    assert vintage_folders(fresh_data_dir) == []
+    # the pages that did arrive are kept, so the next refresh does not download them again
+    assert list((fresh_data_dir / "raw" / "cbs-v3" / "83582NED").rglob("data-0001.json"))
+
+
+def test_keep_going_refuses_when_the_earlier_vintage_lacks_a_failed_indicator(fresh_data_dir, cbs_83582, endpoints,
+                                                                               fast_http):
+    """v0 predates `vacatures` in the catalogue; its source fails under --keep-going."""
+    complete_vintage(fresh_data_dir, "v0", without=("vacatures",))
+    cbs_83582.body("/ODataFeed/odata/83599NED/TableInfos", {"error": "down"}, status=404)
+    n = len(fetched_indicators())
+    with pytest.raises(InputError, match=f"would leave 1 of {n} indicators out .*vacatures.*newest vintage v0 does not"):
+        run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers"])
+    with pytest.raises(SourceError) as err:
+        run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers", "vacatures"], keep_going=True)
+    msg = str(err.value)
+    assert f"1 of {n} indicators would be missing from the new vintage (vacatures)" in msg
+    assert "the newest vintage v0 does not hold them either" in msg and "83599NED" in msg
+    assert vintage_folders(fresh_data_dir) == ["v0"] and Store(fresh_data_dir).resolve().id == "v0"

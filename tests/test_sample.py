@@ -88,3 +88,69 @@ def test_municipalities_add_up_to_their_region_for_counts(sample):
 def test_the_sample_is_flagged_as_sample(sample):
     assert sample.vintage.is_sample
     assert sample.vintage.manifest["title"].lower().count("not official") == 1
+
+
+# ---- writing the sample: the data file and its manifest are swapped in together ----------------
+def _small_spec(seed_shift: int = 0) -> dict:
+    spec = load_spec()
+    spec["indicators"] = {k: v for k, v in spec["indicators"].items() if k in ("werkloosheid", "bevolking")}
+    spec["seed"] += seed_shift
+    return spec
+
+
+def _whole(folder) -> bool:
+    """Absent, or a manifest whose checksum is that of the data file beside it (never a mix)."""
+    import json
+
+    from signaal.files import file_sha256
+
+    if not folder.exists():
+        return True
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    return manifest["checksum"] == file_sha256(folder / "observations.csv.gz")
+
+
+@pytest.mark.parametrize("swap", ["atomic exchange", "two renames"])
+def test_rewriting_the_sample_never_shows_a_data_file_with_another_runs_manifest(swap, tmp_path, monkeypatch):
+    import os
+
+    import signaal.files
+
+    target = tmp_path / "sample"
+    write_sample(target, _small_spec())
+    old = (target / "observations.csv.gz").read_bytes()
+    seen = []  # is the folder whole just before and just after every rename?
+    real_replace, real_exchange = os.replace, signaal.files.exchange
+
+    def watched(rename):
+        def call(a, b):
+            seen.append(_whole(target))
+            done = rename(a, b)
+            seen.append(_whole(target))
+            return done
+        return call
+
+    monkeypatch.setattr(os, "replace", watched(real_replace))
+    monkeypatch.setattr(signaal.files, "exchange", watched(real_exchange) if swap == "atomic exchange" else lambda a, b: False)
+    write_sample(target, _small_spec(seed_shift=1))
+    assert seen and all(seen)
+    assert (target / "observations.csv.gz").read_bytes() != old and _whole(target)
+    assert Store(tmp_path).sample().observations["indicator"].nunique() == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sample"]  # no temporary or old folder left
+
+
+def test_a_failed_sample_write_leaves_the_old_sample_and_no_temporary_files(tmp_path, monkeypatch):
+    import signaal.sample
+
+    target = tmp_path / "sample"
+    write_sample(target, _small_spec())
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+
+    def broken(path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(signaal.sample, "file_sha256", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_sample(target, _small_spec(seed_shift=1))
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sample"]

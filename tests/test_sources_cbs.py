@@ -136,6 +136,38 @@ def test_tiny_v3_symbols_scale_padding_and_regions(loopback, cbs):
     assert "BedrijfstakkenBranchesSBI2008%20eq%20'T001081'" in request and "substringof('JJ',Perioden)" in request
 
 
+def _with_cell(path, old: str, new: str) -> str:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1
+    return text.replace(old, new)
+
+
+def test_v3_untyped_values_use_a_decimal_point_and_others_are_refused(loopback, cbs):
+    """'1.234' is 1.234 in the untyped feed, so '1.234.567' cannot be read as 1,234,567 from it."""
+    serve_v3_table(loopback, V3 / "83582NED", "83582NED")
+    loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
+    data = V3 / "83582NED" / "UntypedDataSet.json"
+    loopback.body("/ODataFeed/odata/83582NED/UntypedDataSet", _with_cell(data, '"  8102.3"', '"     1.234"'))
+    assert lookup(cbs().fetch([catalogue()["banen_werknemers"]]).observations, "NL01", "2023").value == 1234.0  # × 1 000
+    loopback.body("/ODataFeed/odata/83582NED/UntypedDataSet", _with_cell(data, '"  8102.3"', '" 1.234.567"'))
+    with pytest.raises(SourceError) as err:
+        cbs(force=True).fetch([catalogue()["banen_werknemers"]])
+    msg = str(err.value)
+    assert "table 83582NED" in msg and "value '1.234.567' is not a number as this source writes them" in msg
+
+
+def test_v4_string_values_use_a_decimal_point_and_others_are_refused(loopback, cbs):
+    serve_v4_table(loopback, V4 / "00001NED", "00001NED")
+    loopback.file("/CBS/Datasets", V4 / "datasets.json")
+    loopback.body("/CBS/00001NED/Observations", _with_cell(V4 / "00001NED" / "Observations_page2.json", '"160.4"', '"1.234,5"'),
+                  when=lambda a: "$skip" in a)
+    ind = make_indicator(api="v4", family="Testtabel v4; regio", table="00001NED", measure="Aantal inwoners",
+                         frequency="Q", levels=["land", "provincie", "corop", "gemeente"])
+    with pytest.raises(SourceError) as err:
+        cbs().fetch([ind])
+    assert "table 00001NED" in str(err.value) and "StringValue value '1.234,5' is not a number" in str(err.value)
+
+
 def test_family_resolves_to_newest_edition_and_shares_one_request(loopback, cbs):
     rows = json.loads((V3 / "catalogue_tables.json").read_text())["value"]
     rows = [{"id": r["Identifier"], "title": r["Title"], "modified": r["Modified"], "status": r["OutputStatus"]} for r in rows]

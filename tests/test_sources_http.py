@@ -86,3 +86,23 @@ def test_settings_from_environment_and_bad_values():
     assert (s.attempts, s.backoff, s.read_timeout) == (2, 0.5, 7.0)
     with pytest.raises(SourceError, match="SIGNAAL_HTTP_BACKOFF='soon' is not a number"):
         HttpSettings.from_env({"SIGNAAL_HTTP_BACKOFF": "soon"})
+
+
+def test_a_json_page_is_parsed_once(loopback, fast_http, monkeypatch):
+    """A CBS page holds up to 10,000 rows: checking it and reading it is one parse, not two."""
+    import json
+    import types
+
+    import signaal.sources.http as http
+
+    page = {"value": [{"RegioS": f"GM{i:04d}", "Waarde": f"{i}.5"} for i in range(2000)]}
+    loopback.body("/page", page)
+    calls = []
+
+    def loads(text, *args, **kwargs):
+        calls.append(len(text))
+        return json.loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(http, "json", types.SimpleNamespace(loads=loads, JSONDecodeError=json.JSONDecodeError))
+    assert fast_http.get_json(f"{loopback.base}/page", source="CBS v3").data == page
+    assert len(calls) == 1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from loopback import serve_duo
+from loopback import FIXTURES, serve_duo
 from signaal.catalogue import catalogue
 from signaal.errors import DataError, SourceError
 from signaal.regions import registry
@@ -98,3 +98,76 @@ def test_duo_file_renamed_lists_the_files_there_are(loopback, endpoints, fast_ht
                             "columns": {}})
     with pytest.raises(SourceError, match=r"dataset p01hoinges: no file matches .*files: ingeschrevenengeslwo.csv, ingeschrevenenwo.csv"):
         duo.fetch([catalogue()["studenten_ut"]])
+
+
+def _serve_duo_file(lb, name: str, content: bytes) -> None:
+    """Replace one DUO file on the loopback portal by ``content`` (bytes as they are)."""
+    import re
+
+    from werkzeug import Response
+
+    lb.route(re.compile(rf"/resource/download/{re.escape(name)}$"), lambda request: Response(content, content_type="text/csv"))
+
+
+HBO = (FIXTURES / "duo" / "ingeschrevenenhbo.csv").read_text("utf-8")
+
+
+def test_duo_undecodable_file_is_a_source_error_naming_file_and_encodings(loopback, endpoints, fast_http, tmp_path):
+    serve_duo(loopback)
+    # 0x81 is not UTF-8 and not defined in Windows-1252 either
+    _serve_duo_file(loopback, "ingeschrevenenhbo.csv", HBO.encode("utf-8").replace(b"Saxion", b"Sax\x81on"))
+    duo = DuoSource(endpoints=endpoints, http=fast_http, raw=RawStore(tmp_path), registry=registry())
+    with pytest.raises(SourceError) as err:
+        duo.fetch([catalogue()["studenten_saxion"]])
+    msg = str(err.value)
+    assert "file ingeschrevenenhbo.csv" in msg and "utf-8-sig, cp1252" in msg and "byte 0x81" in msg
+
+
+def test_duo_undecodable_file_is_carried_over_under_keep_going(loopback, endpoints, fast_http, tmp_path, root):
+    import shutil
+
+    from conftest import complete_vintage
+    from signaal.refresh import refresh
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(root / "data" / "manual", data_dir / "manual")
+    complete_vintage(data_dir, "v0")
+    serve_duo(loopback)
+    _serve_duo_file(loopback, "ingeschrevenenhbo.csv", b"STUDIEJAAR,INSTELLINGSNAAM_ACTUEEL\n2024,Sax\x81on\n")
+    result = refresh(data_dir, only=["duo", "manual"], keep_going=True, endpoints=endpoints, http=fast_http,
+                     vintage_id="v1")
+    assert list(result.failed) == ["duo duo_studenten.csv"] and "ingeschrevenenhbo.csv" in result.failed["duo duo_studenten.csv"]
+    assert result.carried_over["studenten_saxion"] == "v0"
+
+
+def test_duo_location_file_without_municipality_column_stops(loopback, endpoints, fast_http, tmp_path):
+    """Without the location column Saxion's Deventer students would count for Twente."""
+    serve_duo(loopback)
+    _serve_duo_file(loopback, "ingeschrevenenhbo.csv", HBO.replace("GEMEENTENUMMER", "VESTIGING").encode("utf-8"))
+    duo = DuoSource(endpoints=endpoints, http=fast_http, raw=RawStore(tmp_path), registry=registry())
+    with pytest.raises(SourceError) as err:
+        duo.fetch([catalogue()["studenten_saxion"]])
+    msg = str(err.value)
+    assert "file ingeschrevenenhbo.csv: no municipality column" in msg
+    assert "looked for GEMEENTENUMMER" in msg and "has STUDIEJAAR, PROVINCIENAAM, VESTIGING, GEMEENTENAAM" in msg
+
+
+def test_duo_residence_file_needs_no_municipality_column():
+    rows = [{"JAAR": "2024", "INSTELLINGSNAAM": "ROC van Twente", "AANTAL_DEELNEMERS": "12"}]
+    cols = {"year": ["JAAR"], "institution": ["INSTELLINGSNAAM"], "municipality": ["GEMEENTENUMMER"],
+            "count": ["AANTAL_DEELNEMERS"]}
+    assert [(c.year, c.count, c.municipality) for c in cells(rows, cols, "test")] == [(2024, 12.0, "")]
+    with pytest.raises(SourceError, match="no municipality column"):
+        cells(rows, cols, "test", by_location=True)
+
+
+def test_duo_location_rows_without_a_code_do_not_count_for_the_region(loopback, endpoints, fast_http, tmp_path):
+    serve_duo(loopback)
+    blank = HBO.replace("2024,Overijssel,0150,Deventer", "2024,Overijssel,,Deventer")
+    _serve_duo_file(loopback, "ingeschrevenenhbo.csv", blank.encode("utf-8"))
+    duo = DuoSource(endpoints=endpoints, http=fast_http, raw=RawStore(tmp_path), registry=registry())
+    result = duo.fetch([catalogue()["studenten_saxion"]])
+    [row] = result.observations.itertuples()
+    assert (row.region, row.period, row.value) == ("CR12", "2024", 3000 + 700)  # not + 2500 from the blank row
+    assert any("studenten_saxion 2024: 1 row(s) without a municipality code (2500 students) left out" in w
+               for w in result.warnings)

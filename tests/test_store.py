@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -39,13 +40,57 @@ def test_vintages_are_immutable_and_checked(tmp_path):
         store.resolve("v1").observations
 
 
-def test_a_failed_write_leaves_no_vintage(tmp_path):
+def test_invalid_observations_are_refused_before_anything_is_written(tmp_path):
     store = Store(tmp_path)
     bad = _obs(GOOD + [("werkloosheid", "CR12", "2025", 3.9, "voorlopig")])
     with pytest.raises(DataError, match="duplicate observation for werkloosheid CR12 2025"):
         store.write_vintage(bad, {}, vintage_id="v2")
-    assert store.vintages() == []
-    assert not list((tmp_path / "vintages").glob("*")) if (tmp_path / "vintages").exists() else True
+    assert store.vintages() == [] and not (tmp_path / "vintages").exists()
+
+
+@pytest.mark.parametrize("failing", ["parquet writer", "extra file"])
+def test_a_write_that_fails_halfway_leaves_nothing_in_vintages(failing, tmp_path, monkeypatch):
+    """The disk fills up after the temporary folder exists and files are in it."""
+    import errno
+
+    store = Store(tmp_path)
+    store.write_vintage(_obs(GOOD), {}, vintage_id="v1")
+    half_written = []
+    if failing == "parquet writer":
+        def to_parquet(frame, path, **kwargs):
+            Path(path).write_bytes(b"PAR1 half")  # a partial file in the temporary folder
+            half_written.append(Path(path).parent)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+        extra = None
+    else:
+        real = Path.write_bytes
+
+        def write_bytes(path, data):
+            half_written.append(path.parent)
+            real(path, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(Path, "write_bytes", write_bytes)
+        extra = {"duo_extract.csv": b"indicator,students\nstudenten_ut,2150\n"}
+    with pytest.raises(OSError, match="No space left"):
+        store.write_vintage(_obs(GOOD), {}, vintage_id="v2", extra_files=extra)
+    assert half_written and half_written[0].parent == tmp_path / "vintages"  # it did fail inside the temporary folder
+    assert sorted(p.name for p in (tmp_path / "vintages").iterdir()) == ["v1"]
+    assert [v.id for v in store.vintages()] == ["v1"]
+
+
+def test_vintage_folders_get_the_users_permissions(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        v = Store(tmp_path).write_vintage(_obs(GOOD), {}, vintage_id="v1")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(v.path.stat().st_mode) == 0o755  # readable by the analysts, not 0700 as from mkdtemp
 
 
 @pytest.mark.parametrize(

@@ -124,3 +124,20 @@ def test_sums_allow_for_the_rounding_of_each_member():
     _, rounded = validate_vintage(frame(jobs(1450.0)), catalogue(), registry(), rounding={"banen_werknemers": 100.0})
     assert strict.checks["sums"]["banen_werknemers"]["off"] == 1
     assert rounded.checks["sums"]["banen_werknemers"]["off"] == 0
+
+
+def test_diff_shows_revisions_of_large_totals_with_the_catalogues_decimals(tmp_path):
+    """1,234,567 → 1,234,571 used to read "1.23457e+06 → 1.23457e+06": the revision was invisible."""
+    store = Store(tmp_path)
+    store.write_vintage(frame([("bevolking", "NL01", "2024", 1_234_567.0, "voorlopig"),
+                               ("werkloosheid", "CR12", "2024", 3.61, "voorlopig"),
+                               ("werkloosheid", "NL01", "2024", 3.7, "voorlopig")]), {}, vintage_id="a")
+    store.write_vintage(frame([("bevolking", "NL01", "2024", 1_234_571.0, "definitief"),
+                               ("werkloosheid", "CR12", "2024", 3.64, "definitief"),
+                               ("werkloosheid", "NL01", "2024", 3.8, "definitief")]), {}, vintage_id="b")
+    assert catalogue()["bevolking"].decimals == 0 and catalogue()["werkloosheid"].decimals == 1
+    text = "\n".join(diff(store.resolve("a"), store.resolve("b")).lines())
+    assert "bevolking NL01 2024: 1,234,567 (voorlopig) → 1,234,571 (definitief) [value]" in text
+    assert "werkloosheid NL01 2024: 3.7 (voorlopig) → 3.8 (definitief) [value]" in text
+    # a revision finer than the shown decimals gets the digits it needs
+    assert "werkloosheid CR12 2024: 3.61 (voorlopig) → 3.64 (definitief) [value]" in text

@@ -346,7 +346,7 @@ def compose(
     cover = Cover(
         theme_title=title, region_name=ctx.region_name, quarter_label=ctx.quarter_label,
         vintage_label=ctx.vintage_label, date_label=ctx.date_label, lang=lang, is_sample=ctx.is_sample,
-        intro=t("pack_intro", lang), kicker=t("board_kicker", lang, board=ctx.board),
+        intro=t("pack_intro", lang), kicker=t("cover_kicker", lang, board=ctx.board),
     ).html()
     entries: list[Entry] = []
     sections: list[str] = []

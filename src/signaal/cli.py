@@ -226,14 +226,13 @@ def data_diff(old, new, limit, csv_path, data_dir) -> int:
     for line in result.lines(limit=limit):
         click.echo(line)
     if csv_path is not None:
-        import os
-        import tempfile
+        from .files import write_atomic
 
         target = Path(csv_path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
-        os.close(fd)
-        result.revised.to_csv(tmp, index=False)
-        os.replace(tmp, target)
+        try:
+            write_atomic(target, result.revised.to_csv(index=False))
+        except OSError as exc:
+            raise InputError(f"--csv {str(csv_path)!r} cannot be written ({exc.strerror or exc}); nothing was written") from None
         click.echo(f"signaal: wrote {len(result.revised)} revised values to {target}")
     return 0
 

@@ -12,6 +12,14 @@ next refresh resumes after them.
 ``only`` refreshes some indicators (by indicator id, table id, file name or source kind); the
 other indicators are carried over from the newest live vintage, so every vintage is whole.
 ``keep_going`` does the same for sources that fail, and lists them.
+
+Every vintage is whole because :meth:`Store.resolve` gives ``signaal run`` the newest one: a
+vintage that lacked indicators would silently break every briefing that shows them. So a
+refresh that would leave an indicator out (``only`` on a fresh checkout, where there is no
+earlier vintage to carry the rest over from; a failed source under ``keep_going`` that no
+earlier vintage holds) writes nothing and says how many indicators would be missing and what
+to run instead. ``only`` is checked before anything is downloaded; under ``keep_going`` the
+pages that did arrive stay in ``data/raw`` for the next refresh.
 """
 
 from __future__ import annotations
@@ -96,6 +104,39 @@ def select(catalogue: Catalogue, only: list[str] | tuple[str, ...] | None, previ
     return chosen
 
 
+def _held(vintage: Vintage | None) -> set[str]:
+    """The indicators a vintage holds (from its manifest; from its table for a hand-made one)."""
+    if vintage is None:
+        return set()
+    listed = vintage.manifest.get("indicators")
+    return set(listed) if listed is not None else set(vintage.observations["indicator"].unique())
+
+
+def _some(ids: list[str], limit: int = 5) -> str:
+    return ", ".join(ids[:limit]) + (f", … ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+def _no_carry_source(previous: Vintage | None) -> str:
+    if previous is None:
+        return "there is no earlier live vintage to carry them over from"
+    return f"the newest vintage {previous.id} does not hold them either"
+
+
+def _check_only_leaves_nothing_out(only, chosen: list[Indicator], wanted: list[str], previous: Vintage | None) -> None:
+    """Refuse ``--only`` before any download when the new vintage could not hold every indicator."""
+    tokens = [t.strip() for item in (only or []) for t in str(item).split(",") if t.strip()]
+    if not tokens:
+        return
+    chosen_ids, held = {i.id for i in chosen}, _held(previous)
+    lacking = [i for i in wanted if i not in chosen_ids and i not in held]
+    if lacking:
+        raise InputError(
+            f"--only {','.join(tokens)} would leave {len(lacking)} of {len(wanted)} indicators out of the new vintage "
+            f"({_some(lacking)}): {_no_carry_source(previous)}; every vintage holds every indicator, so run "
+            f"`signaal data refresh` without --only first (or add them to --only)"
+        )
+
+
 def _failure(exc: SignaalError, store: Store) -> SignaalError:
     """The same error, plus what the user still has: the previous vintage or the sample."""
     try:
@@ -142,6 +183,8 @@ def refresh(
     except SignaalError:
         previous = None
     indicators = select(cat, only, previous)
+    wanted_all = [i.id for i in cat.stored() if i.source.kind in FETCHED_KINDS]
+    _check_only_leaves_nothing_out(only, indicators, wanted_all, previous)
     unfetched = sorted(i.id for i in cat.stored() if i.source.kind not in FETCHED_KINDS)
 
     units: OrderedDict[tuple, list[Indicator]] = OrderedDict()
@@ -215,7 +258,6 @@ def refresh(
 
         # carry over what this refresh did not (or could not) fetch
         refreshed = sorted({i.id for i in indicators} - set(failed_indicators))
-        wanted_all = [i.id for i in cat.stored() if i.source.kind in FETCHED_KINDS]
         carry = [i for i in wanted_all if i not in refreshed]
         carried: dict[str, str] = {}
         if carry and previous is not None:
@@ -231,11 +273,25 @@ def refresh(
                 for table_id, info in (previous.manifest.get("sources") or {}).items():
                     if ind_id in (info.get("indicators") or []) and table_id not in sources:
                         sources[table_id] = {**info, "carried_over_from": previous.id}
-        missing = sorted(set(carry) - set(carried))
         if not refreshed:
             raise SourceError("every source failed: " + "; ".join(f"{k}: {v}" for k, v in failed.items()))
 
         combined = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else pd.DataFrame()
+        present = set(combined["indicator"]) if "indicator" in combined.columns else set()
+        missing = [i for i in wanted_all if i not in present]
+        if missing:
+            lost = [i for i in missing if i in failed_indicators]
+            if lost:
+                raise SourceError(
+                    f"{len(missing)} of {len(wanted_all)} indicators would be missing from the new vintage "
+                    f"({_some(missing)}): their sources failed and {_no_carry_source(previous)} ("
+                    + "; ".join(f"{k}: {v}" for k, v in failed.items())
+                    + "); every vintage holds every indicator, so fix the source or refresh again when it answers"
+                )
+            raise SourceError(
+                f"{len(missing)} of {len(wanted_all)} indicators would be missing from the new vintage: their source "
+                f"gave no observations ({_some(missing)})"
+            )
         rounding = {}
         for ind_id, res in resolution.items():
             measure = res.get("measure") if isinstance(res, dict) else None
@@ -256,7 +312,6 @@ def refresh(
                 "refreshed": refreshed,
                 "carried_over": carried,
                 "failed": failed,
-                "missing_indicators": missing,
                 "requests": http.requests_made,
                 "seconds": round(time.monotonic() - started, 2),
                 "endpoints": {"cbs_v3": endpoints.cbs_v3, "cbs_v4": endpoints.cbs_v4, "pdok": endpoints.pdok, "duo": endpoints.duo},

@@ -1156,7 +1156,7 @@ def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
         vintage_label=vintage_label(plan.is_sample, plan.vintage_id, lang), is_sample=plan.is_sample,
         watermark=sample_watermark(plan.is_sample, lang), version=__version__, date=plan.today, packs=packs,
         themes=rows, factsheets=factsheets, data_links=data_links, problems=problems,
-        kicker=t("board_kicker", lang, board=reg.board(plan.region, lang)), fonts_css=font_face_css(False),
+        kicker=t("cover_kicker", lang, board=reg.board(plan.region, lang)), fonts_css=font_face_css(False),
     )
 
 

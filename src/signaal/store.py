@@ -19,15 +19,13 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .files import file_sha256
+from .files import file_sha256, new_folder_beside
 from .errors import DataError, InputError, suggest
 from .periods import Period
 
@@ -228,8 +226,7 @@ class Store:
         target = self.vintages_dir / vintage_id
         if target.exists():
             raise DataError(f"vintage {vintage_id!r} already exists at {target}; vintages are never overwritten")
-        self.vintages_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{vintage_id}.", dir=self.vintages_dir))
+        tmp = new_folder_beside(target)  # hidden, so vintages() skips it; the user's umask, unlike mkdtemp
         try:
             data_path = tmp / "observations.parquet"
             obs.to_parquet(data_path, index=False)
@@ -250,14 +247,3 @@ class Store:
             raise
         return self._read(target, vintage_id)
 
-
-def frame_for(obs: pd.DataFrame, indicator: str, regions: list[str] | None = None) -> pd.DataFrame:
-    """Rows of one indicator (optionally some regions), as a period × region table of values."""
-    sub = obs[obs["indicator"] == indicator]
-    if regions is not None:
-        sub = sub[sub["region"].isin(regions)]
-    if sub.empty:
-        return pd.DataFrame(dtype=float)
-    table = sub.pivot(index="period", columns="region", values="value")
-    order = sorted(table.index, key=Period.parse)
-    return table.loc[order].astype(np.float64)

@@ -149,6 +149,7 @@ class Diff:
     unit_changes: pd.DataFrame
     new_indicators: list[str] = field(default_factory=list)
     removed_indicators: list[str] = field(default_factory=list)
+    decimals: dict[str, int] = field(default_factory=dict)  # per indicator, from the catalogue
 
     @property
     def empty(self) -> bool:
@@ -174,12 +175,11 @@ class Diff:
             if len(frame) > limit:
                 out.append(f"    … and {len(frame) - limit} more")
 
-        def num(v) -> str:
-            return "–" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:,.6g}"
+        def revision(r) -> str:
+            old, new = revised_values(r.old_value, r.new_value, self.decimals.get(r.indicator))
+            return f"{r.indicator} {r.region} {r.period}: {old} ({r.old_status}) → {new} ({r.new_status}) [{r.change}]"
 
-        block("revised values", self.revised, lambda r: (
-            f"{r.indicator} {r.region} {r.period}: {num(r.old_value)} ({r.old_status}) → {num(r.new_value)} ({r.new_status})"
-            f" [{r.change}]"))
+        block("revised values", self.revised, revision)
         block("new periods", self.new_periods, lambda r: f"{r.indicator} {r.period} ({r.regions} regions)")
         block("periods no longer present", self.vanished_periods, lambda r: f"{r.indicator} {r.period} ({r.regions} regions)")
         block("regions no longer present", self.vanished_regions, lambda r: f"{r.indicator} {r.region} (last {r.last_period})")
@@ -188,7 +188,29 @@ class Diff:
         return out
 
 
-def diff(old: Vintage, new: Vintage, rtol: float = 1e-9) -> Diff:
+def revised_values(old, new, decimals: int | None) -> tuple[str, str]:
+    """An old and a new value as the report shows them: with the indicator's decimals (so that
+    1,234,567 → 1,234,571 stays readable), and with more where those would hide the revision."""
+    def missing(v) -> bool:
+        return v is None or (isinstance(v, float) and np.isnan(v))
+
+    def fmt(v, places: int) -> str:
+        return "–" if missing(v) else f"{v:,.{places}f}"
+
+    if decimals is None:  # an indicator no longer in the catalogue: every digit there is
+        return tuple("–" if missing(v) else f"{float(v):,}" for v in (old, new))
+    places = int(decimals)
+    while not missing(old) and not missing(new) and old != new and fmt(old, places) == fmt(new, places) and places < 12:
+        places += 1
+    return fmt(old, places), fmt(new, places)
+
+
+def diff(old: Vintage, new: Vintage, rtol: float = 1e-9, catalogue: Catalogue | None = None) -> Diff:
+    """What changed from ``old`` to ``new``; values are reported with the catalogue's decimals."""
+    if catalogue is None:
+        from .catalogue import catalogue as default_catalogue
+
+        catalogue = default_catalogue()
     a, b = old.observations, new.observations
     joined = a.merge(b, on=["indicator", "region", "period"], how="inner", suffixes=("_old", "_new"))
     ov, nv = joined["value_old"].to_numpy(), joined["value_new"].to_numpy()
@@ -242,4 +264,5 @@ def diff(old: Vintage, new: Vintage, rtol: float = 1e-9) -> Diff:
         unit_changes=unit_changes,
         new_indicators=sorted(set(b["indicator"]) - set(a["indicator"])),
         removed_indicators=sorted(set(a["indicator"]) - set(b["indicator"])),
+        decimals={i: catalogue[i].decimals for i in set(a["indicator"]) | set(b["indicator"]) if i in catalogue},
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import zlib
 from dataclasses import dataclass
 from importlib import resources
@@ -27,6 +28,7 @@ import pandas as pd
 import yaml
 
 from ..catalogue import Catalogue, catalogue
+from ..files import new_folder_beside, replace_folder
 from ..periods import Period
 from ..regions import Registry, registry
 from ..store import SAMPLE_ID, file_sha256, validate_observations
@@ -272,32 +274,39 @@ def _format_value(v: float, decimals: int) -> str:
 
 
 def write_sample(target: Path, spec: dict | None = None) -> Path:
-    """Generate the sample and write it to ``target`` (``data/sample``), atomically."""
+    """Generate the sample and write it to ``target`` (``data/sample``), atomically.
+
+    Both files are built in a folder beside ``target`` that is then swapped in whole, so the
+    data file and the manifest with its checksum never come from two different runs (a kill
+    in between used to leave a checksum mismatch that every later read refused).
+    """
     spec = spec or load_spec()
     cat = catalogue()
     obs = generate(spec, cat)
     target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
     decimals = {i: cat[i].decimals for i in obs["indicator"].unique()}
     text = obs.assign(value=[_format_value(v, decimals[i]) for i, v in zip(obs["indicator"], obs["value"])])
-    data_tmp = target / ".observations.csv.gz.tmp"
     csv_bytes = text.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    with open(data_tmp, "wb") as raw, gzip.GzipFile(filename="observations.csv", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-        gz.write(csv_bytes)
-    manifest = {
-        "id": SAMPLE_ID,
-        "is_sample": True,
-        "title": "Signaal bundled sample — synthetic data, not official statistics",
-        "created": spec["created"],
-        "generator": {"module": "signaal.sample", "version": GENERATOR_VERSION, "seed": spec["seed"]},
-        "checksum": file_sha256(data_tmp),
-        "rows": int(len(obs)),
-        "indicators": sorted(obs["indicator"].unique().tolist()),
-        "periods": {"years": spec["years"], "quarters": spec["quarters"], "months": spec["months"]},
-    }
-    man_tmp = target / ".manifest.json.tmp"
-    man_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    data_tmp.replace(target / "observations.csv.gz")
-    (target / "observations.csv").unlink(missing_ok=True)
-    man_tmp.replace(target / "manifest.json")
+    build = new_folder_beside(target)
+    try:
+        data_path = build / "observations.csv.gz"
+        with open(data_path, "wb") as raw, gzip.GzipFile(filename="observations.csv", mode="wb", fileobj=raw, mtime=0,
+                                                          compresslevel=9) as gz:
+            gz.write(csv_bytes)
+        manifest = {
+            "id": SAMPLE_ID,
+            "is_sample": True,
+            "title": "Signaal bundled sample — synthetic data, not official statistics",
+            "created": spec["created"],
+            "generator": {"module": "signaal.sample", "version": GENERATOR_VERSION, "seed": spec["seed"]},
+            "checksum": file_sha256(data_path),
+            "rows": int(len(obs)),
+            "indicators": sorted(obs["indicator"].unique().tolist()),
+            "periods": {"years": spec["years"], "quarters": spec["quarters"], "months": spec["months"]},
+        }
+        (build / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        replace_folder(build, target)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
     return target

@@ -124,12 +124,32 @@ def scaled(value: float, scale: float, decimals: int | None) -> float:
 SYMBOLS = {"": ("ontbreekt", "empty"), ".": ("ontbreekt", "."), "x": ("geheim", "x"), "?": ("ontbreekt", "?")}
 
 
-def parse_cell(raw) -> tuple[float | None, str | None, str | None]:
+# How a source writes a number in a string. Decided per source, never guessed per value:
+# "1.234" is 1.234 with a decimal point and 1234 in Dutch notation, so a guess made "1.234"
+# and "1.234.567" come out a thousand times apart.
+NOTATIONS = {
+    "point": re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"),     # 1234.5 (v3 UntypedDataSet, v4 StringValue)
+    "dutch": re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"),        # 1.234,5
+}
+NOTATION_TEXT = {"point": "a decimal point and no thousands separator, e.g. 1234.5",
+                 "dutch": "a decimal comma and points between thousands, e.g. 1.234,5"}
+_NUMBERISH = re.compile(r"[-+]?[\d.,]*\d[\d.,]*")
+
+
+class NotationError(ValueError):
+    """A cell that looks like a number, but not in the notation of its source."""
+
+
+def parse_cell(raw, notation: str = "point") -> tuple[float | None, str | None, str | None]:
     """``(value, missing_status, reason)`` for a cell from the untyped feed or a StringValue.
 
     A number gives ``(value, None, None)``; '-' (nihil) gives 0; a symbol gives
-    ``(None, status, reason)``.
+    ``(None, status, reason)``. Text is read in the source's ``notation`` (see
+    :data:`NOTATIONS`); digits written otherwise raise :class:`NotationError`, since the
+    source then writes its numbers in another way than this code expects.
     """
+    if notation not in NOTATIONS:
+        raise ValueError(f"unknown notation {notation!r}; valid: {', '.join(NOTATIONS)}")
     if raw is None:
         return None, "ontbreekt", "null"
     if isinstance(raw, bool):
@@ -144,12 +164,12 @@ def parse_cell(raw) -> tuple[float | None, str | None, str | None]:
         return None, status, reason
     if text in ("-", "\u2013", "\u2014"):
         return 0.0, None, None
-    try:
+    if NOTATIONS[notation].fullmatch(text):
+        if notation == "dutch":
+            text = text.replace(".", "").replace(",", ".")
         return float(text), None, None
-    except ValueError:
-        pass
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+,\d+", text):  # Dutch notation in a StringValue
-        return float(text.replace(".", "").replace(",", ".")), None, None
+    if _NUMBERISH.fullmatch(text):
+        raise NotationError(f"value {text!r} is not a number as this source writes them ({NOTATION_TEXT[notation]})")
     return None, "ontbreekt", f"symbol {text[:12]!r}"
 
 

@@ -6,7 +6,8 @@ topics with ``Unit`` and ``Decimals``) and one code list per dimension (keys pad
 trailing spaces, the time dimension with a ``Status`` per period). Data: ``UntypedDataSet``
 (strings, so CBS's symbols survive: '.', 'x', '-') or ``TypedDataSet`` (numbers, ``null``),
 in pages of 10,000 rows linked by ``odata.nextLink``. Everything is asked with
-``$format=json``; without it the Feed answers Atom XML.
+``$format=json``; without it the Feed answers Atom XML. The untyped strings write numbers
+with a decimal point and no thousands separator (``"   135.5"`` in the real 83599NED feed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import SourceError
-from .cbs_model import GEO_KEYS, Code, Dimension, Measure, TableMeta, parse_cell
+from .cbs_model import GEO_KEYS, Code, Dimension, Measure, NotationError, TableMeta, parse_cell
 from .cbs_backend import Backend
 from .http import Response
 from .paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
@@ -29,6 +30,7 @@ class V3Backend(Backend):
     source = "CBS StatLine (OData v3)"
     raw_source = "cbs-v3"
     dataset = "UntypedDataSet"
+    notation = "point"  # how UntypedDataSet writes numbers (see cbs_model.NOTATIONS)
     catalogue_path = "ODataCatalog/Tables"
     catalogue_entity = "Tables"
     catalogue_query = {"$format": "json"}
@@ -125,20 +127,23 @@ class V3Backend(Backend):
         if lacking:
             raise SourceError(f"{where}: the answer has no column {lacking[0]!r} (columns: {', '.join(map(str, frame.columns))})")
         long = frame.melt(id_vars=id_cols, value_vars=list(measures), var_name="measure", value_name="raw")
-        return _cells(long, meta)
+        return _cells(long, meta, self.notation, where)
 
 
 def _empty(meta: TableMeta) -> pd.DataFrame:
     return pd.DataFrame(columns=["geo", "period", *[d.key for d in meta.others], "measure", "value", "missing", "reason"])
 
 
-def _cells(long: pd.DataFrame, meta: TableMeta) -> pd.DataFrame:
+def _cells(long: pd.DataFrame, meta: TableMeta, notation: str, where: str) -> pd.DataFrame:
     """Parse cells once per distinct raw value (fast for big tables) and name the columns."""
     uniques = {}
     for raw in long["raw"].tolist():
         key = (type(raw).__name__, raw if not isinstance(raw, float) or raw == raw else "nan")
         if key not in uniques:
-            uniques[key] = parse_cell(raw)
+            try:
+                uniques[key] = parse_cell(raw, notation)
+            except NotationError as exc:
+                raise SourceError(f"{where}: {exc}; did the table's format change?") from None
     parsed = [uniques[(type(r).__name__, r if not isinstance(r, float) or r == r else "nan")] for r in long["raw"].tolist()]
     out = pd.DataFrame({
         "geo": long[meta.geo.key].astype(str) if meta.geo is not None else None,

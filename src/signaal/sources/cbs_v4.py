@@ -7,6 +7,11 @@ number, e.g. ``Confidential``) and one column per dimension. Metadata: ``Propert
 (title, ``Modified``, ``Version``), ``MeasureCodes`` (title, unit, decimals), ``Dimensions``
 and ``<Dimension>Codes`` (with a ``Status`` per period). Pages are linked by
 ``@odata.nextLink``.
+
+A number in ``StringValue`` (only when ``Value`` is empty) is read with a decimal point and no
+thousands separator, as JSON and OData write numbers. No live answer with a numeric
+StringValue has been seen (research notes: text tables such as "Gebieden in Nederland" use
+it for text); a value in another notation stops the refresh rather than being guessed.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import SourceError
-from .cbs_model import GEO_KEYS, Code, Dimension, Measure, TableMeta, attribute_status, parse_cell
+from .cbs_model import GEO_KEYS, Code, Dimension, Measure, NotationError, TableMeta, attribute_status, parse_cell
 from .cbs_v3 import _empty
 from .cbs_backend import Backend
 from .http import Response
@@ -29,6 +34,7 @@ class V4Backend(Backend):
     api = "v4"
     source = "CBS StatLine (OData v4)"
     raw_source = "cbs-v4"
+    notation = "point"  # how a StringValue writes a number (see cbs_model.NOTATIONS)
     catalogue_path = "CBS/Datasets"
     catalogue_entity = "Datasets"
     catalogue_select = "Identifier,Title,Modified,Status,Language"
@@ -116,7 +122,10 @@ class V4Backend(Backend):
                 reasons.append(a)
                 continue
             number_given = v is not None and not (isinstance(v, float) and v != v)
-            parsed = parse_cell(v if number_given else s)
+            try:
+                parsed = parse_cell(v if number_given else s, self.notation)
+            except NotationError as exc:
+                raise SourceError(f"{where}: StringValue {exc}; did the API's format change?") from None
             values.append(parsed[0])
             missing.append(parsed[1])
             reasons.append(parsed[2])

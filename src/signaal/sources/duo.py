@@ -16,8 +16,11 @@ i.e. by how much a total may be too low (at most 4 per cell).
 
 Region: with a file whose municipality is the teaching location, only locations inside the
 indicator's ``regio`` filter count (Saxion's Deventer and Apeldoorn locations are not in
-Twente); with a file whose municipality is the students' residence, all of the institution's
-students count for ``regio``. The period is the year of the 1 October count.
+Twente), so such a file must have a municipality column (else the refresh stops and lists the
+columns the file does have) and a row without a municipality code is left out (with a
+warning) rather than counted for the region; with a file whose municipality is the students'
+residence, all of the institution's students count for ``regio``. The period is the year of
+the 1 October count.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from .raw import RawStore, sha256
 
 SOURCE = "DUO open onderwijsdata"
 CENSORED_TEXT = {"<5", "< 5", "-1"}
+ENCODINGS = ("utf-8-sig", "cp1252")  # DUO writes UTF-8; older files are Windows-1252
 
 
 def load_config(path: Path | None = None) -> dict:
@@ -62,12 +66,16 @@ def _pick(columns: list[str], candidates: list[str]) -> str | None:
 
 def read_table(content: bytes, where: str) -> list[dict]:
     """A DUO CSV (comma or semicolon, UTF-8 or Windows-1252) as a list of dicts."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    text = None
+    for encoding in ENCODINGS:
         try:
             text = content.decode(encoding)
             break
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            problem = f"byte 0x{content[exc.start]:02x} at position {exc.start}"
+    if text is None:
+        raise SourceError(f"{where}: the file is in none of the encodings tried ({', '.join(ENCODINGS)}); "
+                          f"the last one fails on {problem}")
     first = text.splitlines()[0] if text.strip() else ""
     if not first or first.lstrip().startswith("<"):
         raise SourceError(f"{where}: the answer is not a CSV table (it starts with {first[:30]!r})")
@@ -84,8 +92,12 @@ class Cell:
     censored: bool
 
 
-def cells(rows: list[dict], columns: dict, where: str) -> list[Cell]:
-    """Long (a year column and a count column) or wide ("2019 MAN", "2019 VROUW", "2020" …) → cells."""
+def cells(rows: list[dict], columns: dict, where: str, by_location: bool = False) -> list[Cell]:
+    """Long (a year column and a count column) or wide ("2019 MAN", "2019 VROUW", "2020" …) → cells.
+
+    ``by_location``: the file's municipality is the teaching location, which decides whether a
+    cell counts for a region, so the municipality column is required.
+    """
     if not rows:
         return []
     names = list(rows[0].keys())
@@ -93,6 +105,10 @@ def cells(rows: list[dict], columns: dict, where: str) -> list[Cell]:
     if inst is None:
         raise SourceError(f"{where}: no institution column (looked for {', '.join(columns['institution'])}; has {', '.join(names[:12])})")
     muni = _pick(names, columns["municipality"])
+    if muni is None and by_location:
+        raise SourceError(f"{where}: no municipality column, which this file needs to tell the locations inside the "
+                          f"region from those outside (looked for {', '.join(columns['municipality'])}; "
+                          f"has {', '.join(str(n) for n in names)})")
     flag = _pick(names, columns.get("censored_flag", []))
     year_col = _pick(names, columns["year"])
     count_col = _pick(names, columns["count"])
@@ -197,8 +213,9 @@ class DuoSource:
                 bundle.finish({"dataset": spec["dataset"], "file": name, "url": url})
             self.progress(f"{SOURCE} {spec['dataset']} {name}{' (cached)' if cached else ''}")
             where = f"{SOURCE} dataset {spec['dataset']} file {name}"
-            for cell in cells(read_table(stored.content, where), columns, where):
-                all_cells.append((spec["sector"], spec.get("municipality") == "location", cell))
+            by_location = spec.get("municipality") == "location"
+            for cell in cells(read_table(stored.content, where), columns, where, by_location=by_location):
+                all_cells.append((spec["sector"], by_location, cell))
             records.append({"dataset": spec["dataset"], "sector": spec["sector"], "url": url, "modified": last,
                             "retrieved": stored.meta.get("retrieved"), "sha256": stored.meta["sha256"],
                             "raw": bundle.relative(), "cached": cached})
@@ -213,12 +230,17 @@ class DuoSource:
             region = self.registry.get(ind.source.filters.get("regio") or self.registry.default_focus).code
             members = set(self.registry.children(region, "gemeente")) if self.registry.get(region).level != "gemeente" else {region}
             totals: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])  # sum, cells, censored
+            unplaced: dict[int, list] = defaultdict(lambda: [0.0, 0])     # students, cells without a location code
             for sec, by_location, cell in all_cells:
                 if sector and sec != sector:
                     continue
                 if wanted.casefold() not in cell.institution.casefold():
                     continue
-                if by_location and cell.municipality and cell.municipality not in members:
+                if by_location and not cell.municipality:
+                    unplaced[cell.year][0] += cell.count or 0.0
+                    unplaced[cell.year][1] += 1
+                    continue
+                if by_location and cell.municipality not in members:
                     continue
                 t = totals[cell.year]
                 t[1] += 1
@@ -243,6 +265,9 @@ class DuoSource:
                                         f"{total:.0f} up to {4 * n_censored} too low")
                 if n_censored:
                     censored[str(year)] = n_censored
+            for year, (students, n) in sorted(unplaced.items()):
+                warnings.append(f"{ind.id} {year}: {n} row(s) without a municipality code ({students:.0f} students) "
+                                f"left out, since their location may lie outside {region}")
             resolution[ind.id] = {"source": file_name, "institution": wanted, "region": region,
                                   "years": sorted(str(y) for y in totals), "censored_cells": censored,
                                   "rows": len(totals)}

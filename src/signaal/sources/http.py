@@ -145,23 +145,23 @@ def _connection_problem(exc: BaseException, url: str) -> str:
     return f"cannot connect to {host} ({type(exc).__name__})"
 
 
-def _payload_problem(resp: requests.Response) -> str | None:
-    """Why a body that should be JSON is not; None when it parses."""
+def _parse_json(resp: requests.Response) -> Any:
+    """The parsed body (parsed once: a CBS page is up to 10,000 rows); a body that should be
+    JSON but is not raises :class:`_Transient` saying why (HTML, cut off, not UTF-8 …)."""
     body = resp.content
     ctype = resp.headers.get("Content-Type", "")
     head = body[:200].lstrip().lower()
     if "html" in ctype.lower() or head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<feed")):
         kind = "Atom/XML" if head.startswith((b"<?xml", b"<feed")) and "html" not in ctype.lower() else "HTML"
-        return f"the server answered {kind} instead of JSON (Content-Type {ctype or 'not given'})"
+        raise _Transient(f"the server answered {kind} instead of JSON (Content-Type {ctype or 'not given'})")
     try:
-        json.loads(body.decode("utf-8-sig"))
+        return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return "the response is not UTF-8 text, so not JSON"
+        raise _Transient("the response is not UTF-8 text, so not JSON") from None
     except json.JSONDecodeError as exc:
         if not body.rstrip().endswith((b"}", b"]")):
-            return f"the response is cut off: the JSON stops after {len(body)} bytes"
-        return f"the response is not valid JSON ({exc.msg} at position {exc.pos})"
-    return None
+            raise _Transient(f"the response is cut off: the JSON stops after {len(body)} bytes") from None
+        raise _Transient(f"the response is not valid JSON ({exc.msg} at position {exc.pos})") from None
 
 
 class HttpClient:
@@ -251,12 +251,7 @@ class HttpClient:
             raise NotFound(f"{where}: not found ({reason}) at {url}", url)
         if status >= 400:
             raise SourceError(f"{where}: the server refused the request ({reason}) at {url}")
-        data = None
-        if expect_json:
-            problem = _payload_problem(resp)
-            if problem:
-                raise _Transient(problem)
-            data = json.loads(resp.content.decode("utf-8-sig"))
+        data = _parse_json(resp) if expect_json else None
         return Response(
             url=url,
             status=status,

@@ -17,12 +17,12 @@ be dissolved into COROP regions and provinces with the region registry.
 
 from __future__ import annotations
 
-import os
+import io
 import re
-import tempfile
 from pathlib import Path
 
 from ..errors import InputError, SourceError
+from ..files import write_atomic
 from ..regions import Registry
 from .http import HttpClient
 from .paging import encode_query, fetch_pages
@@ -93,15 +93,9 @@ def load_boundaries(level: str, year: int | None = None, data_dir: Path | None =
 
 def _write_cache(frame, level: str, year: int, data_dir: Path | None) -> Path:
     target = cache_path(level, year, data_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    write_atomic(target, buffer.getvalue())
     return target
 
 

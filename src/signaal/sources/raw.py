@@ -21,12 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import write_atomic
 from .http import Response
 
 COMPLETE = "complete.json"
@@ -45,23 +44,6 @@ def stamp(modified: str | None) -> str:
 
 def now_stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-def atomic_write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 @dataclass
@@ -123,13 +105,13 @@ class Bundle:
             **extra,
         }
         path = self.path / name
-        atomic_write(path, response.content)
-        atomic_write(self.path / f"{name}.meta.json", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
+        write_atomic(path, response.content)
+        write_atomic(self.path / f"{name}.meta.json", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
         return RawFile(path=path, content=response.content, meta=meta)
 
     def finish(self, info: dict) -> dict:
         info = {**info, "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-        atomic_write(self.path / COMPLETE, (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode())
+        write_atomic(self.path / COMPLETE, (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode())
         return info
 
     def relative(self) -> str:
