@@ -18,7 +18,10 @@ the rest (PRODUCT.md §1, §7, §9, §10):
   into place atomically (``renameat2(RENAME_EXCHANGE)`` on Linux); the folder it replaces
   is kept in ``reports/archive/<name>-<time>/``. A run killed half-way leaves the published
   folder untouched; the next run clears its staging folder (under a lock, so never one that
-  another run is still writing).
+  another run is still writing);
+- **add, never take out** — a run of some themes or of another language carries every
+  document of the published folder it does not make itself into the new one (hard links,
+  status ``carried``), so the quarter's folder always holds the whole quarter.
 """
 
 from __future__ import annotations
