@@ -106,13 +106,12 @@ def test_band_chart_labels_the_uwv_classes(ax):
     assert "krap" in shown and "gemiddeld" in shown and "Overijssel 2,30" in shown
 
 
-def test_target_progress_projects_the_current_pace(ax):
+def test_target_progress_draws_the_given_projection(ax):
     cumulative = pd.Series([400.0, 800.0, 1200.0, 1600.0], index=["2023Q1", "2023Q2", "2023Q3", "2023Q4"])
-    draw_target_progress(ax, cumulative, 14100, "2022Q4", "2030Q4", {"target": "doel"}, "count", 0, "nl")
+    draw_target_progress(ax, cumulative, 14100, "2022Q4", "2030Q4", {"target": "doel"}, "count", 0, "nl",
+                         projection=12800)
     shown = texts(ax)
-    assert "doel 14.100" in shown and "1.600" in shown
-    # 400 a quarter for 28 more quarters: 1.600 + 11.200 = 12.800
-    assert "12.800" in shown
+    assert "doel 14.100" in shown and "1.600" in shown and "12.800" in shown
 
 
 def test_classes_and_legend_in_dutch_number_style():

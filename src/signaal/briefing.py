@@ -32,13 +32,13 @@ from . import __version__
 from . import charts
 from . import formatting as fmt
 from .catalogue import Indicator, catalogue
-from .charts.compare import draw_bars, draw_rank_strip
+from .charts.compare import draw_bars, draw_pairs, draw_rank_strip
 from .charts.maps import draw_choropleth, draw_tiles, load_boundaries
 from .charts.special import draw_target_progress, draw_travel_times
 from .charts.time import draw_band, draw_columns, draw_line
 from .charts.topic import Panel, topic_chart
 from .config import SAMPLE_WATERMARK
-from .errors import DataError, InputError
+from .errors import InputError
 from .indicators import Data
 from .narrative import GAP_YEARS, Context, bullets
 from .pages import Cover, MetaOutput, Output, SourceRow, Sources, Summary, SummaryRow, TopicPage, long_date
@@ -49,6 +49,13 @@ from .text import check_lang, t
 
 # the smallest height of a trend chart's value axis, per unit (small moves stay small)
 MIN_SPAN = {"mark": 1.5, "percent": 2.0, "km": 1.0}
+
+
+def _enumerate(items: list[str], lang: str) -> str:
+    """"A, B en C" / "A, B and C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {t('and', lang)} " + items[-1]
 
 
 def _domain(url: str) -> str:
@@ -138,6 +145,7 @@ class Briefing:
             "title": self.title,
             "region": self.focus,
             "region_name": self.name(self.focus),
+            "board": self.reg.board(self.focus, self.lang),
             "quarter": str(self.quarter),
             "quarter_label": self.quarter.label(self.lang),
             "vintage": v.id,
@@ -202,6 +210,7 @@ class Briefing:
             lang=self.lang,
             is_sample=self.is_sample,
             intro=self.theme.intro.get(self.lang) if self.theme else "",
+            kicker=t("cover_kicker", self.lang, board=self.reg.board(self.focus, self.lang)),
         )
         if show:
             _display(MetaOutput(self.meta()))
@@ -304,12 +313,13 @@ class Briefing:
         focus_series = table[shown].dropna()
         first, last = focus_series.index[0], focus_series.index[-1]
         first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
+        span_l = first_l if first == last else f"{first_l}–{last_l}"
         codes = [shown, self.national] + ([province] if province else []) + peers
         main_table = table.reindex(columns=[c for c in codes if c in table.columns])
         main_table = main_table.loc[first:]
         names = self._names(list(table.columns))
         if shown != self.focus:
-            names["_peers"] = "andere provincies" if self.lang == "nl" else "other provinces"
+            names["_peers"] = t("other_provinces", self.lang)
         if kind == "index":
             base = main_table.loc[first]
             plot, unit, decimals = main_table / base * 100, "index", 0
@@ -345,7 +355,7 @@ class Briefing:
             if self.national in table else "–",
         )
         chart_obj = topic_chart(Panel(main_title, draw_main), panels, alt)
-        subtitle_bits.append(f"{first_l}–{last_l}")
+        subtitle_bits.append(span_l)
         if shown == self.focus:
             peer_names = ", ".join(self.name(p) for p in peers if p in table and table[p].notna().any())
             note = t("grey_peers", self.lang, names=peer_names) if peer_names and kind not in ("band", "bar") else ""
@@ -458,58 +468,53 @@ class Briefing:
     # ---- special pages -------------------------------------------------------------------
     def target(self, indicator: str, show: bool = True) -> TopicPage | None:
         """Progress toward a dated cumulative board target (e.g. the Woondeal), with the pace
-        needed. Shows nothing when the focus region has no such target."""
-        from .targets import targets_for
+        needed. Shows nothing when the focus region has no such target or the briefing's
+        quarter does not reach past the target's start."""
+        from .targets import progress, targets_for
 
         ind = self.cat[indicator]
         found = [tg for tg in targets_for(self.focus, indicator, self._targets_path()) if tg.kind == "cumulative"]
         if not found:
             return None
         tg = found[0]
-        series = self.data.series(indicator, self.focus, up_to=self.quarter)
-        if tg.start not in series.index:
-            raise DataError(f"target {tg.id!r} starts at {tg.start}, which the data for {indicator!r} does not contain")
-        after = series.loc[[p for p in series.index if Period.parse(p) >= Period.parse(tg.start)]]
-        cumulative = (after - series[tg.start]).iloc[1:]
-        done = float(cumulative.iloc[-1]) if len(cumulative) else 0.0
-        last = Period.parse(cumulative.index[-1]) if len(cumulative) else Period.parse(tg.start)
-        per_year = last.per_year
-        window = min(per_year, len(cumulative))
-        prev = float(cumulative.iloc[-1 - window]) if len(cumulative) > window else 0.0
-        pace_year = (done - prev) * per_year / max(window, 1)
-        by = Period.parse(tg.by)
-        years_left = max((by.ordinal - last.ordinal) / per_year, 1e-9)
-        needed = (tg.value - done) / years_left
-        projection = done + pace_year * years_left
-        start_p, years_total = Period.parse(tg.start), (by.ordinal - Period.parse(tg.start).ordinal) / per_year
+        prog = progress(self.data.series(indicator, self.focus), tg, up_to=self.quarter)
+        if prog is None:
+            return None
         lang = self.lang
-        labels = {"path": t("target_path", lang), "actual": t("target_actual", lang),
-                  "projection": t("target_projection", lang), "target": t("target_word", lang)}
-        question = t("target_question", lang, regio=self.name(self.focus), target=fmt.number(tg.value, 0, lang),
+        unit = ind.unit_label.get(lang) if ind.unit_label else ""
+        start_p, by = Period.parse(tg.start), Period.parse(tg.by)
+        years_total = (by.ordinal - start_p.ordinal) / by.per_year
+        n = lambda x: fmt.number(x, 0, lang)  # noqa: E731
+        question = t("target_question", lang, regio=self.name(self.focus), target=n(tg.value), unit=unit,
                      years=fmt.number(years_total, 0, lang))
+        pace_key = "target_line_pace" if prog.basis == "last_year" else "target_line_pace_so_far"
         lines = [
-            t("target_line_progress", lang, start=start_p.label(lang), done=fmt.number(done, 0, lang),
-              share=fmt.percent(done / tg.value * 100, 0, lang), target=fmt.number(tg.value, 0, lang)),
-            t("target_line_pace", lang, pace=fmt.number(pace_year, 0, lang), by=by.label(lang),
-              needed=fmt.number(needed, 0, lang)),
-            t("target_line_verdict_on", lang, projection=fmt.number(projection, 0, lang), by=by.label(lang))
-            if projection >= tg.value else
-            t("target_line_verdict_off", lang, projection=fmt.number(projection, 0, lang), by=by.label(lang),
-              short=fmt.number(tg.value - projection, 0, lang)),
-            t("target_line_affordable", lang),
+            t("target_line_progress", lang, start=start_p.phrase(lang), done=n(prog.done), unit=unit,
+              share=fmt.percent(prog.share, 0, lang), target=n(tg.value)),
+            t(pace_key, lang, pace=n(prog.pace_per_year), unit=unit, by=by.phrase(lang), start=start_p.phrase(lang),
+              needed=n(prog.needed_per_year)),
+            t("target_line_verdict_on", lang, projection=n(prog.projection), unit=unit, by=by.phrase(lang))
+            if prog.on_track else
+            t("target_line_verdict_off", lang, projection=n(prog.projection), unit=unit, by=by.phrase(lang),
+              short=n(tg.value - prog.projection)),
         ]
-        alt = f"{question} {lines[0]} {lines[2]}"
+        if tg.note(lang):
+            lines.append(tg.note(lang))
+        labels = {"path": t("target_path", lang), "actual": t("target_actual", lang),
+                  "projection": t("target_projection", lang) if prog.basis == "last_year" else t("target_projection_so_far", lang),
+                  "target": t("target_word", lang)}
 
         def draw(ax):
-            draw_target_progress(ax, cumulative, tg.value, tg.start, tg.by, labels, "count", 0, lang)
+            draw_target_progress(ax, prog.cumulative, tg.value, tg.start, tg.by, labels, "count", 0, lang,
+                                 projection=prog.projection)
 
-        chart = topic_chart(Panel(t("target_subtitle", lang, start=start_p.label(lang), by=by.label(lang)), draw), [], alt,
-                            main_height=3.4)
+        title = t("target_subtitle", lang, title=ind.title.get(lang), start=start_p.phrase(lang), by=by.phrase(lang))
+        chart = topic_chart(Panel(title, draw), [], f"{question} {lines[0]} {lines[2]}", main_height=3.4)
         page = TopicPage(
             indicator=f"{indicator}-doel", question=question,
             subtitle=tg.label(lang), chart=chart, source_line=self.source_line(ind),
             updated_line=t("updated_line", lang, date=self.updated(ind)), bullets=lines, lang=lang,
-            note=("Bron van het doel: " if lang == "nl" else "Source of the target: ") + _domain(tg.source_url),
+            note=t("target_source", lang, site=_domain(tg.source_url)),
         )
         self._mark_shown(indicator)
         if show:
@@ -525,9 +530,10 @@ class Briefing:
         return Path(env) / "manual" / "doelen.csv" if env else None
 
     def travel_times(self, indicators: list[str] | None = None, distances: list[str] | None = None,
-                     show: bool = True) -> TopicPage:
-        """Rail travel times from the region's main stations (curated table), next to the CBS
-        distance-to-facility figures for the region and the Netherlands."""
+                     show: bool = True) -> TopicPage | None:
+        """Rail travel times from the focus region's stations (a curated table), next to the CBS
+        distance-to-facility figures for the region and the Netherlands. Shows nothing when no
+        travel times are kept for the focus region (its distances have topic pages of their own)."""
         lang = self.lang
         indicators = indicators or [i.id for i in self.cat.for_theme("bereikbaarheid") if i.id.startswith("reistijd_")]
         distances = distances if distances is not None else [
@@ -543,70 +549,63 @@ class Briefing:
             latest_rows[ind_id] = tbl.iloc[-1]
             earliest_rows[ind_id] = tbl.iloc[0]
             years.update([tbl.index[-1], tbl.index[0]])
-        ind0 = self.cat[indicators[0]]
-        question = t("travel_question", lang, regio=self.name(self.focus))
-        dest_names = {i: self.cat[i].title.get(lang).split(" naar ")[-1].split(" to ")[-1] for i in indicators}
-        lines: list[str] = []
-        chart = None
-        if latest_rows:
-            latest = pd.DataFrame(latest_rows).T
-            earliest = pd.DataFrame(earliest_rows).T
-            latest_year, earliest_year = max(years), min(years)
-            names = {**dest_names, **{m: self.name(m) for m in latest.columns}}
-            origin = latest.columns[0] if "GM0153" not in latest.columns else "GM0153"
-            order = latest[origin].sort_values().index.tolist()
-            latest, earliest = latest.loc[order], earliest.loc[order]
-            for dest in order[:3]:
-                now, then = latest.loc[dest, origin], earliest.loc[dest, origin]
-                diff = int(round(then - now))
-                change = (t("travel_faster", lang, n=diff) if diff > 0 else t("travel_slower", lang, n=-diff)
-                          if diff < 0 else t("travel_same", lang))
-                lines.append(t("travel_line", lang, origin=self.name(origin), dest=dest_names[dest],
-                               minutes=fmt.number(now, 0, lang), change=change, earliest=earliest_year))
-            lines.append(t("travel_target", lang))
-            subtitle = t("travel_subtitle", lang, latest=latest_year, earliest=earliest_year)
+        if not latest_rows:
+            return None
+        latest = pd.DataFrame(latest_rows).T
+        earliest = pd.DataFrame(earliest_rows).T
+        latest_year, earliest_year = max(years), min(years)
+        dest_names = {i: self.cat[i].short_title(lang) for i in latest.index}
+        question = t("travel_question", lang, regio=self.name(self.focus),
+                     destinations=_enumerate([dest_names[i] for i in latest.index], lang))
+        names = {**dest_names, **{m: self.name(m) for m in latest.columns}}
+        # the origin the sentences speak of: the largest of the region's stations in the table
+        origin = max(latest.columns, key=lambda m: self.reg[m].inhabitants or 0)
+        order = latest[origin].sort_values().index.tolist()
+        latest, earliest = latest.loc[order], earliest.loc[order]
+        lines = []
+        for dest in order[:3]:
+            now, then = latest.loc[dest, origin], earliest.loc[dest, origin]
+            diff = int(round(then - now))
+            minutes = fmt.counted(abs(diff), t("minutes_forms", lang), lang)
+            kw = dict(origin=self.name(origin), dest=dest_names[dest], minutes=fmt.number(now, 0, lang),
+                      earliest=earliest_year)
+            if diff == 0:
+                lines.append(t("travel_line_same", lang, **kw))
+            else:
+                change = t("travel_faster" if diff > 0 else "travel_slower", lang, n=minutes)
+                lines.append(t("travel_line", lang, change=change, **kw))
+        ambition = self.reg.board_text(self.focus, "travel_ambition", lang)
+        if ambition:
+            lines.append(ambition)
+        subtitle = t("travel_subtitle", lang, latest=latest_year, earliest=earliest_year)
 
-            def draw_times(ax):
-                draw_travel_times(ax, latest, earliest, names, lang, earliest_label=str(earliest_year))
+        def draw_times(ax):
+            draw_travel_times(ax, latest, earliest, names, lang, earliest_label=str(earliest_year))
 
-            panels = []
-            dist_rows = {}
-            for d in distances:
-                tbl = self.data.table(d, [self.focus, self.national], up_to=self.quarter).dropna()
-                if not tbl.empty:
-                    dist_rows[self.cat[d].title.get(lang).replace("Afstand tot ", "").replace("Distance to ", "")] = tbl.iloc[-1]
-            if dist_rows:
-                dist = pd.DataFrame(dist_rows).T
-                period = self.data.table(distances[0], [self.focus], up_to=self.quarter).dropna().index[-1]
+        panels, shown_distances = [], []
+        dist_rows = {}
+        for d in distances:
+            tbl = self.data.table(d, [self.focus, self.national], up_to=self.quarter).dropna()
+            if not tbl.empty:
+                dist_rows[self.cat[d].short_title(lang)] = tbl.iloc[-1]
+                shown_distances.append(d)
+        if dist_rows:
+            dist = pd.DataFrame(dist_rows).T
+            period = self.data.table(shown_distances[0], [self.focus], up_to=self.quarter).dropna().index[-1]
 
-                def draw_dist(ax, dd=dist):
-                    import numpy as np
-
-                    y = np.arange(len(dd))[::-1]
-                    ax.barh(y + 0.18, dd[self.focus], height=0.34, color=charts.PALETTE["focus"], label=self.name(self.focus))
-                    ax.barh(y - 0.18, dd[self.national], height=0.34, color="#9AA3AA", label=self.name(self.national))
-                    for yy, v1, v2 in zip(y, dd[self.focus], dd[self.national]):
-                        ax.text(v1 + 0.2, yy + 0.18, fmt.value(v1, "km", 1, lang), va="center", fontsize=7)
-                        ax.text(v2 + 0.2, yy - 0.18, fmt.value(v2, "km", 1, lang), va="center", fontsize=7)
-                    ax.set_yticks(y)
-                    ax.set_yticklabels([s[0].upper() + s[1:] for s in dd.index], fontsize=8)
-                    ax.tick_params(axis="y", length=0)
-                    ax.grid(axis="y", visible=False)
-                    ax.grid(axis="x", visible=True)
-                    ax.set_xlim(0, float(dd.to_numpy().max()) * 1.25)
-                    ax.legend(loc="lower right", fontsize=7.5)
-                panels.append(Panel(t("distances_title", lang, period=period), draw_dist))
-            chart = topic_chart(Panel(t("travel_panel", lang), draw_times), panels, f"{question} " + " ".join(lines[:3]),
-                                main_height=0.55 * len(latest) + 1.4, panel_height=2.2)
-            self._mark_shown(*indicators, *[d for d in distances])
-        else:
-            subtitle = ""
-            lines = [t("no_travel_data", lang, regio=self.name(self.focus))]
-        page = TopicPage(
-            indicator="reistijden", question=question, subtitle=subtitle, chart=chart,
-            source_line=self.source_line(ind0) + "; " + self.source_line(self.cat[distances[0]]) if distances else self.source_line(ind0),
-            updated_line=t("updated_line", lang, date=self.updated(ind0)), bullets=lines, lang=lang,
-        )
+            def draw_dist(ax, dd=dist):
+                draw_pairs(ax, dd, self.focus, self.national, {self.focus: self.name(self.focus),
+                                                                self.national: self.name(self.national)}, "km", 1, lang)
+            panels.append(Panel(t("distances_title", lang, period=period), draw_dist))
+        chart = topic_chart(Panel(t("travel_panel", lang), draw_times), panels, f"{question} " + " ".join(lines[:3]),
+                            main_height=0.55 * len(latest) + 1.4, panel_height=2.2)
+        self._mark_shown(*latest.index, *shown_distances)
+        ind0 = self.cat[latest.index[0]]
+        source = self.source_line(ind0)
+        if shown_distances:
+            source += "; " + self.source_line(self.cat[shown_distances[0]])
+        page = TopicPage(indicator="reistijden", question=question, subtitle=subtitle, chart=chart, source_line=source,
+                         updated_line=t("updated_line", lang, date=self.updated(ind0)), bullets=lines, lang=lang)
         if show:
             _display(Output(page.html(), page.question))
         return page
@@ -629,7 +628,7 @@ class Briefing:
             table = pd.DataFrame(series).sort_index(key=lambda idx: [Period.parse(p) for p in idx])
             first, last = table.index[0], table.index[-1]
             subtitle = t("institutions_subtitle", lang, first=first, last=last)
-            labels = {i: self.cat[i].title.get(lang).replace("Studenten ", "").replace("Students at ", "") for i in table}
+            labels = {i: self.cat[i].short_title(lang) for i in table}
             old = str(Period.parse(last).shift(-GAP_YEARS))
             for ind_id in table:
                 s = table[ind_id].dropna()
@@ -679,10 +678,7 @@ class Briefing:
             source_text = src.publisher + (f" — {src.family}" if src.family else "")
             if src.kind == "derived" and ind.transform:
                 parts = [p for p in (ind.transform.numerator, ind.transform.denominator, ind.transform.of) if p]
-                source_text = (
-                    ("Berekend uit: " if self.lang == "nl" else "Computed from: ")
-                    + ", ".join(self.cat[p].title.get(self.lang) for p in parts)
-                )
+                source_text = t("computed_from", self.lang, names=", ".join(self.cat[p].title.get(self.lang) for p in parts))
             rows.append(
                 SourceRow(
                     indicator=ind.title.get(self.lang),
@@ -726,12 +722,3 @@ class Briefing:
             _display(Output(signal_board_html(found, self.lang, data=self.data), t("sig_board_title", self.lang)))
         return found
 
-
-def check_data(data: Data, needed: list[str]) -> None:
-    """Fail early when a vintage lacks an indicator a briefing needs."""
-    have = set(data.observations["indicator"].unique())
-    cat = catalogue()
-    for ind_id in needed:
-        missing = [d for d in cat.dependencies(ind_id) if d not in have]
-        if missing:
-            raise DataError(f"vintage {data.vintage.id!r} has no data for {missing[0]!r} (needed by {ind_id!r})")

@@ -87,10 +87,6 @@ def relative_change(new: float, old: float, decimals: int = 1, lang: str = "nl")
     return percent((new / old - 1) * 100, decimals, lang, sign=True)
 
 
-def plural(n: float, singular: str, plural_: str) -> str:
-    return singular if abs(n) == 1 else plural_
-
-
 def axis_formatter(unit: str, decimals: int, lang: str = "nl"):
     """A matplotlib tick formatter in the same style (no trailing ``,0`` on round ticks)."""
     from matplotlib.ticker import FuncFormatter

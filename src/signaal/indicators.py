@@ -132,26 +132,6 @@ class Data:
             return pd.Series(dtype=float, name=region)
         return table[region].dropna()
 
-    def latest(self, indicator: str, region: str, **kw) -> tuple[str, float] | None:
-        s = self.series(indicator, region, **kw)
-        if s.empty:
-            return None
-        return s.index[-1], float(s.iloc[-1])
-
-    def status(self, indicator: str, region: str, period: str) -> str | None:
-        obs = self.observations
-        ind = self.cat[indicator]
-        deps = self.cat.dependencies(ind.id)
-        rows = obs[(obs["indicator"].isin(deps)) & (obs["region"] == region) & (obs["period"] == period)]
-        if rows.empty:
-            return None
-        return "voorlopig" if (rows["status"] != "definitief").any() else "definitief"
-
-    def regions_with_data(self, indicator: str, level: str, up_to: Period | str | None = None) -> list[str]:
-        table = self.table(indicator, up_to=up_to)
-        codes = [c for c in table.columns if c in self.reg and self.reg[c].level == level]
-        return [c for c in codes if table[c].notna().any()]
-
     def flow_per_1000(self, indicator: str, up_to: Period | str | None = None) -> tuple[pd.Series, str, str] | None:
         """For a flow (homes completed per quarter): the sum over the last year of periods per
         1,000 inhabitants, per region — the way flows of regions of different size compare.

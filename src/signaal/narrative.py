@@ -84,7 +84,7 @@ def change_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
         change = ctx.delta(now_v - prev_v)
         bench = ctx.delta(n_now - n_prev) if n_now is not None and n_prev is not None else "–"
     return t(
-        "change_line", ctx.lang, previous=prev.label(ctx.lang), change=change,
+        "change_line", ctx.lang, previous=prev.phrase(ctx.lang), change=change,
         regio=ctx.name(ctx.region), benchmark_name=ctx.name(ctx.national), benchmark_change=bench,
     )
 
@@ -148,7 +148,7 @@ def flow_year_line(ctx: Context) -> str | None:
         return None
     total = table.loc[first:last, ctx.region].sum()
     return t(
-        "flow_year_line", ctx.lang, first=Period.parse(first).label(ctx.lang), last=Period.parse(last).label(ctx.lang),
+        "flow_year_line", ctx.lang, first=Period.parse(first).phrase(ctx.lang), last=Period.parse(last).phrase(ctx.lang),
         total=fmt.number(total, 0, ctx.lang), regio=ctx.name(ctx.region), rate=fmt.number(rates[ctx.region], 1, ctx.lang),
         benchmark_name=ctx.name(ctx.national), benchmark_rate=fmt.number(rates.get(ctx.national, float("nan")), 1, ctx.lang),
     )
@@ -165,7 +165,7 @@ def growth_since_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | N
     if None in (a, b, na, nb) or ctx.region == ctx.national:
         return None
     return t(
-        "growth_since_line", ctx.lang, old=old.label(ctx.lang), change=fmt.relative_change(b, a, 1, ctx.lang),
+        "growth_since_line", ctx.lang, old=old.phrase(ctx.lang), change=fmt.relative_change(b, a, 1, ctx.lang),
         regio=ctx.name(ctx.region), benchmark_change=fmt.relative_change(nb, na, 1, ctx.lang),
         benchmark_name=ctx.name(ctx.national),
     )
@@ -243,7 +243,7 @@ def bullets(ctx: Context, limit: int = 4, signal_lines: list[str] | None = None)
     focus = ctx.data.series(ctx.ind.id, ctx.region, freq=ctx.freq, up_to=ctx.quarter)
     nat = ctx.data.series(ctx.ind.id, ctx.national, freq=ctx.freq, up_to=ctx.quarter)
     if focus.empty:
-        return [t("no_data", ctx.lang, quarter=ctx.quarter.label(ctx.lang))]
+        return [t("no_data", ctx.lang, quarter=ctx.quarter.phrase(ctx.lang))]
     notes = break_lines(ctx, focus)
     if signal_lines:
         head = [c for c in (latest_line(ctx, focus, nat), band_line(ctx, focus), flow_year_line(ctx)) if c]

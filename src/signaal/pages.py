@@ -51,7 +51,7 @@ class Cover:
         intro = f'<p class="cover-intro">{escape(self.intro)}</p>' if self.intro else ""
         return (
             '<section class="cover">'
-            f'<p class="cover-kicker">{escape(self.kicker or t("cover_kicker", self.lang))}</p>'
+            f'<p class="cover-kicker">{escape(self.kicker or t("cover_kicker", self.lang, board="Signaal"))}</p>'
             f'<h1 class="cover-title">{escape(self.theme_title)}</h1>'
             f'<p class="cover-region">{escape(self.region_name)} · {escape(self.quarter_label)}</p>'
             f'{intro}<table class="cover-facts">{facts}</table>{sample}</section>'
@@ -82,7 +82,7 @@ class Summary:
             '<section class="summary">'
             f'<h2>{escape(self.title or t("in_het_kort", self.lang))}</h2>'
             f'<table class="summary-table"><thead><tr><th scope="col">{escape(t("topic", self.lang))}</th>'
-            f'<th scope="col">{escape(t("summary", self.lang))}</th><th scope="col" class="pageref">p.</th></tr></thead>'
+            f'<th scope="col">{escape(t("summary", self.lang))}</th><th scope="col" class="pageref">{escape(t("page_short", self.lang))}</th></tr></thead>'
             f'<tbody>{body}</tbody></table>'
             "</section>"
         )
@@ -164,23 +164,15 @@ class Sources:
 class Output:
     """A block as a Jupyter display object: HTML, plus plain text outside Jupyter."""
 
-    def __init__(self, html: str, text: str = "", meta: dict | None = None):
+    def __init__(self, html: str, text: str = ""):
         self._html = html
         self._text = text
-        self._meta = meta
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self._html, "text/plain": self._text or "[Signaal briefing block]"}
-        if self._meta is not None:
-            bundle[META_MIMETYPE] = self._meta
-        return bundle
+        return {"text/html": self._html, "text/plain": self._text or "[Signaal briefing block]"}
 
     def __str__(self) -> str:
         return self._html
-
-
-def meta_output(meta: dict) -> "MetaOutput":
-    return MetaOutput(meta)
 
 
 class MetaOutput:

@@ -97,6 +97,13 @@ class Period:
         months = _MONTHS_NL if lang == "nl" else _MONTHS_EN
         return f"{months[self.num - 1]} {self.year}"
 
+    def phrase(self, lang: str = "nl") -> str:
+        """The label as it reads inside a sentence: Dutch quarters take an article
+        ("sinds het 4e kwartaal 2022"); years and months do not."""
+        from .text import t
+
+        return t(f"sig_period_{self.freq}", lang, label=self.label(lang))
+
     def short_label(self) -> str:
         """Compact axis label: ``2026`` / ``2026-K3`` style is avoided; ``'26 Q3``."""
         if self.freq == "Y":

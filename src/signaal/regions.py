@@ -159,12 +159,18 @@ class Registry:
         entry = (self.settings.get("boards") or {}).get(self.get(code).code) or {}
         return entry.get(lang) or entry.get("nl") or "Signaal"
 
+    def board_text(self, code: str, key: str, lang: str = "nl") -> str | None:
+        """A text of the region's board in ``regions.yaml`` (e.g. ``travel_ambition``), if any."""
+        entry = ((self.settings.get("boards") or {}).get(self.get(code).code) or {}).get(key) or {}
+        return entry.get(lang) or entry.get("nl") or None
+
     def demonym(self, code: str, lang: str = "nl") -> str:
         entry = (self.settings.get("demonyms") or {}).get(self.get(code).code)
         if entry and entry.get(lang):
             return entry[lang]
-        name = self.get(code).name(lang)
-        return f"inwoners van {name}" if lang == "nl" else f"people in {name}"
+        from .text import t
+
+        return t("demonym_default", lang, name=self.get(code).name(lang))
 
 
 @lru_cache(maxsize=1)

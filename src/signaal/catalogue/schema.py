@@ -141,6 +141,7 @@ class Indicator(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     theme: str
     title: Text
+    short: Text | None = None  # a short name for tight places (chart rows, legends): "Utrecht Centraal"
     question: Text
     definition: Text
     unit: Literal[UNITS]  # type: ignore[valid-type]
@@ -168,6 +169,9 @@ class Indicator(_Strict):
         if self.flow and not self.additive:
             raise ValueError("a flow is a count, so it is additive too")
         return self
+
+    def short_title(self, lang: str) -> str:
+        return (self.short or self.title).get(lang)
 
     def question_for(self, lang: str, **names: str) -> str:
         """The question title with the region filled in: "Hoeveel Twentenaren werken?".

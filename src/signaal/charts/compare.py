@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .. import formatting as fmt
+from ..text import t
 from . import PALETTE, Chart, to_svg, use_house_style
 
 
@@ -139,8 +140,7 @@ def draw_rank_strip(
         # put the label on the emptier side: right of the point in the first half, left in the second
         to_right = rank <= n / 2
         ax.annotate(
-            f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n"
-            + (f"plaats {rank} van {n}" if lang == "nl" else f"rank {rank} of {n}"),
+            f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n" + t("chart_rank_of", lang, rank=rank, n=n),
             xy=(rank - 1, v), xytext=(18 if to_right else -18, 16), textcoords="offset points",
             ha="left" if to_right else "right", va="bottom", fontsize=fontsize, color=PALETTE["focus"],
             fontweight="bold", arrowprops=dict(arrowstyle="-", color=PALETTE["focus"], linewidth=0.8),
@@ -148,10 +148,9 @@ def draw_rank_strip(
     ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlim(-0.8, n - 0.2)
     ax.set_xticks([0, n - 1])
-    first = "gunstigst" if lang == "nl" else "best"
-    last = "minst gunstig" if lang == "nl" else "worst"
+    first, last = t("chart_best", lang), t("chart_worst", lang)
     if polarity == "neutral":
-        first, last = ("hoogst", "laagst") if lang == "nl" else ("highest", "lowest")
+        first, last = t("chart_highest", lang), t("chart_lowest", lang)
     ax.set_xticklabels([f"1 ({first})", f"{n} ({last})"], fontsize=fontsize)
     ax.tick_params(axis="x", length=0)
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
@@ -168,3 +167,23 @@ def rank_strip(values: pd.Series, focus: str, names: dict[str, str], unit: str, 
     fig, ax = plt.subplots(figsize=(7.0, 2.4))
     draw_rank_strip(ax, values, focus, names, unit, decimals, polarity, lang, national, fontsize=8.5)
     return to_svg(fig, title)
+
+
+def draw_pairs(ax, table: pd.DataFrame, first: str, second: str, names: dict[str, str], unit: str, decimals: int,
+               lang: str = "nl") -> None:
+    """Rows of two bars: the focus region (blue) above the Netherlands (grey), e.g. the
+    distances to facilities. ``table``: rows are the items, columns the two regions."""
+    y = np.arange(len(table))[::-1]
+    ax.barh(y + 0.18, table[first], height=0.34, color=PALETTE["focus"], label=names.get(first, first))
+    ax.barh(y - 0.18, table[second], height=0.34, color="#9AA3AA", label=names.get(second, second))
+    span = float(table.to_numpy().max()) or 1.0
+    for yy, v1, v2 in zip(y, table[first], table[second]):
+        ax.text(v1 + span * 0.012, yy + 0.18, fmt.value(v1, unit, decimals, lang), va="center", fontsize=7)
+        ax.text(v2 + span * 0.012, yy - 0.18, fmt.value(v2, unit, decimals, lang), va="center", fontsize=7)
+    ax.set_yticks(y)
+    ax.set_yticklabels(list(table.index), fontsize=8)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlim(0, span * 1.25)
+    ax.legend(loc="lower right", fontsize=7.5)

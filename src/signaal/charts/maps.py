@@ -18,14 +18,10 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Patch, Rectangle
 
 from .. import formatting as fmt
+from ..text import t
 from . import Chart, to_svg, use_house_style
 
 CMAP = "Blues"
-BOUNDARY_SOURCE = {"nl": "Grenzen: CBS/Kadaster via PDOK", "en": "Boundaries: CBS/Kadaster via PDOK"}
-TILE_NOTE = {
-    "nl": "Schematische tegelkaart: één vak per gemeente, ongeveer op zijn plek; geen echte grenzen",
-    "en": "Schematic tile map: one square per municipality, roughly in place; not real boundaries",
-}
 
 
 def load_boundaries(level: str = "gemeente", data_dir: Path | None = None):
@@ -102,9 +98,9 @@ def draw_choropleth(ax, gdf, values: pd.Series, names: dict[str, str], unit: str
         labels = legend_labels(bins, float(shapes.loc[known, "value"].min()), unit, decimals, lang)
         handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels)]
         if not known.all():
-            handles.append(Patch(facecolor="#E6E6E6", label="geen gegevens" if lang == "nl" else "no data"))
+            handles.append(Patch(facecolor="#E6E6E6", label=t("chart_no_data", lang)))
         _legend_below(ax, handles, fontsize)
-    ax.annotate(BOUNDARY_SOURCE[lang], xy=(1, 0), xycoords="axes fraction", fontsize=fontsize - 1, color="#777777",
+    ax.annotate(t("chart_boundary_source", lang), xy=(1, 0), xycoords="axes fraction", fontsize=fontsize - 1, color="#777777",
                 xytext=(0, 2), textcoords="offset points", va="bottom", ha="right")
 
 
@@ -165,7 +161,7 @@ def draw_tiles(ax, values: pd.Series, points: dict[str, tuple[float, float]], na
     if bins:
         labels = legend_labels(bins, float(known.min()), unit, decimals, lang)
         handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels)]
-        _legend_below(ax, handles, fontsize, title=TILE_NOTE[lang])
+        _legend_below(ax, handles, fontsize, title=t("chart_tile_note", lang))
 
 
 def choropleth(gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",

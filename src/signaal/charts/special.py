@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
+from ..text import t
 from ..periods import Period
 from . import PALETTE, Chart, to_svg, use_house_style
 from .time import x_positions, year_ticks
@@ -21,9 +22,11 @@ def draw_target_progress(
     unit: str = "count",
     decimals: int = 0,
     lang: str = "nl",
+    projection: float | None = None,
 ) -> None:
     """Cumulative progress since ``start`` against the straight path to ``target`` at ``by``,
-    with the projection at the pace of the last year."""
+    and the ``projection`` at the current pace (computed by :func:`signaal.targets.progress`,
+    so that the chart says what the page says)."""
     s = cumulative.dropna()
     x, periods = x_positions(s.index)
     xs = x_positions([start])[0][0]
@@ -32,16 +35,11 @@ def draw_target_progress(
             label=labels.get("path", "required path"))
     ax.plot(np.r_[xs, x], np.r_[0.0, s.to_numpy()], color=PALETTE["focus"], linewidth=2.4,
             label=labels.get("actual", "actual"))
-    if len(s) >= 2:
-        per_year = periods[-1].per_year
-        window = min(per_year, len(s) - 1)
-        pace = (s.iloc[-1] - s.iloc[-1 - window]) / window  # per period
-        remaining = (xb - x[-1]) * per_year
-        proj = s.iloc[-1] + pace * remaining
-        ax.plot([x[-1], xb], [s.iloc[-1], proj], color=PALETTE["focus"], linestyle=":", linewidth=1.6,
+    if projection is not None and not np.isnan(projection):
+        ax.plot([x[-1], xb], [s.iloc[-1], projection], color=PALETTE["focus"], linestyle=":", linewidth=1.6,
                 label=labels.get("projection", "at the current pace"))
-        ax.annotate(fmt.value(proj, unit, decimals, lang), xy=(xb, proj), xytext=(4, 0), textcoords="offset points",
-                    fontsize=8, color=PALETTE["focus"], va="center")
+        ax.annotate(fmt.value(projection, unit, decimals, lang), xy=(xb, projection), xytext=(4, 0),
+                    textcoords="offset points", fontsize=8, color=PALETTE["focus"], va="center")
     ax.plot([xb], [target], marker="D", color=PALETTE["accent"], markersize=6, zorder=5)
     ax.annotate(f"{labels.get('target', 'target')} {fmt.value(target, unit, decimals, lang)}", xy=(xb, target),
                 xytext=(-6, 8), textcoords="offset points", ha="right", fontsize=8.5, color=PALETTE["accent"],
@@ -58,12 +56,13 @@ def draw_target_progress(
 
 
 def target_progress(cumulative: pd.Series, target: float, start: str, by: str, labels: dict[str, str],
-                    unit: str = "count", decimals: int = 0, lang: str = "nl", title: str = "") -> Chart:
+                    unit: str = "count", decimals: int = 0, lang: str = "nl", title: str = "",
+                    projection: float | None = None) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()
     fig, ax = plt.subplots(figsize=(7.0, 3.4))
-    draw_target_progress(ax, cumulative, target, start, by, labels, unit, decimals, lang)
+    draw_target_progress(ax, cumulative, target, start, by, labels, unit, decimals, lang, projection)
     return to_svg(fig, title)
 
 
@@ -104,7 +103,7 @@ def draw_travel_times(ax, latest: pd.DataFrame, earliest: pd.DataFrame | None, n
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.set_xlabel("minuten" if lang == "nl" else "minutes", fontsize=8)
+    ax.set_xlabel(t("chart_minutes", lang), fontsize=8)
     handles, labs = ax.get_legend_handles_labels()
     if earliest is not None:
         from matplotlib.lines import Line2D

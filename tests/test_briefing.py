@@ -1,0 +1,84 @@
+"""The notebook API without a kernel: pages built straight from the bundled sample."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from signaal import charts
+from signaal.briefing import Briefing
+
+
+@pytest.fixture(scope="module")
+def wonen():
+    return Briefing("wonen")
+
+
+def test_woondeal_page_before_and_at_the_start_shows_nothing():
+    assert Briefing("wonen", quarter="2022Q3").target("woningvoorraad", show=False) is None
+    assert Briefing("wonen", quarter="2022Q4").target("woningvoorraad", show=False) is None
+
+
+def test_woondeal_page_in_its_first_year_speaks_of_the_pace_so_far():
+    page = Briefing("wonen", quarter="2023Q2").target("woningvoorraad", show=False)
+    text = " ".join(page.bullets)
+    assert "Sinds het 4e kwartaal 2022 kwamen er gemiddeld" in text
+    assert "Het afgelopen jaar" not in text
+
+
+def test_woondeal_page_says_what_its_chart_shows(wonen):
+    from signaal import formatting as fmt
+    from signaal.targets import progress, targets_for
+
+    page = wonen.target("woningvoorraad", show=False)
+    target = targets_for("CR12", "woningvoorraad")[0]
+    prog = progress(wonen.data.series("woningvoorraad", "CR12"), target, up_to=wonen.quarter)
+    projection = fmt.number(prog.projection, 0)
+    assert projection in page.bullets[2] and projection in page.chart.svg  # one number, in text and chart
+    assert page.bullets[0].startswith("Sinds het 4e kwartaal 2022 kwamen er")
+
+
+def test_no_target_page_for_a_region_without_a_target():
+    assert Briefing("wonen", region="CR10").target("woningvoorraad", show=False) is None
+
+
+def test_travel_times_only_where_a_table_is_kept():
+    page = Briefing("bereikbaarheid").travel_times(show=False)
+    assert page.question.startswith("Hoe snel reis je vanuit Twente met de trein naar ")
+    for dest in ("Amsterdam Zuid", "Utrecht Centraal", "Schiphol Airport", "Zwolle", " en "):
+        assert dest in page.question
+    assert "Enschede" in " ".join(page.bullets)  # the largest station in the table speaks
+    assert Briefing("bereikbaarheid", region="CR10").travel_times(show=False) is None
+
+
+def test_a_topic_with_a_single_period_has_no_range(wonen):
+    b = Briefing("brede-welvaart", quarter="2022Q4")
+    page = b.page("btg_rapportcijfer")
+    assert "2022–2022" not in page.subtitle and page.subtitle.endswith("2022")
+
+
+def test_english_briefing_has_no_dutch_page_furniture():
+    b = Briefing("arbeidsmarkt", lang="en")
+    page = b.page("vacatures")
+    html = page.html()
+    for dutch in ("Toelichting", "Bron:", "Laatste actualisatie", "andere provincies", "Benadering"):
+        assert dutch not in html, dutch
+    assert "Notes" in html and "Source:" in html and "Proxy" in html
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: charts.bars(pd.Series({"A": 1.0, "B": 2.0}), {}, "percent", 1, title="x"),
+        lambda: charts.rank_strip(pd.Series({f"CR{i:02d}": float(i) for i in range(1, 41)}), "CR12", {}, "percent", 1,
+                                  "higher_is_better", title="x"),
+        lambda: charts.tiles(pd.Series({"GM0153": 1.0, "GM0164": 2.0}), {"GM0153": (0, 0), "GM0164": (1, 0)}, {},
+                             "count", 0, title="x"),
+        lambda: charts.target_progress(pd.Series([1.0, 2.0], index=["2023Q1", "2023Q2"]), 10, "2022Q4", "2024Q4", {},
+                                       title="x", projection=6.0),
+        lambda: charts.travel_times(pd.DataFrame({"GM0153": [60.0]}, index=["z"]), None, {}, title="x"),
+    ],
+)
+def test_every_chart_function_gives_an_accessible_svg(make):
+    chart = make()
+    assert chart.svg.startswith("<svg") and 'aria-label="x"' in chart.svg
