@@ -37,7 +37,7 @@ from ..bands import band
 from ..catalogue import Indicator
 from ..periods import Period
 from ..regions import Registry
-from ..targets import Target
+from ..targets import Target, progress as target_progress
 from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, NO_YARDSTICK_Z, TARGET_Z, Settings
 from .stats import slope_test, spread
 
@@ -604,19 +604,17 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         return _few("doel", "sig_skip_target_freq", period=start)
     if last.ordinal <= start.ordinal:
         return _few("doel", "sig_skip_few_periods", n=0, need=1, freq=inp.freq)
+    # progress, pace and projection as on the target's own page (one computation for both)
+    prog = target_progress(inp.series, target.model_copy(update={"start": str(start), "by": str(by)}), up_to=last)
     goal = float(target.value)
     v = float(inp.series.iloc[-1])
-    progress = v - v0
+    progress = prog.done
     elapsed = last.ordinal - start.ordinal
     left = by.ordinal - last.ordinal
     per_year = inp.per_year
     since_start = progress / elapsed
-    recent_from = last.shift(-per_year)
-    rv = inp.at(inp.series, recent_from)
-    if rv is not None and recent_from.ordinal >= start.ordinal:
-        pace, pace_basis = (v - rv) / per_year, "afgelopen jaar"
-    else:
-        pace, pace_basis = since_start, "sinds start"
+    pace = prog.pace_per_year / per_year
+    pace_basis = "afgelopen jaar" if prog.basis == "last_year" else "sinds start"
     numbers = {
         "target": target.id, "target_kind": "cumulative", "label_nl": target.label_nl, "label_en": target.label_en,
         "start": str(start), "by": str(by), "goal": goal, "start_value": v0, "value": v,
@@ -638,7 +636,7 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         numbers.update(status="niet gehaald", z=TARGET_Z)
         return Finding("doel", "urgentie", "cum_missed", TARGET_Z, numbers)
     needed = (goal - progress) / left
-    projected = progress + pace * left
+    projected = prog.projection
     numbers.update(remaining=goal - progress, needed_per_period=needed, needed_per_year=needed * per_year,
                    projected_total=projected, projected_shortfall=max(goal - projected, 0.0))
     z = abs(needed - pace) / sd if sd else (abs(needed / pace - 1.0) * 4 if pace > 0 else TARGET_Z)
