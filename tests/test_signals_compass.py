@@ -76,13 +76,37 @@ def test_ranks_are_invariant_to_rescaling_one_input(tmp_path):
     pd.testing.assert_frame_equal(base.variant_ranks, rescaled.variant_ranks)
 
 
-def test_the_sensitivity_range_contains_the_base_rank(tmp_path):
-    c = compass(compass_data(tmp_path), "CR12", "2024Q4")
+def two_contenders(tmp_path):
+    """Twente and a rival alike on everything but two indicators: Twente far ahead on
+    hoogopgeleiden, the rival a little ahead on mediaan_inkomen. A third region is behind both
+    on everything, 37 more are behind that one. So under every variant Twente is 1st or 2nd,
+    the third region 3rd; leaving out hoogopgeleiden puts the rival first whatever the
+    normalisation or aggregation, leaving out mediaan_inkomen puts Twente first."""
+    rival, third = COROP[0], COROP[1]
+    fillers = [c for c in COROP if c not in ("CR12", rival, third)]
+    quality = {code: {ind: 10.0 + 0.1 * i for ind in IDS} for i, code in enumerate(fillers)}   # oriented: higher = better
+    quality[third] = {ind: 40.0 for ind in IDS}
+    quality["CR12"] = {ind: 60.0 for ind in IDS} | {"hoogopgeleiden": 90.0}
+    quality[rival] = {ind: 60.0 for ind in IDS} | {"mediaan_inkomen": 61.0}
+    series = {(ind, code): {"2024": (100.0 - q[ind]) if ind in LOWER else q[ind]} for code, q in quality.items() for ind in IDS}
+    return make_data(tmp_path, series, cat=catalogue()), rival, third
+
+
+def test_the_sensitivity_range_is_the_spread_of_the_ranks_a_weighting_change_causes(tmp_path):
+    data, rival, third = two_contenders(tmp_path)
+    c = compass(data, "CR12", "2024Q4")
     assert len(c.sensitivity) == len(NORMALISATIONS) * (2 + len(IDS)) * len(AGGREGATIONS) == 54
-    low, high = c.rank_range
-    assert low <= c.focus_rank <= high
+    by_weighting = c.sensitivity.groupby("weighting")["CR12"]
+    assert set(by_weighting.get_group("without:hoogopgeleiden")) == {2}   # the weight change moves Twente down
+    assert set(by_weighting.get_group("without:mediaan_inkomen")) == {1}
+    # base (min-max, equal per dimension, arithmetic): Twente 1/9 x (100 - 62,5) ahead on
+    # hoogopgeleiden, 1/6 x (100 - 98,04) behind on mediaan_inkomen, so first
+    assert c.focus_rank == 1
+    assert c.rank_range == (1, 2)
     table = c.rank_table
-    assert ((table["low"] <= table["base"]) & (table["base"] <= table["high"])).all()
+    assert (table.loc["CR12", "low"], table.loc["CR12", "high"]) == (1, 2)
+    assert (table.loc[rival, "low"], table.loc[rival, "high"]) == (1, 2)
+    assert (table.loc[third, "low"], table.loc[third, "high"]) == (3, 3)
     assert sorted(c.ranks) == list(range(1, 41))
 
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import statistics
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
+from signaal.periods import Period
 from signaal.signals import compute_signals
-from signaal.signals.settings import strength
+from signaal.signals.board import klok_figure
+from signaal.signals.settings import NO_YARDSTICK_Z, strength
+from signaal.signals.stats import slope_test
 from signaal.targets import Target
 from signalkit import COROP, make_data, quarters, spread_regions, years
 
@@ -73,6 +81,7 @@ def test_a_method_break_is_a_step_not_a_trend(tmp_path):
     assert trend.kind == "neutraal" and trend.numbers["colour"] == "grijs"
     assert trend.numbers["steps"][0] == pytest.approx(-1.0, abs=0.05)
     assert "methodebreuk van 2021" in trend.sentence_nl
+    assert "counts as a step in the level, not as a trend." in trend.sentence_en
 
 
 def test_the_latest_change_is_not_compared_across_a_method_break(tmp_path):
@@ -372,3 +381,167 @@ def test_signals_come_strongest_first(tmp_path):
     assert len(found) >= 6
     assert [s.strength for s in found] == sorted((s.strength for s in found), reverse=True)
     assert all(0.0 <= s.strength <= 1.0 for s in found)
+
+
+# ---------------------------------------------------------------------------- the latest change against the usual one
+def steps_from(start: float, steps: list[float]) -> list[float]:
+    values = [start]
+    for step in steps:
+        values.append(values[-1] + step)
+    return values
+
+
+def test_a_change_like_the_usual_one_is_not_notable(tmp_path):
+    # it falls 0,30 a year on average (0,22 and 0,38 in turn), then 0,26: its usual course, no news
+    earlier = [-0.22, -0.38] * 4
+    data = make_data(tmp_path, {("aandeel_vrij", "CR12"): years(2016, steps_from(70.0, earlier + [-0.26]))})
+    change = only(compute_signals(data, "CR12", "2025Q4", indicators=["aandeel_vrij"], targets=[]), "verandering")
+    n = change.numbers
+    assert n["usual_change"] == pytest.approx(-0.30, abs=1e-9)
+    assert n["deviation"] == pytest.approx(0.04, abs=1e-9)
+    assert n["z"] == pytest.approx(0.04 / statistics.stdev(earlier), rel=1e-6)
+    assert n["notable"] is False and change.kind == "neutraal"
+    assert change.sentence_nl == ("Aandeel zonder drempel in Twente: 67,3% in 2025, −0,3 procentpunt ten opzichte van 2024 "
+                                  "(in eerdere jaren gemiddeld −0,3 procentpunt); binnen de gebruikelijke schommelingen.")
+    assert change.sentence_en.endswith("(on average −0.3 percentage points in earlier years); within the usual variation.")
+
+
+@pytest.mark.parametrize("earlier, latest, kind, case, verdict", [
+    ([0.9, 1.1] * 4, 0.1, "urgentie", "worse", "ongunstiger dan gebruikelijk"),    # rose, but far less than usual
+    ([-0.9, -1.1] * 4, -0.1, "kans", "better", "gunstiger dan gebruikelijk"),      # fell, but far less than usual
+    ([0.1, -0.1] * 4, 0.8, "kans", "good", "een gunstige verandering"),            # a rise where it usually stands still
+    ([0.1, -0.1] * 4, -0.8, "urgentie", "bad", "een ongunstige verandering"),
+])
+def test_the_verdict_follows_the_deviation_from_the_usual_change(tmp_path, earlier, latest, kind, case, verdict):
+    data = make_data(tmp_path, {("aandeel_vrij", "CR12"): years(2016, steps_from(70.0, earlier + [latest]))})
+    change = only(compute_signals(data, "CR12", "2025Q4", indicators=["aandeel_vrij"], targets=[]), "verandering")
+    usual = statistics.mean(earlier)
+    assert change.numbers["z"] == pytest.approx(abs(latest - usual) / statistics.stdev(earlier), rel=1e-6)
+    assert (change.kind, change.numbers["case"]) == (kind, case)
+    assert change.sentence_nl.endswith(f"; {verdict}.")
+
+
+def test_a_count_growing_at_its_usual_pace_is_not_notable(tmp_path):
+    # 0,4% and 0,6% a quarter in turn: every year-on-year change is the same 2,0%, up to float rounding
+    values = [100_000.0]
+    for k in range(15):
+        values.append(values[-1] * (1.004 if k % 2 == 0 else 1.006))
+    data = make_data(tmp_path, {("voorraad", "CR12"): quarters("2022Q4", values)})
+    change = only(compute_signals(data, "CR12", "2026Q3", indicators=["voorraad"], targets=[]), "verandering")
+    yearly = ((1.004 * 1.006) ** 2 - 1) * 100
+    assert change.numbers["change_year"] == pytest.approx(yearly) and change.numbers["usual_change"] == pytest.approx(yearly)
+    assert change.numbers["z"] < 0.01 and change.kind == "neutraal" and change.strength == 0.0
+
+
+# ---------------------------------------------------------------------------- the clock: an unchanged gap
+@pytest.mark.parametrize("region, nl", [
+    ((70.3, 70.6), (70.0, 70.3)),   # exactly the same gap: 0,3 and 0,3 ...
+    ((69.9, 70.3), (69.6, 70.0)),   # ... and the same up to float rounding (0,30000000000001 and 0,29999999999999)
+])
+def test_an_unchanged_gap_is_stable_on_the_clock(tmp_path, region, nl):
+    periods = [str(y) for y in range(2020, 2026)]
+    series = spread_regions("aandeel", periods, base=70.0, step=0.1, skip=("CR12",))
+    series[("aandeel", NL)] = {**{p: nl[0] for p in periods[:-1]}, "2025": nl[1]}
+    series[("aandeel", "CR12")] = {**{p: region[0] for p in periods[:-1]}, "2025": region[1]}
+    found = compute_signals(make_data(tmp_path, series), "CR12", "2025Q4", indicators=["aandeel"], targets=[])
+    klok = only(found, "klok")
+    assert klok.numbers["quadrant"] == "ahead_stable" and klok.numbers["stable"] is True
+    assert klok.numbers["y"] == 0.0 and klok.numbers["x"] > 0
+    assert klok.kind == "neutraal"
+    assert klok.sentence_nl == ("Aandeel werkenden in Twente: een voorsprong op Nederland die gelijk blijft "
+                                "(verschil +0,3 procentpunt, even groot als een jaar eerder).")
+    assert "a lead over the Netherlands that stays the same" in klok.sentence_en
+    # the clock chart puts it on the horizontal axis and names it as unchanged
+    others = [replace(klok, title_nl=f"Ander {i}", numbers={**klok.numbers, "quadrant": q, "x": x, "y": y})
+              for i, (q, x, y) in enumerate([("ahead_growing", 1.0, 0.5), ("behind_widening", -1.0, -0.5)])]
+    chart = klok_figure([klok, *others], "nl", "Twente")
+    assert "voorsprong gelijk: Aandeel werkenden" in chart.alt
+
+
+# ---------------------------------------------------------------------------- no comparison set, no invented yardstick
+def test_without_a_comparison_set_strength_is_capped_and_the_clock_is_skipped(tmp_path):
+    # only Twente and the Netherlands: no spread between regions to measure the gap against
+    data = make_data(tmp_path, {
+        ("aandeel_vrij", "CR12"): years(2018, [70.0 + 0.1 * i for i in range(8)]),   # 70,0 ... 70,7
+        ("aandeel_vrij", NL): years(2018, [69.9] * 8),
+    })
+    found = compute_signals(data, "CR12", "2025Q4", indicators=["aandeel_vrij"], targets=[])
+    gap = only(found, "kloof")
+    assert gap.kind == "kans" and gap.numbers["gap"] == pytest.approx(0.8)
+    assert gap.numbers["scale"] is None and gap.numbers["scale_basis"] == "geen vergelijking"
+    assert gap.numbers["z"] == NO_YARDSTICK_Z and gap.strength == strength("kloof", "kans", NO_YARDSTICK_Z)
+    trend = only(found, "trend")
+    assert trend.kind == "kans" and trend.numbers["z"] == NO_YARDSTICK_Z
+    klok = skipped(found, "klok")
+    assert klok.status == "te weinig gegevens"
+    assert klok.reason_nl == "maar 1 COROP-gebied met een cijfer, de regel vraagt er minstens 5"
+    assert klok.reason_en == "only 1 COROP region with a figure; the rule needs at least 5"
+    assert not [s for s in found if s.rule == "klok"]
+
+
+# ---------------------------------------------------------------------------- one yardstick for every trend
+def _lines(indicator, periods, level, growth, cr12_growth, relative):
+    """40 regions on exact lines (or exact exponentials for counts): region i grows by growth[i]."""
+    series = {}
+    codes = [c for c in COROP if c != "CR12"] + ["CR12"]
+    rates = list(growth) + [cr12_growth]
+    for i, (code, g) in enumerate(zip(codes, rates)):
+        base = level + 10 * i
+        series[(indicator, code)] = {p: base * math.exp(g * k) if relative else base + g * k for k, p in enumerate(periods)}
+    return series, rates
+
+
+@pytest.mark.parametrize("indicator, periods, level, relative", [
+    ("aandeel_vrij", [str(y) for y in range(2018, 2026)], 30.0, False),               # percent: a difference
+    ("voorraad", [str(Period.parse("2024Q4").shift(k)) for k in range(8)], 1000.0, True),   # count: a % change
+])
+def test_trends_are_measured_against_the_regions_movements_over_the_same_window(tmp_path, indicator, periods, level, relative):
+    growth = [(0.005 if relative else 0.5) * (1 + 0.02 * (i - 19)) for i in range(39)]
+    quarter = str(Period.parse(periods[-1]).quarter())
+
+    def movement(g):   # over the 7 periods between the window's first and last point
+        return (math.exp(g * 7) - 1) * 100 if relative else g * 7
+
+    series, rates = _lines(indicator, periods, level, growth, 1.4 * growth[19], relative)
+    trend = only(compute_signals(make_data(tmp_path / "fast", series), "CR12", quarter, indicators=[indicator], targets=[]), "trend")
+    moves = [movement(g) for g in rates]
+    usual, sd = statistics.mean(moves), statistics.stdev(moves)
+    # (numbers are kept to 6 significant digits)
+    assert trend.kind == "kans" and trend.numbers["change_over_window"] == pytest.approx(moves[-1], rel=1e-5)
+    assert trend.numbers["usual_change_over_window"] == pytest.approx(usual, rel=1e-5)
+    assert trend.numbers["z"] == pytest.approx((moves[-1] - usual) / sd, rel=1e-4)
+    # a rise smaller than the regions' usual rise is green, but no news: strength 0
+    series, _ = _lines(indicator, periods, level, growth, 0.6 * growth[19], relative)
+    slow = only(compute_signals(make_data(tmp_path / "slow", series), "CR12", quarter, indicators=[indicator], targets=[]), "trend")
+    assert slow.kind == "kans" and slow.numbers["z"] == 0.0 and slow.strength == 0.0
+
+
+# ---------------------------------------------------------------------------- a flat series has no slope
+def test_a_flat_series_has_no_significant_slope():
+    x = np.array([Period.parse(str(y)).ordinal for y in range(2017, 2025)], dtype=float)
+    flat = slope_test(x, np.full(8, 2.0))   # least squares gives a slope of 5e-17 with se 0 here
+    assert (flat.slope, flat.t, flat.p) == (0.0, 0.0, 1.0)
+    line = slope_test(x, 2.0 + 0.1 * (x - x[0]))   # an exact straight line stays significant
+    assert line.slope == pytest.approx(0.1) and line.p == 0.0
+
+
+def test_a_flat_series_is_a_grey_trend_that_is_not_statistically_significant(tmp_path):
+    data = make_data(tmp_path, {("aandeel_vrij", "CR12"): years(2016, [2.0] * 10)})
+    trend = only(compute_signals(data, "CR12", "2025Q4", indicators=["aandeel_vrij"], targets=[]), "trend")
+    assert trend.numbers["statistically_significant"] is False and trend.numbers["p_value"] == 1.0
+    assert trend.kind == "neutraal" and trend.numbers["colour"] == "grijs"
+
+
+# ---------------------------------------------------------------------------- index numbers
+def test_index_numbers_are_not_compared_as_levels(tmp_path):
+    periods = [str(y) for y in range(2016, 2026)]
+    series = spread_regions("prijs", periods, base=120.0, step=1.0, skip=("CR12",))
+    series[("prijs", NL)] = {p: 120.0 for p in periods}
+    series[("prijs", "CR12")] = years(2016, [100 + 3 * i for i in range(10)])
+    found = compute_signals(make_data(tmp_path, series), "CR12", "2025Q4", indicators=["prijs"], targets=[])
+    for rule in ("kloof", "positie", "klok"):
+        sk = skipped(found, rule)
+        assert sk.status == "niet van toepassing"
+        assert sk.reason_nl.startswith("een indexcijfer (basisjaar = 100)")
+        assert sk.reason_en.startswith("an index number (base year = 100)")
+    assert only(found, "trend").numbers["significant"] is True   # its own course still counts

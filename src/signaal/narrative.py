@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import formatting as fmt
+from .bands import band
 from .catalogue import Indicator
 from .indicators import Data
 from .periods import Period
@@ -215,11 +216,7 @@ def band_line(ctx: Context, focus: pd.Series) -> str | None:
     if not bands or focus.empty:
         return None
     value = float(focus.iloc[-1])
-    key = "zeer_krap"
-    for name, upper in sorted(bands.items(), key=lambda kv: kv[1]):
-        if value < upper:
-            key = name
-            break
+    key = band(value, bands)
     return t("band_line", ctx.lang, value=fmt.number(value, ctx.ind.decimals, ctx.lang), regio=ctx.name(ctx.region), band=t(f"band_{key}", ctx.lang))
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..bands import check_edges
 from ..periods import Period
 
 LEVEL = Literal["land", "provincie", "corop", "gemeente"]
@@ -115,6 +116,12 @@ class SignalSettings(_Strict):
     range_min_periods: int | None = Field(default=None, ge=3)
     change_basis: Literal["absolute", "relative"] | None = None
     rule_weights: dict[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"], float] | None = None
+
+    @field_validator("bands")
+    @classmethod
+    def _uwv_bands(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        """UWV tension bands: the upper edges of zeer_ruim, ruim, gemiddeld and krap (signaal.bands)."""
+        return check_edges(v) if v is not None else v
 
 
 class Break(_Strict):

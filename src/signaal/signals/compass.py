@@ -37,11 +37,11 @@ import pandas as pd
 from .. import formatting as fmt
 from ..charts import Chart
 from ..errors import DataError
+from ..files import write_atomic
 from ..indicators import Data
 from ..periods import Period
 from ..text import check_lang, t
 from .charts import sensitivity_chart
-from .output import _atomic_write
 
 DIMENSIONS: dict[str, list[str]] = {
     "inkomen": ["mediaan_inkomen", "laag_inkomen"],
@@ -238,7 +238,7 @@ def compass(
 def write_compass(c: Compass, folder: Path | str) -> Path:
     """``kompas.csv``: every COROP region's values, sub-scores, dimension scores and ranks."""
     path = Path(folder) / "kompas.csv"
-    _atomic_write(path, c.table().round(4).to_csv(index_label="regio"))
+    write_atomic(path, c.table().round(4).to_csv(index_label="regio"))
     return path
 
 
@@ -253,19 +253,6 @@ def _name(data: Data | None, code: str, lang: str) -> str:
     if code == data.reg.national:
         return _upper_first(t("netherlands", lang))
     return data.reg[code].name(lang)
-
-
-def variant_label(row, lang: str, data: Data | None = None) -> str:
-    w = row["weighting"]
-    if w.startswith("without:"):
-        ind = w.split(":", 1)[1]
-        title = data.cat[ind].title.get(lang) if data is not None and ind in data.cat else ind
-        weighting = t("compass_weights_without", lang, indicator=title)
-    else:
-        weighting = t(f"compass_weights_{w}", lang)
-    norm = t("compass_norm_" + row["normalisation"], lang)
-    agg = t("compass_agg_" + row["aggregation"], lang)
-    return f"{norm}, {weighting}, {agg}"
 
 
 def compass_chart(c: Compass, lang: str, data: Data | None = None) -> Chart:

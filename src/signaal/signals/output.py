@@ -9,30 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..files import write_atomic
 from .model import Signal, SignalList
 
 CSV_COLUMNS = (
     "rank", "kind", "strength", "rule", "indicator", "theme", "region", "data_region", "period",
     "sentence_nl", "sentence_en", "numbers",
 )
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def signals_csv(signals: list[Signal]) -> str:
@@ -62,6 +47,6 @@ def write_signals(signals: SignalList | list[Signal], folder: Path | str) -> lis
     """Write ``signals.csv`` and ``signals.json`` into ``folder``; returns both paths."""
     folder = Path(folder)
     csv_path, json_path = folder / "signals.csv", folder / "signals.json"
-    _atomic_write(csv_path, signals_csv(signals))
-    _atomic_write(json_path, signals_json(signals))
+    write_atomic(csv_path, signals_csv(signals))
+    write_atomic(json_path, signals_json(signals))
     return [csv_path, json_path]

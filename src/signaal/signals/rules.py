@@ -7,10 +7,17 @@ applicable) or ``None`` (nothing to report, e.g. a value inside its historical r
 Words are added by :mod:`signaal.signals.sentences`; strength by :mod:`.settings`.
 
 Every finding carries ``z``: its size in standard deviations of a reference spread, which
-makes findings of different rules comparable (README "Strength"). The reference spread is
-the spread between the regions of the comparison set (the 40 COROP regions, or the 12
-provinces for a province proxy) and, where there is none, the series' own year-on-year
-variation.
+makes findings of different rules comparable (README "Strength"). For the level rules (gap,
+position, clock, benchmark target) the reference is the spread of the levels between the
+regions of the comparison set (the 40 COROP regions, or the 12 provinces for a province
+proxy); for the trend, the spread between those regions of the same fitted movement over the
+same window; for the latest change, the spread of the series' own past year-on-year changes
+around their mean. Without a comparison set (fewer than 5 regions with a figure) there is no
+yardstick and none is invented: a verdict counts as ``NO_YARDSTICK_Z`` and the clock, whose
+axes are in between-region SDs, is skipped.
+
+Index numbers (``unit: index``, e.g. 2020=100) compare growth since the base year, not
+levels, so the level rules (gap, position, clock) do not apply to them.
 
 Method breaks (catalogue ``breaks``): the trend test models each break inside its window as
 a step in the level; every other comparison stays within one method (a change across a
@@ -26,11 +33,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ..bands import band
 from ..catalogue import Indicator
 from ..periods import Period
 from ..regions import Registry
-from ..targets import Target
-from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, TARGET_Z, Settings
+from ..targets import Target, progress as target_progress
+from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, NO_YARDSTICK_Z, TARGET_Z, Settings
 from .stats import slope_test, spread
 
 
@@ -61,6 +69,26 @@ def _skipped(rule: str, reason: str, **values) -> Skip:
 
 def _not_applicable(rule: str, reason: str, **values) -> Skip:
     return Skip(rule, "niet van toepassing", reason, values)
+
+
+NO_YARDSTICK = "geen vergelijking"   # scale_basis of a finding without a comparison set
+
+
+def _sized(size: float, scale: float | None, verdict: bool) -> float:
+    """``z``: ``size`` in units of ``scale``; without a scale (no comparison set) a finding
+    with a verdict counts as ``NO_YARDSTICK_Z`` and one without as 0 (README "Strength")."""
+    if scale:
+        return abs(size) / scale
+    return NO_YARDSTICK_Z if verdict else 0.0
+
+
+def _not_comparable_level(inp: "Inputs", rule: str) -> Skip | None:
+    """The reason a level comparison (gap, position, clock) does not apply, or None."""
+    if inp.additive:
+        return _not_applicable(rule, "sig_skip_additive")
+    if inp.ind.unit == "index":
+        return _not_applicable(rule, "sig_skip_index")
+    return None
 
 
 def plain(x):
@@ -142,6 +170,16 @@ class Inputs:
     def relative(self) -> bool:
         return self.cfg.change_basis == "relative"
 
+    def half_unit(self, relative: bool = False) -> float:
+        """Half a shown unit: 0,05 for one decimal (0,05% for a % change). Differences below
+        it are rounding, and no yardstick is finer than it: figures are published rounded."""
+        return 0.5 * 10 ** (-(1 if relative else self.ind.decimals))
+
+    def yardstick(self, values: list[float], relative: bool = False) -> float:
+        """The spread of ``values`` (at least 3), never below half a shown unit: changes of
+        rounded figures that look all alike differ by rounding, not by nothing (or 1e-15)."""
+        return max(spread(values) or 0.0, self.half_unit(relative))
+
     def change(self, new: float, old: float) -> float | None:
         """A change in the indicator's change basis: a difference, or a % change."""
         if self.relative:
@@ -186,16 +224,12 @@ class Inputs:
             return pd.Series(dtype=float)
         return self.table.loc[key, self.comparison].dropna().astype(float)
 
-    @cached_property
-    def own_change_spread(self) -> float | None:
-        """SD of the series' own year-on-year changes (in the change basis), within methods."""
-        return spread(self.yoy_history(include_last=True))
-
-    def yoy_history(self, include_last: bool = False) -> list[float]:
+    def yoy_history(self) -> list[float]:
+        """The series' year-on-year changes before the last period, within methods."""
         out = []
         for key, v in self.series.items():
             p = Period.parse(key)
-            if p == self.last and not include_last:
+            if p == self.last:
                 continue
             old = p.year_earlier()
             ov = self.at(self.series, old)
@@ -207,30 +241,56 @@ class Inputs:
         return out
 
     def level_spread(self) -> tuple[float | None, str]:
-        """Spread of the levels between regions in the latest period; without a comparison
-        set (fewer than 5 regions with a figure), the spread of the series' own levels."""
+        """Spread of the levels between regions in the latest period, and its basis; without a
+        comparison set (fewer than 5 regions with a figure) ``(None, NO_YARDSTICK)``: the
+        series' own spread over time is no yardstick for a difference between regions."""
         if self.level in MIN_REGIONS:
             row = self.row(self.last)
-            sd = spread(row.to_list())
-            if sd is not None and len(row) >= 5:
-                return sd, self.level
-        return self.own_level_spread(), "eigen reeks"
-
-    def own_level_spread(self, log: bool = False) -> float | None:
-        values = self.series.to_numpy(dtype=float)
-        if log:
-            if (values <= 0).any():
-                return None
-            values = 100.0 * np.log(values)
-        return spread(values.tolist())
+            if len(row) >= 5:
+                return self.yardstick(row.to_list()), self.level
+        return None, NO_YARDSTICK
 
 
 # ---------------------------------------------------------------------------- 1. trend
+def _window(inp: Inputs, series: pd.Series, first: Period) -> list[tuple[Period, float]]:
+    last = inp.last
+    return [(Period.parse(k), float(v)) for k, v in series.items()
+            if first.ordinal <= Period.parse(k).ordinal <= last.ordinal and np.isfinite(v)]
+
+
+def _movement(res, span: float, relative: bool) -> float:
+    """The fitted movement over ``span`` periods: a % change (log fit) or a difference."""
+    return (math.exp(res.slope * span) - 1.0) * 100.0 if relative else res.slope * span
+
+
+def _regional_movements(inp: Inputs, first: Period, span: float, relative: bool,
+                        steps: list[float]) -> tuple[float, float] | None:
+    """Mean and spread, over the regions of the comparison set, of the same fitted movement
+    over the same window (same break steps, same basis); None with fewer than 5 regions."""
+    need = inp.cfg.trend_min_points
+    movements = []
+    for code in inp.comparison:
+        window = _window(inp, inp.column(code), first)
+        if len(window) < need:
+            continue
+        y = np.array([v for _, v in window], dtype=float)
+        if relative:
+            if (y <= 0).any():
+                continue
+            y = np.log(y)
+        res = slope_test(np.array([p.ordinal for p, _ in window], dtype=float), y, steps)
+        if res is not None:
+            movements.append(_movement(res, span, relative))
+    if len(movements) < 5:
+        return None
+    return float(np.mean(movements)), inp.yardstick(movements, relative)
+
+
 def trend(inp: Inputs) -> Finding | Skip:
     """Direction over a fixed window, CBS colours: green/red by polarity if significant, else grey."""
     cfg, last = inp.cfg, inp.last
     first = last.shift(-(cfg.trend_window - 1))
-    window = [(Period.parse(k), float(v)) for k, v in inp.series.items() if first.ordinal <= Period.parse(k).ordinal <= last.ordinal]
+    window = _window(inp, inp.series, first)
     need = cfg.trend_min_points
     if len(window) < need:
         return _few("trend", "sig_skip_few_periods", n=len(window), need=need, freq=inp.freq)
@@ -244,26 +304,23 @@ def trend(inp: Inputs) -> Finding | Skip:
     if res is None:
         return _few("trend", "sig_skip_few_periods", n=len(window), need=len(window) + 1, freq=inp.freq)
     span = float(x[-1] - x[0])
-    movement = (math.exp(res.slope * span) - 1.0) * 100.0 if relative else res.slope * span
+    movement = _movement(res, span, relative)
     significant = res.p < cfg.trend_alpha
-    # reference spread: between regions, of the level (or of the same % change over the window)
-    if relative:
-        changes = []
-        for code in inp.comparison:
-            a, b = inp.at(inp.column(code), window[0][0]), inp.at(inp.column(code), last)
-            if a and b is not None:
-                changes.append((b / a - 1) * 100)
-        scale = spread(changes) if len(changes) >= 5 else None
-        basis = inp.level if scale else "eigen reeks"
-        if scale is None:
-            scale = inp.own_level_spread(log=True)
-    else:
-        scale, basis = inp.level_spread()
-    z = abs(movement) / scale if scale else 0.0
     up = res.slope > 0
     # practical significance too: a trend must move the series by at least half a shown unit
-    visible = abs(movement) >= 0.5 * 10 ** (-(1 if relative else inp.ind.decimals))
+    visible = abs(movement) >= inp.half_unit(relative)
     significant = significant and visible
+    # size: how much further the movement goes than the regions' usual movement over the same
+    # window, in SDs of those movements. A trend every region shares is no regional news, and
+    # a rise smaller than the regions' rise is no strong green trend (the gap rule covers it);
+    # a grey trend counts by its distance from the usual movement either way.
+    regional = _regional_movements(inp, window[0][0], span, relative, [float(b.ordinal) for b in steps])
+    usual, scale = regional if regional else (None, None)
+    basis = inp.level if regional else NO_YARDSTICK
+    beyond = movement - (usual or 0.0)
+    if significant and res.slope != 0:
+        beyond = max(0.0, beyond if up else -beyond)
+    z = _sized(beyond, scale, significant and res.slope != 0)
     if not significant or res.slope == 0:
         kind, colour, case = "neutraal", "grijs", "grey"
     elif inp.sign == 0:
@@ -277,21 +334,22 @@ def trend(inp: Inputs) -> Finding | Skip:
         "alpha": cfg.trend_alpha, "significant": significant, "statistically_significant": res.p < cfg.trend_alpha,
         "colour": colour,
         "basis": "relatief" if relative else "absoluut", "change_over_window": movement,
+        "usual_change_over_window": usual, "usual_basis": basis if regional else None,
         "breaks_as_steps": [str(b) for b in steps], "steps": res.steps,
         "scale": scale, "scale_basis": basis, "z": z,
     })
 
 
 # ---------------------------------------------------------------------------- 2. latest change
-def _band(value: float, bands: dict[str, float]) -> str:
-    for name, upper in sorted(bands.items(), key=lambda kv: kv[1]):
-        if value < upper:
-            return name
-    return "zeer_krap" if "krap" in bands else "boven"
-
-
 def latest_change(inp: Inputs) -> Finding | Skip:
-    """Last period against a year earlier (and, for sub-yearly series, the period before)."""
+    """Last period against a year earlier (and, for sub-yearly series, the period before).
+
+    What is notable is the change's deviation from the usual change: the mean of the series'
+    own earlier year-on-year changes (at least 4, within the current method), or else the mean
+    change of the comparison set's regions over the same year. A series that rises 0,14% a
+    year, every year, has nothing to report when it rises 0,14% again. ``z`` is that
+    deviation in SDs of the same changes; the verdict follows the deviation's direction.
+    """
     last, v = inp.last, float(inp.series.iloc[-1])
     ya = last.year_earlier()
     v_ya = inp.at(inp.series, ya)
@@ -311,8 +369,9 @@ def latest_change(inp: Inputs) -> Finding | Skip:
         if pv is not None and inp.break_between(prev, last) is None:
             numbers.update(previous_period=str(prev), previous=pv, change_previous=inp.change(v, pv))
     history = inp.yoy_history()
+    usual, scale, basis = None, None, ""
     if len(history) >= 4:
-        scale, basis = spread(history), "eigen reeks"
+        usual, scale, basis = float(np.mean(history)), inp.yardstick(history, inp.relative), "eigen reeks"
     else:
         changes = []
         for code in inp.comparison:
@@ -321,22 +380,30 @@ def latest_change(inp: Inputs) -> Finding | Skip:
                 ch = inp.change(c, a)
                 if ch is not None:
                     changes.append(ch)
-        scale, basis = (spread(changes), inp.level) if len(changes) >= 5 else (None, "")
-    z = abs(delta) / scale if scale else 0.0
+        if len(changes) >= 5:
+            usual, scale, basis = float(np.mean(changes)), inp.yardstick(changes, inp.relative), inp.level
+    deviation = delta - usual if usual is not None else delta
+    z = abs(deviation) / scale if scale else 0.0
     threshold = inp.cfg.change_threshold
-    notable = abs(delta) >= threshold if threshold is not None else (scale is not None and z >= CHANGE_Z)
+    notable = abs(deviation) >= threshold if threshold is not None else (scale is not None and z >= CHANGE_Z)
     if inp.cfg.bands:
-        band, band_before = _band(v, inp.cfg.bands), _band(v_ya, inp.cfg.bands)
-        numbers.update(band=band, band_year_ago=band_before)
-        if band != band_before:
+        now_band, band_before = band(v, inp.cfg.bands), band(v_ya, inp.cfg.bands)
+        numbers.update(band=now_band, band_year_ago=band_before)
+        if now_band != band_before:
             notable, z = True, max(z, CHANGE_Z)
-    numbers.update(threshold=threshold, scale=scale, scale_basis=basis, z=z, notable=notable)
-    if not notable or delta == 0:
-        return Finding("verandering", "neutraal", "small", z, numbers)
+    numbers.update(usual_change=usual, usual_basis=basis or None, deviation=deviation,
+                   threshold=threshold, scale=scale, scale_basis=basis, z=z, notable=notable)
+    # the direction that counts: away from the usual change (or, without one, from zero)
+    direction = deviation if (usual is not None and deviation != 0) else delta
+    if not notable or direction == 0:
+        return Finding("verandering", "neutraal", "usual" if usual is not None else "small", z, numbers)
     if inp.sign == 0:
         return Finding("verandering", "neutraal", "neutral", z, numbers)
-    good = (delta > 0) == (inp.sign > 0)
-    return Finding("verandering", "kans" if good else "urgentie", "good" if good else "bad", z, numbers)
+    good = (direction > 0) == (inp.sign > 0)
+    # the change itself points the other way than its deviation: e.g. a smaller fall than usual
+    against = usual is not None and delta * direction <= 0
+    case = ("better" if against else "good") if good else ("worse" if against else "bad")
+    return Finding("verandering", "kans" if good else "urgentie", case, z, numbers)
 
 
 # ---------------------------------------------------------------------------- 3. gap
@@ -359,8 +426,9 @@ def _comparable_earlier(inp: Inputs, a: pd.Series, b: pd.Series, back: int) -> t
 
 def gap(inp: Inputs) -> Finding | Skip:
     """The focus region against the Netherlands now, and whether the gap closes or widens."""
-    if inp.additive:
-        return _not_applicable("kloof", "sig_skip_additive")
+    not_comparable = _not_comparable_level(inp, "kloof")
+    if not_comparable:
+        return not_comparable
     if inp.region == inp.national:
         return _not_applicable("kloof", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
     last, v = inp.last, float(inp.series.iloc[-1])
@@ -375,7 +443,7 @@ def gap(inp: Inputs) -> Finding | Skip:
     scale, basis = inp.level_spread()
     threshold = inp.cfg.gap_threshold
     if threshold is None:
-        threshold = GAP_THRESHOLD_SPREAD * scale if (scale and basis != "eigen reeks") else 0.0
+        threshold = GAP_THRESHOLD_SPREAD * scale if scale else 0.0
     peers = [inp.at(inp.column(c), last) for c in inp.peers]
     peers = [p for p in peers if p is not None]
     peer_mean = float(np.mean(peers)) if peers else None
@@ -385,10 +453,11 @@ def gap(inp: Inputs) -> Finding | Skip:
         "peers_mean": peer_mean, "gap_peers": (v - peer_mean) if peer_mean is not None else None,
         "threshold": threshold, "scale": scale, "scale_basis": basis,
     }
-    z = abs(gap_now) / scale if scale else 0.0
+    tol = inp.half_unit()
+    material = abs(gap_now) >= max(threshold, tol)
+    z = _sized(gap_now, scale, material)
     numbers["z"] = z
-    tol = 0.5 * 10 ** (-inp.ind.decimals)
-    if abs(gap_now) < max(threshold, tol):
+    if not material:
         return Finding("kloof", "neutraal", "level", z, numbers)
     if inp.sign == 0:
         return Finding("kloof", "neutraal", "neutral", z, numbers)
@@ -419,8 +488,9 @@ def gap(inp: Inputs) -> Finding | Skip:
 # ---------------------------------------------------------------------------- 4. position
 def position(inp: Inputs) -> Finding | Skip:
     """Rank and quartile among the regions of the comparison set (1 = most favourable)."""
-    if inp.additive:
-        return _not_applicable("positie", "sig_skip_additive")
+    not_comparable = _not_comparable_level(inp, "positie")
+    if not_comparable:
+        return not_comparable
     if inp.level not in MIN_REGIONS:
         return _not_applicable("positie", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
     last = inp.last
@@ -479,7 +549,7 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
     g = pd.Series({k: sign * (round(float(inp.series[k]), d) - round(float(bench[k]), d)) for k in common})
     v, bv = float(inp.series.iloc[-1]), float(bench[str(last)])
     scale, basis = inp.level_spread()
-    z = abs(v - bv) / scale if scale else 0.0
+    z = _sized(v - bv, scale, True)
     numbers = {
         "target": target.id, "target_kind": target.kind, "label_nl": target.label_nl, "label_en": target.label_en,
         "value": v, "benchmark": bv, "benchmark_region": target.benchmark, "gap": v - bv,
@@ -534,19 +604,17 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         return _few("doel", "sig_skip_target_freq", period=start)
     if last.ordinal <= start.ordinal:
         return _few("doel", "sig_skip_few_periods", n=0, need=1, freq=inp.freq)
+    # progress, pace and projection as on the target's own page (one computation for both)
+    prog = target_progress(inp.series, target.model_copy(update={"start": str(start), "by": str(by)}), up_to=last)
     goal = float(target.value)
     v = float(inp.series.iloc[-1])
-    progress = v - v0
+    progress = prog.done
     elapsed = last.ordinal - start.ordinal
     left = by.ordinal - last.ordinal
     per_year = inp.per_year
     since_start = progress / elapsed
-    recent_from = last.shift(-per_year)
-    rv = inp.at(inp.series, recent_from)
-    if rv is not None and recent_from.ordinal >= start.ordinal:
-        pace, pace_basis = (v - rv) / per_year, "afgelopen jaar"
-    else:
-        pace, pace_basis = since_start, "sinds start"
+    pace = prog.pace_per_year / per_year
+    pace_basis = "afgelopen jaar" if prog.basis == "last_year" else "sinds start"
     numbers = {
         "target": target.id, "target_kind": "cumulative", "label_nl": target.label_nl, "label_en": target.label_en,
         "start": str(start), "by": str(by), "goal": goal, "start_value": v0, "value": v,
@@ -568,7 +636,7 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         numbers.update(status="niet gehaald", z=TARGET_Z)
         return Finding("doel", "urgentie", "cum_missed", TARGET_Z, numbers)
     needed = (goal - progress) / left
-    projected = progress + pace * left
+    projected = prog.projection
     numbers.update(remaining=goal - progress, needed_per_period=needed, needed_per_year=needed * per_year,
                    projected_total=projected, projected_shortfall=max(goal - projected, 0.0))
     z = abs(needed - pace) / sd if sd else (abs(needed / pace - 1.0) * 4 if pace > 0 else TARGET_Z)
@@ -611,7 +679,7 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
     lo_p = min(hist, key=lambda p: hist[p])
     hi, lo = hist[hi_p], hist[lo_p]
     # outside by at least half a shown unit: a "record" by a rounding error is no news
-    tol = 0.5 * 10 ** (-(1 if inp.relative else inp.ind.decimals))
+    tol = inp.half_unit(inp.relative)
     if lo - tol < cur < hi + tol:
         return None
     high = cur > hi
@@ -635,6 +703,7 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
 KLOK_KINDS = {
     "ahead_growing": "kans", "ahead_shrinking": "neutraal",
     "behind_closing": "neutraal", "behind_widening": "urgentie",
+    "ahead_stable": "neutraal", "behind_stable": "neutraal",   # the clock is about movement
 }
 
 
@@ -642,10 +711,13 @@ def klok(inp: Inputs) -> Finding | Skip:
     """The regional clock (after the CBS Conjunctuurklok): gap to NL x its change in a year.
 
     Coordinates are in standard deviations between regions, oriented so that right is
-    more favourable (x: the gap; y: its change over one year).
+    more favourable (x: the gap; y: its change over one year). A change of the gap below
+    half a shown unit is no change: the point sits on the horizontal axis (``*_stable``).
+    Without a comparison set there are no such coordinates, and the rule is skipped.
     """
-    if inp.additive:
-        return _not_applicable("klok", "sig_skip_additive")
+    not_comparable = _not_comparable_level(inp, "klok")
+    if not_comparable:
+        return not_comparable
     if inp.region == inp.national:
         return _not_applicable("klok", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
     last, v = inp.last, float(inp.series.iloc[-1])
@@ -664,24 +736,32 @@ def klok(inp: Inputs) -> Finding | Skip:
     if not scale:
         return _few("klok", "sig_skip_few_regions", n=len(inp.row(last)), need=5, set=inp.level)
     s = inp.sign or 1
-    x, y = s * gap_now / scale, s * (gap_now - gap_old) / scale
+    tol = inp.half_unit()
+    stable = abs(gap_now - gap_old) < tol
+    x, y = s * gap_now / scale, (0.0 if stable else s * (gap_now - gap_old) / scale)
     if inp.sign:
-        quadrant = ("ahead_" if x >= 0 else "behind_") + (("growing" if y >= 0 else "shrinking") if x >= 0 else ("closing" if y >= 0 else "widening"))
+        if stable:
+            movement = "stable"
+        elif x >= 0:
+            movement = "growing" if y > 0 else "shrinking"
+        else:
+            movement = "closing" if y > 0 else "widening"
+        quadrant = ("ahead_" if x >= 0 else "behind_") + movement
         kind = KLOK_KINDS[quadrant]
     else:
-        quadrant = ("above_" if x >= 0 else "below_") + ("rising" if y >= 0 else "falling")
+        quadrant = ("above_" if x >= 0 else "below_") + ("stable" if stable else "rising" if y > 0 else "falling")
         kind = "neutraal"
     # near the national level (below the gap rule's threshold) the clock gives no verdict
     threshold = inp.cfg.gap_threshold
     if threshold is None:
-        threshold = GAP_THRESHOLD_SPREAD * scale if basis != "eigen reeks" else 0.0
-    material = abs(gap_now) >= max(threshold, 0.5 * 10 ** (-inp.ind.decimals))
+        threshold = GAP_THRESHOLD_SPREAD * scale
+    material = abs(gap_now) >= max(threshold, tol)
     if not material:
         kind = "neutraal"
     z = math.hypot(x, y)
     return Finding("klok", kind, quadrant, z, {
         "value": v, "benchmark": bv, "gap": gap_now, "old_period": str(old), "gap_old": gap_old,
-        "x": x, "y": y, "quadrant": quadrant, "material": material, "threshold": threshold,
+        "x": x, "y": y, "quadrant": quadrant, "stable": stable, "material": material, "threshold": threshold,
         "scale": scale, "scale_basis": basis, "z": z,
     })
 

@@ -84,9 +84,6 @@ class Words:
         a, b = Period.parse(first), Period.parse(last)
         return fmt.counted(b.ordinal - a.ordinal + 1, t(f"sig_word_{b.freq}", self.lang), self.lang)
 
-    def periods_word(self, n: int, freq: str) -> str:
-        return fmt.counted(n, t(f"sig_word_{freq}", self.lang), self.lang).split(" ", 1)[1]
-
     def t(self, key: str, **values) -> str:
         return t(key, self.lang, **values)
 
@@ -114,22 +111,38 @@ def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         [w.t("sig_fact_window", first=first.short_label(), last=last.short_label()), common["change"]],
         [w.t("sig_fact_p"), ("< " + fmt.number(0.001, 3, w.lang)) if n["p_value"] < 0.001 else fmt.number(n["p_value"], 3, w.lang)],
     ]
+    if n.get("usual_change_over_window") is not None:   # what the regions did over the same window
+        facts.append([w.t("sig_fact_usual_regions", set=w.t(f"sig_set_{n['usual_basis']}")),
+                      w.change(n["usual_change_over_window"], n["basis"])])
     return text, facts
 
 
 def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     last = Period.parse(w.inp.series.index[-1])
-    verdict = {"good": "sig_change_good", "bad": "sig_change_bad", "small": "sig_change_small"}.get(f.case)
+    verdict = f"sig_change_{f.case}" if f.case != "neutral" else None
     band = ""
     if "band" in n:
         band = w.t("sig_change_band", band=w.t(f"band_{n['band']}"), band_before=w.t(f"band_{n['band_year_ago']}"))
+    change, usual = w.change(n["change_year"], n["basis"]), None
+    if n.get("usual_change") is not None:
+        # a notable deviation shows enough decimals to be seen; an ordinary change the usual ones
+        usual = w.change(n["usual_change"], n["basis"])
+        if n["notable"]:
+            change, usual = w.pair(n["change_year"], n["usual_change"], n["basis"])
+    usual_part = ""
+    if usual is not None:
+        basis = n["usual_basis"]
+        usual_part = (w.t("sig_change_usual_own", usual=usual) if basis == "eigen reeks"
+                      else w.t("sig_change_usual_regions", usual=usual, set=w.t(f"sig_set_{basis}")))
     common = dict(title=w.title, region=w.region, value=w.value(n["value"]), in_period=w.in_period(last),
-                  change=w.change(n["change_year"], n["basis"]), band=band, verdict=w.t(verdict) if verdict else "")
+                  change=change, usual=usual_part, band=band, verdict=w.t(verdict) if verdict else "")
     facts = [
         [w.t("sig_fact_value", period=last.short_label()), common["value"]],
         [w.t("sig_fact_change_year"), common["change"]],
     ]
+    if usual is not None:
+        facts.append([w.t("sig_fact_usual_change"), usual])
     if "change_previous" in n:
         text = w.t("sig_change_sub", change_prev=w.change(n["change_previous"], n["basis"]),
                    prev=w.period(n["previous_period"]), **common)
@@ -225,7 +238,9 @@ def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
 def _klok(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     bench = w.name(w.inp.national)
-    gap, old_gap = w.pair(n["gap"], n["gap_old"])
+    # an unchanged gap is shown once, at the usual precision (the rule calls it unchanged
+    # when it moved less than half a shown unit)
+    gap, old_gap = (w.diff(n["gap"]), "") if f.case.endswith("_stable") else w.pair(n["gap"], n["gap_old"])
     text = w.t(f"sig_klok_{f.case}", title=w.title, region=w.region, bench=bench, gap=gap, old_gap=old_gap)
     facts = [[w.t("sig_fact_quadrant"), w.t(f"sig_quadrant_{f.case}")], [w.t("sig_fact_gap", bench=bench), gap]]
     return text, facts
@@ -250,8 +265,10 @@ def reason(skip: Skip, lang: str, name) -> str:
             values[k] = t(f"sig_period_{v.freq}", lang, label=v.label(lang))
         elif k in ("region", "bench", "data_region"):
             values[k] = name(v, lang)
-        elif k == "set":
-            values[k] = t(f"sig_set_{v}", lang) if v in ("corop", "provincie") else v
+        elif k == "set" and v in ("corop", "provincie"):
+            # "1 COROP-gebied", "6 COROP-gebieden": the noun follows the count when there is one
+            forms = t(f"sig_set_forms_{v}", lang)
+            values[k] = fmt.counted(skip.values["n"], forms, lang).split(" ", 1)[1] if "n" in skip.values else forms.split("|")[-1]
         else:
             values[k] = v
     if "freq" in values:

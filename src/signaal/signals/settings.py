@@ -37,6 +37,8 @@ RANGE_MIN_PERIODS = 6  # the range rule needs at least 6 earlier periods in the 
 MIN_REGIONS = {"corop": 20, "provincie": 8}   # the position rule's minimum comparison set
 CHANGE_Z = 1.0         # without a threshold, a change counts when it exceeds 1 SD of past changes
 TARGET_Z = 3.0         # a target off track, missed or newly met (last year) counts as at least 3 SD
+NO_YARDSTICK_Z = 1.0   # without a comparison set (< 5 regions) a finding's size cannot be judged:
+                       # a verdict counts as 1 SD, a finding without one (level, grey) as 0
 
 
 @dataclass(frozen=True)

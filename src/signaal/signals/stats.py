@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+NEGLIGIBLE = 1e-12  # a movement below this share of the data's size is float rounding, not a slope
+
 
 @dataclass(frozen=True)
 class SlopeTest:
@@ -49,9 +51,15 @@ def slope_test(x: np.ndarray, y: np.ndarray, break_at: list[float] | None = None
     cov = sigma2 * np.linalg.inv(X.T @ X)
     se = math.sqrt(max(cov[1, 1], 0.0))
     slope = float(beta[1])
-    if se == 0.0:
-        t_stat = math.inf if slope != 0 else 0.0
-        p = 0.0 if slope != 0 else 1.0
+    # a slope that moves the fit by less than float rounding over the window is no slope: a
+    # flat series fits with se 0 and a slope of 1e-17, which must not read as t = inf, p = 0
+    span = float(x.max() - x.min())
+    if abs(slope) * span <= NEGLIGIBLE * scale:
+        slope = 0.0
+    if slope == 0.0:
+        t_stat, p = 0.0, 1.0
+    elif se == 0.0:
+        t_stat, p = math.copysign(math.inf, slope), 0.0   # an exact straight line
     else:
         t_stat = slope / se
         p = float(2 * stats.t.sf(abs(t_stat), df))
