@@ -37,14 +37,12 @@ from .charts.maps import draw_choropleth, draw_tiles, load_boundaries
 from .charts.special import draw_target_progress, draw_travel_times
 from .charts.time import draw_band, draw_columns, draw_line
 from .charts.topic import Panel, topic_chart
-from .config import SAMPLE_WATERMARK
-from .errors import InputError
 from .indicators import Data
 from .narrative import GAP_YEARS, Context, bullets
 from .pages import Cover, MetaOutput, Output, SourceRow, Sources, Summary, SummaryRow, TopicPage, long_date
-from .periods import Period, parse_quarter
+from .periods import Period
 from .regions import registry
-from .text import check_lang, t
+from .text import check_lang, sample_watermark, t, vintage_label
 
 
 # the smallest height of a trend chart's value axis, per unit (small moves stay small)
@@ -76,16 +74,7 @@ def _display(obj) -> None:
 
 def resolve_quarter(data: Data, quarter: str | Period | None) -> Period:
     """The briefing quarter: as given (checked against the data), or the latest in the data."""
-    latest = data.vintage.latest_quarter()
-    if quarter in (None, ""):
-        return latest
-    q = quarter if isinstance(quarter, Period) else parse_quarter(str(quarter))
-    if latest < q:
-        raise InputError(
-            f"quarter {q} has no data yet: vintage {data.vintage.id!r} runs to {latest}; "
-            f"valid: {latest} or earlier"
-        )
-    return q
+    return data.vintage.resolve_quarter(quarter)
 
 
 class Briefing:
@@ -134,9 +123,7 @@ class Briefing:
         return self.theme.title.get(self.lang) if self.theme else self.theme_id
 
     def name(self, code: str) -> str:
-        if code == self.national:
-            return t("netherlands", self.lang)[0].upper() + t("netherlands", self.lang)[1:]
-        return self.reg[code].name(self.lang)
+        return self.reg.display_name(code, self.lang)
 
     def meta(self) -> dict:
         v = self.data.vintage
@@ -151,15 +138,14 @@ class Briefing:
             "vintage": v.id,
             "vintage_checksum": v.checksum,
             "is_sample": self.is_sample,
-            "watermark": SAMPLE_WATERMARK[self.lang] if self.is_sample else "",
+            "watermark": sample_watermark(self.is_sample, self.lang),
             "lang": self.lang,
             "date": self.today.isoformat(),
             "signaal_version": __version__,
         }
 
     def vintage_label(self) -> str:
-        v = self.data.vintage
-        return t("vintage_sample", self.lang) if v.is_sample else t("vintage_live", self.lang, id=v.id)
+        return vintage_label(self.data.vintage.is_sample, self.data.vintage.id, self.lang)
 
     def updated(self, ind: Indicator) -> str:
         """'Laatste actualisatie': the modification date of the source table the indicator was
@@ -177,13 +163,10 @@ class Briefing:
         return long_date(created, self.lang)
 
     def table_id(self, ind: Indicator) -> str | None:
-        """The CBS table the numbers came from: the one its family resolved to in this vintage
-        (a newer edition than the catalogue's last known id, after a refresh), else the catalogue's."""
-        if ind.source.kind == "cbs":
-            resolved = ((self.data.vintage.manifest.get("resolution") or {}).get(ind.id) or {}).get("source")
-            if resolved:
-                return str(resolved)
-        return ind.source.table
+        """The table the numbers came from in this vintage (see :func:`signaal.vintages.table_id`)."""
+        from .vintages import table_id
+
+        return table_id(self.data.vintage.manifest, ind)
 
     def source_line(self, ind: Indicator) -> str:
         table = self.table_id(ind)

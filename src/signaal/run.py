@@ -42,6 +42,7 @@ from pathlib import Path
 
 from . import __version__, config
 from .errors import InputError, NotebookError, SignaalError
+from .files import exchange
 from .outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, STATUSES, DocResult, one_line, write_atomic
 from .periods import Period
 from .regions import registry
@@ -467,22 +468,6 @@ def _git_commit() -> str | None:
 
 
 # ---- publishing ----------------------------------------------------------------------
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if not hasattr(libc, "renameat2"):
-            return False
-        AT_FDCWD, RENAME_EXCHANGE = -100, 2
-        return libc.renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
-    except OSError:
-        return False
-
-
 def _archive_path(target: Path, suffix: str = "") -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     archive_root = target.parent / "archive"
@@ -508,7 +493,7 @@ def publish(staging: Path, target: Path) -> Path | None:
         os.replace(staging, target)
         return None
     archived = _archive_path(target)
-    if _exchange(staging, target):
+    if exchange(staging, target):
         os.replace(staging, archived)
     else:  # no atomic swap on this system: two renames, a moment without the folder
         os.replace(target, archived)

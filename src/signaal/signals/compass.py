@@ -40,7 +40,7 @@ from ..errors import DataError
 from ..files import write_atomic
 from ..indicators import Data
 from ..periods import Period
-from ..text import check_lang, t
+from ..text import check_lang, t, upper_first
 from .charts import sensitivity_chart
 
 DIMENSIONS: dict[str, list[str]] = {
@@ -243,15 +243,11 @@ def write_compass(c: Compass, folder: Path | str) -> Path:
 
 
 # ---------------------------------------------------------------------------- HTML
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _name(data: Data | None, code: str, lang: str) -> str:
     if data is None:
         return code
     if code == data.reg.national:
-        return _upper_first(t("netherlands", lang))
+        return upper_first(t("netherlands", lang))
     return data.reg[code].name(lang)
 
 
@@ -279,7 +275,7 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
     ind_ranks = c.indicator_ranks()
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (
         t("compass_col_dimension", lang), t("compass_col_indicator", lang), t("compass_col_year", lang),
-        t("compass_col_value", lang, region=region), _upper_first(t("netherlands", lang)),
+        t("compass_col_value", lang, region=region), upper_first(t("netherlands", lang)),
         t("compass_col_score", lang, region=region), t("compass_col_rank", lang, n=c.n),
     ))
     body = []
