@@ -119,3 +119,21 @@ def complete_vintage(data_dir: Path, vintage_id: str = "v0", without: tuple[str,
     manifest = {"is_sample": False, "title": "an earlier live vintage (constructed for a test)",
                 "created": "2020-01-01T00:00:00+00:00", "sources": {}}
     return Store(data_dir).write_vintage(obs, manifest, vintage_id=vintage_id).id
+
+
+@pytest.fixture
+def fresh_data_dir(tmp_path, root):
+    """A data folder with the curated tables and the bundled sample, as in a fresh checkout."""
+    import shutil
+
+    d = tmp_path / "data"
+    shutil.copytree(root / "data" / "manual", d / "manual")
+    shutil.copytree(root / "data" / "sample", d / "sample")
+    return d
+
+
+@pytest.fixture
+def data_dir(fresh_data_dir):
+    """A checkout that has refreshed before: live vintage v0 holds every indicator."""
+    complete_vintage(fresh_data_dir, "v0")
+    return fresh_data_dir

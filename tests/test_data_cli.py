@@ -2,30 +2,13 @@
 
 import json
 import re
-import shutil
 import socket
 
-import pytest
 
-from conftest import complete_vintage, fetched_indicators, signaal
+from conftest import fetched_indicators, signaal
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
 
 V3 = FIXTURES / "cbs_v3" / "83582NED"
-
-
-@pytest.fixture
-def fresh_data_dir(tmp_path, root):
-    d = tmp_path / "data"
-    shutil.copytree(root / "data" / "manual", d / "manual")
-    shutil.copytree(root / "data" / "sample", d / "sample")
-    return d
-
-
-@pytest.fixture
-def data_dir(fresh_data_dir):
-    """A checkout that has refreshed before: live vintage v0 holds every indicator."""
-    complete_vintage(fresh_data_dir, "v0")
-    return fresh_data_dir
 
 
 def written_id(stdout: str) -> str:

@@ -1,7 +1,6 @@
 """A refresh end to end (library level): new vintage, manifest, cache, carry-over, faults."""
 
 import json
-import shutil
 import socket
 
 import pytest
@@ -14,22 +13,6 @@ from signaal.sources import Endpoints
 from signaal.store import Store
 
 V3 = FIXTURES / "cbs_v3"
-
-
-@pytest.fixture
-def fresh_data_dir(tmp_path, root):
-    """A data folder with the curated tables and the bundled sample, as in a fresh checkout."""
-    d = tmp_path / "data"
-    shutil.copytree(root / "data" / "manual", d / "manual")
-    shutil.copytree(root / "data" / "sample", d / "sample")
-    return d
-
-
-@pytest.fixture
-def data_dir(fresh_data_dir):
-    """A checkout that has refreshed before: live vintage v0 holds every indicator."""
-    complete_vintage(fresh_data_dir, "v0")
-    return fresh_data_dir
 
 
 @pytest.fixture
