@@ -407,7 +407,7 @@ def build_signal_board(name: str, staging: str, stem: str, region: str, quarter:
     data, not the notebooks, so it runs while the notebooks do and is reused when only a
     notebook changed."""
     from .factsheets import _open_data
-    from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
+    from .outcome import BUILT, DocResult, report, write_atomic
     from .publish.exporters import base_css, extra_css, font_face_css, footer_text, html_page, page_css
     from .regions import registry
     from .text import sample_watermark
@@ -439,11 +439,7 @@ def build_signal_board(name: str, staging: str, stem: str, region: str, quarter:
         result.notes["signals"] = len(signals)
         report(name, 2, 2, "done")
     except Exception as exc:
-        import traceback
-
-        traceback.print_exc()
-        result.status = FAILED
-        result.error = f"signals failed: {type(exc).__name__}: {one_line(exc)}"
+        result.fail("signals", exc)
     result.timings["total"] = round(time.perf_counter() - t0, 3)
     return result
 
@@ -497,7 +493,7 @@ def build_pack(
     :func:`build_signal_board`); without it the pack says why (``signals_problem``:
     ``absent`` or ``failed``). ``missing`` are the themes whose notebook failed."""
     from .factsheets import _open_data
-    from .outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
+    from .outcome import BUILT, DocResult, report, write_atomic
     from .pages import long_date
     from .periods import Period
     from .publish.exporters import render_pdf
@@ -571,10 +567,6 @@ def build_pack(
             "html": round(t4 - t3, 3), "pdf": round(time.perf_counter() - t4, 3),
         }
     except Exception as exc:
-        import traceback
-
-        traceback.print_exc()
-        result.status = FAILED
-        result.error = f"board pack {stem}.pdf failed: {type(exc).__name__}: {one_line(exc)}"
+        result.fail(f"board pack {stem}.pdf", exc)
         result.timings["total"] = round(time.perf_counter() - t0, 3)
     return result

@@ -8,6 +8,7 @@ took and, when it failed, which notebook, cell and error.
 from __future__ import annotations
 
 import os
+import traceback
 from dataclasses import dataclass, field
 
 from .files import write_atomic  # noqa: F401  (re-exported for the run modules)
@@ -47,6 +48,14 @@ class DocResult:
     def failed(self) -> bool:
         """It went wrong (a skipped document is not a failure: there was nothing to show)."""
         return self.status in (FAILED, REJECTED)
+
+    def fail(self, what: str, exc: BaseException) -> DocResult:
+        """Mark it failed by ``exc``: the traceback goes to the worker's stderr (the run's
+        log), the one-line reason ``"<what> failed: <Type>: <message>"`` to the manifest."""
+        traceback.print_exception(exc)
+        self.status = FAILED
+        self.error = f"{what} failed: {type(exc).__name__}: {one_line(exc)}"
+        return self
 
 
 def one_line(text: str) -> str:

@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -357,10 +356,8 @@ def execute_theme(
         result.outputs = [f"{stem}.html", *kept]
         report(name, total - 1, total, "pdf next")
     except Exception as exc:
-        result.status = FAILED
-        result.error = f"publishing {Path(notebook).name} failed: {type(exc).__name__}: {one_line(exc)}"
+        result.fail(f"publishing {Path(notebook).name}", exc)
         result.outputs = [k for k in kept if (staging_path / k).exists()]
-        traceback.print_exc()
     return result
 
 
@@ -382,9 +379,7 @@ def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "", ste
         write_atomic(Path(staging) / f"{stem}.pdf", pdf)
         result.outputs = [f"{stem}.pdf"]
     except Exception as exc:
-        result.status = FAILED
-        result.error = f"publishing {notebook or name} failed: {type(exc).__name__}: {one_line(exc)}"
-        traceback.print_exc()
+        result.fail(f"publishing {notebook or name}", exc)
     result.timings["pdf"] = round(time.perf_counter() - t0, 3)
     report(name, steps, steps, "done")
     return result
@@ -1054,9 +1049,8 @@ def _index(plan, staging, docs, previous, env_fp, try_reuse, results) -> DocResu
                          timings={"total": round(time.perf_counter() - t0, 3)}, lang=lang,
                          built=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     except Exception as exc:
-        traceback.print_exc()
-        return DocResult(name=name, notebook=None, status=FAILED, kind="index", key=key, lang=lang,
-                         error=f"index.html failed: {type(exc).__name__}: {one_line(exc)}")
+        return DocResult(name=name, notebook=None, status=FAILED, kind="index", key=key, lang=lang).fail(
+            "index.html", exc)
 
 
 DATA_FILES = {"signals": ("csv", "json"), "indicators": ("csv",)}

@@ -91,6 +91,20 @@ def _not_comparable_level(inp: "Inputs", rule: str) -> Skip | None:
     return None
 
 
+def _against_national(inp: "Inputs", rule: str) -> tuple[float, float] | Skip:
+    """The focus region's latest value and the national value in the same period, or the
+    reason a comparison with the Netherlands does not apply (gap and clock rules)."""
+    not_comparable = _not_comparable_level(inp, rule)
+    if not_comparable:
+        return not_comparable
+    if inp.region == inp.national:
+        return _not_applicable(rule, "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
+    bv = inp.at(inp.bench, inp.last)
+    if bv is None:
+        return _skipped(rule, "sig_skip_no_benchmark", bench=inp.national, period=inp.last)
+    return float(inp.series.iloc[-1]), bv
+
+
 def plain(x):
     """Numbers for JSON: floats rounded to 6 significant digits, NaN/inf as None."""
     if isinstance(x, (bool, np.bool_)):
@@ -426,15 +440,10 @@ def _comparable_earlier(inp: Inputs, a: pd.Series, b: pd.Series, back: int) -> t
 
 def gap(inp: Inputs) -> Finding | Skip:
     """The focus region against the Netherlands now, and whether the gap closes or widens."""
-    not_comparable = _not_comparable_level(inp, "kloof")
-    if not_comparable:
-        return not_comparable
-    if inp.region == inp.national:
-        return _not_applicable("kloof", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
-    last, v = inp.last, float(inp.series.iloc[-1])
-    bv = inp.at(inp.bench, last)
-    if bv is None:
-        return _skipped("kloof", "sig_skip_no_benchmark", bench=inp.national, period=last)
+    now = _against_national(inp, "kloof")
+    if isinstance(now, Skip):
+        return now
+    last, (v, bv) = inp.last, now
     old, moved = _comparable_earlier(inp, inp.series, inp.bench, inp.cfg.gap_window)
     if old is None:
         return _few("kloof", "sig_skip_no_history")
@@ -715,15 +724,10 @@ def klok(inp: Inputs) -> Finding | Skip:
     half a shown unit is no change: the point sits on the horizontal axis (``*_stable``).
     Without a comparison set there are no such coordinates, and the rule is skipped.
     """
-    not_comparable = _not_comparable_level(inp, "klok")
-    if not_comparable:
-        return not_comparable
-    if inp.region == inp.national:
-        return _not_applicable("klok", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
-    last, v = inp.last, float(inp.series.iloc[-1])
-    bv = inp.at(inp.bench, last)
-    if bv is None:
-        return _skipped("klok", "sig_skip_no_benchmark", bench=inp.national, period=last)
+    now = _against_national(inp, "klok")
+    if isinstance(now, Skip):
+        return now
+    last, (v, bv) = inp.last, now
     old = last.year_earlier()
     b = inp.break_between(old, last)
     if b is not None:
