@@ -38,7 +38,7 @@ QUARTER = "2026Q3"
 FACTSHEET_NOTEBOOK = [
     ("parameters", 'code = "GM0153"\nquarter = "2026Q3"\nlang = "nl"'),
     ("", """from IPython.display import HTML, display
-from signaal.factsheets import (FactsheetContext, FigureSource, comparison_region, factsheet_html,
+from signaal.publish.factsheets import (FactsheetContext, FigureSource, comparison_region, factsheet_html,
                                 indicator_ids, peer_group)
 from signaal.indicators import Data
 from signaal.periods import Period
@@ -122,7 +122,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
 
-    from signaal.factsheets import subjects
+    from signaal.publish.factsheets import subjects
     from signaal.run import theme_notebooks
 
     themes, rejected = theme_notebooks(args.notebooks)

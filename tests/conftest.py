@@ -86,7 +86,7 @@ def loopback_env(loopback):
 def fetched_indicators() -> list[str]:
     """The catalogue indicators a full refresh fetches (every vintage holds all of them)."""
     from signaal.catalogue import catalogue
-    from signaal.refresh import FETCHED_KINDS
+    from signaal.store.refresh import FETCHED_KINDS
 
     return [i.id for i in catalogue().stored() if i.source.kind in FETCHED_KINDS]
 
@@ -102,9 +102,9 @@ def complete_vintage(data_dir: Path, vintage_id: str = "v0", without: tuple[str,
     import pandas as pd
 
     from signaal.catalogue import catalogue
-    from signaal.refresh import FETCHED_KINDS
+    from signaal.store.refresh import FETCHED_KINDS
     from signaal.regions import registry
-    from signaal.store import Store
+    from signaal.store.vintage import Store
 
     reg = registry()
     period = {"Y": "2020", "Q": "2020Q1", "M": "2020M01"}

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from signaal.catalogue import load_catalogue
-from signaal.indicators import Data
+from signaal.indicators.data import Data
 from signaal.periods import Period
 from signaal.regions import registry
-from signaal.store import Store
+from signaal.store.vintage import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CATALOGUE = FIXTURES / "signals_catalogue.yaml"

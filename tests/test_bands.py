@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from signaal.bands import band
+from signaal.catalogue.bands import band
 from signaal.catalogue import load_catalogue
 from signaal.errors import CatalogueError
-from signaal.narrative import Context, band_line
+from signaal.briefing.narrative import Context, band_line
 from signaal.periods import Period
 from signaal.signals import compute_signals
 from signalkit import make_data, quarters

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from signaal import charts
-from signaal.briefing import Briefing
+from signaal.briefing.notebook import Briefing
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_woondeal_page_in_its_first_year_speaks_of_the_pace_so_far():
 
 def test_woondeal_page_says_what_its_chart_shows(wonen):
     from signaal import formatting as fmt
-    from signaal.targets import progress, targets_for
+    from signaal.indicators.targets import progress, targets_for
 
     page = wonen.target("woningvoorraad", show=False)
     target = targets_for("CR12", "woningvoorraad")[0]

@@ -3,7 +3,7 @@
 import pytest
 
 from signaal.sources import Endpoints
-from signaal.sources.cbs_model import Code, Dimension, NotationError, parse_cell, period_status, scaled, total_code, unit_scale
+from signaal.sources.cbs.model import Code, Dimension, NotationError, parse_cell, period_status, scaled, total_code, unit_scale
 
 
 @pytest.mark.parametrize("unit, factor, rest", [

@@ -146,7 +146,7 @@ def test_diff_csv_that_cannot_be_written_leaves_no_file_and_says_so(tmp_path, mo
     from click.testing import CliRunner
 
     from signaal.cli import main
-    from signaal.store import Store
+    from signaal.store.vintage import Store
 
     store = Store(tmp_path / "data")
     for vid, value in (("a", 3.6), ("b", 3.7)):

@@ -25,8 +25,8 @@ from pypdf import PdfReader
 
 from conftest import BIN, signaal
 from signaal import formatting as fmt
-from signaal.factsheets import slugify
-from signaal.indicators import Data
+from signaal.publish.factsheets import slugify
+from signaal.indicators.data import Data
 from signaal.regions import registry
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ import pytest
 from conftest import complete_vintage, fetched_indicators
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
 from signaal.errors import InputError, SourceError
-from signaal.refresh import refresh
+from signaal.store.refresh import refresh
 from signaal.sources import Endpoints
-from signaal.store import Store
+from signaal.store.vintage import Store
 
 V3 = FIXTURES / "cbs_v3"
 

@@ -12,11 +12,11 @@ from pypdf import PdfReader
 
 from conftest import signaal
 from signaal.errors import InputError
-from signaal.factsheets import build_factsheets, factsheet_path, slugify, subjects
-from signaal.outcome import DocResult
+from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
+from signaal.publish.outcome import DocResult
 from signaal.periods import Period
 from signaal.regions import registry
-from signaal.run import MANIFEST, Plan, _lock, clean_stale_staging, publish, quarter_index_html, theme_notebooks
+from signaal.run.quarter import MANIFEST, Plan, _lock, clean_stale_staging, publish, quarter_index_html, theme_notebooks
 
 
 def write_tree(folder: Path, files: dict[str, str]) -> None:

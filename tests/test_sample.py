@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from signaal.catalogue import catalogue
-from signaal.indicators import Data
+from signaal.indicators.data import Data
 from signaal.periods import Period
 from signaal.regions import registry
-from signaal.sample import generate, load_spec, write_sample
-from signaal.store import Store
+from signaal.store.sample import generate, load_spec, write_sample
+from signaal.store.vintage import Store
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def test_rewriting_the_sample_never_shows_a_data_file_with_another_runs_manifest
 
 
 def test_a_failed_sample_write_leaves_the_old_sample_and_no_temporary_files(tmp_path, monkeypatch):
-    import signaal.sample
+    import signaal.store.sample
 
     target = tmp_path / "sample"
     write_sample(target, _small_spec())
@@ -149,7 +149,7 @@ def test_a_failed_sample_write_leaves_the_old_sample_and_no_temporary_files(tmp_
     def broken(path):
         raise OSError("disk full")
 
-    monkeypatch.setattr(signaal.sample, "file_sha256", broken)
+    monkeypatch.setattr(signaal.store.sample, "file_sha256", broken)
     with pytest.raises(OSError, match="disk full"):
         write_sample(target, _small_spec(seed_shift=1))
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before

@@ -10,11 +10,9 @@ import pytest
 
 from signaal.catalogue import catalogue
 from signaal.errors import DataError
-from signaal.indicators import Data
-from signaal.signals.compass import (
-    AGGREGATIONS, DIMENSIONS, NORMALISATIONS, aggregate, btg_html, compass, compass_html, normalise, weights,
-    write_compass,
-)
+from signaal.indicators.data import Data
+from signaal.briefing.compass import btg_html, compass_html
+from signaal.signals.compass import AGGREGATIONS, DIMENSIONS, NORMALISATIONS, aggregate, compass, normalise, weights, write_compass
 from signalkit import COROP, make_data
 
 IDS = [i for ids in DIMENSIONS.values() for i in ids]

@@ -10,10 +10,11 @@ import re
 import pytest
 
 from conftest import signaal
-from signaal.briefing import Briefing
-from signaal.indicators import Data
-from signaal.signals import KINDS, STATUSES, Signal, SignalList, Skipped, compute_signals, signal_board_html, write_signals
-from signaal.signals.board import strongest
+from signaal.briefing.notebook import Briefing
+from signaal.indicators.data import Data
+from signaal.briefing.board import signal_board_html
+from signaal.signals import KINDS, STATUSES, Signal, SignalList, Skipped, compute_signals, write_signals
+from signaal.briefing.board import strongest
 
 
 @pytest.fixture(scope="module")

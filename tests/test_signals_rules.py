@@ -11,10 +11,10 @@ import pytest
 
 from signaal.periods import Period
 from signaal.signals import compute_signals
-from signaal.signals.board import klok_figure
+from signaal.briefing.board import klok_figure
 from signaal.signals.settings import NO_YARDSTICK_Z, strength
 from signaal.signals.stats import slope_test
-from signaal.targets import Target
+from signaal.indicators.targets import Target
 from signalkit import COROP, make_data, quarters, spread_regions, years
 
 NL = "NL01"

@@ -6,7 +6,7 @@ import re
 
 from signaal import formatting as fmt
 from signaal.signals import compute_signals
-from signaal.targets import Target
+from signaal.indicators.targets import Target
 from signalkit import make_data, quarters, spread_regions, years
 
 NL = "NL01"

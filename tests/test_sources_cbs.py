@@ -74,7 +74,7 @@ def test_real_83599_feed_two_pages_filtered_scaled(loopback, cbs, real_fixtures)
 
 
 def test_real_83599_empty_cell_is_missing(loopback, real_fixtures, fast_http, tmp_path, endpoints):
-    from signaal.sources.cbs_v3 import V3Backend
+    from signaal.sources.cbs.v3 import V3Backend
     from signaal.sources.paging import fetch_pages
 
     serve_real_83599(loopback, real_fixtures)

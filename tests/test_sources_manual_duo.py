@@ -127,7 +127,7 @@ def test_duo_undecodable_file_is_carried_over_under_keep_going(loopback, endpoin
     import shutil
 
     from conftest import complete_vintage
-    from signaal.refresh import refresh
+    from signaal.store.refresh import refresh
 
     data_dir = tmp_path / "data"
     shutil.copytree(root / "data" / "manual", data_dir / "manual")

@@ -6,7 +6,8 @@ import pytest
 
 from signaal.errors import InputError
 from signaal.regions import registry
-from signaal.sources.pdok import fetch_boundaries, import_boundaries, load_boundaries
+from signaal.sources.pdok import fetch_boundaries, import_boundaries
+from signaal.store.geo import load_boundaries
 from signaal.sources.raw import RawStore
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from signaal.errors import DataError, InputError
-from signaal.store import Store
+from signaal.store.vintage import Store
 
 
 def _obs(rows):

@@ -8,7 +8,7 @@ import pytest
 
 from signaal.errors import DataError
 from signaal.periods import Period
-from signaal.targets import Target, load_targets, progress, targets_for
+from signaal.indicators.targets import Target, load_targets, progress, targets_for
 
 WOONDEAL = Target(
     id="woondeal", region="CR12", indicator="woningvoorraad", kind="cumulative", value=14100,

@@ -112,7 +112,7 @@ def test_maps_use_real_boundaries_once_they_are_cached(tmp_path, root, real_fixt
     choropleth that names its boundary source."""
     import shutil
 
-    from signaal.briefing import Briefing
+    from signaal.briefing.notebook import Briefing
 
     data = tmp_path / "data"
     shutil.copytree(root / "data" / "sample", data / "sample")

@@ -7,9 +7,9 @@ import pytest
 from signaal.catalogue import catalogue
 from signaal.errors import DataError
 from signaal.regions import registry
-from signaal.store import Store
-from signaal.validation import validate_vintage
-from signaal.vintages import diff, freshness, list_vintages, source_info
+from signaal.store.vintage import Store
+from signaal.store.validation import validate_vintage
+from signaal.store.diff import diff, freshness, list_vintages, source_info
 
 TWENTE = registry().children("CR12")
 

@@ -64,7 +64,7 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
     """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF)."""
     from rich.console import Console
 
-    from .run import execute, make_plan
+    from .run.quarter import execute, make_plan
 
     console = Console(stderr=True, soft_wrap=True)
     plan = make_plan(
@@ -72,7 +72,7 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
         vintage=vintage or None, data_dir=data_dir, notebooks=notebooks, jobs=jobs, force=force,
         factsheets=factsheets,
     )
-    from .progress import observer_for, summary_table
+    from .run.progress import observer_for, summary_table
 
     sample = " (bundled sample data)" if plan.is_sample else ""
     what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"
@@ -110,7 +110,7 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
 @click.option("--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/).")
 def themes_cmd(notebooks) -> int:
     """List the theme notebooks (and notebooks that are not themes, with the reason)."""
-    from .run import theme_notebooks
+    from .run.quarter import theme_notebooks
 
     themes, rejected = theme_notebooks(notebooks)
     for theme, path in themes.items():
@@ -130,7 +130,7 @@ def data() -> None:
 def data_sample(data_dir) -> int:
     """Regenerate the bundled sample (data/sample) from its spec."""
     from . import config
-    from .sample import write_sample
+    from .store.sample import write_sample
 
     target = (data_dir or config.data_dir()) / "sample"
     write_sample(target)
@@ -145,7 +145,7 @@ def data_sample(data_dir) -> int:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
 def data_refresh(only, force, keep_going, data_dir) -> int:
     """Pull every catalogue indicator from its live source into a new vintage."""
-    from .refresh import refresh
+    from .store.refresh import refresh
 
     def progress(message: str) -> None:
         click.echo(f"  {message}", err=True)
@@ -171,8 +171,8 @@ def data_status(vintage, data_dir) -> int:
     """List the vintages and, per indicator, how fresh the data is."""
     from . import config
     from .catalogue import catalogue
-    from .store import Store
-    from .vintages import freshness, list_vintages
+    from .store.vintage import Store
+    from .store.diff import freshness, list_vintages
 
     store = Store(data_dir or config.data_dir())
     rows = list_vintages(store)
@@ -216,8 +216,8 @@ def data_diff(old, new, limit, csv_path, data_dir) -> int:
     """Revised values, new periods, vanished regions and unit changes between two vintages."""
     from . import config
     from .errors import InputError
-    from .store import Store
-    from .vintages import diff
+    from .store.vintage import Store
+    from .store.diff import diff
 
     store = Store(data_dir or config.data_dir())
     if csv_path is not None and Path(csv_path).exists():
@@ -293,13 +293,12 @@ def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vinta
     focus = registry().focus(region or None).code
     asked = parse_quarter(quarter) if quarter else None
 
-    from .briefing import resolve_quarter
-    from .indicators import Data
+    from .indicators.data import Data
     from .signals import compute_signals
     from .signals.output import signals_csv, signals_json
 
     data = Data.open(vintage or None, data_dir)
-    q = resolve_quarter(data, asked)
+    q = data.vintage.resolve_quarter(asked)
     if theme:
         data.cat.theme(theme)
     found = compute_signals(data, focus, q, theme=theme or None)

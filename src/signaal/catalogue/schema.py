@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..bands import check_edges
+from .bands import check_edges
 from ..periods import Period
 
 LEVEL = Literal["land", "provincie", "corop", "gemeente"]

@@ -8,7 +8,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import formatting as fmt
 from ..text import t
-from . import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, to_svg, use_house_style
 
 
 def _zoomed(values: pd.Series) -> bool:

@@ -19,21 +19,9 @@ from matplotlib.patches import Patch, Rectangle
 
 from .. import formatting as fmt
 from ..text import t
-from . import Chart, to_svg, use_house_style
+from .base import Chart, to_svg, use_house_style
 
 CMAP = "Blues"
-
-
-def load_boundaries(level: str = "gemeente", data_dir: Path | None = None):
-    """Cached real boundaries (GeoDataFrame with code, name, geometry) or None."""
-    try:
-        from ..sources.pdok import load_boundaries as _load
-    except ImportError:
-        return None
-    try:
-        return _load(level, None, data_dir)
-    except Exception:  # a broken cache must not sink a briefing: fall back to tiles
-        return None
 
 
 def classify(values: pd.Series, k: int = 5) -> tuple[np.ndarray, list[float]]:

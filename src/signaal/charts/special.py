@@ -8,7 +8,7 @@ import pandas as pd
 from .. import formatting as fmt
 from ..text import t
 from ..periods import Period
-from . import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, to_svg, use_house_style
 from .time import x_positions, year_ticks
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..periods import Period
-from . import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, to_svg, use_house_style
 
 
 def x_positions(index) -> tuple[np.ndarray, list[Period]]:

@@ -12,7 +12,7 @@ from typing import Callable
 
 from matplotlib.gridspec import GridSpec
 
-from . import Chart, to_svg, use_house_style
+from .base import Chart, to_svg, use_house_style
 
 
 @dataclass

@@ -21,7 +21,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode, default
 
 from .. import __version__
-from ..pages import META_MIMETYPE
+from ..briefing.pages import META_MIMETYPE
 from ..text import sample_watermark, t
 
 TEMPLATES = str(resources.files("signaal") / "publish" / "templates")

@@ -8,14 +8,15 @@
 
 Seven rules (``trend``, ``verandering``, ``kloof``, ``positie``, ``doel``, ``breuk``,
 ``klok``) live in :mod:`.rules`; their settings and the strength score in :mod:`.settings`;
-sentences in :mod:`.sentences`; files in :mod:`.output`; the HTML signal board in
-:mod:`.board`; charts in :mod:`.charts`; the broad-welfare compass in :mod:`.compass`.
+sentences in :mod:`.sentences`; files in :mod:`.output`; the broad-welfare compass in
+:mod:`.compass`. This package computes numbers only (no matplotlib, no HTML): the signal board
+is :func:`signaal.briefing.board.signal_board_html`, its charts are in
+:mod:`signaal.charts.signals`, the compass page in :mod:`signaal.briefing.compass`.
 The README section "Signals" documents the rules, defaults and strength score.
 """
 
 from __future__ import annotations
 
-from .board import signal_board_html
 from .engine import compute_signals
 from .model import KINDS, STATUSES, Signal, SignalList, Skipped
 from .output import write_signals
@@ -23,5 +24,5 @@ from .settings import RULES
 
 __all__ = [
     "KINDS", "RULES", "STATUSES", "Signal", "SignalList", "Skipped",
-    "compute_signals", "signal_board_html", "write_signals",
+    "compute_signals", "write_signals",
 ]

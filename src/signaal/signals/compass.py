@@ -18,30 +18,26 @@ the lowest region scores 1 (min–max and rank scores are on 0–100, z-scores i
 
 Usage (e.g. in the brede-welvaart notebook)::
 
-    from signaal.signals.compass import compass, compass_html, btg_html
+    from signaal.signals.compass import compass
     c = compass(data, "CR12", "2026Q3")
     c.focus_rank, c.rank_range          # e.g. 24, (19, 29)
-    html = btg_html(data, "CR12", "2026Q3", "nl") + compass_html(c, "nl")
+
+The page that shows it is :mod:`signaal.briefing.compass` (``compass_html``, ``btg_html``).
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import formatting as fmt
-from ..charts import Chart
 from ..errors import DataError
 from ..files import write_atomic
-from ..indicators import Data
+from ..indicators.data import Data
 from ..periods import Period
-from ..text import check_lang, t, upper_first
-from .charts import sensitivity_chart
 
 DIMENSIONS: dict[str, list[str]] = {
     "inkomen": ["mediaan_inkomen", "laag_inkomen"],
@@ -189,12 +185,10 @@ def compass(
     For each indicator the latest year (up to the quarter) in which all COROP regions have a
     figure is used; an indicator without such a year is an error naming it.
     """
-    from ..briefing import resolve_quarter
-
     dims = dimensions or DIMENSIONS
     reg, cat = data.reg, data.cat
     focus = reg.focus(region).code
-    q = resolve_quarter(data, quarter)
+    q = data.vintage.resolve_quarter(quarter)
     corop = reg.codes("corop")
     raw, years, national, polarity = {}, {}, {}, {}
     for ids in dims.values():
@@ -242,123 +236,15 @@ def write_compass(c: Compass, folder: Path | str) -> Path:
     return path
 
 
-# ---------------------------------------------------------------------------- HTML
-def _name(data: Data | None, code: str, lang: str) -> str:
-    if data is None:
-        return code
-    if code == data.reg.national:
-        return upper_first(t("netherlands", lang))
-    return data.reg[code].name(lang)
-
-
-def compass_chart(c: Compass, lang: str, data: Data | None = None) -> Chart:
-    k = len(c.sensitivity)
-    low, high = c.rank_range
-    names = {code: _name(data, code, lang) for code in c.composite.index}
-    alt = t("compass_chart_alt", lang, n=c.n, k=k, region=names[c.focus], rank=c.focus_rank, low=low, high=high)
-    return sensitivity_chart(
-        c.rank_table, c.focus, names, alt, t("compass_chart_x", lang),
-        t("compass_chart_base", lang), t("compass_chart_range", lang),
-    )
-
-
-def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
-    """The compass block: what it is (ours), the focus region's rank and its range over the
-    variants, the table of sub-indicators and dimensions, and the sensitivity chart."""
-    lang = check_lang(lang)
-    if data is None:
-        data = Data.open()
-    region = _name(data, c.focus, lang)
-    low, high = c.rank_range
-    median = float(c.sensitivity[c.focus].median())
-    k_ind = sum(len(ids) for ids in c.dimensions.values())
-    ind_ranks = c.indicator_ranks()
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (
-        t("compass_col_dimension", lang), t("compass_col_indicator", lang), t("compass_col_year", lang),
-        t("compass_col_value", lang, region=region), upper_first(t("netherlands", lang)),
-        t("compass_col_score", lang, region=region), t("compass_col_rank", lang, n=c.n),
-    ))
-    body = []
-    dim_ranks = c.dimension_scores.rank(ascending=False, method="min").astype(int)
-    for dim, ids in c.dimensions.items():
-        for i, ind_id in enumerate(ids):
-            ind = data.cat[ind_id]
-            dim_cell = f'<th scope="rowgroup" rowspan="{len(ids) + 1}">{escape(t(f"compass_dimension_{dim}", lang))}</th>' if i == 0 else ""
-            body.append(
-                f"<tr>{dim_cell}<td>{escape(ind.title.get(lang))}</td><td>{escape(c.years[ind_id])}</td>"
-                f"<td class=\"num\">{escape(fmt.value(c.raw.loc[c.focus, ind_id], ind.unit, ind.decimals, lang))}</td>"
-                f"<td class=\"num\">{escape(fmt.value(c.national[ind_id], ind.unit, ind.decimals, lang))}</td>"
-                f"<td class=\"num\">{escape(fmt.number(c.scores.loc[c.focus, ind_id], 0, lang))}</td>"
-                f"<td class=\"num\">{int(ind_ranks.loc[c.focus, ind_id])}</td></tr>"
-            )
-        body.append(
-            f'<tr class="compass-dimension"><td>{escape(t("compass_dimension_score", lang))}</td><td></td><td></td><td></td>'
-            f'<td class="num">{escape(fmt.number(c.dimension_scores.loc[c.focus, dim], 0, lang))}</td>'
-            f'<td class="num">{int(dim_ranks.loc[c.focus, dim])}</td></tr>'
-        )
-    body.append(
-        f'<tr class="compass-total"><th scope="row" colspan="5">{escape(t("compass_total", lang))}</th>'
-        f'<td class="num">{escape(fmt.number(c.composite[c.focus], 0, lang))}</td><td class="num">{c.focus_rank}</td></tr>'
-    )
-    chart = compass_chart(c, lang, data)
-    tables = sorted({data.cat[i].source.table for ids in c.dimensions.values() for i in ids if data.cat[i].source.table})
-    excluded = ""
-    if c.excluded:
-        why = " ".join(t(EXCLUDED[i], lang) for i in c.excluded)
-        excluded = f'<p class="compass-note">{escape(t("compass_excluded", lang, names=", ".join(data.cat[i].title.get(lang) for i in c.excluded), why=why))}</p>'
-    return (
-        '<section class="compass">'
-        f'<h2 class="compass-title">{escape(t("compass_title", lang))}</h2>'
-        f'<p class="compass-intro">{escape(t("compass_intro", lang, k=k_ind, n=c.n, normalisation=t("compass_norm_minmax", lang)))}</p>'
-        f'<p class="compass-rank">{escape(t("compass_rank_line", lang, region=region, rank=c.focus_rank, n=c.n))} '
-        f'{escape(t("compass_sensitivity_line", lang, k=len(c.sensitivity), low=low, high=high, median=fmt.number(median, 0 if median.is_integer() else 1, lang)))}</p>'
-        f'<table class="compass-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-        f'<figure class="compass-chart"><figcaption class="compass-chart-title">{escape(t("compass_chart_title", lang, k=len(c.sensitivity)))}</figcaption>'
-        f'{chart.svg}<p class="sr-only">{escape(chart.alt)}</p></figure>'
-        f"{excluded}"
-        f'<p class="source">{escape(t("compass_source", lang, tables=", ".join(tables)))}</p>'
-        "</section>"
-    )
-
-
 # ---------------------------------------------------------------------------- published BTG
 BTG_INDICATOR = "btg_rapportcijfer"
 
 
 def btg_published(data: Data, region: str, quarter: str | Period | None = None) -> pd.DataFrame:
     """The published Bruto Twents Geluk marks (years x [region, NL]), exactly as stored."""
-    from ..briefing import resolve_quarter
-
     focus = data.reg.focus(region).code
-    q = resolve_quarter(data, quarter)
+    q = data.vintage.resolve_quarter(quarter)
     if BTG_INDICATOR not in data.cat:
         return pd.DataFrame()
     table = data.table(BTG_INDICATOR, [focus, data.reg.national], up_to=q)
     return table.dropna(how="all")
-
-
-def btg_html(data: Data, region: str, quarter: str | Period | None = None, lang: str = "nl") -> str:
-    """The published marks as a small table with their source, apart from our compass."""
-    lang = check_lang(lang)
-    focus = data.reg.focus(region).code
-    table = btg_published(data, focus, quarter)
-    name = _name(data, focus, lang)
-    ind = data.cat[BTG_INDICATOR]
-    parts = ['<section class="btg">', f'<h2 class="btg-title">{escape(t("btg_title", lang))}</h2>',
-             f'<p class="btg-intro">{escape(t("btg_intro", lang))}</p>']
-    if table.empty or focus not in table or table[focus].dropna().empty:
-        parts.append(f'<p class="btg-none">{escape(t("btg_none", lang, region=name))}</p>')
-    else:
-        cols = [c for c in table.columns if table[c].notna().any()]
-        head = f'<th scope="col">{escape(t("btg_col_year", lang))}</th>' + "".join(
-            f'<th scope="col">{escape(_name(data, c, lang))}</th>' for c in cols)
-        rows = "".join(
-            f'<tr><th scope="row">{escape(p)}</th>'
-            + "".join(f'<td class="num">{escape(fmt.value(table.loc[p, c], ind.unit, ind.decimals, lang))}</td>' for c in cols)
-            + "</tr>"
-            for p in table.index
-        )
-        parts.append(f'<table class="btg-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
-    parts.append(f'<p class="source">{escape(t("source_line_manual", lang, publisher=ind.source.publisher))}</p>')
-    parts.append("</section>")
-    return "".join(parts)

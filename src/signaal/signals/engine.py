@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..indicators import Data
+from ..indicators.data import Data
 from ..periods import Period
-from ..targets import Target, load_targets
+from ..indicators.targets import Target, load_targets
 from ..text import t
 from .model import Signal, SignalList, Skipped
 from .rules import RULE_FUNCTIONS, Finding, Inputs, Skip, plain
@@ -38,11 +38,9 @@ def compute_signals(
     lists every rule that gave no signal, with its status (``te weinig gegevens``,
     ``overgeslagen``, ``niet van toepassing``) and reason in Dutch and English.
     """
-    from ..briefing import resolve_quarter  # late: briefing imports the page machinery
-
     reg, cat = data.reg, data.cat
     focus = reg.focus(region).code
-    q = resolve_quarter(data, quarter)
+    q = data.vintage.resolve_quarter(quarter)
     if indicators is not None:
         ids = [cat.get(i).id for i in indicators]
     elif theme:

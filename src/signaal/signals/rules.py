@@ -33,11 +33,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..bands import band
+from ..catalogue.bands import band
 from ..catalogue import Indicator
 from ..periods import Period
 from ..regions import Registry
-from ..targets import Target, progress as target_progress
+from ..indicators.targets import Target, progress as target_progress
 from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, NO_YARDSTICK_Z, TARGET_Z, Settings
 from .stats import slope_test, spread
 

@@ -29,7 +29,7 @@ from ..catalogue import Catalogue
 from ..errors import DataError, suggest
 from ..periods import Period
 from ..regions import Registry
-from ..store import STATUSES
+from ..observations import MISSING_STATUSES, STATUSES
 from .raw import RawStore, sha256
 
 REQUIRED = ("indicator", "region", "period", "value", "source_url")
@@ -61,7 +61,7 @@ class ManualRow(BaseModel):
     @classmethod
     def _status(cls, v: str) -> str:
         v = v or "definitief"
-        if v not in STATUSES or v in ("ontbreekt", "geheim", "afgeschermd"):
+        if v not in STATUSES or v in MISSING_STATUSES:
             raise ValueError("must be definitief, voorlopig or nader_voorlopig (leave a missing figure out)")
         return v
 

@@ -71,26 +71,6 @@ def cached_years(level: str, data_dir: Path | None = None) -> list[int]:
     return sorted(int(m.group(1)) for p in folder.glob(f"{lvl}_*.parquet") if (m := re.fullmatch(rf"{lvl}_(\d{{4}})\.parquet", p.name)))
 
 
-def load_boundaries(level: str, year: int | None = None, data_dir: Path | None = None):
-    """Cached boundaries as a GeoDataFrame (``code``, ``name``, ``geometry``; CRS set), or None.
-
-    ``year`` None means the newest cached year. Reads the local cache only, never the network.
-    """
-    import geopandas as gpd
-
-    lvl = level_name(level)
-    years = cached_years(lvl, data_dir)
-    if not years:
-        return None
-    if year is None:
-        year = years[-1]
-    path = cache_path(lvl, year, data_dir)
-    if not path.exists():
-        return None
-    frame = gpd.read_parquet(path)
-    return frame[["code", "name", "geometry"]].reset_index(drop=True)
-
-
 def _write_cache(frame, level: str, year: int, data_dir: Path | None) -> Path:
     target = cache_path(level, year, data_dir)
     buffer = io.BytesIO()

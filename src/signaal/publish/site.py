@@ -52,8 +52,8 @@ def render_index(
     page looks like the briefings."""
     import jinja2
 
-    from .pages import long_date
-    from .text import t
+    from ..briefing.pages import long_date
+    from ..text import t
 
     folder = resources.files("signaal") / "publish" / "templates" / "signaal"
     env = jinja2.Environment(
@@ -69,6 +69,6 @@ def render_index(
 
 
 def write_index(path: Path, html: str) -> None:
-    from .outcome import write_atomic
+    from ..files import write_atomic
 
     write_atomic(Path(path), html.encode("utf-8"))

@@ -11,7 +11,7 @@ import os
 import traceback
 from dataclasses import dataclass, field
 
-from .files import write_atomic  # noqa: F401  (re-exported for the run modules)
+from ..files import write_atomic  # noqa: F401  (re-exported for the run modules)
 
 # status of a document in a run and its manifest
 BUILT, REUSED, FAILED, REJECTED = "built", "reused", "failed", "rejected"

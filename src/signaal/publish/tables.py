@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .periods import Period
+from ..periods import Period
 
 COLUMNS = (
     "indicator", "title", "theme", "region", "region_name", "level", "role", "period", "value",
@@ -23,7 +23,7 @@ COLUMNS = (
 
 def regions_with_roles(focus: str) -> dict[str, str]:
     """Region code → its role in the briefing: focus, gemeente, provincie, land, peer."""
-    from .regions import registry
+    from ..regions import registry
 
     reg = registry()
     roles = {focus: "focus"}
@@ -56,7 +56,7 @@ def _status(data, indicator: str) -> pd.DataFrame:
 def indicator_table(data, focus: str, quarter: Period, indicators: list[str], lang: str = "nl") -> pd.DataFrame:
     """The tidy table of ``indicators`` for the focus region and its benchmarks, each row
     citing the table its numbers were read from in this vintage (as the briefings do)."""
-    from .vintages import table_id
+    from ..store.diff import table_id
 
     roles = regions_with_roles(focus)
     reg, cat = data.reg, data.cat
@@ -102,7 +102,7 @@ def plain_number(value) -> str:
 
 def write_indicators_csv(table: pd.DataFrame, path: Path) -> None:
     """``indicators.csv`` with every value at full precision, written atomically."""
-    from .outcome import write_atomic
+    from ..files import write_atomic
 
     out = table.copy()
     out["value"] = out["value"].map(plain_number)

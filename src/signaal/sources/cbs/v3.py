@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import SourceError
-from .cbs_model import GEO_KEYS, Code, Dimension, Measure, NotationError, TableMeta, parse_cell
-from .cbs_backend import Backend
-from .http import Response
-from .paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
-from .raw import Bundle
+from ...errors import SourceError
+from .model import GEO_KEYS, Code, Dimension, Measure, NotationError, TableMeta, parse_cell
+from .backend import Backend
+from ..http import Response
+from ..paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
+from ..raw import Bundle
 
 
 

@@ -28,21 +28,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from . import charts
-from . import formatting as fmt
-from .catalogue import Indicator, catalogue
-from .charts.compare import draw_bars, draw_pairs, draw_rank_strip
-from .charts.maps import draw_choropleth, draw_tiles, load_boundaries
-from .charts.special import draw_target_progress, draw_travel_times
-from .charts.time import draw_band, draw_columns, draw_line
-from .charts.topic import Panel, topic_chart
-from .indicators import Data
+from .. import __version__
+from .. import charts
+from .. import formatting as fmt
+from ..catalogue import Indicator, catalogue
+from ..charts.compare import draw_bars, draw_pairs, draw_rank_strip
+from ..charts.maps import draw_choropleth, draw_tiles
+from ..store.geo import boundaries_or_none
+from ..charts.special import draw_target_progress, draw_travel_times
+from ..charts.time import draw_band, draw_columns, draw_line
+from ..charts.topic import Panel, topic_chart
+from ..indicators.data import Data
 from .narrative import GAP_YEARS, Context, bullets
 from .pages import Cover, MetaOutput, Output, SourceRow, Sources, Summary, SummaryRow, TopicPage, long_date
-from .periods import Period
-from .regions import registry
-from .text import check_lang, sample_watermark, t, vintage_label
+from ..periods import Period
+from ..regions import registry
+from ..text import check_lang, sample_watermark, t, vintage_label
 
 
 # the smallest height of a trend chart's value axis, per unit (small moves stay small)
@@ -150,7 +151,7 @@ class Briefing:
     def updated(self, ind: Indicator) -> str:
         """'Laatste actualisatie': the modification date of the source table the indicator was
         read from (the table its family resolved to in this vintage), else the vintage's date."""
-        from .vintages import source_info
+        from ..store.diff import source_info
 
         manifest = self.data.vintage.manifest
         info = source_info(manifest, ind.id, ind.source.table or ind.source.file)
@@ -164,7 +165,7 @@ class Briefing:
 
     def table_id(self, ind: Indicator) -> str | None:
         """The table the numbers came from in this vintage (see :func:`signaal.vintages.table_id`)."""
-        from .vintages import table_id
+        from ..store.diff import table_id
 
         return table_id(self.data.vintage.manifest, ind)
 
@@ -203,7 +204,7 @@ class Briefing:
     def found_signals(self):
         """The signals of this briefing's topics (computed once; see :mod:`signaal.signals`)."""
         if self._signals is None:
-            from .signals import compute_signals
+            from ..signals import compute_signals
 
             self._signals = compute_signals(self.data, self.focus, self.quarter, indicators=list(self.topics))
         return self._signals
@@ -368,7 +369,7 @@ class Briefing:
             role = "focus" if shown == self.focus else "province"
             reference = [(self.name(shown), values_row.get(shown), role), (self.name(self.national), nat_value, "national")]
             if kind == "map":
-                gdf = load_boundaries("gemeente", self.data_dir)
+                gdf = boundaries_or_none("gemeente", self.data_dir)
                 title = t("panel_map", self.lang, period=label_last)
                 if gdf is not None and set(members) <= set(gdf["code"]):
                     def draw_map(ax, v=member_values):
@@ -453,7 +454,7 @@ class Briefing:
         """Progress toward a dated cumulative board target (e.g. the Woondeal), with the pace
         needed. Shows nothing when the focus region has no such target or the briefing's
         quarter does not reach past the target's start."""
-        from .targets import progress, targets_for
+        from ..indicators.targets import progress, targets_for
 
         ind = self.cat[indicator]
         found = [tg for tg in targets_for(self.focus, indicator, self._targets_path()) if tg.kind == "cumulative"]
@@ -623,7 +624,7 @@ class Briefing:
             colours = [charts.PALETTE["focus"], charts.PALETTE["province"], charts.PALETTE["good"], charts.PALETTE["purple"]]
 
             def draw(ax):
-                from .charts.time import label_ends, x_positions, year_ticks
+                from ..charts.time import label_ends, x_positions, year_ticks
 
                 x, periods = x_positions(table.index)
                 ends = []
@@ -680,7 +681,8 @@ class Briefing:
         """The broad-welfare page: the published Bruto Twents Geluk marks as published, then our
         own compass (income, work, personal development across the 40 COROP regions) with its
         sub-indicators and sensitivity analysis. Returns the HTML."""
-        from .signals.compass import btg_html, compass, compass_html
+        from ..signals.compass import compass
+        from .compass import btg_html, compass_html
 
         question = t("compass_question", self.lang, regio=self.name(self.focus))
         body = btg_html(self.data, self.focus, self.quarter, self.lang) + compass_html(
@@ -698,7 +700,7 @@ class Briefing:
     def signals(self, show: bool = True):
         """The theme's signals (urgencies and opportunities), strongest first, shown as the
         signal board that opens the briefing; returns the :class:`signaal.signals.SignalList`."""
-        from .signals import signal_board_html
+        from .board import signal_board_html
 
         found = self.found_signals()
         if show:

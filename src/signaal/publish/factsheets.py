@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from .catalogue import catalogue
-from .regions import registry
-from .text import t, upper_first
+from ..catalogue import catalogue
+from ..regions import registry
+from ..text import t, upper_first
 
 # Key figures shown, in this order (when the data has them for the region). Headline
 # indicators of the catalogue (``signals.headline``) published at the factsheet's level are
@@ -131,7 +131,7 @@ class FigureSource:
     """The tables behind the key figures, read once per batch of factsheets."""
 
     def __init__(self, data, quarter, lang: str):
-        from .periods import Period
+        from ..periods import Period
 
         self.data = data
         self.quarter = quarter if isinstance(quarter, Period) else Period.parse(str(quarter))
@@ -148,8 +148,8 @@ class FigureSource:
         return self._tables[ind_id]
 
     def figure(self, ind_id: str, code: str, parent: str, peers: list[str]) -> KeyFigure | None:
-        from . import formatting as fmt
-        from .periods import Period
+        from .. import formatting as fmt
+        from ..periods import Period
 
         ind = self.cat[ind_id]
         table = self.table(ind_id)
@@ -198,7 +198,7 @@ class FigureSource:
 # ---------------------------------------------------------------------------------------
 def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, lang: str) -> str:
     """A small dot strip: every peer as a grey tick, the region and NL marked, the subject as a dot."""
-    from . import formatting as fmt
+    from .. import formatting as fmt
 
     values = [v for v in (fig.subject, fig.parent, fig.national, *fig.peers.values()) if v is not None]
     if fig.subject is None or len(values) < 2:
@@ -235,7 +235,7 @@ def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, 
 
 
 def _difference(fig: KeyFigure, lang: str) -> tuple[str, str]:
-    from . import formatting as fmt
+    from .. import formatting as fmt
 
     if fig.subject is None or fig.national is None:
         return "–", ""
@@ -251,7 +251,7 @@ def sources_text(indicators: list[str], lang: str, manifest: dict | None = None)
     """'CBS StatLine (tabellen 86088NED, 85525NED); RaboResearch, …' from the catalogue, with
     the tables the vintage (``manifest``) actually read (:func:`signaal.vintages.table_id`),
     as the briefings cite them."""
-    from .vintages import table_id
+    from ..store.diff import table_id
 
     cat = catalogue()
     by_publisher: dict[str, list[str]] = {}
@@ -285,7 +285,7 @@ class FactsheetContext:
 
 def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -> str:
     """One factsheet as a ``<section class="factsheet">``."""
-    from . import formatting as fmt
+    from .. import formatting as fmt
 
     reg = registry()
     lang = ctx.lang
@@ -346,7 +346,7 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
 
 
 def document_html(sections: list[str], title: str, lang: str, watermark: str, board: str = "Signaal") -> str:
-    from .publish.exporters import base_css, css_string, extra_css, font_face_css, footer_text, html_page, page_css
+    from .exporters import base_css, css_string, extra_css, font_face_css, footer_text, html_page, page_css
 
     css = "\n".join((font_face_css(True), base_css(), page_css(lang, watermark, footer_text(board)),
                      extra_css("factsheet.css")))
@@ -361,7 +361,7 @@ _DATA: dict[tuple[str, str], object] = {}
 
 
 def _open_data(data_dir: str, vintage: str):
-    from .indicators import Data
+    from ..indicators.data import Data
 
     key = (str(data_dir), vintage)
     if key not in _DATA:
@@ -405,10 +405,10 @@ def render_factsheets(
     import weasyprint
 
     from .outcome import BUILT, FAILED, SKIPPED, DocResult, one_line, report, write_atomic
-    from .pages import long_date
-    from .periods import Period
-    from .publish.exporters import quiet_weasyprint
-    from .text import sample_watermark, vintage_label
+    from ..briefing.pages import long_date
+    from ..periods import Period
+    from .exporters import quiet_weasyprint
+    from ..text import sample_watermark, vintage_label
 
     quiet_weasyprint()
     t0 = time.perf_counter()

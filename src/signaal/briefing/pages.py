@@ -14,9 +14,9 @@ from html import escape
 
 from babel.dates import format_date
 
-from .charts import Chart
-from .formatting import LOCALES
-from .text import t
+from ..charts.base import Chart
+from ..formatting import LOCALES
+from ..text import t
 
 META_MIMETYPE = "application/vnd.signaal.briefing+json"
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from ..charts import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, to_svg, use_house_style
 from ..periods import Period
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}

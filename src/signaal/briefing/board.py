@@ -10,11 +10,11 @@ from __future__ import annotations
 from html import escape
 
 from .. import formatting as fmt
-from ..charts import Chart
+from ..charts.base import Chart
 from ..periods import Period
 from ..text import check_lang, t
-from .charts import klok_chart, sparkline
-from .model import Signal
+from ..charts.signals import klok_chart, sparkline
+from ..signals.model import Signal
 
 VERDICTS = ("urgentie", "kans")
 SPARK_PERIODS = {"Y": 12, "Q": 20}
@@ -44,7 +44,7 @@ def _data_for(signals, data):
         return data
     meta = getattr(signals, "meta", {}) or {}
     try:
-        from ..indicators import Data
+        from ..indicators.data import Data
 
         return Data.open(meta.get("vintage") or None)
     except Exception:  # no data at hand: the board is shown without sparklines

@@ -27,17 +27,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..catalogue import Catalogue, catalogue
-from ..files import new_folder_beside, replace_folder
-from ..periods import Period
-from ..regions import Registry, registry
-from ..store import SAMPLE_ID, file_sha256, validate_observations
+from ...catalogue import Catalogue, catalogue
+from ...files import new_folder_beside, replace_folder
+from ...periods import Period
+from ...regions import Registry, registry
+from ...files import file_sha256
+from ...observations import validate_observations
+from ..vintage import SAMPLE_ID
 
 GENERATOR_VERSION = 1
 
 
 def load_spec(path: Path | None = None) -> dict:
-    text = Path(path).read_text("utf-8") if path else (resources.files("signaal") / "sample" / "spec.yaml").read_text("utf-8")
+    text = Path(path).read_text("utf-8") if path else (resources.files("signaal") / "store" / "sample" / "spec.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 
 
@@ -218,7 +220,7 @@ def _table_values(ind_id: str, ind: dict, spec: dict, geo: _Geo, periods: list[P
 
 
 def generate(spec: dict | None = None, cat: Catalogue | None = None, reg: Registry | None = None) -> pd.DataFrame:
-    """The sample as a tidy table (columns of :data:`signaal.store.COLUMNS`)."""
+    """The sample as a tidy table (columns of :data:`signaal.observations.COLUMNS`)."""
     spec = spec or load_spec()
     cat = cat or catalogue()
     reg = reg or registry()
@@ -298,7 +300,7 @@ def write_sample(target: Path, spec: dict | None = None) -> Path:
             "is_sample": True,
             "title": "Signaal bundled sample — synthetic data, not official statistics",
             "created": spec["created"],
-            "generator": {"module": "signaal.sample", "version": GENERATOR_VERSION, "seed": spec["seed"]},
+            "generator": {"module": "signaal.store.sample", "version": GENERATOR_VERSION, "seed": spec["seed"]},
             "checksum": file_sha256(data_path),
             "rows": int(len(obs)),
             "indicators": sorted(obs["indicator"].unique().tolist()),

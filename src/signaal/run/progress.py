@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, DocResult
-from .run import Observer, RunResult
+from ..publish.outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, DocResult
+from .quarter import Observer, RunResult
 
 STYLE = {BUILT: "green", REUSED: "cyan", CARRIED: "bright_black", SKIPPED: "yellow", FAILED: "red", REJECTED: "red"}
 

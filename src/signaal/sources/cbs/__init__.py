@@ -34,16 +34,16 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Indicator
-from ..errors import SourceError, suggest
-from ..periods import Period
-from ..regions import Registry, normalise_code
-from .cbs_model import FREQ_KIND, Code, Measure, TableMeta, norm, period_status, scaled, total_code, unit_scale
-from .cbs_v3 import V3Backend
-from .cbs_v4 import V4Backend
-from .http import HttpClient, NotFound
-from .paging import fetch_pages
-from .raw import RawStore, sha256
+from ...catalogue import Indicator
+from ...errors import SourceError, suggest
+from ...periods import Period
+from ...regions import Registry, normalise_code
+from .model import FREQ_KIND, Code, Measure, TableMeta, norm, period_status, scaled, total_code, unit_scale
+from .v3 import V3Backend
+from .v4 import V4Backend
+from ..http import HttpClient, NotFound
+from ..paging import fetch_pages
+from ..raw import RawStore, sha256
 
 LEVEL_PREFIX = {"land": "NL", "provincie": "PV", "corop": "CR", "gemeente": "GM"}
 FREQ_WORD = {"Y": "yearly", "Q": "quarterly", "M": "monthly"}

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from .text import t
+from ..text import t
 
 PDF_VARIANT = "pdf/a-3a"
 BTG_THEME = "brede-welvaart"
@@ -81,7 +81,7 @@ def read_theme(path: Path, name: str | None = None) -> ThemeParts:
     from bs4 import BeautifulSoup
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from .publish.exporters import SignaalPreprocessor
+    from .exporters import SignaalPreprocessor
 
     nb = nbformat.read(path, as_version=4)
     nb, resources = SignaalPreprocessor().preprocess(nb, {})
@@ -123,7 +123,7 @@ def source_rows(parts: list[ThemeParts]):
     """The rows of every theme's sources appendix, once each (by indicator and table)."""
     from bs4 import BeautifulSoup
 
-    from .pages import SourceRow
+    from ..briefing.pages import SourceRow
 
     seen, rows = set(), []
     for p in parts:
@@ -311,7 +311,7 @@ def missing_note(theme: str, lang: str) -> str:
     """What the board reads about a theme that is not in the pack: its title and a reason in
     its own language. What went wrong in the code is for the analysts: it is in index.html,
     the manifest and the run's output, not in the pack."""
-    from .catalogue import catalogue
+    from ..catalogue import catalogue
 
     themes = catalogue().themes
     title = themes[theme].title.get(lang) if theme in themes else theme
@@ -338,8 +338,8 @@ def compose(
     """The whole pack as one HTML document. ``missing`` are themes whose notebook failed
     (named in the pack with a reason the board can read); ``signals_problem`` says why there
     is no ``signal_board`` (see :func:`signals_note`)."""
-    from .pages import Cover, Sources
-    from .publish.exporters import base_css, extra_css, font_face_css, footer_text, html_page, page_css, svg_as_images
+    from ..briefing.pages import Cover, Sources
+    from .exporters import base_css, extra_css, font_face_css, footer_text, html_page, page_css, svg_as_images
 
     lang = ctx.lang
     title = t("pack_title", lang)
@@ -408,16 +408,17 @@ def build_signal_board(name: str, staging: str, stem: str, region: str, quarter:
     notebook changed."""
     from .factsheets import _open_data
     from .outcome import BUILT, DocResult, report, write_atomic
-    from .publish.exporters import base_css, extra_css, font_face_css, footer_text, html_page, page_css
-    from .regions import registry
-    from .text import sample_watermark
+    from .exporters import base_css, extra_css, font_face_css, footer_text, html_page, page_css
+    from ..regions import registry
+    from ..text import sample_watermark
 
     result = DocResult(name=name, notebook=None, status=BUILT, kind="signals", lang=lang)
     t0 = time.perf_counter()
     staging_path = Path(staging)
     try:
-        from .signals import compute_signals, signal_board_html
-        from .signals.output import signals_csv, signals_json
+        from ..briefing.board import signal_board_html
+        from ..signals import compute_signals
+        from ..signals.output import signals_csv, signals_json
 
         report(name, 0, 2, "signals")
         data = _open_data(data_dir, vintage)
@@ -457,8 +458,8 @@ def board_from_page(path: Path) -> str | None:
 def _btg_fallback(data, region: str, quarter: str, lang: str, today: dt.date) -> ThemeParts:
     """The broad-welfare page from the Briefing API when there is no brede-welvaart notebook:
     its "in het kort" and the Bruto Twents Geluk topic page, the same blocks a notebook shows."""
-    from .briefing import Briefing
-    from .catalogue import catalogue
+    from ..briefing.notebook import Briefing
+    from ..catalogue import catalogue
 
     topics = [i.id for i in catalogue().for_theme(BTG_THEME)] if BTG_THEME in catalogue().themes else []
     b = Briefing(BTG_THEME, region=region, quarter=quarter, lang=lang, topics=topics, data=data, today=today)
@@ -494,12 +495,12 @@ def build_pack(
     ``absent`` or ``failed``). ``missing`` are the themes whose notebook failed."""
     from .factsheets import _open_data
     from .outcome import BUILT, DocResult, report, write_atomic
-    from .pages import long_date
-    from .periods import Period
-    from .publish.exporters import render_pdf
-    from .regions import registry
+    from ..briefing.pages import long_date
+    from ..periods import Period
+    from .exporters import render_pdf
+    from ..regions import registry
     from .tables import indicator_table, write_indicators_csv
-    from .text import sample_watermark, vintage_label
+    from ..text import sample_watermark, vintage_label
 
     staging_path = Path(staging)
     result = DocResult(name=name, notebook=None, status=BUILT, kind="boardpack", lang=lang)

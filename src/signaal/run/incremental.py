@@ -22,7 +22,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from .files import file_sha256 as sha256_file
+from ..files import file_sha256 as sha256_file
 
 # Packages whose version changes what a briefing looks like or says.
 RELEVANT_PACKAGES = (
@@ -57,7 +57,7 @@ def tree_fingerprint(root: Path, skip_dirs: tuple[str, ...] = ("__pycache__",)) 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """The installed ``signaal`` package: code, catalogue, labels, templates, CSS, fonts."""
-    return tree_fingerprint(Path(__file__).resolve().parent)
+    return tree_fingerprint(Path(__file__).resolve().parents[1])  # the whole signaal package
 
 
 @lru_cache(maxsize=1)

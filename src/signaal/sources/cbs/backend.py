@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from .http import HttpClient
-from .paging import encode_query, fetch_pages, odata_quote, odata_values
-from .raw import RawStore, now_stamp
+from ..http import HttpClient
+from ..paging import encode_query, fetch_pages, odata_quote, odata_values
+from ..raw import RawStore, now_stamp
 
 
 class Backend:

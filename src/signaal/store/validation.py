@@ -1,7 +1,7 @@
 """Checks on a new vintage before it is written.
 
 Errors (the vintage is not written, one line says why): the tidy schema, duplicate
-observations, a value with a missing status (all via :func:`signaal.store.validate_observations`),
+observations, a value with a missing status (all via :func:`signaal.observations.validate_observations`),
 an indicator that is not in the catalogue, a region that is not in the registry, a period
 of the wrong frequency.
 
@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .catalogue import Catalogue
-from .errors import DataError
-from .formatting import number
-from .periods import Period
-from .regions import Registry
-from .store import validate_observations
+from ..catalogue import Catalogue
+from ..errors import DataError
+from ..formatting import number
+from ..periods import Period
+from ..regions import Registry
+from ..observations import validate_observations
 
 JUMP_POINTS = {"percent": 5.0, "mark": 1.0, "ratio": 0.5}
 JUMP_RELATIVE = 0.5

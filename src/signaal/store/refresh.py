@@ -33,17 +33,17 @@ from typing import Callable
 
 import pandas as pd
 
-from . import __version__, config
-from .catalogue import Catalogue, Indicator, catalogue as default_catalogue
-from .errors import CatalogueError, DataError, InputError, SignaalError, SourceError, suggest
-from .regions import Registry, registry as default_registry
-from .sources import Endpoints
-from .sources.cbs import CbsSource
-from .sources.duo import DuoSource
-from .sources.http import HttpClient
-from .sources.manual import load_manual
-from .sources.raw import RawStore
-from .store import SAMPLE_ID, Store, Vintage
+from .. import __version__, config
+from ..catalogue import Catalogue, Indicator, catalogue as default_catalogue
+from ..errors import CatalogueError, DataError, InputError, SignaalError, SourceError, suggest
+from ..regions import Registry, registry as default_registry
+from ..sources import Endpoints
+from ..sources.cbs import CbsSource
+from ..sources.duo import DuoSource
+from ..sources.http import HttpClient
+from ..sources.manual import load_manual
+from ..sources.raw import RawStore
+from .vintage import SAMPLE_ID, Store, Vintage
 from .validation import validate_vintage
 
 FETCHED_KINDS = ("manual", "duo", "cbs")
@@ -245,8 +245,8 @@ def refresh(
                 say(f"{name}: FAILED ({exc})")
         targets_file = manual_dir / "doelen.csv"
         if targets_file.exists():
-            from .sources.raw import sha256
-            from .targets import load_targets
+            from ..sources.raw import sha256
+            from ..catalogue.targets import load_targets
 
             targets = load_targets(targets_file)
             sources["doelen.csv"] = {

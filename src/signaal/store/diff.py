@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .catalogue import Catalogue
-from .errors import DataError
-from .periods import Period
-from .store import SAMPLE_ID, Store, Vintage
+from ..catalogue import Catalogue
+from ..errors import DataError
+from ..periods import Period
+from .vintage import SAMPLE_ID, Store, Vintage
 
 
 @dataclass
@@ -87,7 +87,7 @@ def table_id(manifest: dict | None, indicator) -> str | None:
     input with that catalogue id was read from, so that it moves with it.
 
     ``indicator`` is a catalogue :class:`~signaal.catalogue.Indicator` or its id."""
-    from .catalogue import catalogue
+    from ..catalogue import catalogue
 
     if isinstance(indicator, str):
         indicator = catalogue()[indicator]
@@ -208,7 +208,7 @@ def revised_values(old, new, decimals: int | None) -> tuple[str, str]:
 def diff(old: Vintage, new: Vintage, rtol: float = 1e-9, catalogue: Catalogue | None = None) -> Diff:
     """What changed from ``old`` to ``new``; values are reported with the catalogue's decimals."""
     if catalogue is None:
-        from .catalogue import catalogue as default_catalogue
+        from ..catalogue import catalogue as default_catalogue
 
         catalogue = default_catalogue()
     a, b = old.observations, new.observations

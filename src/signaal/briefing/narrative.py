@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import formatting as fmt
-from .bands import band
-from .catalogue import Indicator
-from .indicators import Data
-from .periods import Period
-from .text import t
+from .. import formatting as fmt
+from ..catalogue.bands import band
+from ..catalogue import Indicator
+from ..indicators.data import Data
+from ..periods import Period
+from ..text import t
 
 GAP_YEARS = 5
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .catalogue import Catalogue, Indicator, catalogue
-from .errors import DataError
-from .periods import Period
-from .regions import Registry, registry
-from .store import Store, Vintage
+from .. import config
+from ..catalogue import Catalogue, Indicator, catalogue
+from ..errors import DataError
+from ..periods import Period
+from ..regions import Registry, registry
+from ..store.vintage import Store, Vintage
 
 _FREQ_RANK = {"M": 0, "Q": 1, "Y": 2}
 

@@ -39,13 +39,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, config
-from .errors import InputError, NotebookError, SignaalError
-from .files import exchange
-from .outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, STATUSES, DocResult, one_line, write_atomic
-from .periods import Period
-from .regions import registry
-from .text import check_lang
+from .. import __version__, config
+from ..errors import InputError, NotebookError, SignaalError
+from ..files import exchange
+from ..publish.outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, STATUSES, DocResult, one_line, write_atomic
+from ..periods import Period
+from ..regions import registry
+from ..text import check_lang
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -59,7 +59,7 @@ FACTSHEET_MODES = ("gemeenten", "corop", "none")
 def discover_themes(notebooks: Path | None = None) -> dict[str, Path]:
     """Theme id → notebook. Every ``*.ipynb`` in ``notebooks/`` is a theme (sorted by the
     catalogue's theme order, then by name)."""
-    from .catalogue import catalogue
+    from ..catalogue import catalogue
 
     folder = Path(notebooks or config.notebooks_dir())
     found = {p.stem: p for p in folder.glob("*.ipynb") if not p.name.startswith((".", "_"))}
@@ -181,12 +181,12 @@ def make_plan(
     force: bool = False,
     factsheets: str | None = None,
 ) -> Plan:
-    from .store import Store
+    from ..store.vintage import Store
 
     lang = check_lang(lang)
     focus = registry().focus(region).code
     if quarter not in (None, ""):
-        from .periods import parse_quarter
+        from ..periods import parse_quarter
 
         parse_quarter(quarter)  # malformed quarters fail before data is read
     if jobs is not None and jobs < 1:
@@ -202,7 +202,7 @@ def make_plan(
     if themes:
         for theme in themes:
             if theme not in available:
-                from .errors import suggest
+                from ..errors import suggest
 
                 raise InputError(f"unknown theme {theme!r}; {suggest(theme, list(available))}")
             check_notebook(available[theme])  # a notebook asked for by name must be a theme
@@ -303,8 +303,8 @@ def execute_theme(
     import nbformat
     import papermill as pm
 
-    from .outcome import report
-    from .publish.exporters import SignaalHTMLExporter
+    from ..publish.outcome import report
+    from ..publish.exporters import SignaalHTMLExporter
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     os.environ["SIGNAAL_DATA_DIR"] = data_dir
@@ -366,8 +366,8 @@ def render_theme_pdf(name: str, staging: str, stem: str, notebook: str = "", ste
     PDF/UA), with the charts as SVG images (see :func:`~signaal.publish.exporters.svg_as_images`)."""
     import nbformat
 
-    from .outcome import report
-    from .publish.exporters import SignaalHTMLExporter, render_pdf
+    from ..publish.outcome import report
+    from ..publish.exporters import SignaalHTMLExporter, render_pdf
 
     result = DocResult(name=name, notebook=notebook or None, status=BUILT, kind="theme")
     t0 = time.perf_counter()
@@ -447,7 +447,7 @@ class Observer:
 
 def _git_commit() -> str | None:
     try:
-        root = Path(__file__).resolve().parents[2]
+        root = Path(__file__).resolve().parents[3]
         out = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
         )
@@ -605,7 +605,7 @@ def execute(plan: Plan, progress: Observer | None = None) -> RunResult:
 
 def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     from . import incremental as inc
-    from .factsheets import factsheet_path, indicator_ids, subjects
+    from ..publish.factsheets import factsheet_path, indicator_ids, subjects
 
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
@@ -642,7 +642,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         if try_reuse(name, "theme", key, path.name):
             continue
         theme_jobs.append(Job(
-            name=name, kind="theme", fn="signaal.run:execute_theme", key=key, names=[name],
+            name=name, kind="theme", fn="signaal.run.quarter:execute_theme", key=key, names=[name],
             kwargs=dict(name=name, notebook=str(path.resolve()), staging=str(staging), parameters=params,
                         data_dir=str(plan.data_dir), stem=name),
         ))
@@ -666,7 +666,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         for i in range(0, len(fs_todo), size):
             batch = fs_todo[i:i + size]
             fs_jobs.append(Job(
-                name=f"factsheets {i // size + 1}", kind="factsheet", fn="signaal.factsheets:build_factsheets",
+                name=f"factsheets {i // size + 1}", kind="factsheet", fn="signaal.publish.factsheets:build_factsheets",
                 names=[n for _, n, _ in batch],
                 kwargs=dict(codes=[c for c, _, _ in batch], staging=str(staging), quarter=str(plan.quarter),
                             lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir),
@@ -674,14 +674,14 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
             ))
 
     # -- the signals and their board (needs the data, not the notebooks)
-    from .boardpack import BOARD_PAGE, signals_available
+    from ..publish.boardpack import BOARD_PAGE, signals_available
 
     signals_name = plan.output_stem(BOARD_PAGE)
     signals_jobs: list[Job] = []
     signals_key = inc.digest("signals", params, data_fp, env_fp)
     if plan.board_pack and signals_available() and not try_reuse(signals_name, "signals", signals_key):
         signals_jobs.append(Job(
-            name=signals_name, kind="signals", fn="signaal.boardpack:build_signal_board", key=signals_key,
+            name=signals_name, kind="signals", fn="signaal.publish.boardpack:build_signal_board", key=signals_key,
             names=[signals_name],
             kwargs=dict(name=signals_name, staging=str(staging), stem=signals_name, region=plan.region,
                         quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir),
@@ -706,7 +706,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         missing = [n for n in plan.themes if not results[doc_of[n]].ok]
         level = "gemeente" if plan.factsheets != "corop" else "corop"
         return Job(
-            name=pack_name, kind="boardpack", fn="signaal.boardpack:build_pack", key=key, names=[pack_name],
+            name=pack_name, kind="boardpack", fn="signaal.publish.boardpack:build_pack", key=key, names=[pack_name],
             kwargs=dict(name=pack_name, staging=str(staging), stem=pack_name, region=plan.region,
                         quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id,
                         data_dir=str(plan.data_dir), themes=ok, missing=missing,
@@ -753,7 +753,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
             results[doc.name] = doc
             if job.kind == "theme" and doc.ok:  # executed and exported: its PDF is next
                 pending.append(Job(
-                    name=f"{doc.name} (pdf)", kind="theme-pdf", fn="signaal.run:render_theme_pdf", key=job.key,
+                    name=f"{doc.name} (pdf)", kind="theme-pdf", fn="signaal.run.quarter:render_theme_pdf", key=job.key,
                     names=[doc.name], kwargs=dict(name=doc.name, staging=str(staging), stem=job.kwargs["stem"],
                                                   notebook=doc.notebook or "",
                                                   steps=theme_steps(job.kwargs["notebook"])),
@@ -904,7 +904,7 @@ def _run_jobs(plan, pending, record, crashed, decide_pack, pack_state, observer,
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from multiprocessing import get_context
 
-    from . import outcome
+    from ..publish import outcome
 
     themes_left = {j.name for j in pending if j.kind in ("theme", "signals")}  # what the pack waits for
 
@@ -1003,7 +1003,7 @@ def _theme_of(doc: DocResult) -> str:
 def _ordered(plan: Plan, results: dict[str, DocResult]) -> list[DocResult]:
     """Themes in the catalogue's order (each theme's languages together, Dutch first), then the
     board packs, signals and factsheets."""
-    from .catalogue import catalogue
+    from ..catalogue import catalogue
 
     kinds = {"theme": 0, "boardpack": 1, "signals": 2, "factsheet": 3}
     order = {t.id: t.order for t in catalogue().themes.values()}
@@ -1042,7 +1042,7 @@ def _index(plan, staging, docs, previous, env_fp, try_reuse, results) -> DocResu
     t0 = time.perf_counter()
     try:
         html = quarter_index_html(plan, docs)
-        from .site import write_index
+        from ..publish.site import write_index
 
         write_index(staging / INDEX, html)
         return DocResult(name=name, notebook=None, status=BUILT, kind="index", outputs=[INDEX], key=key,
@@ -1058,7 +1058,7 @@ DATA_FILES = {"signals": ("csv", "json"), "indicators": ("csv",)}
 
 def _data_file_label(rel: str, lang: str) -> str | None:
     """The index's label of a data file (``signals.csv``, ``indicators.en.csv``), else None."""
-    from .text import t
+    from ..text import t
 
     parts = rel.split(".")
     if "/" in rel or parts[0] not in DATA_FILES or parts[-1] not in DATA_FILES[parts[0]] or len(parts) > 3:
@@ -1069,10 +1069,10 @@ def _data_file_label(rel: str, lang: str) -> str | None:
 def quarter_index_html(plan: Plan, docs: list[DocResult]) -> str:
     """The quarter's overview: the board pack, every theme, the factsheets and the data of
     the folder, in :func:`index_language`; documents in another language say which."""
-    from .catalogue import catalogue
-    from .publish.exporters import font_face_css
-    from .site import Link, Row, render_index
-    from .text import sample_watermark, t, vintage_label
+    from ..catalogue import catalogue
+    from ..publish.exporters import font_face_css
+    from ..publish.site import Link, Row, render_index
+    from ..text import sample_watermark, t, vintage_label
 
     lang = index_language(plan, docs)
     reg = registry()
