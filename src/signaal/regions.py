@@ -170,6 +170,16 @@ class Registry:
             return upper_first(t("netherlands", lang))
         return region.name(lang)
 
+    def sentence_name(self, code: str, lang: str = "nl") -> str:
+        """A region's name inside a sentence: the country as 'Nederland' / 'the Netherlands'
+        (``t("netherlands")``, lower case where the language wants it), any other region by its
+        name; a code the registry does not know stays as it is."""
+        from .text import t
+
+        if code == self.national:
+            return t("netherlands", lang)
+        return self.regions[code].name(lang) if code in self.regions else code
+
     def board_text(self, code: str, key: str, lang: str = "nl") -> str | None:
         """A text of the region's board in ``regions.yaml`` (e.g. ``travel_ambition``), if any."""
         entry = ((self.settings.get("boards") or {}).get(self.get(code).code) or {}).get(key) or {}

@@ -52,11 +52,7 @@ def _data_for(signals, data):
 
 
 def _name(data, code: str, lang: str) -> str:
-    if data is not None and code == data.reg.national:
-        return t("netherlands", lang)
-    if data is not None and code in data.reg:
-        return data.reg[code].name(lang)
-    return code
+    return data.reg.sentence_name(code, lang) if data is not None else code
 
 
 def signal_chart(s: Signal, lang: str, data) -> Chart | None:
@@ -64,7 +60,7 @@ def signal_chart(s: Signal, lang: str, data) -> Chart | None:
     if data is None or s.indicator not in data.cat:
         return None
     ind = data.cat[s.indicator]
-    freq = "Q" if ind.frequency == "M" else ind.frequency
+    freq = ind.display_freq
     region = s.data_region or s.region
     nat = data.reg.national
     try:

@@ -22,11 +22,7 @@ from ..text import check_lang, t, upper_first
 
 
 def _name(data: Data | None, code: str, lang: str) -> str:
-    if data is None:
-        return code
-    if code == data.reg.national:
-        return upper_first(t("netherlands", lang))
-    return data.reg[code].name(lang)
+    return data.reg.display_name(code, lang) if data is not None else code
 
 
 def compass_chart(c: Compass, lang: str, data: Data | None = None) -> Chart:

@@ -35,10 +35,10 @@ class Context:
 
     @property
     def freq(self) -> str:
-        return "Q" if self.ind.frequency == "M" else self.ind.frequency
+        return self.ind.display_freq
 
     def name(self, code: str) -> str:
-        return self.data.reg[code].name(self.lang) if code != self.national else t("netherlands", self.lang)
+        return self.data.reg.sentence_name(code, self.lang)
 
     def v(self, x: float) -> str:
         return fmt.value(x, self.ind.unit, self.ind.decimals, self.lang)

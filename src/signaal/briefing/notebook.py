@@ -282,7 +282,7 @@ class Briefing:
         return names
 
     def _topic_chart(self, ind: Indicator, shown: str, kind: str) -> tuple[charts.Chart | None, str, str]:
-        freq = "Q" if ind.frequency == "M" else ind.frequency
+        freq = ind.display_freq
         level = self.reg[shown].level
         province = self.province if shown == self.focus else None
         if shown == self.focus:

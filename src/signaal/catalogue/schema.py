@@ -173,6 +173,11 @@ class Indicator(_Strict):
     def short_title(self, lang: str) -> str:
         return (self.short or self.title).get(lang)
 
+    @property
+    def display_freq(self) -> str:
+        """The frequency the briefings show and judge: monthly series as quarters, else as published."""
+        return "Q" if self.frequency == "M" else self.frequency
+
     def question_for(self, lang: str, **names: str) -> str:
         """The question title with the region filled in: "Hoeveel Twentenaren werken?".
 

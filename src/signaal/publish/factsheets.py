@@ -143,7 +143,7 @@ class FigureSource:
     def table(self, ind_id: str):
         if ind_id not in self._tables:
             ind = self.cat[ind_id]
-            freq = "Q" if ind.frequency == "M" else ind.frequency
+            freq = ind.display_freq
             self._tables[ind_id] = self.data.table(ind_id, freq=freq, up_to=self.quarter)
         return self._tables[ind_id]
 

@@ -15,9 +15,7 @@ KIND_ORDER = {"urgentie": 0, "kans": 1, "neutraal": 2}
 
 
 def region_name(data: Data, code: str, lang: str) -> str:
-    if code == data.reg.national:
-        return t("netherlands", lang)
-    return data.reg[code].name(lang) if code in data.reg else code
+    return data.reg.sentence_name(code, lang)
 
 
 def compute_signals(
@@ -58,7 +56,7 @@ def compute_signals(
     for ind_id in ids:
         ind = cat[ind_id]
         cfg = settings_for(ind)
-        freq = "Q" if ind.frequency == "M" else ind.frequency
+        freq = ind.display_freq
         shown = data.display_region(ind_id, focus)
 
         def skip_all(status: str, key: str, period: str = "", **values) -> None:

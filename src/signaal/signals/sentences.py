@@ -21,9 +21,7 @@ class Words:
         self.inp, self.lang, self.ind = inp, lang, inp.ind
 
     def name(self, code: str) -> str:
-        if code == self.inp.national:
-            return t("netherlands", self.lang)
-        return self.inp.reg[code].name(self.lang)
+        return self.inp.reg.sentence_name(code, self.lang)
 
     @property
     def region(self) -> str:

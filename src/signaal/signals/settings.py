@@ -65,7 +65,7 @@ class Settings:
 
 def settings_for(ind: Indicator) -> Settings:
     s = ind.signals
-    freq = "Q" if ind.frequency == "M" else ind.frequency
+    freq = ind.display_freq
     return Settings(
         rules=tuple(s.rules) if s.rules else RULES,
         trend_window=s.trend_window or TREND_WINDOW,
