@@ -8,10 +8,12 @@ labelled "facts" (the numbers behind it, formatted) for the signal board.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import formatting as fmt
 from ..periods import Period
 from ..text import t
-from .rules import Finding, Inputs, Skip
+from .inputs import Finding, Inputs, Skip
 
 
 class Words:
@@ -86,12 +88,31 @@ class Words:
         return t(key, self.lang, **values)
 
 
+Phrasing = Callable[[Finding, Words], tuple[str, list[list[str]]]]
+_PHRASINGS: dict[str, Phrasing] = {}
+
+
+def phrases(rule: str) -> Callable[[Phrasing], Phrasing]:
+    """Register the decorated function as the words for the findings of ``rule`` (its key)."""
+
+    def register(function: Phrasing) -> Phrasing:
+        _PHRASINGS[rule] = function
+        return function
+
+    return register
+
+
+def phrased_rules() -> tuple[str, ...]:
+    """The keys of the rules that have words."""
+    return tuple(_PHRASINGS)
+
+
 def render(f: Finding, inp: Inputs, lang: str) -> tuple[str, list[list[str]]]:
     """The sentence and the labelled facts of a finding."""
-    w = Words(inp, lang)
-    return _RENDER[f.rule](f, w)
+    return _PHRASINGS[f.rule](f, Words(inp, lang))
 
 
+@phrases("trend")
 def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     first, last = Period.parse(n["first"]), Period.parse(n["last"])
@@ -115,6 +136,7 @@ def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("verandering")
 def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     last = Period.parse(w.inp.series.index[-1])
@@ -151,6 +173,7 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("kloof")
 def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     bench = w.name(n["benchmark_region"])
@@ -167,6 +190,7 @@ def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("positie")
 def _position(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     text = w.t(f"sig_pos_{f.case}", title=w.title, region=w.region, rank=n["rank"], n=n["n"],
@@ -178,6 +202,7 @@ def _position(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("doel")
 def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     label = n["label_nl"] if w.lang == "nl" else n["label_en"]
@@ -219,6 +244,7 @@ def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("breuk")
 def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     last = Period.parse(w.inp.series.index[-1])
@@ -233,7 +259,8 @@ def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
-def _klok(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
+@phrases("klok")
+def _clock(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     bench = w.name(w.inp.national)
     # an unchanged gap is shown once, at the usual precision (the rule calls it unchanged
@@ -242,17 +269,6 @@ def _klok(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     text = w.t(f"sig_klok_{f.case}", title=w.title, region=w.region, bench=bench, gap=gap, old_gap=old_gap)
     facts = [[w.t("sig_fact_quadrant"), w.t(f"sig_quadrant_{f.case}")], [w.t("sig_fact_gap", bench=bench), gap]]
     return text, facts
-
-
-_RENDER = {
-    "trend": _trend,
-    "verandering": _change,
-    "kloof": _gap,
-    "positie": _position,
-    "doel": _target,
-    "breuk": _range,
-    "klok": _klok,
-}
 
 
 def reason(skip: Skip, lang: str, name) -> str:
