@@ -11,8 +11,10 @@ Seven rules (``trend``, ``verandering``, ``kloof``, ``positie``, ``doel``, ``bre
 (``@rule("kloof", weight=0.9)``, :mod:`.registry`); what they read and return is in
 :mod:`.inputs`; signals, their kinds and the statuses of skipped rules in :mod:`.model`;
 settings and the strength score in :mod:`.settings`; sentences in :mod:`.sentences`; files in
-:mod:`.output`; the broad-welfare compass in :mod:`.compass`. This package computes numbers only (no matplotlib, no HTML): the signal board
-is :func:`signaal.briefing.board.signal_board_html`, its charts are in
+:mod:`.output`; the broad-welfare compass in :mod:`.compass`.
+
+This package computes numbers only (no matplotlib, no HTML): the signal board is
+:func:`signaal.briefing.board.signal_board_html`, its charts are in
 :mod:`signaal.charts.signals`, the compass page in :mod:`signaal.briefing.compass`.
 The README section "Signals" documents the rules, defaults and strength score.
 """

@@ -139,7 +139,10 @@ class Inputs:
         for b in self.ind.breaks:
             p = Period.parse(b.period)
             if p.freq != self.freq:
-                p = Period(self.freq, p.year, 0 if self.freq == "Y" else 1) if p.freq == "Y" else Period.from_date(p.start(), self.freq)
+                if p.freq == "Y":
+                    p = Period(self.freq, p.year, 0 if self.freq == "Y" else 1)
+                else:
+                    p = Period.from_date(p.start(), self.freq)
             out.append(p)
         return sorted(out)
 

@@ -8,9 +8,10 @@ hold (a member *is* its string: ``Kind.URGENT == "urgentie"``, and it is written
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -123,15 +124,16 @@ class SignalList(list):
     carries ``skipped`` (a list of :class:`Skipped`) and ``meta`` (region, quarter, vintage).
     """
 
-    def __init__(self, signals=(), skipped=None, meta=None):
+    def __init__(self, signals: Iterable[Signal] = (), skipped: Iterable[Skipped] | None = None,
+                 meta: Mapping[str, Any] | None = None) -> None:
         super().__init__(signals)
         self.skipped: list[Skipped] = list(skipped or [])
         self.meta: dict = dict(meta or {})
 
-    def of_kind(self, kind: Kind | str) -> "SignalList":
+    def of_kind(self, kind: Kind | str) -> SignalList:
         return SignalList([s for s in self if s.kind == kind], [], self.meta)
 
-    def for_indicator(self, indicator: str) -> "SignalList":
+    def for_indicator(self, indicator: str) -> SignalList:
         return SignalList(
             [s for s in self if s.indicator == indicator],
             [s for s in self.skipped if s.indicator == indicator],
@@ -139,7 +141,7 @@ class SignalList(list):
         )
 
 
-def plain(x):
+def plain(x: Any) -> Any:
     """Numbers for JSON: floats rounded to 6 significant digits, NaN/inf as None."""
     if isinstance(x, (bool, np.bool_)):
         return bool(x)

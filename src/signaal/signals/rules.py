@@ -47,6 +47,7 @@ from .registry import rule, rule_keys
 from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, NO_YARDSTICK_Z, TARGET_Z
 from .stats import slope_test, spread
 
+
 # ---------------------------------------------------------------------------- shared by several rules
 def _sized(size: float, scale: float | None, verdict: bool) -> float:
     """``z``: ``size`` in units of ``scale``; without a scale (no comparison set) a finding
@@ -125,7 +126,7 @@ def trend(inp: Inputs) -> Finding | Skip:
         return Skip.too_few("sig_skip_few_periods", n=len(window), need=need, freq=inp.freq)
     x = np.array([p.ordinal for p, _ in window], dtype=float)
     y = np.array([v for _, v in window], dtype=float)
-    relative = inp.relative and (y > 0).all()
+    relative = bool(inp.relative and (y > 0).all())
     if relative:
         y = np.log(y)
     steps = [b for b in inp.breaks if window[0][0].ordinal < b.ordinal <= last.ordinal]
@@ -266,17 +267,19 @@ def gap(inp: Inputs) -> Finding | Skip:
     if old is None:
         return Skip.too_few("sig_skip_no_history")
     gap_now = v - bv
-    gap_old = inp.at(inp.series, old) - inp.at(inp.bench, old)
+    old_value, old_bench = inp.at(inp.series, old), inp.at(inp.bench, old)
+    assert old_value is not None and old_bench is not None   # _comparable_earlier found both
+    gap_old = old_value - old_bench
     scale, basis = inp.level_spread()
     threshold = inp.cfg.gap_threshold
     if threshold is None:
         threshold = GAP_THRESHOLD_SPREAD * scale if scale else 0.0
-    peers = [inp.at(inp.column(c), last) for c in inp.peers]
-    peers = [p for p in peers if p is not None]
+    peers = [p for p in (inp.at(inp.column(c), last) for c in inp.peers) if p is not None]
     peer_mean = float(np.mean(peers)) if peers else None
     numbers = {
         "value": v, "benchmark": bv, "benchmark_region": inp.national, "gap": gap_now,
-        "old_period": str(old), "gap_old": gap_old, "moved_for_break": bool(moved and inp.segment_start(last) is not None),
+        "old_period": str(old), "gap_old": gap_old,
+        "moved_for_break": bool(moved and inp.segment_start(last) is not None),
         "peers_mean": peer_mean, "gap_peers": (v - peer_mean) if peer_mean is not None else None,
         "threshold": threshold, "scale": scale, "scale_basis": basis,
     }
@@ -367,10 +370,12 @@ def targets(inp: Inputs) -> list[Finding | Skip]:
 def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
     last = inp.last
     if target.kind == "benchmark":
+        assert target.benchmark   # a benchmark target names its region (Target's schema)
         bench = inp.column(target.benchmark)
         if inp.at(bench, last) is None:
             return Skip.skipped("sig_skip_no_benchmark", bench=target.benchmark, period=last)
     else:
+        assert target.value is not None   # a level target has a value (Target's schema)
         bench = pd.Series(float(target.value), index=inp.series.index)
     d = inp.ind.decimals
     sign = inp.sign or 1
@@ -393,7 +398,8 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
         crossed = i > 0
         if crossed and last.ordinal - since.ordinal < last.per_year:
             z = max(z, TARGET_Z)   # newly met: news for the board
-        numbers.update(status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()), crossed=crossed, z=z)
+        numbers.update(status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()),
+                       crossed=crossed, z=z)
         return Finding(Kind.OPPORTUNITY, "met", z, numbers)
     old, _ = _comparable_earlier(inp, inp.series, bench, inp.cfg.gap_window)
     z_off = max(z, TARGET_Z)   # a board target off track is news for the board
@@ -424,6 +430,7 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     as on the target's own page; with less than a year since the start, the pace so far.
     On track when that pace, kept up to the deadline, reaches the target.
     """
+    assert target.start and target.by and target.value is not None   # Target's schema: cumulative
     start, by, last = Period.parse(target.start), Period.parse(target.by), inp.last
     if start.freq != inp.freq:
         start = Period.from_date(start.end(), inp.freq)
@@ -435,6 +442,7 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         return Skip.too_few("sig_skip_few_periods", n=0, need=1, freq=inp.freq)
     # progress, pace and projection as on the target's own page (one computation for both)
     prog = target_progress(inp.series, target.model_copy(update={"start": str(start), "by": str(by)}), up_to=last)
+    assert prog is not None   # the series has a value at the start and goes past it
     goal = float(target.value)
     v = float(inp.series.iloc[-1])
     progress = prog.done

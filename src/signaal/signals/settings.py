@@ -68,11 +68,12 @@ def settings_for(ind: Indicator) -> Settings:
         bands=dict(s.bands) if s.bands else None,
         weight=s.weight,
         headline=s.headline,
-        rule_weights={**rule_weights(), **(s.rule_weights or {})},
+        rule_weights={**rule_weights(), **{str(key): w for key, w in (s.rule_weights or {}).items()}},
     )
 
 
-def strength(rule: str, kind: Kind | str, z: float, weight: float = 1.0, weights: dict[str, float] | None = None) -> float:
+def strength(rule: str, kind: Kind | str, z: float | None, weight: float = 1.0,
+             weights: dict[str, float] | None = None) -> float:
     """Strength on 0..1: indicator weight x rule weight x (1 - exp(-z/2)), neutral x 0.5.
 
     ``z`` is the finding's size in standard deviations of its reference spread (README);
