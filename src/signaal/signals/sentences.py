@@ -97,6 +97,9 @@ def phrases(rule: str) -> Callable[[Phrasing], Phrasing]:
     """Register the decorated function as the words for the findings of ``rule`` (its key)."""
 
     def register(function: Phrasing) -> Phrasing:
+        if rule in _PHRASINGS:
+            raise ValueError(f"words for rule {rule!r} are registered twice: by {_PHRASINGS[rule].__name__} "
+                             f"and by {function.__name__}")
         _PHRASINGS[rule] = function
         return function
 
