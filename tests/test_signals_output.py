@@ -79,6 +79,26 @@ def test_write_signals_writes_csv_and_json_atomically(twente, tmp_path):
     assert len(list(csv.DictReader(io.StringIO(paths[0].read_text("utf-8"))))) == 3
 
 
+def test_the_files_name_kinds_and_statuses_in_the_boards_dutch_words(twente, tmp_path):
+    csv_path, json_path = write_signals(twente, tmp_path)
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text("utf-8"))))
+    assert [r["kind"] for r in rows] == [str(s.kind) for s in twente]
+    assert {r["kind"] for r in rows} == {"urgentie", "kans", "neutraal"}
+    doc = json.loads(json_path.read_text("utf-8"))
+    assert {s["kind"] for s in doc["signals"]} == {"urgentie", "kans", "neutraal"}
+    statuses = {s["status"] for s in doc["skipped"]}
+    assert statuses and statuses <= {"te weinig gegevens", "overgeslagen", "niet van toepassing"}
+    assert '"kind": "urgentie"' in json_path.read_text("utf-8")   # the word, not an enum's name or repr
+
+
+def test_a_signal_of_an_unknown_kind_or_status_is_refused_naming_the_valid_ones():
+    with pytest.raises(ValueError, match=r"unknown signal kind 'urgent'; valid: urgentie, kans, neutraal"):
+        Signal(indicator="x", theme="t", region="CR12", period="2025", kind="urgent", strength=0.5, rule="kloof",
+               numbers={}, sentence_nl="", sentence_en="")
+    with pytest.raises(ValueError, match=r"unknown skip status 'skipped'; valid: te weinig gegevens, overgeslagen"):
+        Skipped("x", "t", "CR12", "2025", "kloof", "skipped", "", "")
+
+
 def test_the_board_shows_the_strongest_urgencies_and_opportunities_with_numbers_and_a_chart(twente, sample):
     html = signal_board_html(twente, "nl", limit=6, data=sample)
     articles = re.findall(r'<article class="signal signal-(\w+)" id="signal-([\w]+)-(\w+)"', html)

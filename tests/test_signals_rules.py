@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import math
+import re
 import statistics
+import typing
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from signaal.periods import Period
-from signaal.signals import compute_signals
+from signaal.catalogue.schema import SignalSettings
+from signaal.signals import RULES, compute_signals
+from signaal.signals.registry import registered, rule, rule_weights
+from signaal.signals.sentences import phrased_rules
 from signaal.briefing.board import klok_figure
 from signaal.signals.settings import NO_YARDSTICK_Z, strength
 from signaal.signals.stats import slope_test
@@ -359,6 +365,30 @@ def test_a_province_only_indicator_reads_from_the_province_as_a_labelled_proxy(t
     assert (change.numbers["band"], change.numbers["band_year_ago"]) == ("gemiddeld", "krap")
     assert change.sentence_nl.startswith("Spanning in Overijssel (benadering voor Twente): 1,40 in het 3e kwartaal 2026")
     assert "klasse gemiddeld, een jaar eerder krap" in change.sentence_nl
+
+
+# ---------------------------------------------------------------------------- the registry
+def test_the_seven_rules_are_registered_once_in_their_documented_order_each_with_words():
+    # the order is the order rules run in, and so the order of "skipped" in signals.json
+    assert RULES == ("trend", "verandering", "kloof", "positie", "doel", "breuk", "klok")
+    assert tuple(registered()) == RULES and set(phrased_rules()) == set(RULES)
+    # the catalogue accepts exactly these keys in an indicator's signals.rules
+    assert typing.get_args(typing.get_args(SignalSettings.model_fields["rules"].annotation)[0])[0] == typing.Literal[RULES]
+
+
+def test_the_rule_weights_are_the_ones_the_readme_documents():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    documented = re.search(r"Rule weights: (.*?) \(the", readme, re.S).group(1)
+    assert {k: float(w) for k, w in re.findall(r"`(\w+)` ([\d.]+)", documented)} == rule_weights()
+
+
+def test_a_rule_key_registered_twice_is_an_error_naming_both_functions():
+    def another_gap(inp):
+        return None
+
+    with pytest.raises(ValueError, match="signal rule 'kloof' is registered twice: by gap and by another_gap"):
+        rule("kloof", weight=0.5)(another_gap)
+    assert registered()["kloof"].function.__name__ == "gap" and rule_weights()["kloof"] == 0.9
 
 
 # ---------------------------------------------------------------------------- strength

@@ -82,9 +82,9 @@ class Catalogue:
         ind = self.get(indicator_id)
         if ind.transform is None:
             return [ind.id]
-        t = ind.transform
+        transform = ind.transform
         out: list[str] = []
-        for op in (t.numerator, t.denominator, t.of):
+        for op in (transform.numerator, transform.denominator, transform.of):
             if op:
                 out.extend(d for d in self.dependencies(op) if d not in out)
         return out

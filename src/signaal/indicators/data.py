@@ -61,7 +61,7 @@ class Data:
     reg: Registry = field(default_factory=registry)
 
     @classmethod
-    def open(cls, vintage: str | None = None, data_dir: Path | str | None = None) -> "Data":
+    def open(cls, vintage: str | None = None, data_dir: Path | str | None = None) -> Data:
         store = Store(Path(data_dir) if data_dir else config.data_dir())
         return cls(store.resolve(vintage or None))
 
@@ -78,14 +78,16 @@ class Data:
         return _sort_index(sub.pivot(index="period", columns="region", values="value").astype(np.float64))
 
     def _derived(self, ind: Indicator) -> pd.DataFrame:
-        t = ind.transform
-        assert t is not None
-        if t.kind == "ratio":
-            num = self.table(t.numerator, freq=ind.frequency)
-            den = self.table(t.denominator, freq=ind.frequency)
+        transform = ind.transform
+        assert transform is not None
+        if transform.kind == "ratio":
+            assert transform.numerator and transform.denominator   # the catalogue's schema requires them
+            num = self.table(transform.numerator, freq=ind.frequency)
+            den = self.table(transform.denominator, freq=ind.frequency)
             return (num / den.replace(0, np.nan)).dropna(how="all", axis=1).dropna(how="all")
-        base = self.table(t.of, freq=ind.frequency)
-        if t.kind == "growth":
+        assert transform.of   # every other transform names what it is computed from (schema)
+        base = self.table(transform.of, freq=ind.frequency)
+        if transform.kind == "growth":
             prev = base.shift(1)
             # only consecutive periods count as growth
             idx = [Period.parse(p) for p in base.index]
@@ -93,19 +95,19 @@ class Data:
             growth = (base / prev - 1) * 100
             growth[~np.array(consecutive)] = np.nan
             return growth.iloc[1:]
-        if t.kind == "per_1000":
+        if transform.kind == "per_1000":
             pop = self.table("bevolking")
             years = [str(Period.parse(p).year) for p in base.index]
             pop_aligned = pop.reindex(years)
             pop_aligned.index = base.index
             return base / pop_aligned * 1000
-        if t.kind == "cumulative_change":
-            since = str(t.since)
+        if transform.kind == "cumulative_change":
+            since = str(transform.since)
             if since not in base.index:
                 return pd.DataFrame(dtype=float)
             after = base.loc[[p for p in base.index if Period.parse(p) >= Period.parse(since)]]
             return after - base.loc[since]
-        raise DataError(f"indicator {ind.id!r}: unknown transform {t.kind!r}")
+        raise DataError(f"indicator {ind.id!r}: unknown transform {transform.kind!r}")
 
     def table(
         self,

@@ -25,7 +25,7 @@ class Progress:
     """
 
     target: Target
-    cumulative: "pd.Series"  # growth since start, per period after start
+    cumulative: pd.Series  # growth since start, per period after start
     done: float
     pace_per_year: float
     basis: str  # "last_year" | "so_far"
@@ -43,10 +43,11 @@ class Progress:
         return self.done / self.target.value * 100 if self.target.value else float("nan")
 
 
-def progress(series: "pd.Series", target: Target, up_to: Period | None = None) -> Progress | None:
+def progress(series: pd.Series, target: Target, up_to: Period | None = None) -> Progress | None:
     """Progress toward a cumulative target from a stock series (period label → value).
 
     None when the series does not reach past the target's start (nothing to say yet)."""
+    assert target.start and target.by and target.value is not None   # a cumulative target (Target's schema)
     start, by = Period.parse(target.start), Period.parse(target.by)
     s = series.dropna()
     if up_to is not None:
@@ -63,7 +64,10 @@ def progress(series: "pd.Series", target: Target, up_to: Period | None = None) -
     done = float(cumulative.iloc[-1])
     if elapsed >= per_year:
         year_before = str(last.shift(-per_year))
-        base = float(cumulative[year_before]) if year_before in cumulative.index else (0.0 if year_before == target.start else None)
+        if year_before in cumulative.index:
+            base: float | None = float(cumulative[year_before])
+        else:
+            base = 0.0 if year_before == target.start else None
         if base is None:
             pace, basis = done / elapsed * per_year, "so_far"
         else:

@@ -7,10 +7,14 @@
 >>> found.skipped                    # rules that had too few data, or were skipped, and why
 
 Seven rules (``trend``, ``verandering``, ``kloof``, ``positie``, ``doel``, ``breuk``,
-``klok``) live in :mod:`.rules`; their settings and the strength score in :mod:`.settings`;
-sentences in :mod:`.sentences`; files in :mod:`.output`; the broad-welfare compass in
-:mod:`.compass`. This package computes numbers only (no matplotlib, no HTML): the signal board
-is :func:`signaal.briefing.board.signal_board_html`, its charts are in
+``klok``) live in :mod:`.rules`, each registered once with its key and weight
+(``@rule("kloof", weight=0.9)``, :mod:`.registry`); what they read and return is in
+:mod:`.inputs`; signals, their kinds and the statuses of skipped rules in :mod:`.model`;
+settings and the strength score in :mod:`.settings`; sentences in :mod:`.sentences`; files in
+:mod:`.output`; the broad-welfare compass in :mod:`.compass`.
+
+This package computes numbers only (no matplotlib, no HTML): the signal board is
+:func:`signaal.briefing.board.signal_board_html`, its charts are in
 :mod:`signaal.charts.signals`, the compass page in :mod:`signaal.briefing.compass`.
 The README section "Signals" documents the rules, defaults and strength score.
 """
@@ -18,11 +22,11 @@ The README section "Signals" documents the rules, defaults and strength score.
 from __future__ import annotations
 
 from .engine import compute_signals
-from .model import KINDS, STATUSES, Signal, SignalList, Skipped
+from .model import KINDS, STATUSES, Kind, Signal, SignalList, Skipped, Status
 from .output import write_signals
-from .settings import RULES
+from .rules import RULES
 
 __all__ = [
-    "KINDS", "RULES", "STATUSES", "Signal", "SignalList", "Skipped",
+    "KINDS", "RULES", "STATUSES", "Kind", "Signal", "SignalList", "Skipped", "Status",
     "compute_signals", "write_signals",
 ]

@@ -190,16 +190,21 @@ def compass(
     focus = reg.focus(region).code
     q = data.vintage.resolve_quarter(quarter)
     corop = reg.codes("corop")
-    raw, years, national, polarity = {}, {}, {}, {}
+    raw: dict[str, pd.Series] = {}
+    years: dict[str, str] = {}
+    national: dict[str, float] = {}
+    polarity: dict[str, str] = {}
     for ids in dims.values():
         for ind_id in ids:
             ind = cat[ind_id]
             if "corop" not in ind.levels:
-                raise DataError(f"compass indicator {ind_id!r} is not published per COROP region; valid: indicators with level corop")
+                raise DataError(f"compass indicator {ind_id!r} is not published per COROP region; "
+                                "valid: indicators with level corop")
             table = data.table(ind_id, freq="Y" if ind.frequency != "Y" else None, up_to=q)
             year = _complete_year(table, corop) if not table.empty else None
             if year is None:
-                raise DataError(f"compass indicator {ind_id!r} has no year up to {q} with figures for all {len(corop)} COROP regions")
+                raise DataError(f"compass indicator {ind_id!r} has no year up to {q} "
+                                f"with figures for all {len(corop)} COROP regions")
             raw[ind_id] = table.loc[year, corop].astype(float)
             years[ind_id] = year
             national[ind_id] = float(table.loc[year, reg.national]) if reg.national in table.columns else np.nan
@@ -211,7 +216,8 @@ def compass(
     dim_scores = pd.DataFrame({d: scores[ids].mean(axis=1) for d, ids in dims.items()})
     composite = aggregate(scores, weights(dims, base_weights), base_agg)
 
-    schemes = ["dimension", "indicator"] + [f"without:{i}" for ids in dims.values() for i in ids if sum(map(len, dims.values())) > 1]
+    several = sum(map(len, dims.values())) > 1
+    schemes = ["dimension", "indicator"] + [f"without:{i}" for ids in dims.values() for i in ids if several]
     rows = []
     normalised = {m: normalise(oriented, m) for m in NORMALISATIONS}
     for norm, scheme, agg in itertools.product(NORMALISATIONS, schemes, AGGREGATIONS):

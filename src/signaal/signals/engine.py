@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ..catalogue import Indicator
 from ..indicators.data import Data
-from ..periods import Period
 from ..indicators.targets import Target, load_targets
-from ..text import t
-from .model import Signal, SignalList, Skipped
-from .rules import RULE_FUNCTIONS, Finding, Inputs, Skip, plain
+from ..periods import Period
+from . import rules as _rules  # noqa: F401  (importing the rules registers them in .registry)
+from .inputs import Finding, Inputs, Skip
+from .model import Kind, Signal, SignalList, Skipped, Status, plain
+from .registry import Rule, registered
 from .sentences import reason, render
 from .settings import settings_for, strength
 
-KIND_ORDER = {"urgentie": 0, "kans": 1, "neutraal": 2}
+KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}   # urgentie, kans, neutraal
+EVERY_RULE = "alle"   # the rule of a skip that concerns the indicator as a whole
 
-
-def region_name(data: Data, code: str, lang: str) -> str:
-    return data.reg.sentence_name(code, lang)
+Namer = Callable[[str, str], str]   # (region code, lang) -> the region's name in a sentence
 
 
 def compute_signals(
@@ -45,48 +48,24 @@ def compute_signals(
         ids = [i.id for i in cat.for_theme(theme)]
     else:
         ids = list(cat.indicators)
-    all_targets = [tg for tg in (_targets_of(data) if targets is None else targets) if tg.region == focus]
+    board = [tg for tg in (_targets_of(data) if targets is None else targets) if tg.region == focus]
     peers = reg.peers(focus)
+    rules = registered()
     found: list[Signal] = []
     skipped: list[Skipped] = []
-
-    def name(code: str, lang: str) -> str:
-        return region_name(data, code, lang)
-
     for ind_id in ids:
         ind = cat[ind_id]
-        cfg = settings_for(ind)
-        freq = ind.display_freq
-        shown = data.display_region(ind_id, focus)
-
-        def skip_all(status: str, key: str, period: str = "", **values) -> None:
-            sk = Skip("alle", status, key, values)
-            skipped.append(Skipped(ind_id, ind.theme, focus, period, "alle", status,
-                                   reason(sk, "nl", name), reason(sk, "en", name)))
-
-        if shown == reg.national:
-            skip_all("niet van toepassing", "sig_skip_level", region=focus, levels=", ".join(ind.levels))
+        inp = _inputs(data, ind, focus, q, peers, board)
+        if isinstance(inp, Skip):
+            skipped.append(_skipped(inp, ind, focus, "", reg.sentence_name))
             continue
-        table = data.table(ind_id, freq=freq, up_to=q)
-        if table.empty or shown not in table.columns or table[shown].dropna().empty:
-            skip_all("te weinig gegevens", "sig_skip_no_data", region=shown, quarter=q)
-            continue
-        inp = Inputs(
-            ind=ind, cfg=cfg, focus=focus, region=shown, national=reg.national, table=table, reg=reg,
-            peers=peers if shown == focus else [],
-            targets=[tg for tg in all_targets if tg.indicator == ind_id],
-        )
         period = str(inp.last)
-        for rule in cfg.rules:
-            result = RULE_FUNCTIONS[rule](inp)
-            for item in result if isinstance(result, list) else [result]:
-                if item is None:
-                    continue
+        for key in inp.cfg.rules:
+            for item in _outcomes(rules[key], inp):
                 if isinstance(item, Skip):
-                    skipped.append(Skipped(ind_id, ind.theme, focus, period, item.rule, item.status,
-                                           reason(item, "nl", name), reason(item, "en", name)))
-                    continue
-                found.append(_signal(item, inp, period))
+                    skipped.append(_skipped(item, ind, focus, period, reg.sentence_name))
+                else:
+                    found.append(_signal(item, inp, period))
     found.sort(key=lambda s: (-s.strength, KIND_ORDER[s.kind], s.indicator, s.rule))
     meta = {
         "region": focus, "region_name": reg[focus].name("nl"), "quarter": str(q),
@@ -95,12 +74,43 @@ def compute_signals(
     return SignalList(found, skipped, meta)
 
 
+def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str], board: list[Target]) -> Inputs | Skip:
+    """What the rules read about ``ind`` for ``focus`` up to ``q``, or why no rule can run."""
+    reg = data.reg
+    shown = data.display_region(ind.id, focus)
+    if shown == reg.national:
+        return Skip(Status.NOT_APPLICABLE, "sig_skip_level", {"region": focus, "levels": ", ".join(ind.levels)},
+                    EVERY_RULE)
+    table = data.table(ind.id, freq=ind.display_freq, up_to=q)
+    if table.empty or shown not in table.columns or table[shown].dropna().empty:
+        return Skip(Status.TOO_FEW_DATA, "sig_skip_no_data", {"region": shown, "quarter": q}, EVERY_RULE)
+    return Inputs(
+        ind=ind, cfg=settings_for(ind), focus=focus, region=shown, national=reg.national, table=table, reg=reg,
+        peers=peers if shown == focus else [],
+        targets=[tg for tg in board if tg.indicator == ind.id],
+    )
+
+
+def _outcomes(rule: Rule, inp: Inputs) -> list[Finding | Skip]:
+    """What ``rule`` says about ``inp``: its findings and skips, stamped with the rule's key."""
+    out = rule.function(inp)
+    items = [item for item in (out if isinstance(out, list) else [out]) if item is not None]
+    for item in items:
+        item.rule = rule.key
+    return items
+
+
 def _targets_of(data: Data) -> list[Target]:
     """The board targets next to the data in use (``<data>/manual/doelen.csv``), else the default."""
     vintage = data.vintage
     root = vintage.path.parent if vintage.path.parent.name != "vintages" else vintage.path.parent.parent
     path = root / "manual" / "doelen.csv"
     return load_targets(path) if path.exists() else load_targets()
+
+
+def _skipped(skip: Skip, ind: Indicator, focus: str, period: str, name: Namer) -> Skipped:
+    return Skipped(ind.id, ind.theme, focus, period, skip.rule, skip.status,
+                   reason(skip, "nl", name), reason(skip, "en", name))
 
 
 def _signal(f: Finding, inp: Inputs, period: str) -> Signal:

@@ -1,12 +1,52 @@
-"""What the rules produce: signals, and the rules that had nothing to say (and why)."""
+"""What the rules produce: signals, and the rules that had nothing to say (and why).
+
+A signal's kind and a skipped rule's status are :class:`Kind` and :class:`Status`: string
+enums whose values are the Dutch words the board reads and ``signals.csv``/``signals.json``
+hold (a member *is* its string: ``Kind.URGENT == "urgentie"``, and it is written as such).
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from enum import StrEnum
+from typing import Any, TypeVar
 
-KINDS = ("urgentie", "kans", "neutraal")
-STATUSES = ("te weinig gegevens", "overgeslagen", "niet van toepassing")
+import numpy as np
+
+from ..periods import Period
+
+
+class Kind(StrEnum):
+    """What a signal says to the board (PRODUCT.md §5)."""
+
+    URGENT = "urgentie"
+    OPPORTUNITY = "kans"
+    NEUTRAL = "neutraal"
+
+
+class Status(StrEnum):
+    """Why a rule gave no signal."""
+
+    TOO_FEW_DATA = "te weinig gegevens"   # too few periods or regions
+    SKIPPED = "overgeslagen"              # e.g. no benchmark value, a method break in between
+    NOT_APPLICABLE = "niet van toepassing"   # e.g. a gap between counts of different sizes
+
+
+KINDS = tuple(Kind)
+STATUSES = tuple(Status)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _member(enum: type[E], value: str, what: str) -> E:
+    """``value`` as a member of ``enum``; an unknown value is an error naming the valid ones."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise ValueError(f"unknown {what} {value!r}; valid: {', '.join(enum)}") from None
 
 
 @dataclass
@@ -22,7 +62,7 @@ class Signal:
     theme: str
     region: str
     period: str
-    kind: Literal["urgentie", "kans", "neutraal"]
+    kind: Kind
     strength: float
     rule: str
     numbers: dict
@@ -33,6 +73,9 @@ class Signal:
     title_en: str = ""
     facts_nl: list[list[str]] = field(default_factory=list)   # [[label, formatted value], ...]
     facts_en: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.kind = _member(Kind, self.kind, "signal kind")
 
     def sentence(self, lang: str) -> str:
         return self.sentence_nl if lang == "nl" else self.sentence_en
@@ -51,10 +94,8 @@ class Signal:
 class Skipped:
     """A rule that gave no signal for an indicator, with the reason in Dutch and English.
 
-    ``status``: ``te weinig gegevens`` (too few periods or regions), ``overgeslagen``
-    (skipped: e.g. no benchmark value, a method break in between) or ``niet van
-    toepassing`` (the rule does not apply, e.g. a gap between counts of different sizes).
-    ``rule`` is ``alle`` when the indicator as a whole has no figures for the region.
+    ``status`` says why in one word (:class:`Status`). ``rule`` is ``alle`` when the
+    indicator as a whole has no figures for the region.
     """
 
     indicator: str
@@ -62,9 +103,12 @@ class Skipped:
     region: str
     period: str
     rule: str
-    status: str
+    status: Status
     reason_nl: str
     reason_en: str
+
+    def __post_init__(self) -> None:
+        self.status = _member(Status, self.status, "skip status")
 
     def reason(self, lang: str) -> str:
         return self.reason_nl if lang == "nl" else self.reason_en
@@ -80,17 +124,38 @@ class SignalList(list):
     carries ``skipped`` (a list of :class:`Skipped`) and ``meta`` (region, quarter, vintage).
     """
 
-    def __init__(self, signals=(), skipped=None, meta=None):
+    def __init__(self, signals: Iterable[Signal] = (), skipped: Iterable[Skipped] | None = None,
+                 meta: Mapping[str, Any] | None = None) -> None:
         super().__init__(signals)
         self.skipped: list[Skipped] = list(skipped or [])
         self.meta: dict = dict(meta or {})
 
-    def of_kind(self, kind: str) -> "SignalList":
+    def of_kind(self, kind: Kind | str) -> SignalList:
         return SignalList([s for s in self if s.kind == kind], [], self.meta)
 
-    def for_indicator(self, indicator: str) -> "SignalList":
+    def for_indicator(self, indicator: str) -> SignalList:
         return SignalList(
             [s for s in self if s.indicator == indicator],
             [s for s in self.skipped if s.indicator == indicator],
             self.meta,
         )
+
+
+def plain(x: Any) -> Any:
+    """Numbers for JSON: floats rounded to 6 significant digits, NaN/inf as None."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        x = float(x)
+        if not math.isfinite(x):
+            return None
+        return float(f"{x:.6g}")
+    if isinstance(x, Period):
+        return str(x)
+    if isinstance(x, dict):
+        return {k: plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    return x

@@ -6,6 +6,12 @@ signal before it has words), a :class:`Skip` (too few data, skipped with a reaso
 applicable) or ``None`` (nothing to report, e.g. a value inside its historical range).
 Words are added by :mod:`signaal.signals.sentences`; strength by :mod:`.settings`.
 
+Each rule registers itself with its key and its weight (``@rule("kloof", weight=0.9)``,
+:mod:`.registry`); the rules run in the order they are defined here. The weights: board
+targets are what the board set itself (1.0); structural findings (gap, trend) outweigh one
+period's change; the clock repeats the gap in another form, so it counts least (README
+"Strength"). The engine stamps every finding and skip with the key of its rule.
+
 Every finding carries ``z``: its size in standard deviations of a reference spread, which
 makes findings of different rules comparable (README "Strength"). For the level rules (gap,
 position, clock, benchmark target) the reference is the spread of the levels between the
@@ -27,53 +33,22 @@ break is skipped with the reason; the gap's earlier comparison point moves to th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from ..catalogue.bands import band
-from ..catalogue import Indicator
+from ..indicators.targets import Target
+from ..indicators.targets import progress as target_progress
 from ..periods import Period
-from ..regions import Registry
-from ..indicators.targets import Target, progress as target_progress
-from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, NO_YARDSTICK_Z, TARGET_Z, Settings
+from .inputs import NO_YARDSTICK, Finding, Inputs, Skip
+from .model import Kind
+from .registry import rule, rule_keys
+from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, NO_YARDSTICK_Z, TARGET_Z
 from .stats import slope_test, spread
 
 
-@dataclass
-class Finding:
-    rule: str
-    kind: str          # urgentie | kans | neutraal
-    case: str          # which sentence: e.g. "behind_widening"
-    z: float           # size in standard deviations of the reference spread
-    numbers: dict
-
-
-@dataclass
-class Skip:
-    rule: str
-    status: str        # te weinig gegevens | overgeslagen | niet van toepassing
-    reason: str        # label key (text/labels.yaml)
-    values: dict = field(default_factory=dict)   # Period values are phrased per language
-
-
-def _few(rule: str, reason: str, **values) -> Skip:
-    return Skip(rule, "te weinig gegevens", reason, values)
-
-
-def _skipped(rule: str, reason: str, **values) -> Skip:
-    return Skip(rule, "overgeslagen", reason, values)
-
-
-def _not_applicable(rule: str, reason: str, **values) -> Skip:
-    return Skip(rule, "niet van toepassing", reason, values)
-
-
-NO_YARDSTICK = "geen vergelijking"   # scale_basis of a finding without a comparison set
-
-
+# ---------------------------------------------------------------------------- shared by several rules
 def _sized(size: float, scale: float | None, verdict: bool) -> float:
     """``z``: ``size`` in units of ``scale``; without a scale (no comparison set) a finding
     with a verdict counts as ``NO_YARDSTICK_Z`` and one without as 0 (README "Strength")."""
@@ -82,187 +57,27 @@ def _sized(size: float, scale: float | None, verdict: bool) -> float:
     return NO_YARDSTICK_Z if verdict else 0.0
 
 
-def _not_comparable_level(inp: "Inputs", rule: str) -> Skip | None:
+def _not_comparable_level(inp: Inputs) -> Skip | None:
     """The reason a level comparison (gap, position, clock) does not apply, or None."""
     if inp.additive:
-        return _not_applicable(rule, "sig_skip_additive")
+        return Skip.not_applicable("sig_skip_additive")
     if inp.ind.unit == "index":
-        return _not_applicable(rule, "sig_skip_index")
+        return Skip.not_applicable("sig_skip_index")
     return None
 
 
-def _against_national(inp: "Inputs", rule: str) -> tuple[float, float] | Skip:
+def _against_national(inp: Inputs) -> tuple[float, float] | Skip:
     """The focus region's latest value and the national value in the same period, or the
     reason a comparison with the Netherlands does not apply (gap and clock rules)."""
-    not_comparable = _not_comparable_level(inp, rule)
+    not_comparable = _not_comparable_level(inp)
     if not_comparable:
         return not_comparable
     if inp.region == inp.national:
-        return _not_applicable(rule, "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
+        return Skip.not_applicable("sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
     bv = inp.at(inp.bench, inp.last)
     if bv is None:
-        return _skipped(rule, "sig_skip_no_benchmark", bench=inp.national, period=inp.last)
+        return Skip.skipped("sig_skip_no_benchmark", bench=inp.national, period=inp.last)
     return float(inp.series.iloc[-1]), bv
-
-
-def plain(x):
-    """Numbers for JSON: floats rounded to 6 significant digits, NaN/inf as None."""
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        x = float(x)
-        if not math.isfinite(x):
-            return None
-        return float(f"{x:.6g}")
-    if isinstance(x, Period):
-        return str(x)
-    if isinstance(x, dict):
-        return {k: plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [plain(v) for v in x]
-    return x
-
-
-@dataclass
-class Inputs:
-    """Everything the rules need about one indicator for one focus region and quarter."""
-
-    ind: Indicator
-    cfg: Settings
-    focus: str
-    region: str               # where the numbers come from (focus, or its province as a proxy)
-    national: str
-    table: pd.DataFrame       # periods x all regions, signal frequency, up to the quarter
-    reg: Registry
-    peers: list[str] = field(default_factory=list)
-    targets: list[Target] = field(default_factory=list)
-
-    # ---- series ---------------------------------------------------------------------
-    @cached_property
-    def series(self) -> pd.Series:
-        return self.column(self.region)
-
-    @cached_property
-    def bench(self) -> pd.Series:
-        return self.column(self.national)
-
-    def column(self, code: str) -> pd.Series:
-        if code not in self.table.columns:
-            return pd.Series(dtype=float)
-        return self.table[code].dropna()
-
-    @cached_property
-    def last(self) -> Period:
-        return Period.parse(self.series.index[-1])
-
-    @property
-    def freq(self) -> str:
-        return self.last.freq
-
-    @property
-    def per_year(self) -> int:
-        return self.last.per_year
-
-    def at(self, series: pd.Series, p: Period) -> float | None:
-        key = str(p)
-        if key in series.index and np.isfinite(series[key]):
-            return float(series[key])
-        return None
-
-    @property
-    def sign(self) -> int:
-        """+1 when higher is better, -1 when lower is better, 0 when neutral."""
-        return {"higher_is_better": 1, "lower_is_better": -1}.get(self.ind.polarity, 0)
-
-    @property
-    def additive(self) -> bool:
-        return self.ind.additive
-
-    @property
-    def relative(self) -> bool:
-        return self.cfg.change_basis == "relative"
-
-    def half_unit(self, relative: bool = False) -> float:
-        """Half a shown unit: 0,05 for one decimal (0,05% for a % change). Differences below
-        it are rounding, and no yardstick is finer than it: figures are published rounded."""
-        return 0.5 * 10 ** (-(1 if relative else self.ind.decimals))
-
-    def yardstick(self, values: list[float], relative: bool = False) -> float:
-        """The spread of ``values`` (at least 3), never below half a shown unit: changes of
-        rounded figures that look all alike differ by rounding, not by nothing (or 1e-15)."""
-        return max(spread(values) or 0.0, self.half_unit(relative))
-
-    def change(self, new: float, old: float) -> float | None:
-        """A change in the indicator's change basis: a difference, or a % change."""
-        if self.relative:
-            return (new / old - 1.0) * 100.0 if old else None
-        return new - old
-
-    # ---- method breaks -----------------------------------------------------------
-    @cached_property
-    def breaks(self) -> list[Period]:
-        """Method breaks as periods of the series' frequency (a yearly break → its first quarter)."""
-        out = []
-        for b in self.ind.breaks:
-            p = Period.parse(b.period)
-            if p.freq != self.freq:
-                p = Period(self.freq, p.year, 0 if self.freq == "Y" else 1) if p.freq == "Y" else Period.from_date(p.start(), self.freq)
-            out.append(p)
-        return sorted(out)
-
-    def break_between(self, old: Period, new: Period) -> Period | None:
-        """The last method break b with old < b <= new (so old and new differ in method)."""
-        found = [b for b in self.breaks if old.ordinal < b.ordinal <= new.ordinal]
-        return found[-1] if found else None
-
-    def segment_start(self, p: Period) -> Period | None:
-        """The start of the method segment that ``p`` belongs to (None: since the start)."""
-        found = [b for b in self.breaks if b.ordinal <= p.ordinal]
-        return found[-1] if found else None
-
-    # ---- comparison set and spreads ----------------------------------------------
-    @cached_property
-    def level(self) -> str:
-        return self.reg[self.region].level
-
-    @cached_property
-    def comparison(self) -> list[str]:
-        """Regions of the data region's level in the table (the 40 COROP regions, or provinces)."""
-        return [c for c in self.table.columns if c in self.reg and self.reg[c].level == self.level]
-
-    def row(self, p: Period) -> pd.Series:
-        key = str(p)
-        if key not in self.table.index:
-            return pd.Series(dtype=float)
-        return self.table.loc[key, self.comparison].dropna().astype(float)
-
-    def yoy_history(self) -> list[float]:
-        """The series' year-on-year changes before the last period, within methods."""
-        out = []
-        for key, v in self.series.items():
-            p = Period.parse(key)
-            if p == self.last:
-                continue
-            old = p.year_earlier()
-            ov = self.at(self.series, old)
-            if ov is None or self.break_between(old, p):
-                continue
-            c = self.change(v, ov)
-            if c is not None:
-                out.append(c)
-        return out
-
-    def level_spread(self) -> tuple[float | None, str]:
-        """Spread of the levels between regions in the latest period, and its basis; without a
-        comparison set (fewer than 5 regions with a figure) ``(None, NO_YARDSTICK)``: the
-        series' own spread over time is no yardstick for a difference between regions."""
-        if self.level in MIN_REGIONS:
-            row = self.row(self.last)
-            if len(row) >= 5:
-                return self.yardstick(row.to_list()), self.level
-        return None, NO_YARDSTICK
 
 
 # ---------------------------------------------------------------------------- 1. trend
@@ -300,6 +115,7 @@ def _regional_movements(inp: Inputs, first: Period, span: float, relative: bool,
     return float(np.mean(movements)), inp.yardstick(movements, relative)
 
 
+@rule("trend", weight=0.9)
 def trend(inp: Inputs) -> Finding | Skip:
     """Direction over a fixed window, CBS colours: green/red by polarity if significant, else grey."""
     cfg, last = inp.cfg, inp.last
@@ -307,16 +123,16 @@ def trend(inp: Inputs) -> Finding | Skip:
     window = _window(inp, inp.series, first)
     need = cfg.trend_min_points
     if len(window) < need:
-        return _few("trend", "sig_skip_few_periods", n=len(window), need=need, freq=inp.freq)
+        return Skip.too_few("sig_skip_few_periods", n=len(window), need=need, freq=inp.freq)
     x = np.array([p.ordinal for p, _ in window], dtype=float)
     y = np.array([v for _, v in window], dtype=float)
-    relative = inp.relative and (y > 0).all()
+    relative = bool(inp.relative and (y > 0).all())
     if relative:
         y = np.log(y)
     steps = [b for b in inp.breaks if window[0][0].ordinal < b.ordinal <= last.ordinal]
     res = slope_test(x, y, [float(b.ordinal) for b in steps])
     if res is None:
-        return _few("trend", "sig_skip_few_periods", n=len(window), need=len(window) + 1, freq=inp.freq)
+        return Skip.too_few("sig_skip_few_periods", n=len(window), need=len(window) + 1, freq=inp.freq)
     span = float(x[-1] - x[0])
     movement = _movement(res, span, relative)
     significant = res.p < cfg.trend_alpha
@@ -336,13 +152,14 @@ def trend(inp: Inputs) -> Finding | Skip:
         beyond = max(0.0, beyond if up else -beyond)
     z = _sized(beyond, scale, significant and res.slope != 0)
     if not significant or res.slope == 0:
-        kind, colour, case = "neutraal", "grijs", "grey"
+        kind, colour, case = Kind.NEUTRAL, "grijs", "grey"
     elif inp.sign == 0:
-        kind, colour, case = "neutraal", "geen oordeel", "up" if up else "down"
+        kind, colour, case = Kind.NEUTRAL, "geen oordeel", "up" if up else "down"
     else:
         good = (inp.sign > 0) == up
-        kind, colour, case = ("kans", "groen", "up" if up else "down") if good else ("urgentie", "rood", "up" if up else "down")
-    return Finding("trend", kind, case, z, {
+        kind, colour = (Kind.OPPORTUNITY, "groen") if good else (Kind.URGENT, "rood")
+        case = "up" if up else "down"
+    return Finding(kind, case, z, {
         "first": str(window[0][0]), "last": str(last), "window": cfg.trend_window, "points": res.n,
         "slope_per_period": res.slope, "se": res.se, "t": res.t, "p_value": res.p, "df": res.df,
         "alpha": cfg.trend_alpha, "significant": significant, "statistically_significant": res.p < cfg.trend_alpha,
@@ -355,6 +172,7 @@ def trend(inp: Inputs) -> Finding | Skip:
 
 
 # ---------------------------------------------------------------------------- 2. latest change
+@rule("verandering", weight=0.7)
 def latest_change(inp: Inputs) -> Finding | Skip:
     """Last period against a year earlier (and, for sub-yearly series, the period before).
 
@@ -368,13 +186,13 @@ def latest_change(inp: Inputs) -> Finding | Skip:
     ya = last.year_earlier()
     v_ya = inp.at(inp.series, ya)
     if v_ya is None:
-        return _few("verandering", "sig_skip_no_value", period=ya)
+        return Skip.too_few("sig_skip_no_value", period=ya)
     b = inp.break_between(ya, last)
     if b is not None:
-        return _skipped("verandering", "sig_skip_break", **{"break": b, "old": ya, "new": last})
+        return Skip.skipped("sig_skip_break", **{"break": b, "old": ya, "new": last})
     delta = inp.change(v, v_ya)
     if delta is None:
-        return _few("verandering", "sig_skip_no_value", period=ya)
+        return Skip.too_few("sig_skip_no_value", period=ya)
     numbers: dict = {"value": v, "year_ago_period": str(ya), "year_ago": v_ya, "change_year": delta,
                      "basis": "relatief" if inp.relative else "absoluut"}
     if inp.freq != "Y":
@@ -410,14 +228,14 @@ def latest_change(inp: Inputs) -> Finding | Skip:
     # the direction that counts: away from the usual change (or, without one, from zero)
     direction = deviation if (usual is not None and deviation != 0) else delta
     if not notable or direction == 0:
-        return Finding("verandering", "neutraal", "usual" if usual is not None else "small", z, numbers)
+        return Finding(Kind.NEUTRAL, "usual" if usual is not None else "small", z, numbers)
     if inp.sign == 0:
-        return Finding("verandering", "neutraal", "neutral", z, numbers)
+        return Finding(Kind.NEUTRAL, "neutral", z, numbers)
     good = (direction > 0) == (inp.sign > 0)
     # the change itself points the other way than its deviation: e.g. a smaller fall than usual
     against = usual is not None and delta * direction <= 0
     case = ("better" if against else "good") if good else ("worse" if against else "bad")
-    return Finding("verandering", "kans" if good else "urgentie", case, z, numbers)
+    return Finding(Kind.OPPORTUNITY if good else Kind.URGENT, case, z, numbers)
 
 
 # ---------------------------------------------------------------------------- 3. gap
@@ -438,27 +256,30 @@ def _comparable_earlier(inp: Inputs, a: pd.Series, b: pd.Series, back: int) -> t
     return None, False
 
 
+@rule("kloof", weight=0.9)
 def gap(inp: Inputs) -> Finding | Skip:
     """The focus region against the Netherlands now, and whether the gap closes or widens."""
-    now = _against_national(inp, "kloof")
+    now = _against_national(inp)
     if isinstance(now, Skip):
         return now
     last, (v, bv) = inp.last, now
     old, moved = _comparable_earlier(inp, inp.series, inp.bench, inp.cfg.gap_window)
     if old is None:
-        return _few("kloof", "sig_skip_no_history")
+        return Skip.too_few("sig_skip_no_history")
     gap_now = v - bv
-    gap_old = inp.at(inp.series, old) - inp.at(inp.bench, old)
+    old_value, old_bench = inp.at(inp.series, old), inp.at(inp.bench, old)
+    assert old_value is not None and old_bench is not None   # _comparable_earlier found both
+    gap_old = old_value - old_bench
     scale, basis = inp.level_spread()
     threshold = inp.cfg.gap_threshold
     if threshold is None:
         threshold = GAP_THRESHOLD_SPREAD * scale if scale else 0.0
-    peers = [inp.at(inp.column(c), last) for c in inp.peers]
-    peers = [p for p in peers if p is not None]
+    peers = [p for p in (inp.at(inp.column(c), last) for c in inp.peers) if p is not None]
     peer_mean = float(np.mean(peers)) if peers else None
     numbers = {
         "value": v, "benchmark": bv, "benchmark_region": inp.national, "gap": gap_now,
-        "old_period": str(old), "gap_old": gap_old, "moved_for_break": bool(moved and inp.segment_start(last) is not None),
+        "old_period": str(old), "gap_old": gap_old,
+        "moved_for_break": bool(moved and inp.segment_start(last) is not None),
         "peers_mean": peer_mean, "gap_peers": (v - peer_mean) if peer_mean is not None else None,
         "threshold": threshold, "scale": scale, "scale_basis": basis,
     }
@@ -467,46 +288,47 @@ def gap(inp: Inputs) -> Finding | Skip:
     z = _sized(gap_now, scale, material)
     numbers["z"] = z
     if not material:
-        return Finding("kloof", "neutraal", "level", z, numbers)
+        return Finding(Kind.NEUTRAL, "level", z, numbers)
     if inp.sign == 0:
-        return Finding("kloof", "neutraal", "neutral", z, numbers)
+        return Finding(Kind.NEUTRAL, "neutral", z, numbers)
     g, g_old = inp.sign * gap_now, inp.sign * gap_old
     stable = abs(g - g_old) < tol
     if g < 0:
         if g_old > tol:
-            case, kind = "behind_crossed", "urgentie"
+            case, kind = "behind_crossed", Kind.URGENT
         elif stable:
-            case, kind = "behind_stable", "urgentie"
+            case, kind = "behind_stable", Kind.URGENT
         elif g < g_old:
-            case, kind = "behind_widening", "urgentie"
+            case, kind = "behind_widening", Kind.URGENT
         else:
-            case, kind = "behind_closing", "neutraal"
+            case, kind = "behind_closing", Kind.NEUTRAL
     else:
         if g_old < -tol:
-            case, kind = "ahead_crossed", "kans"
+            case, kind = "ahead_crossed", Kind.OPPORTUNITY
         elif stable:
-            case, kind = "ahead_stable", "kans"
+            case, kind = "ahead_stable", Kind.OPPORTUNITY
         elif g > g_old:
-            case, kind = "ahead_growing", "kans"
+            case, kind = "ahead_growing", Kind.OPPORTUNITY
         else:
-            case, kind = "ahead_shrinking", "neutraal"
+            case, kind = "ahead_shrinking", Kind.NEUTRAL
     numbers["direction"] = case
-    return Finding("kloof", kind, case, z, numbers)
+    return Finding(kind, case, z, numbers)
 
 
 # ---------------------------------------------------------------------------- 4. position
+@rule("positie", weight=0.8)
 def position(inp: Inputs) -> Finding | Skip:
     """Rank and quartile among the regions of the comparison set (1 = most favourable)."""
-    not_comparable = _not_comparable_level(inp, "positie")
+    not_comparable = _not_comparable_level(inp)
     if not_comparable:
         return not_comparable
     if inp.level not in MIN_REGIONS:
-        return _not_applicable("positie", "sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
+        return Skip.not_applicable("sig_skip_level", region=inp.focus, levels=", ".join(inp.ind.levels))
     last = inp.last
     row = inp.row(last)
     need = MIN_REGIONS[inp.level]
     if len(row) < need or inp.region not in row.index:
-        return _few("positie", "sig_skip_few_regions", n=len(row), need=need, set=inp.level)
+        return Skip.too_few("sig_skip_few_regions", n=len(row), need=need, set=inp.level)
     ascending = inp.ind.polarity == "lower_is_better"
     ranks = row.rank(ascending=ascending, method="min") if inp.sign else row.rank(ascending=False, method="min")
     rank, n = int(ranks[inp.region]), len(row)
@@ -522,21 +344,22 @@ def position(inp: Inputs) -> Finding | Skip:
         "worst_region": order.index[-1], "worst": float(order.iloc[-1]), "z": z,
     }
     if inp.sign == 0:
-        return Finding("positie", "neutraal", "neutral", z, numbers)
+        return Finding(Kind.NEUTRAL, "neutral", z, numbers)
     if quartile == 1:
-        return Finding("positie", "kans", "top", z, numbers)
+        return Finding(Kind.OPPORTUNITY, "top", z, numbers)
     if quartile == 4:
-        return Finding("positie", "urgentie", "bottom", z, numbers)
-    return Finding("positie", "neutraal", "middle", z, numbers)
+        return Finding(Kind.URGENT, "bottom", z, numbers)
+    return Finding(Kind.NEUTRAL, "middle", z, numbers)
 
 
 # ---------------------------------------------------------------------------- 5. targets
+@rule("doel", weight=1.0)
 def targets(inp: Inputs) -> list[Finding | Skip]:
     """Board targets for the focus region: met / on track / off track (PRODUCT.md §5.5)."""
     out: list[Finding | Skip] = []
     for target in inp.targets:
         if target.region != inp.region:
-            out.append(_skipped("doel", "sig_skip_target_region", region=target.region, data_region=inp.region))
+            out.append(Skip.skipped("sig_skip_target_region", region=target.region, data_region=inp.region))
         elif target.kind == "cumulative":
             out.append(_cumulative_target(inp, target))
         else:
@@ -547,10 +370,12 @@ def targets(inp: Inputs) -> list[Finding | Skip]:
 def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
     last = inp.last
     if target.kind == "benchmark":
+        assert target.benchmark   # a benchmark target names its region (Target's schema)
         bench = inp.column(target.benchmark)
         if inp.at(bench, last) is None:
-            return _skipped("doel", "sig_skip_no_benchmark", bench=target.benchmark, period=last)
+            return Skip.skipped("sig_skip_no_benchmark", bench=target.benchmark, period=last)
     else:
+        assert target.value is not None   # a level target has a value (Target's schema)
         bench = pd.Series(float(target.value), index=inp.series.index)
     d = inp.ind.decimals
     sign = inp.sign or 1
@@ -573,13 +398,14 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
         crossed = i > 0
         if crossed and last.ordinal - since.ordinal < last.per_year:
             z = max(z, TARGET_Z)   # newly met: news for the board
-        numbers.update(status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()), crossed=crossed, z=z)
-        return Finding("doel", "kans", "met", z, numbers)
+        numbers.update(status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()),
+                       crossed=crossed, z=z)
+        return Finding(Kind.OPPORTUNITY, "met", z, numbers)
     old, _ = _comparable_earlier(inp, inp.series, bench, inp.cfg.gap_window)
     z_off = max(z, TARGET_Z)   # a board target off track is news for the board
     if old is None or str(old) not in g.index:
         numbers.update(status="niet gehaald", z=z_off)
-        return Finding("doel", "urgentie", "not_met", z_off, numbers)
+        return Finding(Kind.URGENT, "not_met", z_off, numbers)
     periods = last.ordinal - old.ordinal
     rate = (g.iloc[-1] - g[str(old)]) / periods
     numbers.update(old_period=str(old), gap_old=float(inp.series[str(old)]) - float(bench[str(old)]),
@@ -590,11 +416,11 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
         numbers.update(periods_to_close=to_close, expected=str(eta))
         if to_close <= inp.cfg.gap_window:
             numbers.update(status="op koers", z=z)
-            return Finding("doel", "neutraal", "on_track", z, numbers)
+            return Finding(Kind.NEUTRAL, "on_track", z, numbers)
         numbers.update(status="niet op koers", z=z_off)
-        return Finding("doel", "urgentie", "off_track_slow", z_off, numbers)
+        return Finding(Kind.URGENT, "off_track_slow", z_off, numbers)
     numbers.update(status="niet op koers", z=z_off)
-    return Finding("doel", "urgentie", "off_track", z_off, numbers)
+    return Finding(Kind.URGENT, "off_track", z_off, numbers)
 
 
 def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
@@ -604,17 +430,19 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     as on the target's own page; with less than a year since the start, the pace so far.
     On track when that pace, kept up to the deadline, reaches the target.
     """
+    assert target.start and target.by and target.value is not None   # Target's schema: cumulative
     start, by, last = Period.parse(target.start), Period.parse(target.by), inp.last
     if start.freq != inp.freq:
         start = Period.from_date(start.end(), inp.freq)
         by = Period.from_date(by.end(), inp.freq)
     v0 = inp.at(inp.series, start)
     if v0 is None:
-        return _few("doel", "sig_skip_target_freq", period=start)
+        return Skip.too_few("sig_skip_target_freq", period=start)
     if last.ordinal <= start.ordinal:
-        return _few("doel", "sig_skip_few_periods", n=0, need=1, freq=inp.freq)
+        return Skip.too_few("sig_skip_few_periods", n=0, need=1, freq=inp.freq)
     # progress, pace and projection as on the target's own page (one computation for both)
     prog = target_progress(inp.series, target.model_copy(update={"start": str(start), "by": str(by)}), up_to=last)
+    assert prog is not None   # the series has a value at the start and goes past it
     goal = float(target.value)
     v = float(inp.series.iloc[-1])
     progress = prog.done
@@ -640,10 +468,10 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     if progress >= goal:
         z = max((progress - goal) / sd if sd else 0.0, TARGET_Z)
         numbers.update(status="gehaald", z=z)
-        return Finding("doel", "kans", "cum_met", z, numbers)
+        return Finding(Kind.OPPORTUNITY, "cum_met", z, numbers)
     if left <= 0:
         numbers.update(status="niet gehaald", z=TARGET_Z)
-        return Finding("doel", "urgentie", "cum_missed", TARGET_Z, numbers)
+        return Finding(Kind.URGENT, "cum_missed", TARGET_Z, numbers)
     needed = (goal - progress) / left
     projected = prog.projection
     numbers.update(remaining=goal - progress, needed_per_period=needed, needed_per_year=needed * per_year,
@@ -651,13 +479,14 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     z = abs(needed - pace) / sd if sd else (abs(needed / pace - 1.0) * 4 if pace > 0 else TARGET_Z)
     if projected >= goal:
         numbers.update(status="op koers", z=z)
-        return Finding("doel", "neutraal", "cum_on_track", z, numbers)
+        return Finding(Kind.NEUTRAL, "cum_on_track", z, numbers)
     z = max(z, TARGET_Z)
     numbers.update(status="niet op koers", z=z)
-    return Finding("doel", "urgentie", "cum_off_track", z, numbers)
+    return Finding(Kind.URGENT, "cum_off_track", z, numbers)
 
 
 # ---------------------------------------------------------------------------- 6. range break
+@rule("breuk", weight=0.8)
 def range_break(inp: Inputs) -> Finding | Skip | None:
     """The latest value outside its historical range (within the current method).
 
@@ -676,13 +505,13 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
     else:
         values = {Period.parse(k): float(v) for k, v in inp.series.items()}
     if last not in values:
-        return _few("breuk", "sig_skip_no_value", period=last.year_earlier())
+        return Skip.too_few("sig_skip_no_value", period=last.year_earlier())
     hist = {p: v for p, v in values.items() if p.ordinal < last.ordinal and (seg is None or p.ordinal >= seg.ordinal)}
     need = inp.cfg.range_min_periods
     if len(hist) < need:
         if seg is not None and any(p.ordinal < seg.ordinal for p in values):
-            return _few("breuk", "sig_skip_few_since_break", n=len(hist), need=need, freq=inp.freq, **{"break": seg})
-        return _few("breuk", "sig_skip_few_periods", n=len(hist), need=need, freq=inp.freq)
+            return Skip.too_few("sig_skip_few_since_break", n=len(hist), need=need, freq=inp.freq, **{"break": seg})
+        return Skip.too_few("sig_skip_few_periods", n=len(hist), need=need, freq=inp.freq)
     cur = values[last]
     hi_p = max(hist, key=lambda p: hist[p])
     lo_p = min(hist, key=lambda p: hist[p])
@@ -703,20 +532,21 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
     }
     case = ("growth_" if inp.relative else "") + ("high" if high else "low")
     if inp.sign == 0:
-        return Finding("breuk", "neutraal", case, z, numbers)
+        return Finding(Kind.NEUTRAL, case, z, numbers)
     good = high == (inp.sign > 0)
-    return Finding("breuk", "kans" if good else "urgentie", case, z, numbers)
+    return Finding(Kind.OPPORTUNITY if good else Kind.URGENT, case, z, numbers)
 
 
 # ---------------------------------------------------------------------------- 7. the clock
-KLOK_KINDS = {
-    "ahead_growing": "kans", "ahead_shrinking": "neutraal",
-    "behind_closing": "neutraal", "behind_widening": "urgentie",
-    "ahead_stable": "neutraal", "behind_stable": "neutraal",   # the clock is about movement
+CLOCK_KINDS = {
+    "ahead_growing": Kind.OPPORTUNITY, "ahead_shrinking": Kind.NEUTRAL,
+    "behind_closing": Kind.NEUTRAL, "behind_widening": Kind.URGENT,
+    "ahead_stable": Kind.NEUTRAL, "behind_stable": Kind.NEUTRAL,   # the clock is about movement
 }
 
 
-def klok(inp: Inputs) -> Finding | Skip:
+@rule("klok", weight=0.6)
+def clock(inp: Inputs) -> Finding | Skip:
     """The regional clock (after the CBS Conjunctuurklok): gap to NL x its change in a year.
 
     Coordinates are in standard deviations between regions, oriented so that right is
@@ -724,21 +554,21 @@ def klok(inp: Inputs) -> Finding | Skip:
     half a shown unit is no change: the point sits on the horizontal axis (``*_stable``).
     Without a comparison set there are no such coordinates, and the rule is skipped.
     """
-    now = _against_national(inp, "klok")
+    now = _against_national(inp)
     if isinstance(now, Skip):
         return now
     last, (v, bv) = inp.last, now
     old = last.year_earlier()
     b = inp.break_between(old, last)
     if b is not None:
-        return _skipped("klok", "sig_skip_break", **{"break": b, "old": old, "new": last})
+        return Skip.skipped("sig_skip_break", **{"break": b, "old": old, "new": last})
     ov, obv = inp.at(inp.series, old), inp.at(inp.bench, old)
     if ov is None or obv is None:
-        return _few("klok", "sig_skip_no_value", period=old)
+        return Skip.too_few("sig_skip_no_value", period=old)
     gap_now, gap_old = v - bv, ov - obv
     scale, basis = inp.level_spread()
     if not scale:
-        return _few("klok", "sig_skip_few_regions", n=len(inp.row(last)), need=5, set=inp.level)
+        return Skip.too_few("sig_skip_few_regions", n=len(inp.row(last)), need=5, set=inp.level)
     s = inp.sign or 1
     tol = inp.half_unit()
     stable = abs(gap_now - gap_old) < tol
@@ -751,31 +581,23 @@ def klok(inp: Inputs) -> Finding | Skip:
         else:
             movement = "closing" if y > 0 else "widening"
         quadrant = ("ahead_" if x >= 0 else "behind_") + movement
-        kind = KLOK_KINDS[quadrant]
+        kind = CLOCK_KINDS[quadrant]
     else:
         quadrant = ("above_" if x >= 0 else "below_") + ("stable" if stable else "rising" if y > 0 else "falling")
-        kind = "neutraal"
+        kind = Kind.NEUTRAL
     # near the national level (below the gap rule's threshold) the clock gives no verdict
     threshold = inp.cfg.gap_threshold
     if threshold is None:
         threshold = GAP_THRESHOLD_SPREAD * scale
     material = abs(gap_now) >= max(threshold, tol)
     if not material:
-        kind = "neutraal"
+        kind = Kind.NEUTRAL
     z = math.hypot(x, y)
-    return Finding("klok", kind, quadrant, z, {
+    return Finding(kind, quadrant, z, {
         "value": v, "benchmark": bv, "gap": gap_now, "old_period": str(old), "gap_old": gap_old,
         "x": x, "y": y, "quadrant": quadrant, "stable": stable, "material": material, "threshold": threshold,
         "scale": scale, "scale_basis": basis, "z": z,
     })
 
 
-RULE_FUNCTIONS = {
-    "trend": trend,
-    "verandering": latest_change,
-    "kloof": gap,
-    "positie": position,
-    "doel": targets,
-    "breuk": range_break,
-    "klok": klok,
-}
+RULES = rule_keys()   # the keys in the order the rules run (their order above)

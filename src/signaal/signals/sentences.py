@@ -8,10 +8,13 @@ labelled "facts" (the numbers behind it, formatted) for the signal board.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .. import formatting as fmt
 from ..periods import Period
 from ..text import t
-from .rules import Finding, Inputs, Skip
+from .inputs import Finding, Inputs, Skip
 
 
 class Words:
@@ -86,17 +89,40 @@ class Words:
         return t(key, self.lang, **values)
 
 
+Phrasing = Callable[[Finding, Words], tuple[str, list[list[str]]]]
+_PHRASINGS: dict[str, Phrasing] = {}
+
+
+def phrases(rule: str) -> Callable[[Phrasing], Phrasing]:
+    """Register the decorated function as the words for the findings of ``rule`` (its key)."""
+
+    def register(function: Phrasing) -> Phrasing:
+        if rule in _PHRASINGS:
+            raise ValueError(f"words for rule {rule!r} are registered twice: by {_PHRASINGS[rule].__name__} "
+                             f"and by {function.__name__}")
+        _PHRASINGS[rule] = function
+        return function
+
+    return register
+
+
+def phrased_rules() -> tuple[str, ...]:
+    """The keys of the rules that have words."""
+    return tuple(_PHRASINGS)
+
+
 def render(f: Finding, inp: Inputs, lang: str) -> tuple[str, list[list[str]]]:
     """The sentence and the labelled facts of a finding."""
-    w = Words(inp, lang)
-    return _RENDER[f.rule](f, w)
+    return _PHRASINGS[f.rule](f, Words(inp, lang))
 
 
+@phrases("trend")
 def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     first, last = Period.parse(n["first"]), Period.parse(n["last"])
     common = dict(title=w.title, region=w.region, span=w.span(n["first"], n["last"]),
-                  first=first.short_label(), last=last.short_label(), change=w.change(n["change_over_window"], n["basis"]))
+                  first=first.short_label(), last=last.short_label(),
+                  change=w.change(n["change_over_window"], n["basis"]))
     if f.case == "grey":
         text = w.t("sig_trend_grey", **common)
     else:
@@ -107,7 +133,8 @@ def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         text += w.t("sig_trend_break", period=Period.parse(b).label(w.lang))
     facts = [
         [w.t("sig_fact_window", first=first.short_label(), last=last.short_label()), common["change"]],
-        [w.t("sig_fact_p"), ("< " + fmt.number(0.001, 3, w.lang)) if n["p_value"] < 0.001 else fmt.number(n["p_value"], 3, w.lang)],
+        [w.t("sig_fact_p"),
+         ("< " + fmt.number(0.001, 3, w.lang)) if n["p_value"] < 0.001 else fmt.number(n["p_value"], 3, w.lang)],
     ]
     if n.get("usual_change_over_window") is not None:   # what the regions did over the same window
         facts.append([w.t("sig_fact_usual_regions", set=w.t(f"sig_set_{n['usual_basis']}")),
@@ -115,6 +142,7 @@ def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("verandering")
 def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     last = Period.parse(w.inp.series.index[-1])
@@ -151,6 +179,7 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("kloof")
 def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     bench = w.name(n["benchmark_region"])
@@ -167,6 +196,7 @@ def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("positie")
 def _position(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     text = w.t(f"sig_pos_{f.case}", title=w.title, region=w.region, rank=n["rank"], n=n["n"],
@@ -178,6 +208,7 @@ def _position(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
+@phrases("doel")
 def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     label = n["label_nl"] if w.lang == "nl" else n["label_en"]
@@ -189,9 +220,10 @@ def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         sub = ""
         if w.inp.freq != "Y" and "needed_per_period" in n:
             sub = w.t("sig_target_needed_q", needed=w.count(n["needed_per_period"]))
+        share = fmt.percent(n["share_done"], 0, w.lang) if n.get("share_done") is not None else "–"
         common = dict(label=label, progress=w.count(n["progress"]), start=w.period(n["start"]), by=w.period(n["by"]),
-                      target=w.count(n["goal"]), share=fmt.percent(n["share_done"], 0, w.lang) if n.get("share_done") is not None else "–",
-                      needed_year=w.count(n.get("needed_per_year", 0.0)), needed_sub=sub, pace_year=w.count(n["pace_per_year"]),
+                      target=w.count(n["goal"]), share=share, needed_year=w.count(n.get("needed_per_year", 0.0)),
+                      needed_sub=sub, pace_year=w.count(n["pace_per_year"]),
                       pace_what=w.t(f"sig_pace_{n['pace_basis']}"))
         text = w.t(f"sig_target_{f.case}", **common)
         facts = [[w.t("sig_fact_progress", period=Period.parse(n["start"]).short_label()), common["progress"]],
@@ -205,7 +237,8 @@ def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         comparison = w.t("sig_target_vs_region", value=w.value(n["value"]), region=w.region,
                          bench_value=w.value(n["benchmark"]), bench=w.name(n["benchmark_region"]))
     else:
-        comparison = w.t("sig_target_vs_level", value=w.value(n["value"]), region=w.region, bench_value=w.value(n["benchmark"]))
+        comparison = w.t("sig_target_vs_level", value=w.value(n["value"]), region=w.region,
+                         bench_value=w.value(n["benchmark"]))
     values = dict(label=label, comparison=comparison, gap=w.size(n["gap"]))
     if f.case == "met":
         values["since"] = w.period(n["met_since"])
@@ -214,11 +247,12 @@ def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     if "expected" in n:
         values["in_eta"] = w.in_period(n["expected"])
     text = w.t(f"sig_target_{f.case}", **values)
-    facts = [[w.t("sig_fact_status"), w.t(status)],
-             [w.t("sig_fact_gap", bench=w.name(n["benchmark_region"]) if n["benchmark_region"] else w.t("sig_fact_target")), w.diff(n["gap"])]]
+    against = w.name(n["benchmark_region"]) if n["benchmark_region"] else w.t("sig_fact_target")
+    facts = [[w.t("sig_fact_status"), w.t(status)], [w.t("sig_fact_gap", bench=against), w.diff(n["gap"])]]
     return text, facts
 
 
+@phrases("breuk")
 def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     last = Period.parse(w.inp.series.index[-1])
@@ -233,7 +267,8 @@ def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
-def _klok(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
+@phrases("klok")
+def _clock(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     bench = w.name(w.inp.national)
     # an unchanged gap is shown once, at the usual precision (the rule calls it unchanged
@@ -244,20 +279,9 @@ def _klok(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     return text, facts
 
 
-_RENDER = {
-    "trend": _trend,
-    "verandering": _change,
-    "kloof": _gap,
-    "positie": _position,
-    "doel": _target,
-    "breuk": _range,
-    "klok": _klok,
-}
-
-
-def reason(skip: Skip, lang: str, name) -> str:
+def reason(skip: Skip, lang: str, name: Callable[[str, str], str]) -> str:
     """The reason of a skipped rule, in ``lang``; ``name(code, lang)`` names regions."""
-    values = {}
+    values: dict[str, Any] = {}
     for k, v in skip.values.items():
         if isinstance(v, Period):
             values[k] = t(f"sig_period_{v.freq}", lang, label=v.label(lang))
@@ -266,7 +290,10 @@ def reason(skip: Skip, lang: str, name) -> str:
         elif k == "set" and v in ("corop", "provincie"):
             # "1 COROP-gebied", "6 COROP-gebieden": the noun follows the count when there is one
             forms = t(f"sig_set_forms_{v}", lang)
-            values[k] = fmt.counted(skip.values["n"], forms, lang).split(" ", 1)[1] if "n" in skip.values else forms.split("|")[-1]
+            if "n" in skip.values:
+                values[k] = fmt.counted(skip.values["n"], forms, lang).split(" ", 1)[1]
+            else:
+                values[k] = forms.split("|")[-1]
         else:
             values[k] = v
     if "freq" in values:

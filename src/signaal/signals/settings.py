@@ -1,7 +1,9 @@
 """Rule settings per indicator: the catalogue's ``signals:`` block over documented defaults.
 
-Every default lives here, once; the README section "Signals" lists them. An indicator's
-``signals:`` entry in ``catalogue/indicators.yaml`` overrides any of them.
+Every default lives here, once, except the rules themselves and their weights, which each
+rule declares where it is defined (:mod:`.rules`, via :mod:`.registry`); the README section
+"Signals" lists them all. An indicator's ``signals:`` entry in ``catalogue/indicators.yaml``
+overrides any of them.
 """
 
 from __future__ import annotations
@@ -10,21 +12,9 @@ import math
 from dataclasses import dataclass
 
 from ..catalogue import Indicator
+from .model import Kind
+from .registry import rule_keys, rule_weights
 
-RULES = ("trend", "verandering", "kloof", "positie", "doel", "breuk", "klok")
-
-# How much each rule counts towards a signal's strength (README "Strength"). Board targets
-# are what the board set itself; structural findings (gap, trend) outweigh one period's
-# change; the clock repeats the gap in another form, so it counts least.
-RULE_WEIGHTS = {
-    "doel": 1.0,
-    "kloof": 0.9,
-    "trend": 0.9,
-    "positie": 0.8,
-    "breuk": 0.8,
-    "verandering": 0.7,
-    "klok": 0.6,
-}
 NEUTRAL_FACTOR = 0.5   # a neutral finding counts half: verdicts come first
 
 TREND_WINDOW = 8       # periods: 8 years for yearly series, 8 quarters for quarterly ones
@@ -67,7 +57,7 @@ def settings_for(ind: Indicator) -> Settings:
     s = ind.signals
     freq = ind.display_freq
     return Settings(
-        rules=tuple(s.rules) if s.rules else RULES,
+        rules=tuple(s.rules) if s.rules else rule_keys(),
         trend_window=s.trend_window or TREND_WINDOW,
         trend_alpha=s.trend_alpha or TREND_ALPHA,
         change_threshold=s.change_threshold,
@@ -78,18 +68,20 @@ def settings_for(ind: Indicator) -> Settings:
         bands=dict(s.bands) if s.bands else None,
         weight=s.weight,
         headline=s.headline,
-        rule_weights={**RULE_WEIGHTS, **(s.rule_weights or {})},
+        rule_weights={**rule_weights(), **{str(key): w for key, w in (s.rule_weights or {}).items()}},
     )
 
 
-def strength(rule: str, kind: str, z: float, weight: float = 1.0, rule_weights: dict[str, float] | None = None) -> float:
+def strength(rule: str, kind: Kind | str, z: float | None, weight: float = 1.0,
+             weights: dict[str, float] | None = None) -> float:
     """Strength on 0..1: indicator weight x rule weight x (1 - exp(-z/2)), neutral x 0.5.
 
-    ``z`` is the finding's size in standard deviations of its reference spread (README).
+    ``z`` is the finding's size in standard deviations of its reference spread (README);
+    ``weights`` are the rule weights (default: each rule's registered weight).
     """
     if z is None or not math.isfinite(z):
         z = 0.0 if z is None or math.isnan(z) else 50.0
-    s = weight * (rule_weights or RULE_WEIGHTS)[rule] * (1.0 - math.exp(-abs(z) / 2.0))
-    if kind == "neutraal":
+    s = weight * (weights or rule_weights())[rule] * (1.0 - math.exp(-abs(z) / 2.0))
+    if kind == Kind.NEUTRAL:
         s *= NEUTRAL_FACTOR
     return round(min(1.0, max(0.0, s)), 3)
