@@ -39,11 +39,12 @@ import yaml
 
 from ..catalogue import Indicator
 from ..errors import SourceError
+from ..files import sha256
 from ..regions import Registry
 from .http import HttpClient
 from .cbs import FetchResult
 from .paging import encode_query
-from .raw import RawStore, sha256
+from .raw import RawStore
 
 SOURCE = "DUO open onderwijsdata"
 CENSORED_TEXT = {"<5", "< 5", "-1"}

@@ -27,10 +27,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..catalogue import Catalogue
 from ..errors import DataError, suggest
+from ..files import sha256
 from ..periods import Period
 from ..regions import Registry
 from ..observations import MISSING_STATUSES, STATUSES
-from .raw import RawStore, sha256
+from .raw import RawStore
 
 REQUIRED = ("indicator", "region", "period", "value", "source_url")
 OPTIONAL = ("note", "region_name", "status")

@@ -35,7 +35,9 @@ import pandas as pd
 
 from .. import __version__, config
 from ..catalogue import Catalogue, Indicator, catalogue as default_catalogue
+from ..catalogue.targets import load_targets
 from ..errors import CatalogueError, DataError, InputError, SignaalError, SourceError, suggest
+from ..files import sha256
 from ..regions import Registry, registry as default_registry
 from ..sources import Endpoints
 from ..sources.cbs import CbsSource
@@ -245,9 +247,6 @@ def refresh(
                 say(f"{name}: FAILED ({exc})")
         targets_file = manual_dir / "doelen.csv"
         if targets_file.exists():
-            from ..sources.raw import sha256
-            from ..catalogue.targets import load_targets
-
             targets = load_targets(targets_file)
             sources["doelen.csv"] = {
                 "kind": "manual", "file": "doelen.csv", "title": "board targets", "rows": len(targets),

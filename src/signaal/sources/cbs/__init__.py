@@ -25,7 +25,6 @@ Every step is recorded for the vintage manifest.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ import pandas as pd
 
 from ...catalogue import Indicator
 from ...errors import SourceError, suggest
+from ...files import sha256
 from ...periods import Period
 from ...regions import Registry, normalise_code
 from .model import FREQ_KIND, Code, Measure, TableMeta, norm, period_status, scaled, total_code, unit_scale
@@ -43,7 +43,7 @@ from .v3 import V3Backend
 from .v4 import V4Backend
 from ..http import HttpClient, NotFound
 from ..paging import fetch_pages
-from ..raw import RawStore, sha256
+from ..raw import RawStore
 
 LEVEL_PREFIX = {"land": "NL", "provincie": "PV", "corop": "CR", "gemeente": "GM"}
 FREQ_WORD = {"Y": "yearly", "Q": "quarterly", "M": "monthly"}
@@ -242,7 +242,7 @@ class CbsSource:
         for sel, plan in plans.items():
             url = backend.data_url(meta, prefixes=sorted(plan["prefixes"]), codes=plan["codes"], kind=plan["kind"],
                                    measures=plan["measures"])
-            key = "data-" + hashlib.sha256(url.encode()).hexdigest()[:16]  # a mirror gets its own bundle
+            key = "data-" + sha256(url.encode())[:16]  # a mirror gets its own bundle
             bundle = self.raw.bundle(backend.raw_source, meta.table_id, info["modified"], key, force=self.force)
             was_complete = bundle.complete is not None
             cached_all &= was_complete

@@ -3,8 +3,7 @@ search of the CBS catalogue for the editions of a table family."""
 
 from __future__ import annotations
 
-import hashlib
-
+from ...files import sha256
 from ..http import HttpClient
 from ..paging import encode_query, fetch_pages, odata_quote, odata_values
 from ..raw import RawStore, now_stamp
@@ -34,7 +33,7 @@ class Backend:
             "$filter": f"startswith(Title,'{odata_quote(family)}')",
             "$select": self.catalogue_select,
         })
-        key = "family-" + hashlib.sha256(family.encode()).hexdigest()[:12]
+        key = "family-" + sha256(family.encode())[:12]
         bundle = self.raw.bundle(self.raw_source, "_catalogue", now_stamp(), key)
         pages = fetch_pages(self.http, bundle, self.catalogue_entity, url, source=f"{self.source} catalogue", table=None,
                             sidecar={"family": family})
