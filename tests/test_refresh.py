@@ -7,7 +7,7 @@ import pytest
 
 from conftest import complete_vintage, fetched_indicators
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
-from signaal.errors import InputError, SourceError
+from signaal.errors import DataError, InputError, SourceError
 from signaal.store.refresh import refresh
 from signaal.sources import Endpoints
 from signaal.store.vintage import Store
@@ -197,3 +197,38 @@ def test_keep_going_refuses_when_the_earlier_vintage_lacks_a_failed_indicator(fr
     assert f"1 of {n} indicators would be missing from the new vintage (vacatures)" in msg
     assert "the newest vintage v0 does not hold them either" in msg and "83599NED" in msg
     assert vintage_folders(fresh_data_dir) == ["v0"] and Store(fresh_data_dir).resolve().id == "v0"
+
+
+# ---- one table, several sources of records ---------------------------------------------------
+def test_two_families_that_resolve_to_one_table_share_one_record(data_dir, loopback, endpoints, fast_http):
+    """Two catalogue families (an old and a new title) that now name the same CBS table: the
+    manifest keeps one record of that table, listing the indicators and requests of both."""
+    from signaal.catalogue import Catalogue, catalogue
+
+    serve_v3_table(loopback, V3 / "86088NED", "86088NED")
+    loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
+    cat = catalogue()
+    indicators = dict(cat.indicators)
+    old = indicators["werkloosheid"]
+    indicators["werkloosheid"] = old.model_copy(update={"source": old.source.model_copy(
+        update={"family": "Arbeidsdeelname; regionale indeling 2024"})})
+    two = Catalogue(indicators=indicators, themes=cat.themes)
+    result = run(data_dir, endpoints, fast_http, catalogue=two, only=["netto_arbeidsparticipatie", "werkloosheid"],
+                 vintage_id="v1")
+    record = result.vintage.manifest["sources"]["86088NED"]
+    assert record["indicators"] == ["netto_arbeidsparticipatie", "werkloosheid"]
+    assert set(record["measures"]) == {"netto_arbeidsparticipatie", "werkloosheid"}
+    assert len(record["urls"]) == 2 and len(record["raw"]) == 4  # each family: its metadata and its request
+    assert result.refreshed == ["netto_arbeidsparticipatie", "werkloosheid"]
+
+
+def test_a_bad_targets_file_stops_the_refresh_and_names_the_line(data_dir, cbs_83582, endpoints, fast_http):
+    targets = data_dir / "manual" / "doelen.csv"
+    lines = targets.read_text("utf-8").splitlines()
+    targets.write_text("\n".join([lines[0], lines[1].replace("CR12", "CR99", 1), *lines[2:]]) + "\n", "utf-8")
+    with pytest.raises(DataError) as err:
+        run(data_dir, endpoints, fast_http, only=["banen_werknemers"], vintage_id="v1")
+    msg = str(err.value)
+    assert msg.startswith("doelen.csv line 2: region: unknown region 'CR99'")
+    assert msg.endswith("no new vintage was written; vintage v0 is untouched and `signaal run` will use it")
+    assert vintage_folders(data_dir) == ["v0"]

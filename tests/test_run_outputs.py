@@ -271,7 +271,7 @@ def test_index_names_the_pack_once_uses_the_bundled_font_and_marks_other_languag
 def _published(folder: Path) -> dict:
     """A published Dutch quarter: a theme, the pack, signals, a factsheet, a failed theme and
     a document whose file was changed after publishing."""
-    from signaal.files import file_sha256
+    from signaal.files import sha256 as file_sha256
 
     files = {
         "arbeidsmarkt": ("theme", ["arbeidsmarkt.pdf", "arbeidsmarkt.html", "notebooks/arbeidsmarkt.ipynb"]),

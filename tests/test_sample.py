@@ -102,12 +102,12 @@ def _whole(folder) -> bool:
     """Absent, or a manifest whose checksum is that of the data file beside it (never a mix)."""
     import json
 
-    from signaal.files import file_sha256
+    from signaal.files import sha256
 
     if not folder.exists():
         return True
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    return manifest["checksum"] == file_sha256(folder / "observations.csv.gz")
+    return manifest["checksum"] == sha256(folder / "observations.csv.gz")
 
 
 @pytest.mark.parametrize("swap", ["atomic exchange", "two renames"])
@@ -149,7 +149,7 @@ def test_a_failed_sample_write_leaves_the_old_sample_and_no_temporary_files(tmp_
     def broken(path):
         raise OSError("disk full")
 
-    monkeypatch.setattr(signaal.store.sample, "file_sha256", broken)
+    monkeypatch.setattr(signaal.store.sample, "sha256", broken)
     with pytest.raises(OSError, match="disk full"):
         write_sample(target, _small_spec(seed_shift=1))
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before

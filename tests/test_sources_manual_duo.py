@@ -67,7 +67,7 @@ def test_duo_students_per_institution_with_masked_counts(loopback, endpoints, fa
     src = result.sources["duo_studenten.csv"]
     assert [f["dataset"] for f in src["files"]] == ["p01hoinges", "p01hoinges", "deelnemers_inst_kwal_wgdln_lftcat_mbo"]
     assert src["files"][0]["url"].endswith("/ingeschrevenenwo.csv") and src["modified"] == "2025-03-17"
-    assert b"studenten_saxion" in result.extract
+    assert b"studenten_saxion" in result.files["duo_studenten.csv"]
     # a second fetch reads the unchanged files from data/raw
     duo.fetch([cat["studenten_ut"]])
     assert loopback.count("ingeschrevenenwo.csv") == 1

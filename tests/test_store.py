@@ -123,3 +123,13 @@ def test_manifest_records_rows_and_checksum(tmp_path):
     v = Store(tmp_path).write_vintage(_obs(GOOD), {"note": "x"}, vintage_id="v3")
     manifest = json.loads((v.path / "manifest.json").read_text())
     assert manifest["rows"] == 2 and len(manifest["checksum"]) == 64 and manifest["note"] == "x"
+
+
+def test_a_checksum_of_bytes_matches_that_of_the_file_holding_them(tmp_path):
+    """Raw snapshots checksum bytes, vintages and the run's cache checksum files: one digest."""
+    from signaal.files import sha256
+
+    content = b"indicator,region\n" * 100_000  # more than one read chunk
+    (tmp_path / "f.csv").write_bytes(content)
+    assert sha256(content) == sha256(tmp_path / "f.csv") == sha256(str(tmp_path / "f.csv"))
+    assert sha256(b"") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

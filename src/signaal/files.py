@@ -8,12 +8,15 @@ import os
 from pathlib import Path
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def sha256(data: bytes | Path) -> str:
+    """The SHA-256 hex digest of some bytes, or of a file's content (read in chunks).
+
+    The one checksum of the package: raw responses, vintages, the sample and the run's cache
+    keys all use it, so a checksum written by one part can be checked by another."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return hashlib.sha256(data).hexdigest()
+    with open(data, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def write_atomic(path: Path, payload: bytes | str) -> None:

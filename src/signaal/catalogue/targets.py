@@ -32,6 +32,12 @@ from . import catalogue
 FILE = "doelen.csv"
 
 
+def targets_path(data_dir: Path | None = None) -> Path:
+    """Where a data folder keeps its board targets: ``<data>/manual/doelen.csv`` (by default the
+    data folder of :func:`signaal.config.data_dir`)."""
+    return Path(data_dir or config.data_dir()) / "manual" / FILE
+
+
 class Target(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -77,7 +83,7 @@ class Target(BaseModel):
 def load_targets(path: Path | None = None) -> list[Target]:
     """All targets, validated (unknown region, benchmark region or indicator, a cumulative target on
     an indicator that does not add up → DataError naming the file, the line and the value)."""
-    path = Path(path) if path else config.data_dir() / "manual" / FILE
+    path = Path(path) if path else targets_path()
     if not path.exists():
         return []
     reg, cat = registry(), catalogue()

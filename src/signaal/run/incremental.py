@@ -22,7 +22,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from ..files import file_sha256 as sha256_file
+from ..files import sha256 as sha256_file
 
 # Packages whose version changes what a briefing looks like or says.
 RELEVANT_PACKAGES = (

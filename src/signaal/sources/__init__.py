@@ -1,8 +1,14 @@
-"""Live data sources: CBS StatLine (OData v3 and v4), PDOK, DUO and curated manual tables.
+"""Live data sources: CBS StatLine (OData v3 and v4), DUO and curated manual tables; PDOK boundaries.
 
 Every source is reached through one polite HTTP client (:mod:`.http`), keeps its raw
 responses untouched under ``data/raw/`` (:mod:`.raw`), and hands tidy observations to
-:mod:`signaal.refresh`, which writes them into a new immutable vintage.
+:mod:`signaal.store.refresh`, which writes them into a new immutable vintage.
+
+A source of catalogue indicators is a :class:`~.base.Source`: opened with one
+:class:`~.base.SourceContext` per refresh, it groups indicators into units (:meth:`unit`) and
+fetches a unit into a :class:`~.base.FetchResult` (:meth:`fetch`). :data:`SOURCES` lists them
+by the ``source.kind`` of indicators.yaml, in the order a refresh fetches them. PDOK serves
+map boundaries, not indicators, so it is no such source: :mod:`.pdok` fills ``data/geo``.
 
 Base URLs can be pointed elsewhere (a mirror, a recorded server) with environment
 variables; :class:`Endpoints` reads them in one place.
@@ -10,34 +16,19 @@ variables; :class:`Endpoints` reads them in one place.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from .base import Endpoints, FetchResult, Source, SourceContext, Unit
+from .cbs import CbsSource
+from .duo import DuoSource
+from .manual import ManualSource
 
-DEFAULT_CBS_V3_URL = "https://opendata.cbs.nl"
-DEFAULT_CBS_V4_URL = "https://datasets.cbs.nl/odata/v1"
-DEFAULT_PDOK_URL = "https://api.pdok.nl"
-DEFAULT_DUO_URL = "https://onderwijsdata.duo.nl"
+# kind → source, in the order a refresh fetches them and its manifest lists them
+SOURCES: dict[str, type[Source]] = {s.kind: s for s in (ManualSource, DuoSource, CbsSource)}
 
 
-@dataclass(frozen=True)
-class Endpoints:
-    """Base URLs of the live sources (no trailing slash)."""
+def open_sources(context: SourceContext) -> dict[str, Source]:
+    """Every source of :data:`SOURCES`, opened for one refresh."""
+    return {kind: cls.open(context) for kind, cls in SOURCES.items()}
 
-    cbs_v3: str = DEFAULT_CBS_V3_URL
-    cbs_v4: str = DEFAULT_CBS_V4_URL
-    pdok: str = DEFAULT_PDOK_URL
-    duo: str = DEFAULT_DUO_URL
 
-    @classmethod
-    def from_env(cls, env: dict | None = None) -> "Endpoints":
-        env = os.environ if env is None else env
-
-        def pick(name: str, default: str) -> str:
-            return (env.get(name) or default).rstrip("/")
-
-        return cls(
-            cbs_v3=pick("SIGNAAL_CBS_V3_URL", DEFAULT_CBS_V3_URL),
-            cbs_v4=pick("SIGNAAL_CBS_V4_URL", DEFAULT_CBS_V4_URL),
-            pdok=pick("SIGNAAL_PDOK_URL", DEFAULT_PDOK_URL),
-            duo=pick("SIGNAAL_DUO_URL", DEFAULT_DUO_URL),
-        )
+__all__ = ["SOURCES", "CbsSource", "DuoSource", "Endpoints", "FetchResult", "ManualSource", "Source", "SourceContext",
+           "Unit", "open_sources"]

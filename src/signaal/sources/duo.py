@@ -39,11 +39,12 @@ import yaml
 
 from ..catalogue import Indicator
 from ..errors import SourceError
+from ..files import sha256
 from ..regions import Registry
+from .base import FetchResult, SourceContext, Unit
 from .http import HttpClient
-from .cbs import FetchResult
 from .paging import encode_query
-from .raw import RawStore, sha256
+from .raw import RawFile, RawStore
 
 SOURCE = "DUO open onderwijsdata"
 CENSORED_TEXT = {"<5", "< 5", "-1"}
@@ -150,14 +151,11 @@ def cells(rows: list[dict], columns: dict, where: str, by_location: bool = False
     return out
 
 
-@dataclass
-class DuoResult(FetchResult):
-    """A fetch result plus the small CSV extract of the institutions kept in the vintage."""
-
-    extract: bytes = b""
-
-
 class DuoSource:
+    """Students per institution from DUO's open data portal (one unit per catalogue file)."""
+
+    kind = "duo"
+
     def __init__(self, *, endpoints, http: HttpClient, raw: RawStore, registry: Registry, force: bool = False,
                  config: dict | None = None, progress=None):
         self.base = endpoints.duo.rstrip("/")
@@ -167,6 +165,14 @@ class DuoSource:
         self.force = force
         self.config = config or load_config()
         self.progress = progress or (lambda message: None)
+
+    @classmethod
+    def open(cls, context: SourceContext) -> "DuoSource":
+        return cls(endpoints=context.endpoints, http=context.http, raw=context.raw, registry=context.registry,
+                   force=context.force, progress=context.progress)
+
+    def unit(self, indicator: Indicator) -> Unit:
+        return Unit(("duo", indicator.source.file), f"duo {indicator.source.file}")
 
     def _resource(self, spec: dict) -> tuple[dict, object]:
         """The CKAN resource of a dataset whose file name matches the configured pattern."""
@@ -188,108 +194,142 @@ class DuoSource:
             raise SourceError(f"{SOURCE} dataset {dataset}: no file matches {spec.get('resource')!r} (files: {names or 'none'})")
         return found[0], response
 
-    def fetch(self, indicators: list[Indicator]) -> DuoResult:
+    def fetch(self, indicators: list[Indicator]) -> FetchResult:
         file_name = indicators[0].source.file
-        columns = self.config["columns"]
-        all_cells: list[tuple[str, bool, Cell]] = []  # (sector, by_location, cell)
-        records, modified = [], []
+        all_cells, records = self._read_files()
+        obs_rows, resolution, warnings = [], {}, []
+        extract: dict[tuple, list] = defaultdict(lambda: [0.0, 0])
+        for ind in indicators:
+            rows, resolution[ind.id], notes = self._count(ind, all_cells, extract, file_name, records)
+            obs_rows.extend(rows)
+            warnings.extend(notes)
+        obs = pd.DataFrame(obs_rows, columns=["indicator", "region", "period", "value", "status"])
+        return FetchResult(observations=obs, sources={file_name: _source_record(indicators, records, len(all_cells))},
+                           resolution=resolution, warnings=[f"DUO: {w}" for w in warnings],
+                           files={file_name: _extract_csv(extract)})
+
+    def _read_files(self) -> tuple[list[tuple[str, bool, Cell]], list[dict]]:
+        """Every configured file as cells ``(sector, by_location, cell)``, and a record per file."""
+        all_cells: list[tuple[str, bool, Cell]] = []
+        records = []
         for spec in self.config["datasets"]:
-            res, package = self._resource(spec)
-            url = str(res.get("url") or "")
-            if not url:
-                raise SourceError(f"{SOURCE} dataset {spec['dataset']}: the file has no download URL")
-            if url.startswith("/"):
-                url = self.base + url
-            last = str(res.get("last_modified") or res.get("metadata_modified") or res.get("created") or "")
-            name = url.rsplit("/", 1)[-1] or f"{spec['dataset']}.csv"
-            bundle = self.raw.bundle("duo", spec["dataset"], last or dt.date.today().isoformat(), re.sub(r"[^0-9A-Za-z._-]", "_", name), force=self.force)
-            if bundle.load("package.json") is None:
-                bundle.save("package.json", package, source=SOURCE, table=spec["dataset"])
-            stored = bundle.load(name)
-            cached = stored is not None and stored.meta.get("url") == url and not self.force
-            if not cached:
-                response = self.http.get(url, source=SOURCE, table=spec["dataset"], expect_json=False)
-                stored = bundle.save(name, response, source=SOURCE, table=spec["dataset"], modified=last)
-                bundle.finish({"dataset": spec["dataset"], "file": name, "url": url})
-            self.progress(f"{SOURCE} {spec['dataset']} {name}{' (cached)' if cached else ''}")
+            stored, name, record = self._download(spec)
             where = f"{SOURCE} dataset {spec['dataset']} file {name}"
             by_location = spec.get("municipality") == "location"
-            for cell in cells(read_table(stored.content, where), columns, where, by_location=by_location):
+            for cell in cells(read_table(stored.content, where), self.config["columns"], where, by_location=by_location):
                 all_cells.append((spec["sector"], by_location, cell))
-            records.append({"dataset": spec["dataset"], "sector": spec["sector"], "url": url, "modified": last,
-                            "retrieved": stored.meta.get("retrieved"), "sha256": stored.meta["sha256"],
-                            "raw": bundle.relative(), "cached": cached})
-            if last:
-                modified.append(last[:10])
+            records.append(record)
+        return all_cells, records
 
-        obs_rows, resolution, warnings = [], {}, []
-        extract = defaultdict(lambda: [0.0, 0])
-        for ind in indicators:
-            wanted = ind.source.filters.get("instelling", "")
-            sector = ind.source.filters.get("sector", "")
-            region = self.registry.get(ind.source.filters.get("regio") or self.registry.default_focus).code
-            members = set(self.registry.children(region, "gemeente")) if self.registry.get(region).level != "gemeente" else {region}
-            totals: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])  # sum, cells, censored
-            unplaced: dict[int, list] = defaultdict(lambda: [0.0, 0])     # students, cells without a location code
-            for sec, by_location, cell in all_cells:
-                if sector and sec != sector:
-                    continue
-                if wanted.casefold() not in cell.institution.casefold():
-                    continue
-                if by_location and not cell.municipality:
-                    unplaced[cell.year][0] += cell.count or 0.0
-                    unplaced[cell.year][1] += 1
-                    continue
-                if by_location and cell.municipality not in members:
-                    continue
-                t = totals[cell.year]
-                t[1] += 1
-                if cell.censored:
-                    t[2] += 1
-                else:
-                    t[0] += cell.count or 0.0
-                ex = extract[(ind.id, cell.institution, cell.municipality, cell.year)]
-                ex[0] += 0.0 if cell.censored else (cell.count or 0.0)
-                ex[1] += int(cell.censored)
-            if not totals:
-                raise SourceError(f"{SOURCE}: no students of an institution named {wanted!r} in {file_name} sources "
-                                  f"({', '.join(r['dataset'] for r in records)}); check the instelling filter of {ind.id}")
-            censored = {}
-            for year, (total, n, n_censored) in sorted(totals.items()):
-                if n_censored == n:
-                    obs_rows.append((ind.id, region, str(year), float("nan"), "afgeschermd"))
-                else:
-                    obs_rows.append((ind.id, region, str(year), total, "definitief"))
-                    if n_censored and 4 * n_censored > 0.01 * total:
-                        warnings.append(f"{ind.id} {year}: {n_censored} masked counts (<5) may make the total "
-                                        f"{total:.0f} up to {4 * n_censored} too low")
-                if n_censored:
-                    censored[str(year)] = n_censored
-            for year, (students, n) in sorted(unplaced.items()):
-                warnings.append(f"{ind.id} {year}: {n} row(s) without a municipality code ({students:.0f} students) "
-                                f"left out, since their location may lie outside {region}")
-            resolution[ind.id] = {"source": file_name, "institution": wanted, "region": region,
-                                  "years": sorted(str(y) for y in totals), "censored_cells": censored,
-                                  "rows": len(totals)}
-        lines = ["indicator,institution,municipality,year,students,censored_cells"]
-        for (ind_id, inst, gm, year), (total, n_c) in sorted(extract.items()):
-            inst_q = '"' + inst.replace('"', '""') + '"'
-            lines.append(f"{ind_id},{inst_q},{gm},{year},{total:.0f},{n_c}")
-        source = {
-            "kind": "duo",
-            "publisher": indicators[0].source.publisher,
-            "file": file_name,
-            "title": "DUO: ingeschrevenen per instelling",
-            "modified": max(modified) if modified else dt.date.today().isoformat(),
-            "retrieved": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "url": records[0]["url"] if records else "",
-            "urls": [r["url"] for r in records],
-            "files": records,
-            "cached": all(r["cached"] for r in records),
-            "rows": len(all_cells),
-            "checksum": sha256("".join(r["sha256"] for r in records).encode()),
-            "indicators": sorted(i.id for i in indicators),
-        }
-        obs = pd.DataFrame(obs_rows, columns=["indicator", "region", "period", "value", "status"])
-        return DuoResult(observations=obs, sources={file_name: source}, resolution=resolution,
-                         warnings=[f"DUO: {w}" for w in warnings], extract=("\n".join(lines) + "\n").encode())
+    def _download(self, spec: dict) -> tuple[RawFile, str, dict]:
+        """One configured file, from data/raw when this version of it is there."""
+        res, package = self._resource(spec)
+        url = str(res.get("url") or "")
+        if not url:
+            raise SourceError(f"{SOURCE} dataset {spec['dataset']}: the file has no download URL")
+        if url.startswith("/"):
+            url = self.base + url
+        last = str(res.get("last_modified") or res.get("metadata_modified") or res.get("created") or "")
+        name = url.rsplit("/", 1)[-1] or f"{spec['dataset']}.csv"
+        bundle = self.raw.bundle("duo", spec["dataset"], last or dt.date.today().isoformat(),
+                                 re.sub(r"[^0-9A-Za-z._-]", "_", name), force=self.force)
+        if bundle.load("package.json") is None:
+            bundle.save("package.json", package, source=SOURCE, table=spec["dataset"])
+        stored = bundle.load(name)
+        cached = stored is not None and stored.meta.get("url") == url and not self.force
+        if not cached:
+            response = self.http.get(url, source=SOURCE, table=spec["dataset"], expect_json=False)
+            stored = bundle.save(name, response, source=SOURCE, table=spec["dataset"], modified=last)
+            bundle.finish({"dataset": spec["dataset"], "file": name, "url": url})
+        self.progress(f"{SOURCE} {spec['dataset']} {name}{' (cached)' if cached else ''}")
+        record = {"dataset": spec["dataset"], "sector": spec["sector"], "url": url, "modified": last,
+                  "retrieved": stored.meta.get("retrieved"), "sha256": stored.meta["sha256"],
+                  "raw": bundle.relative(), "cached": cached}
+        return stored, name, record
+
+    def _count(self, ind: Indicator, all_cells: list[tuple[str, bool, Cell]], extract: dict, file_name: str,
+               records: list[dict]) -> tuple[list[tuple], dict, list[str]]:
+        """One indicator's yearly totals for its region: observation rows, resolution, warnings.
+
+        Adds the cells it counts to ``extract`` (the per-institution CSV kept in the vintage)."""
+        wanted = ind.source.filters.get("instelling", "")
+        sector = ind.source.filters.get("sector", "")
+        region = self.registry.get(ind.source.filters.get("regio") or self.registry.default_focus).code
+        members = set(self.registry.children(region, "gemeente")) if self.registry.get(region).level != "gemeente" else {region}
+        totals: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])  # sum, cells, censored
+        unplaced: dict[int, list] = defaultdict(lambda: [0.0, 0])     # students, cells without a location code
+        for sec, by_location, cell in all_cells:
+            if sector and sec != sector:
+                continue
+            if wanted.casefold() not in cell.institution.casefold():
+                continue
+            if by_location and not cell.municipality:
+                unplaced[cell.year][0] += cell.count or 0.0
+                unplaced[cell.year][1] += 1
+                continue
+            if by_location and cell.municipality not in members:
+                continue
+            t = totals[cell.year]
+            t[1] += 1
+            if cell.censored:
+                t[2] += 1
+            else:
+                t[0] += cell.count or 0.0
+            ex = extract[(ind.id, cell.institution, cell.municipality, cell.year)]
+            ex[0] += 0.0 if cell.censored else (cell.count or 0.0)
+            ex[1] += int(cell.censored)
+        if not totals:
+            raise SourceError(f"{SOURCE}: no students of an institution named {wanted!r} in {file_name} sources "
+                              f"({', '.join(r['dataset'] for r in records)}); check the instelling filter of {ind.id}")
+        rows, censored, warnings = _yearly_rows(ind.id, region, totals)
+        for year, (students, n) in sorted(unplaced.items()):
+            warnings.append(f"{ind.id} {year}: {n} row(s) without a municipality code ({students:.0f} students) "
+                            f"left out, since their location may lie outside {region}")
+        resolution = {"source": file_name, "institution": wanted, "region": region,
+                      "years": sorted(str(y) for y in totals), "censored_cells": censored, "rows": len(totals)}
+        return rows, resolution, warnings
+
+
+def _yearly_rows(ind_id: str, region: str, totals: dict[int, list]) -> tuple[list[tuple], dict[str, int], list[str]]:
+    """Yearly totals → observation rows; a year made only of masked cells is missing (``afgeschermd``)."""
+    rows, censored, warnings = [], {}, []
+    for year, (total, n, n_censored) in sorted(totals.items()):
+        if n_censored == n:
+            rows.append((ind_id, region, str(year), float("nan"), "afgeschermd"))
+        else:
+            rows.append((ind_id, region, str(year), total, "definitief"))
+            if n_censored and 4 * n_censored > 0.01 * total:
+                warnings.append(f"{ind_id} {year}: {n_censored} masked counts (<5) may make the total "
+                                f"{total:.0f} up to {4 * n_censored} too low")
+        if n_censored:
+            censored[str(year)] = n_censored
+    return rows, censored, warnings
+
+
+def _extract_csv(extract: dict[tuple, list]) -> bytes:
+    """The students per indicator, institution, municipality and year that were counted."""
+    lines = ["indicator,institution,municipality,year,students,censored_cells"]
+    for (ind_id, inst, gm, year), (total, n_c) in sorted(extract.items()):
+        inst_q = '"' + inst.replace('"', '""') + '"'
+        lines.append(f"{ind_id},{inst_q},{gm},{year},{total:.0f},{n_c}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _source_record(indicators: list[Indicator], records: list[dict], n_cells: int) -> dict:
+    """The manifest's record of the DUO files behind one catalogue file."""
+    modified = [r["modified"][:10] for r in records if r["modified"]]
+    return {
+        "kind": "duo",
+        "publisher": indicators[0].source.publisher,
+        "file": indicators[0].source.file,
+        "title": "DUO: ingeschrevenen per instelling",
+        "modified": max(modified) if modified else dt.date.today().isoformat(),
+        "retrieved": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "url": records[0]["url"] if records else "",
+        "urls": [r["url"] for r in records],
+        "files": records,
+        "cached": all(r["cached"] for r in records),
+        "rows": n_cells,
+        "checksum": sha256("".join(r["sha256"] for r in records).encode()),
+        "indicators": sorted(i.id for i in indicators),
+    }

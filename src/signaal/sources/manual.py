@@ -25,12 +25,15 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..catalogue import Catalogue
+from ..catalogue import Catalogue, Indicator
+from ..catalogue.targets import FILE as TARGETS_FILE, load_targets
 from ..errors import DataError, suggest
+from ..files import sha256
+from ..observations import MISSING_STATUSES, STATUSES
 from ..periods import Period
 from ..regions import Registry
-from ..observations import MISSING_STATUSES, STATUSES
-from .raw import RawStore, sha256
+from .base import FetchResult, SourceContext, Unit
+from .raw import RawStore
 
 REQUIRED = ("indicator", "region", "period", "value", "source_url")
 OPTIONAL = ("note", "region_name", "status")
@@ -153,3 +156,52 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
         "rows_with_note": int((frame["note"].str.len() > 0).sum()),
     }
     return ManualTable(file=path.name, observations=frame[["indicator", "region", "period", "value", "status"]], source=source)
+
+
+class ManualSource:
+    """The curated tables in ``data/manual`` as a source: one unit per file."""
+
+    kind = "manual"
+
+    def __init__(self, *, folder: Path, catalogue: Catalogue, registry: Registry, raw: RawStore | None = None):
+        self.folder = Path(folder)
+        self.catalogue = catalogue
+        self.registry = registry
+        self.raw = raw
+
+    @classmethod
+    def open(cls, context: SourceContext) -> "ManualSource":
+        return cls(folder=context.data_dir / "manual", catalogue=context.catalogue, registry=context.registry,
+                   raw=context.raw)
+
+    def unit(self, indicator: Indicator) -> Unit:
+        return Unit(("manual", indicator.source.file), f"manual {indicator.source.file}")
+
+    def fetch(self, indicators: list[Indicator]) -> FetchResult:
+        """The rows of some of a file's indicators (the file is validated as a whole)."""
+        table = load_manual(self.folder / indicators[0].source.file, self.catalogue, self.registry, self.raw)
+        wanted = {i.id for i in indicators}
+        obs = table.observations
+        return FetchResult(
+            observations=obs[obs["indicator"].isin(wanted)],
+            sources={table.file: {**table.source, "indicators": sorted(wanted & set(table.source["indicators"]))}},
+            resolution={i.id: {"source": table.file, "rows": int((obs["indicator"] == i.id).sum())} for i in indicators},
+        )
+
+
+def targets_result(path: Path) -> FetchResult:
+    """The board targets file (``doelen.csv``) as a manifest record, validated; nothing when absent.
+
+    Targets are not observations, but a vintage records the file they were read from like the
+    curated tables, so a briefing can cite it."""
+    path = Path(path)
+    if not path.exists():
+        return FetchResult(pd.DataFrame())
+    targets = load_targets(path)
+    record = {
+        "kind": "manual", "file": TARGETS_FILE, "title": "board targets", "rows": len(targets),
+        "checksum": sha256(path.read_bytes()), "urls": sorted({t.source_url for t in targets}),
+        "modified": dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date().isoformat(),
+        "indicators": sorted({t.indicator for t in targets}),
+    }
+    return FetchResult(pd.DataFrame(), sources={TARGETS_FILE: record})

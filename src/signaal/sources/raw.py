@@ -19,20 +19,15 @@ is there and its checksum matches, so a crash never leaves a half file that look
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import write_atomic
+from ..files import sha256, write_atomic
 from .http import Response
 
 COMPLETE = "complete.json"
-
-
-def sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def stamp(modified: str | None) -> str:

@@ -24,9 +24,7 @@ pages that did arrive stay in ``data/raw`` for the next refresh.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -35,18 +33,17 @@ import pandas as pd
 
 from .. import __version__, config
 from ..catalogue import Catalogue, Indicator, catalogue as default_catalogue
+from ..catalogue.targets import targets_path
 from ..errors import CatalogueError, DataError, InputError, SignaalError, SourceError, suggest
 from ..regions import Registry, registry as default_registry
-from ..sources import Endpoints
-from ..sources.cbs import CbsSource
-from ..sources.duo import DuoSource
+from ..sources import SOURCES, Endpoints, FetchResult, Source, SourceContext, Unit, open_sources
 from ..sources.http import HttpClient
-from ..sources.manual import load_manual
+from ..sources.manual import targets_result
 from ..sources.raw import RawStore
-from .vintage import SAMPLE_ID, Store, Vintage
 from .validation import validate_vintage
+from .vintage import SAMPLE_ID, Store, Vintage
 
-FETCHED_KINDS = ("manual", "duo", "cbs")
+FETCHED_KINDS = tuple(SOURCES)
 
 
 @dataclass
@@ -60,17 +57,23 @@ class RefreshResult:
     seconds: float = 0.0
 
 
-def _unit_key(ind: Indicator) -> tuple:
-    s = ind.source
-    if s.kind == "cbs":
-        return ("cbs", s.api, s.family, s.table.upper())
-    return (s.kind, s.file)
+@dataclass
+class Plan:
+    """What one refresh fetches (``indicators``) and what the new vintage must hold (``wanted``)."""
+
+    indicators: list[Indicator]
+    wanted: list[str]
+    previous: Vintage | None
+    warnings: list[str]
 
 
-def _unit_name(key: tuple) -> str:
-    if key[0] == "cbs":
-        return f"CBS {key[3]} ({key[1]})"
-    return f"{key[0]} {key[1]}"
+@dataclass
+class Fetched:
+    """The units that answered, and those that failed under ``keep_going``."""
+
+    results: list[FetchResult] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    failed_indicators: list[str] = field(default_factory=list)
 
 
 def select(catalogue: Catalogue, only: list[str] | tuple[str, ...] | None, previous: Vintage | None = None) -> list[Indicator]:
@@ -153,6 +156,118 @@ def _failure(exc: SignaalError, store: Store) -> SignaalError:
     return cls(f"{exc}; no new vintage was written; {keep}")
 
 
+def plan_refresh(store: Store, cat: Catalogue, only) -> Plan:
+    """Select the indicators to fetch; refuse ``only`` (before any download) when it would leave some out."""
+    try:
+        previous = store.vintages()[-1] if store.vintages() else None
+    except SignaalError:
+        previous = None
+    indicators = select(cat, only, previous)
+    wanted = [i.id for i in cat.stored() if i.source.kind in FETCHED_KINDS]
+    _check_only_leaves_nothing_out(only, indicators, wanted, previous)
+    unfetched = sorted(i.id for i in cat.stored() if i.source.kind not in FETCHED_KINDS)
+    warnings = [f"no live source yet for {i} (kind {cat[i].source.kind}); not refreshed" for i in unfetched]
+    return Plan(indicators=indicators, wanted=wanted, previous=previous, warnings=warnings)
+
+
+def fetch_units(indicators: list[Indicator], sources: dict[str, Source], *, keep_going: bool,
+                say: Callable[[str], None]) -> Fetched:
+    """Each unit from its source, kind by kind; under ``keep_going`` a failed unit is listed, not raised."""
+    units: dict[Unit, tuple[Source, list[Indicator]]] = {}
+    for kind, source in sources.items():
+        for ind in indicators:
+            if ind.source.kind == kind:
+                units.setdefault(source.unit(ind), (source, []))[1].append(ind)
+    out = Fetched()
+    for unit, (source, group) in units.items():
+        say(f"{unit.name}: {', '.join(i.id for i in group)}")
+        try:
+            out.results.append(source.fetch(group))
+        except SignaalError as exc:
+            if not keep_going:
+                raise
+            out.failed[unit.name] = str(exc)
+            out.failed_indicators.extend(i.id for i in group)
+            say(f"{unit.name}: FAILED ({exc})")
+    return out
+
+
+def carry_over(previous: Vintage | None, ids: list[str], present: set[str]) -> tuple[FetchResult, dict[str, str]]:
+    """The rows, resolution and source records of ``ids`` from the previous vintage (tables in
+    ``present`` keep this refresh's record); and which indicators came from where."""
+    carried: dict[str, str] = {}
+    frames: list[pd.DataFrame] = []
+    result = FetchResult(pd.DataFrame())
+    if not ids or previous is None:
+        return result, carried
+    prev_obs = previous.observations
+    resolution = previous.manifest.get("resolution") or {}
+    for ind_id in ids:
+        rows = prev_obs[prev_obs["indicator"] == ind_id]
+        if rows.empty:
+            continue
+        frames.append(rows)
+        carried[ind_id] = previous.id
+        if ind_id in resolution:
+            result.resolution[ind_id] = {**resolution[ind_id], "carried_over_from": previous.id}
+        for table_id, info in (previous.manifest.get("sources") or {}).items():
+            if ind_id in (info.get("indicators") or []) and table_id not in present and table_id not in result.sources:
+                result.sources[table_id] = {**info, "carried_over_from": previous.id}
+    result.observations = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return result, carried
+
+
+def assemble(plan: Plan, fetched: Fetched, data_dir: Path) -> tuple[FetchResult, list[str], dict[str, str]]:
+    """What this refresh fetched, the board targets' record and what it carries over, as one result."""
+    so_far = FetchResult.combine([*fetched.results, targets_result(targets_path(data_dir))])
+    refreshed = sorted({i.id for i in plan.indicators} - set(fetched.failed_indicators))
+    carry = [i for i in plan.wanted if i not in refreshed]
+    carried_result, carried = carry_over(plan.previous, carry, set(so_far.sources))
+    if not refreshed:
+        raise SourceError("every source failed: " + "; ".join(f"{k}: {v}" for k, v in fetched.failed.items()))
+    return FetchResult.combine([so_far, carried_result]), refreshed, carried
+
+
+def check_whole(observations: pd.DataFrame, plan: Plan, fetched: Fetched) -> None:
+    """Refuse a vintage that would lack an indicator (every vintage holds every indicator)."""
+    present = set(observations["indicator"]) if "indicator" in observations.columns else set()
+    missing = [i for i in plan.wanted if i not in present]
+    if not missing:
+        return
+    if any(i in fetched.failed_indicators for i in missing):
+        raise SourceError(
+            f"{len(missing)} of {len(plan.wanted)} indicators would be missing from the new vintage "
+            f"({_some(missing)}): their sources failed and {_no_carry_source(plan.previous)} ("
+            + "; ".join(f"{k}: {v}" for k, v in fetched.failed.items())
+            + "); every vintage holds every indicator, so fix the source or refresh again when it answers"
+        )
+    raise SourceError(
+        f"{len(missing)} of {len(plan.wanted)} indicators would be missing from the new vintage: their source "
+        f"gave no observations ({_some(missing)})"
+    )
+
+
+def _rounding(resolution: dict) -> dict[str, float]:
+    """The rounding step of each CBS measure (scale × 10^-decimals), for the additivity checks."""
+    rounding = {}
+    for ind_id, res in resolution.items():
+        measure = res.get("measure") if isinstance(res, dict) else None
+        if isinstance(measure, dict) and measure.get("decimals") is not None:
+            rounding[ind_id] = float(measure.get("scale") or 1.0) * 10.0 ** (-int(measure["decimals"]))
+    return rounding
+
+
+def _new_id(store: Store, vintage_id: str | None) -> str:
+    """The id asked for, else the time now (with ``-2``, ``-3`` … when that folder exists)."""
+    if vintage_id:
+        return vintage_id
+    new_id = base = Store.new_id()
+    n = 2
+    while (store.vintages_dir / new_id).exists():
+        new_id, n = f"{base}-{n}", n + 1
+    return new_id
+
+
 def refresh(
     data_dir: Path | None = None,
     *,
@@ -165,170 +280,55 @@ def refresh(
     http: HttpClient | None = None,
     progress: Callable[[str], None] | None = None,
     vintage_id: str | None = None,
-    manual_dir: Path | None = None,
 ) -> RefreshResult:
-    """Fetch, validate and write one new vintage; raise a one-line error and write nothing on failure."""
+    """Fetch, validate and write one new vintage; raise a one-line error and write nothing on failure.
+
+    select → fetch each unit → carry over → validate → write.
+    """
     started = time.monotonic()
     data_dir = Path(data_dir or config.data_dir())
     store = Store(data_dir)
     cat = catalogue or default_catalogue()
-    reg = registry or default_registry()
     endpoints = endpoints or Endpoints.from_env()
     say = progress or (lambda message: None)
-    manual_dir = Path(manual_dir or data_dir / "manual")
-    raw = RawStore(data_dir / "raw")
-
-    try:
-        previous = store.vintages()[-1] if store.vintages() else None
-    except SignaalError:
-        previous = None
-    indicators = select(cat, only, previous)
-    wanted_all = [i.id for i in cat.stored() if i.source.kind in FETCHED_KINDS]
-    _check_only_leaves_nothing_out(only, indicators, wanted_all, previous)
-    unfetched = sorted(i.id for i in cat.stored() if i.source.kind not in FETCHED_KINDS)
-
-    units: OrderedDict[tuple, list[Indicator]] = OrderedDict()
-    for kind in FETCHED_KINDS:
-        for ind in indicators:
-            if ind.source.kind == kind:
-                units.setdefault(_unit_key(ind), []).append(ind)
-
+    plan = plan_refresh(store, cat, only)
     own_http = http is None
     http = http or HttpClient(on_retry=lambda m: say(f"retry: {m}"))
-    frames: list[pd.DataFrame] = []
-    sources: dict = {}
-    resolution: dict = {}
-    warnings: list[str] = [f"no live source yet for {i} (kind {cat[i].source.kind}); not refreshed" for i in unfetched]
-    extra_files: dict[str, bytes] = {}
-    failed: dict[str, str] = {}
-    failed_indicators: list[str] = []
+    context = SourceContext(endpoints=endpoints, http=http, raw=RawStore(data_dir / "raw"),
+                            registry=registry or default_registry(), catalogue=cat, data_dir=data_dir, force=force,
+                            progress=say)
     try:
-        cbs = CbsSource(endpoints=endpoints, http=http, raw=raw, registry=reg, force=force, progress=say)
-        duo = DuoSource(endpoints=endpoints, http=http, raw=raw, registry=reg, force=force, progress=say)
-        for key, group in units.items():
-            name = _unit_name(key)
-            say(f"{name}: {', '.join(i.id for i in group)}")
-            try:
-                if key[0] == "manual":
-                    table = load_manual(manual_dir / key[1], cat, reg, raw)
-                    wanted = {i.id for i in group}
-                    frames.append(table.observations[table.observations["indicator"].isin(wanted)])
-                    sources[table.file] = {**table.source, "indicators": sorted(wanted & set(table.source["indicators"]))}
-                    for i in group:
-                        resolution[i.id] = {"source": table.file, "rows": int((table.observations["indicator"] == i.id).sum())}
-                elif key[0] == "duo":
-                    result = duo.fetch(group)
-                    frames.append(result.observations)
-                    sources.update(result.sources)
-                    resolution.update(result.resolution)
-                    warnings.extend(result.warnings)
-                    extra_files[key[1]] = result.extract
-                else:
-                    result = cbs.fetch(group)
-                    frames.append(result.observations)
-                    for table_id, record in result.sources.items():
-                        if table_id in sources:  # two families resolving to one table: merge the records
-                            merged = sources[table_id]
-                            merged["indicators"] = sorted(set(merged["indicators"]) | set(record["indicators"]))
-                            merged["measures"].update(record["measures"])
-                            merged["urls"] += record["urls"]
-                            merged["raw"] += record["raw"]
-                        else:
-                            sources[table_id] = record
-                    resolution.update(result.resolution)
-                    warnings.extend(result.warnings)
-            except SignaalError as exc:
-                if not keep_going:
-                    raise
-                failed[name] = str(exc)
-                failed_indicators.extend(i.id for i in group)
-                say(f"{name}: FAILED ({exc})")
-        targets_file = manual_dir / "doelen.csv"
-        if targets_file.exists():
-            from ..sources.raw import sha256
-            from ..catalogue.targets import load_targets
-
-            targets = load_targets(targets_file)
-            sources["doelen.csv"] = {
-                "kind": "manual", "file": "doelen.csv", "title": "board targets", "rows": len(targets),
-                "checksum": sha256(targets_file.read_bytes()), "urls": sorted({t.source_url for t in targets}),
-                "modified": dt.datetime.fromtimestamp(targets_file.stat().st_mtime, dt.timezone.utc).date().isoformat(),
-                "indicators": sorted({t.indicator for t in targets}),
-            }
-
-        # carry over what this refresh did not (or could not) fetch
-        refreshed = sorted({i.id for i in indicators} - set(failed_indicators))
-        carry = [i for i in wanted_all if i not in refreshed]
-        carried: dict[str, str] = {}
-        if carry and previous is not None:
-            prev_obs = previous.observations
-            for ind_id in carry:
-                rows = prev_obs[prev_obs["indicator"] == ind_id]
-                if rows.empty:
-                    continue
-                frames.append(rows)
-                carried[ind_id] = previous.id
-                if ind_id in (previous.manifest.get("resolution") or {}):
-                    resolution[ind_id] = {**previous.manifest["resolution"][ind_id], "carried_over_from": previous.id}
-                for table_id, info in (previous.manifest.get("sources") or {}).items():
-                    if ind_id in (info.get("indicators") or []) and table_id not in sources:
-                        sources[table_id] = {**info, "carried_over_from": previous.id}
-        if not refreshed:
-            raise SourceError("every source failed: " + "; ".join(f"{k}: {v}" for k, v in failed.items()))
-
-        combined = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else pd.DataFrame()
-        present = set(combined["indicator"]) if "indicator" in combined.columns else set()
-        missing = [i for i in wanted_all if i not in present]
-        if missing:
-            lost = [i for i in missing if i in failed_indicators]
-            if lost:
-                raise SourceError(
-                    f"{len(missing)} of {len(wanted_all)} indicators would be missing from the new vintage "
-                    f"({_some(missing)}): their sources failed and {_no_carry_source(previous)} ("
-                    + "; ".join(f"{k}: {v}" for k, v in failed.items())
-                    + "); every vintage holds every indicator, so fix the source or refresh again when it answers"
-                )
-            raise SourceError(
-                f"{len(missing)} of {len(wanted_all)} indicators would be missing from the new vintage: their source "
-                f"gave no observations ({_some(missing)})"
-            )
-        rounding = {}
-        for ind_id, res in resolution.items():
-            measure = res.get("measure") if isinstance(res, dict) else None
-            if isinstance(measure, dict) and measure.get("decimals") is not None:
-                rounding[ind_id] = float(measure.get("scale") or 1.0) * 10.0 ** (-int(measure["decimals"]))
-        obs, checks = validate_vintage(combined, cat, reg, rounding=rounding)
-        warnings.extend(checks.warnings)
+        fetched = fetch_units(plan.indicators, open_sources(context), keep_going=keep_going, say=say)
+        result, refreshed, carried = assemble(plan, fetched, data_dir)
+        check_whole(result.observations, plan, fetched)
+        obs, checks = validate_vintage(result.observations, cat, context.registry, rounding=_rounding(result.resolution))
+        warnings = [*plan.warnings, *result.warnings, *checks.warnings]
         manifest = {
             "is_sample": False,
             "title": "Signaal live vintage",
-            "sources": sources,
-            "resolution": resolution,
+            "sources": result.sources,
+            "resolution": result.resolution,
             "refresh": {
                 "only": list(only or []),
                 "force": force,
                 "keep_going": keep_going,
-                "previous": previous.id if previous else None,
+                "previous": plan.previous.id if plan.previous else None,
                 "refreshed": refreshed,
                 "carried_over": carried,
-                "failed": failed,
+                "failed": fetched.failed,
                 "requests": http.requests_made,
                 "seconds": round(time.monotonic() - started, 2),
-                "endpoints": {"cbs_v3": endpoints.cbs_v3, "cbs_v4": endpoints.cbs_v4, "pdok": endpoints.pdok, "duo": endpoints.duo},
+                "endpoints": {"cbs_v3": endpoints.cbs_v3, "cbs_v4": endpoints.cbs_v4, "pdok": endpoints.pdok,
+                              "duo": endpoints.duo},
             },
             "validation": {"warnings": warnings, "checks": checks.checks},
             "signaal_version": __version__,
         }
-        new_id = vintage_id or Store.new_id()
-        if not vintage_id:
-            base, n = new_id, 2
-            while (store.vintages_dir / new_id).exists():
-                new_id, n = f"{base}-{n}", n + 1
-        vintage = store.write_vintage(obs, manifest, vintage_id=new_id, extra_files=extra_files)
+        vintage = store.write_vintage(obs, manifest, vintage_id=_new_id(store, vintage_id), extra_files=result.files)
     except SignaalError as exc:
         raise _failure(exc, store) from None
     finally:
         if own_http:
             http.close()
-    return RefreshResult(vintage=vintage, warnings=warnings, failed=failed, carried_over=carried, refreshed=refreshed,
-                         requests=http.requests_made, seconds=time.monotonic() - started)
+    return RefreshResult(vintage=vintage, warnings=warnings, failed=fetched.failed, carried_over=carried,
+                         refreshed=refreshed, requests=http.requests_made, seconds=time.monotonic() - started)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import file_sha256, new_folder_beside
+from ..files import new_folder_beside, sha256
 from ..errors import DataError, InputError, suggest
 from ..observations import validate_observations
 from ..periods import Period
@@ -58,7 +58,7 @@ class Vintage:
 
     @property
     def checksum(self) -> str:
-        return self.manifest.get("checksum") or file_sha256(self.data_file)
+        return self.manifest.get("checksum") or sha256(self.data_file)
 
     @cached_property
     def observations(self) -> pd.DataFrame:
@@ -71,7 +71,7 @@ class Vintage:
         except Exception as exc:  # corrupt file: say which
             raise DataError(f"vintage {self.id!r}: cannot read {path.name}: {exc}") from None
         expected = self.manifest.get("checksum")
-        if expected and expected != file_sha256(path):
+        if expected and expected != sha256(path):
             raise DataError(f"vintage {self.id!r}: {path.name} does not match its checksum; the vintage was changed")
         return validate_observations(df, where=f"vintage {self.id!r}")
 
@@ -196,7 +196,7 @@ class Store:
                 **manifest,
                 "id": vintage_id,
                 "created": manifest.get("created") or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "checksum": file_sha256(data_path),
+                "checksum": sha256(data_path),
                 "rows": int(len(obs)),
                 "indicators": sorted(obs["indicator"].unique().tolist()),
             }

@@ -1,19 +1,51 @@
-"""What the two CBS backends (OData v3 and v4) share: the session, the raw store and the
-search of the CBS catalogue for the editions of a table family."""
+"""What the two CBS backends (OData v3 and v4) share: the session, the raw store, the search of
+the CBS catalogue for the editions of a table family, the metadata bundle and the long frame
+both hand on (one row per cell: ``geo, period, <dimension keys>, measure, value, missing, reason``)."""
 
 from __future__ import annotations
 
-import hashlib
+import pandas as pd
 
-from ..http import HttpClient
+from ...files import sha256
+from ..http import HttpClient, Response
 from ..paging import encode_query, fetch_pages, odata_quote, odata_values
-from ..raw import RawStore, now_stamp
+from ..raw import Bundle, RawStore, now_stamp
+from .model import GEO_KEYS, Dimension, Measure, TableMeta
+
+
+def empty_frame(meta: TableMeta) -> pd.DataFrame:
+    """The long frame of a table that answered no rows."""
+    return pd.DataFrame(columns=["geo", "period", *[d.key for d in meta.others], "measure", "value", "missing", "reason"])
+
+
+def long_frame(meta: TableMeta, rows: pd.DataFrame, measure_column: str, cells: list[tuple]) -> pd.DataFrame:
+    """Name the columns of the long frame: one row per row of ``rows``, ``cells`` the parsed
+    ``(value, missing, reason)`` of each."""
+    out = pd.DataFrame({
+        "geo": rows[meta.geo.key].astype(str).values if meta.geo is not None else None,
+        "period": rows[meta.time.key].astype(str).values if meta.time is not None else None,
+    }, index=range(len(rows)))
+    for d in meta.others:
+        out[d.key] = rows[d.key].astype(str).values
+    out["measure"] = rows[measure_column].astype(str).values
+    out["value"] = [c[0] for c in cells]
+    out["missing"] = [c[1] for c in cells]
+    out["reason"] = [c[2] for c in cells]
+    return out
+
+
+def dimension_kind(type_text: str, key: str) -> str:
+    """``time``, ``geo`` or ``dim`` from the API's dimension type (v3 ``Type``, v4 ``Kind``) and key."""
+    if type_text == "TimeDimension":
+        return "time"
+    return "geo" if type_text == "GeoDimension" or key in GEO_KEYS else "dim"
 
 
 class Backend:
     api = ""
     source = ""
     raw_source = ""
+    info_file = ""  # the table-info answer kept with the metadata (TableInfos.json, Properties.json)
     # the catalogue service: path below the base URL, entity name, extra query options and
     # the field that says whether an edition is still current
     catalogue_path = ""
@@ -34,7 +66,7 @@ class Backend:
             "$filter": f"startswith(Title,'{odata_quote(family)}')",
             "$select": self.catalogue_select,
         })
-        key = "family-" + hashlib.sha256(family.encode()).hexdigest()[:12]
+        key = "family-" + sha256(family.encode())[:12]
         bundle = self.raw.bundle(self.raw_source, "_catalogue", now_stamp(), key)
         pages = fetch_pages(self.http, bundle, self.catalogue_entity, url, source=f"{self.source} catalogue", table=None,
                             sidecar={"family": family})
@@ -50,3 +82,26 @@ class Backend:
             }
             for r in rows
         ]
+
+    # ---- metadata -------------------------------------------------------------------
+    def meta_bundle(self, table_id: str, info: dict, info_response: Response, force: bool) -> Bundle:
+        """The bundle a table's metadata is kept in (per ``Modified``), with the table-info answer."""
+        bundle = self.raw.bundle(self.raw_source, table_id, info["modified"], "meta", force)
+        if bundle.load(self.info_file) is None:
+            bundle.save(self.info_file, info_response, source=self.source, table=table_id, modified=info["modified"])
+        return bundle
+
+    def listing(self, bundle: Bundle, name: str, url: str, table_id: str, info: dict) -> list[dict]:
+        """All rows of a metadata list (every page kept in ``bundle``)."""
+        pages = fetch_pages(self.http, bundle, name, url, source=self.source, table=table_id,
+                            sidecar={"modified": info["modified"]})
+        return [r for p in pages for r in odata_values(p, f"{self.source} table {table_id}")]
+
+    def table_meta(self, table_id: str, info: dict, bundle: Bundle, measures: list[Measure],
+                   dimensions: list[Dimension]) -> TableMeta:
+        """Mark the metadata bundle whole and describe the table."""
+        if not bundle.complete:
+            bundle.finish({"table": table_id, "modified": info["modified"]})
+        return TableMeta(api=self.api, table_id=info["id"] or table_id, title=info["title"], modified=info["modified"],
+                         version=info.get("version", ""), status=info.get("status", ""), measures=measures,
+                         dimensions=dimensions)

@@ -12,17 +12,14 @@ with a decimal point and no thousands separator (``"   135.5"`` in the real 8359
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from ...errors import SourceError
-from .model import GEO_KEYS, Code, Dimension, Measure, NotationError, TableMeta, parse_cell
-from .backend import Backend
 from ..http import Response
-from ..paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
+from ..paging import encode_query, odata_quote as _quote, odata_values as _values
 from ..raw import Bundle
-
-
+from .backend import Backend, dimension_kind, empty_frame, long_frame
+from .model import Code, Dimension, Measure, NotationError, TableMeta, parse_cell
 
 
 class V3Backend(Backend):
@@ -30,7 +27,8 @@ class V3Backend(Backend):
     source = "CBS StatLine (OData v3)"
     raw_source = "cbs-v3"
     dataset = "UntypedDataSet"
-    notation = "point"  # how UntypedDataSet writes numbers (see cbs_model.NOTATIONS)
+    notation = "point"  # how UntypedDataSet writes numbers (see model.NOTATIONS)
+    info_file = "TableInfos.json"
     catalogue_path = "ODataCatalog/Tables"
     catalogue_entity = "Tables"
     catalogue_query = {"$format": "json"}
@@ -57,15 +55,9 @@ class V3Backend(Backend):
         }, resp
 
     def metadata(self, table_id: str, info: dict, info_response: Response, force: bool = False) -> tuple[TableMeta, Bundle]:
-        where = f"{self.source} table {table_id}"
-        bundle = self.raw.bundle(self.raw_source, table_id, info["modified"], "meta", force)
-        side = {"modified": info["modified"]}
-        if bundle.load("TableInfos.json") is None:
-            bundle.save("TableInfos.json", info_response, source=self.source, table=table_id, **side)
+        bundle = self.meta_bundle(table_id, info, info_response, force)
         root = self.root(table_id)
-        props = [r for p in fetch_pages(self.http, bundle, "DataProperties", f"{root}/DataProperties?$format=json",
-                                        source=self.source, table=table_id, sidecar=side)
-                 for r in _values(p, where)]
+        props = self.listing(bundle, "DataProperties", f"{root}/DataProperties?$format=json", table_id, info)
         by_id = {p.get("ID"): p for p in props}
 
         def group_title(prop: dict) -> str:
@@ -84,19 +76,13 @@ class V3Backend(Backend):
                     decimals=p.get("Decimals"), group=group_title(p), datatype=p.get("Datatype") or "",
                 ))
             elif ptype in ("Dimension", "TimeDimension", "GeoDimension") and p.get("Key"):
-                kind = "time" if ptype == "TimeDimension" else "geo" if ptype == "GeoDimension" or p["Key"] in GEO_KEYS else "dim"
                 codes = [
                     Code(key=str(c.get("Key", "")), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or ""))
-                    for page in fetch_pages(self.http, bundle, p["Key"], f"{root}/{p['Key']}?$format=json",
-                                            source=self.source, table=table_id, sidecar=side)
-                    for c in _values(page, where)
+                    for c in self.listing(bundle, p["Key"], f"{root}/{p['Key']}?$format=json", table_id, info)
                 ]
-                dims.append(Dimension(key=p["Key"], title=str(p.get("Title") or p["Key"]), kind=kind, codes=codes))
-        if not bundle.complete:
-            bundle.finish({"table": table_id, "modified": info["modified"]})
-        meta = TableMeta(api="v3", table_id=info["id"] or table_id, title=info["title"], modified=info["modified"],
-                         version=info.get("version", ""), status=info.get("status", ""), measures=measures, dimensions=dims)
-        return meta, bundle
+                dims.append(Dimension(key=p["Key"], title=str(p.get("Title") or p["Key"]),
+                                      kind=dimension_kind(ptype, p["Key"]), codes=codes))
+        return self.table_meta(table_id, info, bundle, measures, dims), bundle
 
     # ---- data -----------------------------------------------------------------------
     def data_url(self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None,
@@ -122,16 +108,12 @@ class V3Backend(Backend):
         id_cols = [d.key for d in meta.dimensions]
         frame = pd.DataFrame.from_records(rows)
         if frame.empty:
-            return _empty(meta)
+            return empty_frame(meta)
         lacking = [c for c in id_cols + list(measures) if c not in frame.columns]
         if lacking:
             raise SourceError(f"{where}: the answer has no column {lacking[0]!r} (columns: {', '.join(map(str, frame.columns))})")
         long = frame.melt(id_vars=id_cols, value_vars=list(measures), var_name="measure", value_name="raw")
         return _cells(long, meta, self.notation, where)
-
-
-def _empty(meta: TableMeta) -> pd.DataFrame:
-    return pd.DataFrame(columns=["geo", "period", *[d.key for d in meta.others], "measure", "value", "missing", "reason"])
 
 
 def _cells(long: pd.DataFrame, meta: TableMeta, notation: str, where: str) -> pd.DataFrame:
@@ -145,14 +127,4 @@ def _cells(long: pd.DataFrame, meta: TableMeta, notation: str, where: str) -> pd
             except NotationError as exc:
                 raise SourceError(f"{where}: {exc}; did the table's format change?") from None
     parsed = [uniques[(type(r).__name__, r if not isinstance(r, float) or r == r else "nan")] for r in long["raw"].tolist()]
-    out = pd.DataFrame({
-        "geo": long[meta.geo.key].astype(str) if meta.geo is not None else None,
-        "period": long[meta.time.key].astype(str) if meta.time is not None else None,
-    })
-    for d in meta.others:
-        out[d.key] = long[d.key].astype(str)
-    out["measure"] = long["measure"].astype(str).values
-    out["value"] = [p[0] for p in parsed]
-    out["missing"] = [p[1] for p in parsed]
-    out["reason"] = [p[2] for p in parsed]
-    return out
+    return long_frame(meta, long, "measure", parsed)

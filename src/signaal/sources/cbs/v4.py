@@ -16,25 +16,22 @@ it for text); a value in another notation stops the refresh rather than being gu
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from ...errors import SourceError
-from .model import GEO_KEYS, Code, Dimension, Measure, NotationError, TableMeta, attribute_status, parse_cell
-from .v3 import _empty
-from .backend import Backend
 from ..http import Response
-from ..paging import encode_query, fetch_pages, odata_quote as _quote, odata_values as _values
+from ..paging import encode_query, odata_quote as _quote, odata_values as _values
 from ..raw import Bundle
-
-
+from .backend import Backend, dimension_kind, empty_frame, long_frame
+from .model import Code, Dimension, Measure, NotationError, TableMeta, attribute_status, parse_cell
 
 
 class V4Backend(Backend):
     api = "v4"
     source = "CBS StatLine (OData v4)"
     raw_source = "cbs-v4"
-    notation = "point"  # how a StringValue writes a number (see cbs_model.NOTATIONS)
+    notation = "point"  # how a StringValue writes a number (see model.NOTATIONS)
+    info_file = "Properties.json"
     catalogue_path = "CBS/Datasets"
     catalogue_entity = "Datasets"
     catalogue_select = "Identifier,Title,Modified,Status,Language"
@@ -58,16 +55,11 @@ class V4Backend(Backend):
         }, resp
 
     def metadata(self, table_id: str, info: dict, info_response: Response, force: bool = False) -> tuple[TableMeta, Bundle]:
-        where = f"{self.source} table {table_id}"
-        bundle = self.raw.bundle(self.raw_source, table_id, info["modified"], "meta", force)
-        side = {"modified": info["modified"]}
-        if bundle.load("Properties.json") is None:
-            bundle.save("Properties.json", info_response, source=self.source, table=table_id, **side)
+        bundle = self.meta_bundle(table_id, info, info_response, force)
         root = self.root(table_id)
 
         def listing(name: str) -> list[dict]:
-            return [r for p in fetch_pages(self.http, bundle, name, f"{root}/{name}", source=self.source,
-                                           table=table_id, sidecar=side) for r in _values(p, where)]
+            return self.listing(bundle, name, f"{root}/{name}", table_id, info)
 
         measures = [
             Measure(key=str(m["Identifier"]), title=str(m.get("Title") or "").strip(), unit=str(m.get("Unit") or "").strip(),
@@ -77,16 +69,11 @@ class V4Backend(Backend):
         dims = []
         for d in listing("Dimensions"):
             key = d["Identifier"]
-            kind_text = d.get("Kind") or ""
-            kind = "time" if kind_text == "TimeDimension" else "geo" if kind_text == "GeoDimension" or key in GEO_KEYS else "dim"
             codes = [Code(key=str(c["Identifier"]), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or ""))
                      for c in listing(f"{key}Codes")]
-            dims.append(Dimension(key=key, title=str(d.get("Title") or key), kind=kind, codes=codes))
-        if not bundle.complete:
-            bundle.finish({"table": table_id, "modified": info["modified"]})
-        meta = TableMeta(api="v4", table_id=info["id"] or table_id, title=info["title"], modified=info["modified"],
-                         version=info.get("version", ""), status=info.get("status", ""), measures=measures, dimensions=dims)
-        return meta, bundle
+            dims.append(Dimension(key=key, title=str(d.get("Title") or key), kind=dimension_kind(d.get("Kind") or "", key),
+                                  codes=codes))
+        return self.table_meta(table_id, info, bundle, measures, dims), bundle
 
     # ---- data -----------------------------------------------------------------------
     def data_url(self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None,
@@ -105,7 +92,7 @@ class V4Backend(Backend):
         rows = [r for p in pages for r in _values(p, where)]
         frame = pd.DataFrame.from_records(rows)
         if frame.empty:
-            return _empty(meta)
+            return empty_frame(meta)
         needed = ["Measure", *[d.key for d in meta.dimensions]]
         lacking = [c for c in needed if c not in frame.columns]
         if lacking:
@@ -114,29 +101,14 @@ class V4Backend(Backend):
         attr = frame["ValueAttribute"].astype(str) if "ValueAttribute" in frame.columns else pd.Series("None", index=frame.index)
         value = frame["Value"] if "Value" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         text = frame["StringValue"] if "StringValue" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-        values, missing, reasons = [], [], []
+        cells = []
         for a, v, s in zip(attr.tolist(), value.tolist(), text.tolist()):
             if a not in ("None", "none", "", "nan"):
-                values.append(None)
-                missing.append(attribute_status(a))
-                reasons.append(a)
+                cells.append((None, attribute_status(a), a))
                 continue
             number_given = v is not None and not (isinstance(v, float) and v != v)
             try:
-                parsed = parse_cell(v if number_given else s, self.notation)
+                cells.append(parse_cell(v if number_given else s, self.notation))
             except NotationError as exc:
                 raise SourceError(f"{where}: StringValue {exc}; did the API's format change?") from None
-            values.append(parsed[0])
-            missing.append(parsed[1])
-            reasons.append(parsed[2])
-        out = pd.DataFrame({
-            "geo": frame[meta.geo.key].astype(str).values if meta.geo is not None else None,
-            "period": frame[meta.time.key].astype(str).values if meta.time is not None else None,
-        }, index=range(len(frame)))
-        for d in meta.others:
-            out[d.key] = frame[d.key].astype(str).values
-        out["measure"] = frame["Measure"].astype(str).values
-        out["value"] = values
-        out["missing"] = missing
-        out["reason"] = reasons
-        return out
+        return long_frame(meta, frame, "Measure", cells)

@@ -31,7 +31,7 @@ from ...catalogue import Catalogue, catalogue
 from ...files import new_folder_beside, replace_folder
 from ...periods import Period
 from ...regions import Registry, registry
-from ...files import file_sha256
+from ...files import sha256
 from ...observations import validate_observations
 from ..vintage import SAMPLE_ID
 
@@ -301,7 +301,7 @@ def write_sample(target: Path, spec: dict | None = None) -> Path:
             "title": "Signaal bundled sample — synthetic data, not official statistics",
             "created": spec["created"],
             "generator": {"module": "signaal.store.sample", "version": GENERATOR_VERSION, "seed": spec["seed"]},
-            "checksum": file_sha256(data_path),
+            "checksum": sha256(data_path),
             "rows": int(len(obs)),
             "indicators": sorted(obs["indicator"].unique().tolist()),
             "periods": {"years": spec["years"], "quarters": spec["quarters"], "months": spec["months"]},
