@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ..catalogue import Indicator
 from ..indicators.data import Data
-from ..indicators.targets import Target, load_targets
+from ..catalogue.targets import Target, load_targets, targets_path
 from ..periods import Period
 from . import rules as _rules  # noqa: F401  (importing the rules registers them in .registry)
 from .inputs import Finding, Inputs, Skip
@@ -102,9 +102,7 @@ def _outcomes(rule: Rule, inp: Inputs) -> list[Finding | Skip]:
 
 def _targets_of(data: Data) -> list[Target]:
     """The board targets next to the data in use (``<data>/manual/doelen.csv``), else the default."""
-    vintage = data.vintage
-    root = vintage.path.parent if vintage.path.parent.name != "vintages" else vintage.path.parent.parent
-    path = root / "manual" / "doelen.csv"
+    path = targets_path(data.vintage.data_dir)
     return load_targets(path) if path.exists() else load_targets()
 
 

@@ -42,6 +42,13 @@ class Vintage:
     manifest: dict = field(repr=False)
 
     @property
+    def data_dir(self) -> Path:
+        """The data folder the vintage belongs to: ``data`` for ``data/sample`` and for
+        ``data/vintages/<id>`` (where the curated tables of ``data/manual`` sit beside it)."""
+        parent = self.path.parent
+        return parent.parent if parent.name == "vintages" else parent
+
+    @property
     def is_sample(self) -> bool:
         return bool(self.manifest.get("is_sample"))
 
