@@ -16,7 +16,11 @@ from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify
 from signaal.publish.outcome import DocResult
 from signaal.periods import Period
 from signaal.regions import registry
-from signaal.run.quarter import MANIFEST, Plan, _lock, clean_stale_staging, publish, quarter_index_html, theme_notebooks
+from signaal.publish.site import quarter_index_html
+from signaal.run import publish as publish_by_its_old_name
+from signaal.run.folder import MANIFEST, clean_stale_staging, lock, swap_into_place
+from signaal.run.plan import Plan
+from signaal.run.themes import theme_notebooks
 
 
 def write_tree(folder: Path, files: dict[str, str]) -> None:
@@ -29,18 +33,19 @@ def read_tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_publish_swaps_in_the_new_run_and_archives_the_old_one(tmp_path):
+def test_swap_into_place_swaps_in_the_new_run_and_archives_the_old_one(tmp_path):
     target = tmp_path / "2026Q3"
     write_tree(target, {MANIFEST: "{}", "a.pdf": "old", "gemeenten/x.pdf": "old x"})
     staging = tmp_path / ".staging-2026Q3.abc12345"
     write_tree(staging, {MANIFEST: "{}", "a.pdf": "new"})
-    archived = publish(staging, target)
+    archived = swap_into_place(staging, target)
     assert read_tree(target) == {MANIFEST: "{}", "a.pdf": "new"}
     assert archived.parent == tmp_path / "archive" and archived.name.startswith("2026Q3-")
     assert read_tree(archived) == {MANIFEST: "{}", "a.pdf": "old", "gemeenten/x.pdf": "old x"}
     assert not staging.exists()
     # a first run has nothing to archive
-    assert publish(_staged(tmp_path, "2026Q4"), tmp_path / "2026Q4") is None
+    assert swap_into_place(_staged(tmp_path, "2026Q4"), tmp_path / "2026Q4") is None
+    assert publish_by_its_old_name is swap_into_place  # `signaal.run.publish` stays
 
 
 def _staged(tmp_path: Path, name: str) -> Path:
@@ -67,11 +72,11 @@ def test_stale_staging_incomplete_is_removed_complete_is_archived(tmp_path):
 
 def test_one_run_per_report_folder_at_a_time(tmp_path):
     out = tmp_path / "2026Q3"
-    with _lock(out):
+    with lock(out):
         with pytest.raises(InputError, match="another signaal run is writing"):
-            with _lock(out):
+            with lock(out):
                 pass
-    with _lock(out):  # released again
+    with lock(out):  # released again
         pass
 
 
@@ -112,7 +117,9 @@ def test_index_escapes_text_and_links_only_what_exists(tmp_path):
         DocResult("<schets>", "<schets>.ipynb", "rejected", error="notebook <schets>.ipynb has no cell tagged 'parameters'"),
         DocResult("gemeenten/GM0153-enschede", None, "built", kind="factsheet", outputs=["gemeenten/GM0153-enschede.pdf"]),
     ]
-    html = quarter_index_html(_plan(tmp_path), docs)
+    plan = _plan(tmp_path)
+    html = quarter_index_html(docs, lang=plan.lang, region=plan.region, quarter=plan.quarter,
+                              vintage_id=plan.vintage_id, is_sample=plan.is_sample, today=plan.today)
     assert "<script" not in html and "&lt;script&gt;" in html and "&lt;schets&gt;" in html
     assert 'href="notebooks/arbeidsmarkt.ipynb"' in html and 'href="arbeidsmarkt.pdf"' not in html
     assert 'href="gemeenten/GM0153-enschede.pdf">Enschede</a>' in html
