@@ -1,9 +1,11 @@
 """Parts of the quarterly run that need no kernel: publishing, stale staging folders, the
-lock, factsheets for another region, the index page, theme discovery."""
+lock, factsheets for another region, the index page, theme discovery, the scheduler."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import nbformat
@@ -13,14 +15,17 @@ from pypdf import PdfReader
 from conftest import signaal
 from signaal.errors import InputError
 from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
-from signaal.publish.outcome import DocResult
+from signaal.publish.outcome import DocResult, report
 from signaal.periods import Period
 from signaal.regions import registry
 from signaal.publish.site import quarter_index_html
 from signaal.run import publish as publish_by_its_old_name
 from signaal.run.folder import MANIFEST, clean_stale_staging, lock, swap_into_place
 from signaal.run.plan import Plan
+from signaal.run.progress import Observer
+from signaal.run.scheduler import Job, Scheduler
 from signaal.run.themes import theme_notebooks
+from signaal.run.workers import WORKERS
 
 
 def write_tree(folder: Path, files: dict[str, str]) -> None:
@@ -152,3 +157,82 @@ def test_bad_factsheet_set_and_jobs_are_one_line_errors(tmp_path):
         assert proc.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
 
+
+
+# ---------------------------------------------------------------------------------------
+# The scheduler, with stand-in workers (no kernel, in this process: one worker)
+# ---------------------------------------------------------------------------------------
+class _Ledger:
+    def __init__(self):
+        self.results: dict[str, DocResult] = {}
+
+    def record(self, job: Job, docs: list[DocResult]):
+        self.results.update((d.name, d) for d in docs)
+        return docs, []
+
+
+class _Watcher(Observer):
+    def __init__(self):
+        self.progress: list[tuple] = []
+        self.done: list[str] = []
+
+    def advanced(self, name, done, total, phase):
+        self.progress.append((name, done, total, phase))
+
+    def finished(self, doc):
+        self.done.append(doc.name)
+
+
+def test_scheduler_runs_themes_first_decides_the_pack_when_they_ran_and_survives_a_crash(tmp_path, monkeypatch):
+    ran: list[str] = []
+
+    def stand_in(ctx, name):
+        ran.append(name)
+        report(name, 1, 2, "half")  # progress reaches the observer in this process too
+        if name == "factsheets 2":
+            raise RuntimeError("boom")
+        return DocResult(name, None, "built", lang=ctx.lang)
+
+    monkeypatch.setattr(WORKERS, "_by_kind", {k: stand_in for k in ("theme", "signals", "boardpack", "factsheet")})
+    ctx = _plan(tmp_path).context(tmp_path)
+    ledger, watcher = _Ledger(), _Watcher()
+    scheduler = Scheduler(ctx, ledger, watcher, jobs=1)
+    job = lambda name, kind: Job(name, kind, {"name": name}, names=[name])  # noqa: E731
+    scheduler.add(job("factsheets 1", "factsheet"), job("wonen", "theme"), job("signaalbord", "signals"),
+                  job("talent", "theme"))
+    decided_after: list[list[str]] = []
+
+    def decide():
+        decided_after.append(list(ran))
+        return job("bestuursbriefing", "boardpack")
+
+    scheduler.defer("bestuursbriefing", "boardpack", decide)
+    scheduler.add(job("factsheets 2", "factsheet"))
+    assert ("bestuursbriefing", "boardpack") in scheduler.to_build()
+    schedule = scheduler.run()
+    assert ran == ["wonen", "talent", "signaalbord", "bestuursbriefing", "factsheets 1", "factsheets 2"]
+    assert decided_after == [["wonen", "talent", "signaalbord"]]
+    assert [s["job"] for s in schedule] == ran and all(s["start"] <= s["end"] for s in schedule)
+    crashed = ledger.results["factsheets 2"]
+    assert crashed.status == "failed" and crashed.error == "factsheet factsheets 2: worker crashed: RuntimeError: boom"
+    assert watcher.done == ran and ("talent", 1, 2, "half") in watcher.progress
+    report("after", 1, 1)  # outside the run, progress goes nowhere again
+    assert len(watcher.progress) == len(ran)
+
+
+def test_the_pack_is_decided_at_once_when_there_is_nothing_to_wait_for(tmp_path):
+    scheduler = Scheduler(_plan(tmp_path).context(tmp_path), _Ledger(), _Watcher(), jobs=2)
+    scheduler.add(Job("factsheets 1", "factsheet", {}, names=["gemeenten/GM0153-enschede"]))
+    scheduler.defer("bestuursbriefing", "boardpack", lambda: None)  # reused: nothing to build
+    assert scheduler.to_build() == [("gemeenten/GM0153-enschede", "factsheet")]
+
+
+def test_a_worker_is_handed_one_picklable_frozen_context(tmp_path):
+    ctx = _plan(tmp_path).context(tmp_path / "staging")
+    assert pickle.loads(pickle.dumps(ctx)) == ctx  # it travels to spawned worker processes
+    assert ctx.parameters() == {"region": "CR12", "quarter": "2026Q3", "vintage": "sample", "lang": "nl"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.lang = "en"
+    assert set(WORKERS.kinds) == {"theme", "theme-pdf", "signals", "boardpack", "factsheet"}
+    with pytest.raises(KeyError, match="no worker for jobs of kind 'map'; registered: theme"):
+        WORKERS.get("map")
