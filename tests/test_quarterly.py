@@ -21,12 +21,12 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import BIN, signaal
 from pypdf import PdfReader
 
-from conftest import BIN, signaal
 from signaal import formatting as fmt
-from signaal.publish.factsheets import slugify
 from signaal.indicators.data import Data
+from signaal.publish.factsheets import slugify
 from signaal.regions import registry
 from signaal.run import Observer, execute, make_plan
 

@@ -15,23 +15,23 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from signaal.publish.boardpack import Block, PackContext, ThemeParts, compose
 from signaal.catalogue import catalogue
 from signaal.errors import InputError
-from signaal.publish.factsheets import FactsheetContext, KeyFigure, factsheet_html, render_factsheets, sources_text
 from signaal.indicators.data import Data
-from signaal.publish.outcome import DocResult
 from signaal.periods import Period
+from signaal.publish.boardpack import Block, PackContext, ThemeParts, compose
 from signaal.publish.exporters import board_of, footer_text, page_css
-from signaal.regions import registry
+from signaal.publish.factsheets import FactsheetContext, KeyFigure, factsheet_html, render_factsheets, sources_text
+from signaal.publish.outcome import DocResult
 from signaal.publish.site import quarter_index_html
+from signaal.publish.tables import indicator_table, write_indicators_csv
+from signaal.regions import registry
 from signaal.run.carry import carry_over
 from signaal.run.folder import MANIFEST
 from signaal.run.plan import Plan
-from signaal.store.vintage import Store
-from signaal.publish.tables import indicator_table, write_indicators_csv
-from signaal.text import sample_watermark, upper_first, vintage_label
 from signaal.store.diff import table_id
+from signaal.store.vintage import Store
+from signaal.text import sample_watermark, upper_first, vintage_label
 
 LIVE_ID = "20261101T000000Z"
 # after a refresh, CBS's labour-force table 86088NED has a new edition and so does 83582NED (jobs)

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import signaal
 from pypdf import PdfReader
 
-from conftest import signaal
 from signaal.errors import InputError
+from signaal.periods import Period
 from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
 from signaal.publish.outcome import DocResult, report
-from signaal.periods import Period
-from signaal.regions import registry
 from signaal.publish.site import quarter_index_html
+from signaal.regions import registry
 from signaal.run import publish as publish_by_its_old_name
 from signaal.run.folder import MANIFEST, clean_stale_staging, lock, swap_into_place
 from signaal.run.plan import Plan

@@ -124,7 +124,7 @@ def themes_cmd(notebooks) -> int:
     themes, rejected = theme_notebooks(notebooks)
     for theme, path in themes.items():
         click.echo(f"{theme}\t{path}")
-    for name, reason in rejected.items():
+    for reason in rejected.values():
         click.echo(f"signaal: error: not a theme: {reason}", err=True)
     return 0 if not rejected else 4
 
@@ -178,8 +178,8 @@ def data_refresh(only, force, keep_going, data_dir) -> int:
 def data_status(vintage, data_dir) -> int:
     """List the vintages and, per indicator, how fresh the data is."""
     from .catalogue import catalogue
-    from .store.vintage import Store
     from .store.diff import freshness, list_vintages
+    from .store.vintage import Store
 
     store = Store(data_dir or config.data_dir())
     rows = list_vintages(store)

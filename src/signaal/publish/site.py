@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..catalogue import catalogue
+from ..files import write_atomic
 from ..periods import Period
 from ..regions import registry
 from ..text import sample_watermark, t, vintage_label
@@ -78,8 +79,6 @@ def render_index(
 
 
 def write_index(path: Path, html: str) -> None:
-    from ..files import write_atomic
-
     write_atomic(Path(path), html.encode("utf-8"))
 
 
@@ -118,7 +117,8 @@ class _Rows:
         return f"{title} ({other})" if other else title
 
     def links(self, doc: DocResult, wanted: tuple[str, ...]) -> list[Link]:
-        words = {"pdf": "PDF", "html": "HTML", "ipynb": t("index_executed", self.lang), "log": t("index_log", self.lang)}
+        words = {"pdf": "PDF", "html": "HTML", "ipynb": t("index_executed", self.lang),
+                 "log": t("index_log", self.lang)}
         return [Link(words[rel.rsplit(".", 1)[-1]], rel)
                 for rel in sorted(doc.outputs, key=lambda o: (not o.endswith(".pdf"), o)) if rel.endswith(wanted)]
 

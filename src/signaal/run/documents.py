@@ -238,6 +238,5 @@ class Documents:
 
     def checksum(self, docs: list[DocResult]) -> None:
         """Record the checksums of what this run built (reused and carried documents keep theirs)."""
-        for doc in docs:
-            if doc.status == BUILT:
-                doc.checksums = {o: inc.sha256_file(self.staging / o) for o in doc.outputs if (self.staging / o).is_file()}
+        for doc in (d for d in docs if d.status == BUILT):
+            doc.checksums = {o: inc.sha256_file(self.staging / o) for o in doc.outputs if (self.staging / o).is_file()}

@@ -53,7 +53,7 @@ class Scheduler:
         self.ctx = ctx
         self.ledger = ledger
         self.observer = observer
-        self.jobs = jobs
+        self.max_workers = jobs                # --jobs
         self.t0 = time.perf_counter() if t0 is None else t0
         self.pending: list[Job] = []
         self.waiting: set[str] = set()         # the jobs the deferred job waits for
@@ -84,7 +84,7 @@ class Scheduler:
         if not self.pending:
             return self.schedule
         expected = len(self.pending) + len(self.waiting) + (1 if self.deferred else 0)
-        workers = max(1, min(self.jobs, expected))
+        workers = max(1, min(self.max_workers, expected))
         if workers == 1:
             self._run_inline()
         else:
@@ -105,11 +105,9 @@ class Scheduler:
 
     def _crashed(self, job: Job, exc: BaseException) -> list[DocResult]:
         notebook = job.args.get("notebook")
-        return [
-            DocResult(name=n, notebook=notebook and Path(notebook).name, status=FAILED, kind=job.kind,
-                      lang=self.ctx.lang, error=f"{job.kind} {n}: worker crashed: {type(exc).__name__}: {one_line(exc)}")
-            for n in job.names
-        ]
+        why = f"worker crashed: {type(exc).__name__}: {one_line(exc)}"
+        return [DocResult(name=n, notebook=notebook and Path(notebook).name, status=FAILED, kind=job.kind,
+                          lang=self.ctx.lang, error=f"{job.kind} {n}: {why}") for n in job.names]
 
     def _done(self, job: Job, start: float, docs: list[DocResult]) -> None:
         self.schedule.append({"job": job.name, "kind": job.kind, "start": round(start - self.t0, 2),
