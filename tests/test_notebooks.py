@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from signaal.catalogue import catalogue
-from signaal.run.quarter import REQUIRED_PARAMETERS, parameters_cell
+from signaal.run.themes import REQUIRED_PARAMETERS, parameters_cell
 
 INDICATOR_CALLS = ("topic", "page", "target", "signals")
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))

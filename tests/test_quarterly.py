@@ -21,13 +21,14 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import BIN, signaal
 from pypdf import PdfReader
 
-from conftest import BIN, signaal
 from signaal import formatting as fmt
-from signaal.publish.factsheets import slugify
 from signaal.indicators.data import Data
+from signaal.publish.factsheets import slugify
 from signaal.regions import registry
+from signaal.run import Observer, execute, make_plan
 
 pytestmark = pytest.mark.e2e
 WATERMARK = "VOORBEELDDATA — geen officiële cijfers"
@@ -308,6 +309,29 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     proc = signaal("themes", "--notebooks", str(notebooks))
     assert "wonen" in proc.stdout and "bereikbaarheid" in proc.stdout and "schets" not in proc.stdout
     assert "no cell tagged 'parameters'" in proc.stderr
+
+
+def test_one_job_builds_everything_in_this_process_with_progress(quarter, tmp_path, monkeypatch):
+    """``--jobs 1``: no worker processes; papermill runs here and reports every cell."""
+    class Watcher(Observer):
+        def __init__(self):
+            self.progress, self.done = [], []
+
+        def advanced(self, name, done, total, phase):
+            self.progress.append((name, phase))
+
+        def finished(self, doc):
+            self.done.append((doc.name, doc.status))
+
+    watcher = Watcher()
+    plan = make_plan(quarter="2026Q3", themes="wonen", notebooks=quarter["notebooks"], out=tmp_path / "2026Q3", jobs=1)
+    monkeypatch.setenv("SIGNAAL_DATA_DIR", str(plan.data_dir))  # the run sets it in this process; undone after
+    result = execute(plan, progress=watcher)
+    assert result.ok and watcher.done == [("wonen", "built"), ("index", "built")]
+    assert [s["job"] for s in result.manifest["schedule"]] == ["wonen", "wonen (pdf)"]
+    phases = [phase for name, phase in watcher.progress if name == "wonen"]
+    assert phases[0] == "kernel" and phases.count("cells") >= 4 and phases[-2:] == ["pdf", "done"]
+    assert "Wonen" in " ".join(pdf_pages(tmp_path / "2026Q3" / "wonen.pdf"))
 
 
 def test_a_killed_run_leaves_the_published_quarter_intact(quarter, tmp_path):

@@ -15,20 +15,23 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from signaal.publish.boardpack import Block, PackContext, ThemeParts, compose
 from signaal.catalogue import catalogue
 from signaal.errors import InputError
-from signaal.publish.factsheets import FactsheetContext, KeyFigure, factsheet_html, render_factsheets, sources_text
 from signaal.indicators.data import Data
-from signaal.publish.outcome import DocResult
 from signaal.periods import Period
+from signaal.publish.boardpack import Block, PackContext, ThemeParts, compose
 from signaal.publish.exporters import board_of, footer_text, page_css
-from signaal.regions import registry
-from signaal.run.quarter import MANIFEST, Plan, carry_over, quarter_index_html
-from signaal.store.vintage import Store
+from signaal.publish.factsheets import FactsheetContext, KeyFigure, factsheet_html, render_factsheets, sources_text
+from signaal.publish.outcome import DocResult
+from signaal.publish.site import quarter_index_html
 from signaal.publish.tables import indicator_table, write_indicators_csv
-from signaal.text import sample_watermark, upper_first, vintage_label
+from signaal.regions import registry
+from signaal.run.carry import carry_over
+from signaal.run.folder import MANIFEST
+from signaal.run.plan import Plan
 from signaal.store.diff import table_id
+from signaal.store.vintage import Store
+from signaal.text import sample_watermark, upper_first, vintage_label
 
 LIVE_ID = "20261101T000000Z"
 # after a refresh, CBS's labour-force table 86088NED has a new edition and so does 83582NED (jobs)
@@ -241,6 +244,11 @@ def _plan(tmp_path: Path, lang: str = "nl", whole: bool = True, themes=("arbeids
     )
 
 
+def _index(plan: Plan, docs: list[DocResult]) -> str:
+    return quarter_index_html(docs, lang=plan.lang, region=plan.region, quarter=plan.quarter,
+                              vintage_id=plan.vintage_id, is_sample=plan.is_sample, today=plan.today)
+
+
 def test_index_names_the_pack_once_uses_the_bundled_font_and_marks_other_languages(tmp_path):
     docs = [
         DocResult("arbeidsmarkt", "arbeidsmarkt.ipynb", "built", outputs=["arbeidsmarkt.pdf", "arbeidsmarkt.html"]),
@@ -253,7 +261,7 @@ def test_index_names_the_pack_once_uses_the_bundled_font_and_marks_other_languag
         DocResult("gemeenten/GM0141-almelo.en", None, "carried", kind="factsheet", lang="en",
                   outputs=["gemeenten/GM0141-almelo.en.pdf"]),
     ]
-    html = quarter_index_html(_plan(tmp_path), docs)
+    html = _index(_plan(tmp_path), docs)
     text = _text(html)
     assert text.count("Bestuursbriefing") == 1 and "Bestuursbriefing:" not in text
     assert '@font-face { font-family: "Source Sans 3"' in html
@@ -261,7 +269,7 @@ def test_index_names_the_pack_once_uses_the_bundled_font_and_marks_other_languag
     assert 'href="wonen.en.pdf"' in html and "Wonen (Engels)" in text
     assert "Almelo (Engels)" in text and "Enschede overgeslagen no figures for Enschede (GM0153)" in text
     assert 'href="signaalbord.html">Signaalbord</a>' in html and 'href="indicators.csv"' in html
-    cr10 = quarter_index_html(Plan(**{**_plan(tmp_path).__dict__, "region": "CR10"}), docs)
+    cr10 = _index(Plan(**{**_plan(tmp_path).__dict__, "region": "CR10"}), docs)
     assert "Twente" not in _text(cr10)
 
 

@@ -1,22 +1,31 @@
 """Parts of the quarterly run that need no kernel: publishing, stale staging folders, the
-lock, factsheets for another region, the index page, theme discovery."""
+lock, factsheets for another region, the index page, theme discovery, the scheduler."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import signaal
 from pypdf import PdfReader
 
-from conftest import signaal
 from signaal.errors import InputError
-from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
-from signaal.publish.outcome import DocResult
 from signaal.periods import Period
+from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
+from signaal.publish.outcome import DocResult, report
+from signaal.publish.site import quarter_index_html
 from signaal.regions import registry
-from signaal.run.quarter import MANIFEST, Plan, _lock, clean_stale_staging, publish, quarter_index_html, theme_notebooks
+from signaal.run import publish as publish_by_its_old_name
+from signaal.run.folder import MANIFEST, clean_stale_staging, lock, swap_into_place
+from signaal.run.plan import Plan
+from signaal.run.progress import Observer
+from signaal.run.scheduler import Job, Scheduler
+from signaal.run.themes import theme_notebooks
+from signaal.run.workers import WORKERS
 
 
 def write_tree(folder: Path, files: dict[str, str]) -> None:
@@ -29,18 +38,19 @@ def read_tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_publish_swaps_in_the_new_run_and_archives_the_old_one(tmp_path):
+def test_swap_into_place_swaps_in_the_new_run_and_archives_the_old_one(tmp_path):
     target = tmp_path / "2026Q3"
     write_tree(target, {MANIFEST: "{}", "a.pdf": "old", "gemeenten/x.pdf": "old x"})
     staging = tmp_path / ".staging-2026Q3.abc12345"
     write_tree(staging, {MANIFEST: "{}", "a.pdf": "new"})
-    archived = publish(staging, target)
+    archived = swap_into_place(staging, target)
     assert read_tree(target) == {MANIFEST: "{}", "a.pdf": "new"}
     assert archived.parent == tmp_path / "archive" and archived.name.startswith("2026Q3-")
     assert read_tree(archived) == {MANIFEST: "{}", "a.pdf": "old", "gemeenten/x.pdf": "old x"}
     assert not staging.exists()
     # a first run has nothing to archive
-    assert publish(_staged(tmp_path, "2026Q4"), tmp_path / "2026Q4") is None
+    assert swap_into_place(_staged(tmp_path, "2026Q4"), tmp_path / "2026Q4") is None
+    assert publish_by_its_old_name is swap_into_place  # `signaal.run.publish` stays
 
 
 def _staged(tmp_path: Path, name: str) -> Path:
@@ -67,11 +77,11 @@ def test_stale_staging_incomplete_is_removed_complete_is_archived(tmp_path):
 
 def test_one_run_per_report_folder_at_a_time(tmp_path):
     out = tmp_path / "2026Q3"
-    with _lock(out):
+    with lock(out):
         with pytest.raises(InputError, match="another signaal run is writing"):
-            with _lock(out):
+            with lock(out):
                 pass
-    with _lock(out):  # released again
+    with lock(out):  # released again
         pass
 
 
@@ -112,7 +122,9 @@ def test_index_escapes_text_and_links_only_what_exists(tmp_path):
         DocResult("<schets>", "<schets>.ipynb", "rejected", error="notebook <schets>.ipynb has no cell tagged 'parameters'"),
         DocResult("gemeenten/GM0153-enschede", None, "built", kind="factsheet", outputs=["gemeenten/GM0153-enschede.pdf"]),
     ]
-    html = quarter_index_html(_plan(tmp_path), docs)
+    plan = _plan(tmp_path)
+    html = quarter_index_html(docs, lang=plan.lang, region=plan.region, quarter=plan.quarter,
+                              vintage_id=plan.vintage_id, is_sample=plan.is_sample, today=plan.today)
     assert "<script" not in html and "&lt;script&gt;" in html and "&lt;schets&gt;" in html
     assert 'href="notebooks/arbeidsmarkt.ipynb"' in html and 'href="arbeidsmarkt.pdf"' not in html
     assert 'href="gemeenten/GM0153-enschede.pdf">Enschede</a>' in html
@@ -145,3 +157,82 @@ def test_bad_factsheet_set_and_jobs_are_one_line_errors(tmp_path):
         assert proc.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
 
+
+
+# ---------------------------------------------------------------------------------------
+# The scheduler, with stand-in workers (no kernel, in this process: one worker)
+# ---------------------------------------------------------------------------------------
+class _Ledger:
+    def __init__(self):
+        self.results: dict[str, DocResult] = {}
+
+    def record(self, job: Job, docs: list[DocResult]):
+        self.results.update((d.name, d) for d in docs)
+        return docs, []
+
+
+class _Watcher(Observer):
+    def __init__(self):
+        self.progress: list[tuple] = []
+        self.done: list[str] = []
+
+    def advanced(self, name, done, total, phase):
+        self.progress.append((name, done, total, phase))
+
+    def finished(self, doc):
+        self.done.append(doc.name)
+
+
+def test_scheduler_runs_themes_first_decides_the_pack_when_they_ran_and_survives_a_crash(tmp_path, monkeypatch):
+    ran: list[str] = []
+
+    def stand_in(ctx, name):
+        ran.append(name)
+        report(name, 1, 2, "half")  # progress reaches the observer in this process too
+        if name == "factsheets 2":
+            raise RuntimeError("boom")
+        return DocResult(name, None, "built", lang=ctx.lang)
+
+    monkeypatch.setattr(WORKERS, "_by_kind", {k: stand_in for k in ("theme", "signals", "boardpack", "factsheet")})
+    ctx = _plan(tmp_path).context(tmp_path)
+    ledger, watcher = _Ledger(), _Watcher()
+    scheduler = Scheduler(ctx, ledger, watcher, jobs=1)
+    job = lambda name, kind: Job(name, kind, {"name": name}, names=[name])  # noqa: E731
+    scheduler.add(job("factsheets 1", "factsheet"), job("wonen", "theme"), job("signaalbord", "signals"),
+                  job("talent", "theme"))
+    decided_after: list[list[str]] = []
+
+    def decide():
+        decided_after.append(list(ran))
+        return job("bestuursbriefing", "boardpack")
+
+    scheduler.defer("bestuursbriefing", "boardpack", decide)
+    scheduler.add(job("factsheets 2", "factsheet"))
+    assert ("bestuursbriefing", "boardpack") in scheduler.to_build()
+    schedule = scheduler.run()
+    assert ran == ["wonen", "talent", "signaalbord", "bestuursbriefing", "factsheets 1", "factsheets 2"]
+    assert decided_after == [["wonen", "talent", "signaalbord"]]
+    assert [s["job"] for s in schedule] == ran and all(s["start"] <= s["end"] for s in schedule)
+    crashed = ledger.results["factsheets 2"]
+    assert crashed.status == "failed" and crashed.error == "factsheet factsheets 2: worker crashed: RuntimeError: boom"
+    assert watcher.done == ran and ("talent", 1, 2, "half") in watcher.progress
+    report("after", 1, 1)  # outside the run, progress goes nowhere again
+    assert len(watcher.progress) == len(ran)
+
+
+def test_the_pack_is_decided_at_once_when_there_is_nothing_to_wait_for(tmp_path):
+    scheduler = Scheduler(_plan(tmp_path).context(tmp_path), _Ledger(), _Watcher(), jobs=2)
+    scheduler.add(Job("factsheets 1", "factsheet", {}, names=["gemeenten/GM0153-enschede"]))
+    scheduler.defer("bestuursbriefing", "boardpack", lambda: None)  # reused: nothing to build
+    assert scheduler.to_build() == [("gemeenten/GM0153-enschede", "factsheet")]
+
+
+def test_a_worker_is_handed_one_picklable_frozen_context(tmp_path):
+    ctx = _plan(tmp_path).context(tmp_path / "staging")
+    assert pickle.loads(pickle.dumps(ctx)) == ctx  # it travels to spawned worker processes
+    assert ctx.parameters() == {"region": "CR12", "quarter": "2026Q3", "vintage": "sample", "lang": "nl"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.lang = "en"
+    assert set(WORKERS.kinds) == {"theme", "theme-pdf", "signals", "boardpack", "factsheet"}
+    with pytest.raises(KeyError, match="no worker for jobs of kind 'map'; registered: theme"):
+        WORKERS.get("map")

@@ -2,6 +2,10 @@
 
 Errors caused by input or environment print one line on stderr (``signaal: error: …``) and
 exit non-zero; nothing is written before all parameters are validated.
+
+Each command imports its stage when it runs (the run alone loads nbconvert, pandas and
+matplotlib), so that ``signaal --help`` and a mistyped option answer at once; the foundation
+modules are light and imported here.
 """
 
 from __future__ import annotations
@@ -10,9 +14,17 @@ import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.table import Table
 
-from . import __version__
-from .errors import SignaalError
+from . import __version__, config
+from .errors import InputError, SignaalError
+from .files import write_atomic
+from .formatting import number
+from .periods import Period, parse_quarter
+from .regions import registry
+from .sources import Endpoints
+from .text import check_lang, t, vintage_label
 
 
 class _Group(click.Group):
@@ -62,9 +74,8 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Rebuild everything, also what is unchanged since the published run.")
 def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jobs, factsheets, force) -> int:
     """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF)."""
-    from rich.console import Console
-
-    from .run.quarter import execute, make_plan
+    from .run import execute, make_plan
+    from .run.progress import observer_for, summary_table
 
     console = Console(stderr=True, soft_wrap=True)
     plan = make_plan(
@@ -72,8 +83,6 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
         vintage=vintage or None, data_dir=data_dir, notebooks=notebooks, jobs=jobs, force=force,
         factsheets=factsheets,
     )
-    from .run.progress import observer_for, summary_table
-
     sample = " (bundled sample data)" if plan.is_sample else ""
     what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"
     console.print(
@@ -110,12 +119,12 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
 @click.option("--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/).")
 def themes_cmd(notebooks) -> int:
     """List the theme notebooks (and notebooks that are not themes, with the reason)."""
-    from .run.quarter import theme_notebooks
+    from .run import theme_notebooks
 
     themes, rejected = theme_notebooks(notebooks)
     for theme, path in themes.items():
         click.echo(f"{theme}\t{path}")
-    for name, reason in rejected.items():
+    for reason in rejected.values():
         click.echo(f"signaal: error: not a theme: {reason}", err=True)
     return 0 if not rejected else 4
 
@@ -129,7 +138,6 @@ def data() -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None)
 def data_sample(data_dir) -> int:
     """Regenerate the bundled sample (data/sample) from its spec."""
-    from . import config
     from .store.sample import write_sample
 
     target = (data_dir or config.data_dir()) / "sample"
@@ -169,10 +177,9 @@ def data_refresh(only, force, keep_going, data_dir) -> int:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
 def data_status(vintage, data_dir) -> int:
     """List the vintages and, per indicator, how fresh the data is."""
-    from . import config
     from .catalogue import catalogue
-    from .store.vintage import Store
     from .store.diff import freshness, list_vintages
+    from .store.vintage import Store
 
     store = Store(data_dir or config.data_dir())
     rows = list_vintages(store)
@@ -214,10 +221,8 @@ def data_status(vintage, data_dir) -> int:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
 def data_diff(old, new, limit, csv_path, data_dir) -> int:
     """Revised values, new periods, vanished regions and unit changes between two vintages."""
-    from . import config
-    from .errors import InputError
-    from .store.vintage import Store
     from .store.diff import diff
+    from .store.vintage import Store
 
     store = Store(data_dir or config.data_dir())
     if csv_path is not None and Path(csv_path).exists():
@@ -226,8 +231,6 @@ def data_diff(old, new, limit, csv_path, data_dir) -> int:
     for line in result.lines(limit=limit):
         click.echo(line)
     if csv_path is not None:
-        from .files import write_atomic
-
         target = Path(csv_path)
         try:
             write_atomic(target, result.revised.to_csv(index=False))
@@ -245,10 +248,6 @@ def data_diff(old, new, limit, csv_path, data_dir) -> int:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
 def data_boundaries(year, level, from_file, data_dir) -> int:
     """Fill the local boundary cache for the maps (data/geo), from PDOK or from a file."""
-    from . import config
-    from .errors import InputError
-    from .regions import registry
-    from .sources import Endpoints
     from .sources.http import HttpClient
     from .sources.pdok import COLLECTIONS, fetch_boundaries, import_boundaries, level_name
     from .sources.raw import RawStore
@@ -284,10 +283,6 @@ def data_boundaries(year, level, from_file, data_dir) -> int:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
 def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vintage, data_dir) -> int:
     """Print the quarter's signals (urgencies, opportunities), strongest first."""
-    from .periods import parse_quarter
-    from .regions import registry
-    from .text import check_lang
-
     # cheap checks first: a typo is reported before the data and the charting stack load
     check_lang(lang)
     focus = registry().focus(region or None).code
@@ -314,13 +309,6 @@ def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vinta
 
 
 def _print_signals(found, lang: str, show_all: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from .formatting import number
-    from .periods import Period
-    from .text import t, vintage_label
-
     console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
     meta = found.meta
     vintage = vintage_label(bool(meta.get("is_sample")), meta.get("vintage"), lang)

@@ -369,6 +369,9 @@ def _open_data(data_dir: str, vintage: str):
     return _DATA[key]
 
 
+open_data = _open_data  # the run's JobContext.data(): one cache per worker process
+
+
 def build_factsheets(
     codes: list[str],
     staging: str,

@@ -1,17 +1,27 @@
 """What one document of a run produced, and how a worker reports its progress.
 
-Shared by the run (``run.py``) and the builders that run in worker processes (theme
-notebooks, the board pack, factsheets), so that each can say what it wrote, how long it
-took and, when it failed, which notebook, cell and error.
+Shared by the quarterly run (:mod:`signaal.run`) and the builders that run in its worker
+processes (theme notebooks, the board pack, factsheets), so that each can say what it wrote,
+how long it took and, when it failed, which notebook, cell and error.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import ctypes
 import os
+import signal
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 from ..files import write_atomic  # noqa: F401  (re-exported for the run modules)
+
+# the file of a report folder that lists its documents (and makes it a report folder)
+MANIFEST = "manifest.json"
 
 # status of a document in a run and its manifest
 BUILT, REUSED, FAILED, REJECTED = "built", "reused", "failed", "rejected"
@@ -43,6 +53,11 @@ class DocResult:
     def ok(self) -> bool:
         """Its outputs are in the folder."""
         return self.status in (BUILT, REUSED, CARRIED)
+
+    @property
+    def theme(self) -> str:
+        """The theme (notebook) a theme document was made from: ``talent`` for ``talent.en``."""
+        return Path(self.notebook).stem if self.notebook else self.name
 
     @property
     def failed(self) -> bool:
@@ -84,12 +99,37 @@ def report(name: str, done: int, total: int, phase: str = "") -> None:
             pass
 
 
+class ProgressObserver(Protocol):
+    def advanced(self, name: str, done: int, total: int, phase: str) -> None: ...
+
+
+class _Inline:
+    """A progress queue that hands each report straight to an observer (same process)."""
+
+    def __init__(self, observer: ProgressObserver):
+        self.observer = observer
+
+    def put_nowait(self, item: tuple[str, int, int, str]) -> None:
+        self.observer.advanced(*item)
+
+
+@contextlib.contextmanager
+def inline_progress(observer: ProgressObserver) -> Iterator[None]:
+    """While inside, :func:`report` in this process goes straight to ``observer.advanced``
+    (documents built in the run's own process: ``--jobs 1``)."""
+    global _queue
+    saved = _queue
+    _queue = _Inline(observer)
+    try:
+        yield
+    finally:
+        _queue = saved
+
+
 def _exit_promptly() -> None:
     """A worker is told to stop only after its last result was delivered; tearing down the
     interpreter (pandas, matplotlib, WeasyPrint) would then keep the whole run waiting about a
     second, so it leaves at once."""
-    import atexit
-
     atexit.register(os._exit, 0)
 
 
@@ -97,9 +137,6 @@ def _die_with_parent() -> None:
     """On Linux, end a worker when the run that started it is killed (no orphans writing
     into a staging folder that the next run cleans up)."""
     try:
-        import ctypes
-        import signal
-
         libc = ctypes.CDLL(None, use_errno=True)
         PR_SET_PDEATHSIG = 1
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

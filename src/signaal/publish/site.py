@@ -2,7 +2,8 @@
 
 Self-contained (inline CSS, no scripts, nothing from the internet), every text escaped by
 Jinja2's autoescape, every link relative to the report folder so the folder can be moved,
-zipped or served as it is.
+zipped or served as it is. :func:`quarter_index_html` makes the page from the run's
+documents (:class:`~signaal.publish.outcome.DocResult`) and plain facts of the run.
 """
 
 from __future__ import annotations
@@ -11,6 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+
+from .. import __version__
+from ..catalogue import catalogue
+from ..files import write_atomic
+from ..periods import Period
+from ..regions import registry
+from ..text import sample_watermark, t, vintage_label
+from .exporters import font_face_css
+from .outcome import FAILED, MANIFEST, REJECTED, SKIPPED, DocResult
 
 TEMPLATE = "quarter_index.html.j2"
 
@@ -69,6 +79,113 @@ def render_index(
 
 
 def write_index(path: Path, html: str) -> None:
-    from ..files import write_atomic
-
     write_atomic(Path(path), html.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------
+# The quarter's overview, from the run's documents
+# ---------------------------------------------------------------------------------------
+DATA_FILES = {"signals": ("csv", "json"), "indicators": ("csv",)}
+
+
+def index_language(docs: list[DocResult], run_lang: str) -> str:
+    """The index is in Dutch while the folder holds Dutch documents (a run in English adds
+    to the quarter, it does not turn its overview into English), else in the run's language."""
+    return "nl" if any(d.ok and d.lang == "nl" for d in docs) else run_lang
+
+
+def _data_file_label(rel: str, lang: str) -> str | None:
+    """The index's label of a data file (``signals.csv``, ``indicators.en.csv``), else None."""
+    parts = rel.split(".")
+    if "/" in rel or parts[0] not in DATA_FILES or parts[-1] not in DATA_FILES[parts[0]] or len(parts) > 3:
+        return None
+    return t(f"index_{parts[0]}_{parts[-1]}", lang)
+
+
+class _Rows:
+    """The index's rows and links for documents, in the page's language ``lang``."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def language(self, doc: DocResult) -> str:
+        """'' for a document in the index's language, else the name of its language."""
+        return "" if doc.lang == self.lang else t(f"index_lang_{doc.lang}", self.lang)
+
+    def titled(self, title: str, doc: DocResult) -> str:
+        other = self.language(doc)
+        return f"{title} ({other})" if other else title
+
+    def links(self, doc: DocResult, wanted: tuple[str, ...]) -> list[Link]:
+        words = {"pdf": "PDF", "html": "HTML", "ipynb": t("index_executed", self.lang),
+                 "log": t("index_log", self.lang)}
+        return [Link(words[rel.rsplit(".", 1)[-1]], rel)
+                for rel in sorted(doc.outputs, key=lambda o: (not o.endswith(".pdf"), o)) if rel.endswith(wanted)]
+
+    def status(self, doc: DocResult) -> tuple[str, str]:
+        if doc.status == FAILED:
+            return t("index_status_failed", self.lang), doc.error or ""
+        if doc.status == REJECTED:
+            return t("index_status_rejected", self.lang), doc.error or ""
+        if doc.status == SKIPPED:
+            return t("index_status_skipped", self.lang), doc.notes.get("skipped", "")
+        return "", ""
+
+    def packs(self, docs: list[DocResult]) -> list[Row]:
+        """A row per board pack, with the signal board of its language."""
+        rows = []
+        for pack in (d for d in docs if d.kind == "boardpack"):
+            row = Row(self.language(pack), self.links(pack, (".pdf", ".html")), *self.status(pack))
+            board = next((d for d in docs if d.kind == "signals" and d.ok and d.lang == pack.lang), None)
+            if board:
+                row.links += [Link(t("pack_signal_board", self.lang), o) for o in board.outputs if o.endswith(".html")]
+            rows.append(row)
+        return rows
+
+    def themes(self, docs: list[DocResult]) -> list[Row]:
+        """A row per theme: its PDF and page, or (failed) its executed notebook and log."""
+        themes = catalogue().themes
+        rows = []
+        for doc in (d for d in docs if d.kind == "theme"):
+            title = themes[doc.theme].title.get(self.lang) if doc.theme in themes else doc.theme
+            wanted = (".pdf", ".html") if doc.ok else (".ipynb", ".log")
+            rows.append(Row(self.titled(title, doc), self.links(doc, wanted), *self.status(doc)))
+        return rows
+
+    def factsheets(self, docs: list[DocResult]) -> list[Row]:
+        reg = registry()
+        rows = []
+        for doc in (d for d in docs if d.kind == "factsheet"):
+            code = doc.name.split("/")[-1].split("-")[0]
+            title = reg.display_name(code, self.lang) if code in reg else doc.name
+            status, error = self.status(doc)
+            rows.append(Row(self.titled(title, doc), self.links(doc, (".pdf",)), status,
+                            error if doc.status == SKIPPED else ""))
+        return rows
+
+    def data_links(self, docs: list[DocResult]) -> list[Link]:
+        """The data files of the folder (signals, indicators) and its manifest."""
+        links = []
+        for doc in (d for d in docs if d.ok):
+            for rel in doc.outputs:
+                label = _data_file_label(rel, self.lang)
+                if label:
+                    links.append(Link(self.titled(label, doc), rel))
+        links.append(Link(t("index_manifest", self.lang), MANIFEST))
+        return links
+
+
+def quarter_index_html(docs: list[DocResult], *, lang: str, region: str, quarter: Period, vintage_id: str,
+                       is_sample: bool, today: dt.date) -> str:
+    """The quarter's overview in ``lang`` (see :func:`index_language`): the board pack, every
+    theme, the factsheets and the data of the folder; documents in another language say which."""
+    rows = _Rows(lang)
+    reg = registry()
+    return render_index(
+        lang=lang, region_name=reg.display_name(region, lang), quarter_label=quarter.label(lang),
+        vintage_label=vintage_label(is_sample, vintage_id, lang), is_sample=is_sample,
+        watermark=sample_watermark(is_sample, lang), version=__version__, date=today, packs=rows.packs(docs),
+        themes=rows.themes(docs), factsheets=rows.factsheets(docs), data_links=rows.data_links(docs),
+        problems=[d.error for d in docs if d.failed and d.error],
+        kicker=t("cover_kicker", lang, board=reg.board(region, lang)), fonts_css=font_face_css(False),
+    )

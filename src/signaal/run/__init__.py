@@ -1,25 +1,26 @@
 """Stage 9 · the quarterly run: every theme notebook, the board pack, the factsheets, one folder.
 
+The flow, one module each: :mod:`~.themes` (which notebooks are themes) → :mod:`~.plan`
+(everything validated) → :mod:`~.documents` (reuse, or a job per document) →
+:mod:`~.scheduler` (the jobs, at most ``--jobs`` at a time) → :mod:`~.workers` (what a job
+runs, given a :mod:`~.job` context) → :mod:`~.carry` (keep what this run did not make) →
+:mod:`~.manifest` → :mod:`~.folder` (staging, lock, swap into place). :mod:`~.quarter` strings
+them together; :mod:`~.progress` shows them.
+
 The public names of the run (``make_plan``, ``execute``, ``run``, ``Plan``, ``RunResult``,
 ``Observer``, …) are importable from here, as before the run became a package.
 """
 
-from .quarter import (
-    DocResult,
-    NotebookError,
-    Observer,
-    Plan,
-    RunResult,
-    SignaalError,
-    carry_over,
-    clean_stale_staging,
-    discover_themes,
-    execute,
-    make_plan,
-    publish,
-    run,
-    theme_notebooks,
-)
+from ..errors import NotebookError, SignaalError
+from ..publish.outcome import DocResult
+from .carry import carry_over
+from .folder import clean_stale_staging, swap_into_place
+from .plan import Plan, RunResult, make_plan
+from .progress import Observer
+from .quarter import execute, run
+from .themes import discover_themes, theme_notebooks
+
+publish = swap_into_place  # its name before the run became a package; `signaal.publish` is the stage
 
 __all__ = [
     "Plan", "RunResult", "DocResult", "Observer", "make_plan", "execute", "run", "discover_themes",

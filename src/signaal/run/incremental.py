@@ -20,6 +20,7 @@ import os
 import platform
 import shutil
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..files import sha256 as sha256_file
@@ -62,8 +63,6 @@ def code_fingerprint() -> str:
 
 @lru_cache(maxsize=1)
 def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {"python": platform.python_version()}
     for name in ("signaal", *RELEVANT_PACKAGES):
         try:

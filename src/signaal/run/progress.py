@@ -1,6 +1,7 @@
 """What a quarterly run shows while it works: a bar per document, a table at the end.
 
-On a terminal the documents being built get a live rich progress bar each (notebook cells,
+A run tells an :class:`Observer` what it plans, how each document advances and when it is
+done. On a terminal the documents being built get a live rich progress bar each (notebook cells,
 then HTML, then PDF). In a log (CI, cron: no terminal) live bars would be noise, so each
 document gets one line when it is done. Both end with the same summary table.
 """
@@ -12,9 +13,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..publish.outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, DocResult
-from .quarter import Observer, RunResult
+from .plan import Plan, RunResult
 
 STYLE = {BUILT: "green", REUSED: "cyan", CARRIED: "bright_black", SKIPPED: "yellow", FAILED: "red", REJECTED: "red"}
+
+
+class Observer:
+    """What a run tells the person (or log) watching it; the CLI shows it with rich."""
+
+    def planned(self, plan: Plan, to_build: list[tuple[str, str]], reused: list[DocResult]) -> None: ...
+
+    def advanced(self, name: str, done: int, total: int, phase: str) -> None: ...
+
+    def finished(self, doc: DocResult) -> None: ...
 
 
 def _seconds(doc: DocResult) -> float:

@@ -1,0 +1,37 @@
+"""What every worker of a run is handed: one frozen, picklable :class:`JobContext`.
+
+The facts of the run (where to write, region, quarter, language, vintage, data folder,
+today) travel once in the context; a job's own arguments (which notebook, which
+municipalities) travel beside it. Workers run in spawned processes, so everything here is
+plain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..indicators.data import Data
+from ..publish.factsheets import open_data
+
+
+@dataclass(frozen=True)
+class JobContext:
+    staging: Path          # the run's staging folder: every output is written here
+    region: str            # focus COROP region, e.g. CR12
+    quarter: str           # e.g. 2026Q3
+    lang: str              # language of the documents
+    vintage: str           # vintage id ("sample" for the bundled sample)
+    data_dir: Path
+    today: dt.date         # the date the documents carry
+    is_sample: bool
+
+    def parameters(self) -> dict:
+        """A theme notebook's parameters (its ``parameters`` cell)."""
+        return {"region": self.region, "quarter": self.quarter, "vintage": self.vintage, "lang": self.lang}
+
+    def data(self) -> Data:
+        """The vintage's data, read once per worker process (shared by the board pack,
+        signal board and factsheet builders of that process)."""
+        return open_data(str(self.data_dir), self.vintage)

@@ -1,0 +1,89 @@
+"""``manifest.json``: what a run made, from what, with what, and how it went.
+
+Per document its status (built, reused, carried, skipped, failed, rejected), outputs,
+checksums and cache key; for the run its parameters, vintage, code and package
+fingerprints, git commit, timings and schedule. The next run reads it to reuse and to carry
+documents over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from .. import __version__
+from ..publish.outcome import MANIFEST, STATUSES, DocResult, write_atomic
+from . import incremental as inc
+from .plan import Plan
+
+__all__ = ["MANIFEST", "build_manifest", "git_commit", "read_manifest", "write_manifest"]
+
+
+def git_commit() -> str | None:
+    """The commit of the source tree the package runs from (``-dirty`` with changes), or None."""
+    try:
+        root = Path(__file__).resolve().parents[3]
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        if out.returncode == 0:
+            dirty = subprocess.run(
+                ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True, text=True, timeout=5,
+            ).stdout.strip()
+            return out.stdout.strip() + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return None
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of a report folder; None when there is none (or it cannot be read)."""
+    try:
+        return json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def build_manifest(plan: Plan, docs: list[DocResult], *, started: str, t0: float, schedule: list[dict],
+                   not_carried: dict[str, str], fingerprints: dict[str, str]) -> dict:
+    """The manifest of a run of ``plan`` that made (or reused, or carried over) ``docs``;
+    ``t0``: :func:`time.perf_counter` when it started; ``fingerprints``: the environment and
+    data fingerprints of its cache keys."""
+    return {
+        "signaal_version": __version__,
+        "kind": "quarterly-run",
+        "parameters": {
+            "quarter": str(plan.quarter),
+            "region": plan.region,
+            "lang": plan.lang,
+            "themes": list(plan.themes),
+            "jobs": plan.jobs,
+            "whole_quarter": plan.whole_quarter,
+            "factsheets": plan.factsheets,
+            "force": plan.force,
+        },
+        "vintage": {"id": plan.vintage_id, "checksum": plan.vintage_checksum, "is_sample": plan.is_sample},
+        "data_dir": str(plan.data_dir),
+        "git_commit": git_commit(),
+        "packages": inc.package_versions(),
+        "fingerprints": {"code": inc.code_fingerprint(), **fingerprints},
+        "started": started,
+        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},
+        "schedule": schedule,   # which job ran when (seconds since the start), for tuning --jobs
+        "summary": {s: sum(1 for d in docs if d.status == s) for s in STATUSES},
+        "rejected": plan.rejected,
+        # documents of the published folder that are not in this one, and why
+        "not_carried_over": not_carried,
+        "documents": [asdict(d) for d in docs],
+        "status": "failed" if any(d.failed for d in docs) else "ok",
+    }
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -1,0 +1,233 @@
+"""The workers of a run, registered by kind of job (papermill's ``PapermillEngines`` pattern).
+
+A worker is ``fn(ctx, **args)``: the run's :class:`~signaal.run.job.JobContext` and the
+job's own arguments; it returns a :class:`~signaal.publish.outcome.DocResult` or a list of
+them and reports progress with :func:`~signaal.publish.outcome.report`. Jobs run in spawned
+processes, which look the worker up in :data:`WORKERS` by kind, so a worker is registered
+when this module is imported.
+
+- ``theme`` — execute a theme notebook (papermill, a fresh kernel) and export its page;
+- ``theme-pdf`` — the theme's PDF from the executed notebook;
+- ``signals`` — the signals files and the signal board page;
+- ``boardpack`` — the board pack (PDF, page) and ``indicators.csv``;
+- ``factsheet`` — a batch of factsheets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+from .. import config
+from ..publish import boardpack, factsheets
+from ..publish.exporters import SignaalHTMLExporter, render_pdf
+from ..publish.outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
+from .job import JobContext
+from .themes import theme_steps
+
+Worker = Callable[..., "DocResult | list[DocResult]"]
+
+
+class Workers:
+    """Worker functions by kind of job."""
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, Worker] = {}
+
+    def register(self, kind: str, fn: Worker) -> None:
+        self._by_kind[kind] = fn
+
+    def get(self, kind: str) -> Worker:
+        try:
+            return self._by_kind[kind]
+        except KeyError:
+            raise KeyError(f"no worker for jobs of kind {kind!r}; registered: {', '.join(self._by_kind)}") from None
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(self._by_kind)
+
+
+WORKERS = Workers()
+
+
+def register(kind: str, fn: Worker) -> None:
+    """Register ``fn`` as the worker of jobs of ``kind`` (replacing one registered before)."""
+    WORKERS.register(kind, fn)
+
+
+def call(kind: str, ctx: JobContext, args: dict) -> list[DocResult]:
+    """A worker process's entry: run the worker of ``kind``; always a list of DocResults."""
+    out = WORKERS.get(kind)(ctx, **args)
+    return out if isinstance(out, list) else [out]
+
+
+# ---------------------------------------------------------------------------------------
+# Theme notebooks
+# ---------------------------------------------------------------------------------------
+def ensure_kernel() -> None:
+    """Register the ``signaal`` kernel in this environment when it is missing."""
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+    try:
+        KernelSpecManager().get_kernel_spec(config.KERNEL_NAME)
+    except NoSuchKernel:
+        from ipykernel.kernelspec import install  # lazily: needed once per environment
+
+        install(kernel_name=config.KERNEL_NAME, display_name="Signaal (Python 3)", prefix=sys.prefix)
+
+
+def _failure(exc: BaseException, notebook: str) -> tuple[str, int | None]:
+    """One line naming the notebook, the failing cell and the error."""
+    from papermill.exceptions import PapermillExecutionError  # lazily: papermill takes 0.3 s to import
+
+    if isinstance(exc, PapermillExecutionError):
+        source = " ".join((exc.source or "").split())
+        if len(source) > 80:
+            source = source[:77] + "…"
+        return (
+            f"notebook {notebook} failed in cell {exc.exec_count or exc.cell_index} ({source}): "
+            f"{exc.ename}: {one_line(exc.evalue)}",
+            exc.cell_index,
+        )
+    return f"notebook {notebook} failed: {type(exc).__name__}: {one_line(exc)}", None
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Send file descriptor 2 (ours and the kernel's) to a log file for a while."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute_notebook(ctx: JobContext, name: str, notebook: str, executed: Path, log_path: Path, total: int) -> None:
+    """papermill in a fresh kernel, its chatter in the log; progress per executed cell (of
+    ``total`` steps)."""
+    import papermill as pm  # lazily: papermill takes 0.3 s to import, only theme jobs need it
+
+    done = [0]
+
+    def on_cell(**_kw):
+        done[0] += 1
+        report(name, min(done[0], total - 2), total, "cells")
+
+    with _stderr_to(log_path):  # kernel chatter goes to the log, not the run's output
+        pm.execute_notebook(
+            notebook,
+            str(executed),
+            parameters=ctx.parameters(),
+            kernel_name=config.KERNEL_NAME,
+            cwd=str(Path(notebook).parent),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            on_cell_executed=on_cell,
+        )
+
+
+def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocResult:
+    """Stage 1 of a theme: execute the notebook (papermill, a fresh kernel) and export
+    ``<stem>.html``. The board pack needs only this; the PDF is stage 2."""
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    os.environ["SIGNAAL_DATA_DIR"] = str(ctx.data_dir)
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # this environment's kernel, not a user-level one
+    staging = ctx.staging
+    executed = staging / "notebooks" / f"{stem}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    result = DocResult(name=name, notebook=Path(notebook).name, status=BUILT, kind="theme", lang=ctx.lang)
+    t0 = time.perf_counter()
+    log_path = staging / "logs" / f"{stem}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    kept = [str(executed.relative_to(staging)), str(log_path.relative_to(staging))]
+    total = theme_steps(notebook)
+    report(name, 0, total, "kernel")
+    try:
+        _execute_notebook(ctx, name, notebook, executed, log_path, total)
+    except Exception as exc:  # the executed notebook is kept for debugging
+        result.status = FAILED
+        result.error, result.cell = _failure(exc, Path(notebook).name)
+        result.outputs = [k for k in kept if (staging / k).exists()]
+        result.timings["execute"] = round(time.perf_counter() - t0, 3)
+        return result
+    result.timings["execute"] = round(time.perf_counter() - t0, 3)
+    try:
+        t1 = time.perf_counter()
+        report(name, total - 2, total, "html")
+        nb = nbformat.read(executed, as_version=4)
+        html, _ = SignaalHTMLExporter(for_pdf=False).from_notebook_node(nb)
+        write_atomic(staging / f"{stem}.html", html.encode("utf-8"))
+        result.timings["html"] = round(time.perf_counter() - t1, 3)
+        result.outputs = [f"{stem}.html", *kept]
+        report(name, total - 1, total, "pdf next")
+    except Exception as exc:
+        result.fail(f"publishing {Path(notebook).name}", exc)
+        result.outputs = [k for k in kept if (staging / k).exists()]
+    return result
+
+
+def render_theme_pdf(ctx: JobContext, name: str, stem: str, notebook: str = "", steps: int = 1) -> DocResult:
+    """Stage 2 of a theme: ``<stem>.pdf`` from the executed notebook (WeasyPrint, tagged
+    PDF/UA), with the charts as SVG images (see :func:`~signaal.publish.exporters.svg_as_images`)."""
+    result = DocResult(name=name, notebook=notebook or None, status=BUILT, kind="theme")
+    t0 = time.perf_counter()
+    report(name, steps - 1, steps, "pdf")
+    try:
+        nb = nbformat.read(ctx.staging / "notebooks" / f"{stem}.ipynb", as_version=4)
+        html, _ = SignaalHTMLExporter(for_pdf=True, svg_images=True).from_notebook_node(nb)
+        pdf = render_pdf(html)
+        write_atomic(ctx.staging / f"{stem}.pdf", pdf)
+        result.outputs = [f"{stem}.pdf"]
+    except Exception as exc:
+        result.fail(f"publishing {notebook or name}", exc)
+    result.timings["pdf"] = round(time.perf_counter() - t0, 3)
+    report(name, steps, steps, "done")
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# The signal board, the board pack, factsheets: adapters to the publish builders
+# ---------------------------------------------------------------------------------------
+def signal_board(ctx: JobContext, name: str, stem: str, csv_name: str, json_name: str) -> DocResult:
+    """``signals.csv``, ``signals.json`` and the signal board's page (``<stem>.html``)."""
+    return boardpack.build_signal_board(
+        name=name, staging=str(ctx.staging), stem=stem, region=ctx.region, quarter=ctx.quarter, lang=ctx.lang,
+        vintage=ctx.vintage, data_dir=str(ctx.data_dir), csv_name=csv_name, json_name=json_name,
+    )
+
+
+def board_pack(ctx: JobContext, name: str, stem: str, **args) -> DocResult:
+    """The board pack from the executed theme notebooks: ``<stem>.pdf``, ``<stem>.html`` and
+    the indicators file; ``args`` as :func:`~signaal.publish.boardpack.build_pack` takes them
+    (themes, missing, extra_indicators, board_page, signals_problem, indicators_name)."""
+    return boardpack.build_pack(
+        name=name, staging=str(ctx.staging), stem=stem, region=ctx.region, quarter=ctx.quarter, lang=ctx.lang,
+        vintage=ctx.vintage, data_dir=str(ctx.data_dir), today=ctx.today.isoformat(), **args,
+    )
+
+
+def factsheet_batch(ctx: JobContext, codes: list[str], names: dict[str, str]) -> list[DocResult]:
+    """The factsheets of ``codes`` (document names in ``names``), one PDF each."""
+    return factsheets.render_factsheets(ctx.data(), codes, str(ctx.staging), ctx.quarter, ctx.lang,
+                                        today=ctx.today.isoformat(), names=names, region=ctx.region)
+
+
+register("theme", execute_theme)
+register("theme-pdf", render_theme_pdf)
+register("signals", signal_board)
+register("boardpack", board_pack)
+register("factsheet", factsheet_batch)
