@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..catalogue import Indicator
-from ..indicators.data import Data
 from ..periods import Period
 from ..regions import Registry, registry
 from ..text import check_lang, sample_watermark, t, vintage_label
 from .pages import Cover, long_date
+
+if TYPE_CHECKING:
+    from ..indicators.data import Data
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,15 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
-from ..charts.base import Chart
 from ..formatting import LOCALES
 from ..text import t
+
+if TYPE_CHECKING:  # the pages only embed a chart's SVG; drawing one needs matplotlib
+    from ..charts.base import Chart
 
 META_MIMETYPE = "application/vnd.signaal.briefing+json"
 BLOCK_MIMETYPE = "application/vnd.signaal.block+json"

@@ -42,6 +42,7 @@ from pathlib import Path
 from .. import __version__, config
 from ..errors import InputError, NotebookError, SignaalError
 from ..files import exchange
+from ..briefing.edition import Edition
 from ..publish.outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, STATUSES, DocResult, one_line, write_atomic
 from ..periods import Period
 from ..regions import registry
@@ -650,6 +651,9 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         results[name] = DocResult(name=name, notebook=f"{name}.ipynb", status=REJECTED, kind="theme", error=reason,
                                   lang=plan.lang)
 
+    edition = Edition(plan.region, plan.quarter, plan.lang, plan.vintage_id, plan.is_sample, plan.today,
+                      plan.vintage_checksum)
+
     # -- factsheets
     fs_todo: list[tuple[str, str, str]] = []        # (code, name, key)
     if plan.factsheets != "none":
@@ -668,18 +672,17 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
             fs_jobs.append(Job(
                 name=f"factsheets {i // size + 1}", kind="factsheet", fn="signaal.publish.factsheets:build_factsheets",
                 names=[n for _, n, _ in batch],
-                kwargs=dict(codes=[c for c, _, _ in batch], staging=str(staging), quarter=str(plan.quarter),
-                            lang=plan.lang, vintage=plan.vintage_id, data_dir=str(plan.data_dir),
-                            today=plan.today.isoformat(), names={c: n for c, n, _ in batch}, region=plan.region),
+                kwargs=dict(edition=edition, staging=str(staging), data_dir=str(plan.data_dir),
+                            codes=[c for c, _, _ in batch], names={c: n for c, n, _ in batch}),
             ))
 
     # -- the signals and their board (needs the data, not the notebooks)
-    from ..publish.boardpack import BOARD_PAGE, signals_available
+    from ..publish.boardpack import BOARD_PAGE
 
     signals_name = plan.output_stem(BOARD_PAGE)
     signals_jobs: list[Job] = []
     signals_key = inc.digest("signals", params, data_fp, env_fp)
-    if plan.board_pack and signals_available() and not try_reuse(signals_name, "signals", signals_key):
+    if plan.board_pack and not try_reuse(signals_name, "signals", signals_key):
         signals_jobs.append(Job(
             name=signals_name, kind="signals", fn="signaal.publish.boardpack:build_signal_board", key=signals_key,
             names=[signals_name],
@@ -707,13 +710,9 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         level = "gemeente" if plan.factsheets != "corop" else "corop"
         return Job(
             name=pack_name, kind="boardpack", fn="signaal.publish.boardpack:build_pack", key=key, names=[pack_name],
-            kwargs=dict(name=pack_name, staging=str(staging), stem=pack_name, region=plan.region,
-                        quarter=str(plan.quarter), lang=plan.lang, vintage=plan.vintage_id,
-                        data_dir=str(plan.data_dir), themes=ok, missing=missing,
-                        extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
-                        today=plan.today.isoformat(),
+            kwargs=dict(edition=edition, staging=str(staging), data_dir=str(plan.data_dir), themes=ok, name=pack_name,
+                        missing=missing, extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
                         board_page=f"{signals_name}.html" if board is not None and board.ok else None,
-                        signals_problem="absent" if board is None else "failed",
                         indicators_name=plan.output_file("indicators", "csv")),
         )
 
