@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import signaal
+from signaal.briefing.edition import Edition
 from signaal.errors import InputError
 from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
 from signaal.publish.outcome import DocResult
@@ -79,7 +80,8 @@ def test_factsheets_for_another_focus_region(tmp_path, root):
     codes = subjects("CR10")
     reg = registry()
     assert codes == reg.children("CR10", "gemeente") and "GM0193" in codes  # Zwolle
-    results = build_factsheets(codes, str(tmp_path), "2026Q3", "nl", "", str(root / "data"), today="2026-11-28")
+    edition = Edition("CR10", Period.parse("2026Q3"), "nl", vintage="sample", is_sample=True, today=dt.date(2026, 11, 28))
+    results = build_factsheets(edition, str(tmp_path), str(root / "data"), codes)
     assert [r.status for r in results] == ["built"] * len(codes)
     assert {p.name for p in (tmp_path / "gemeenten").glob("*.pdf")} == {
         f"{c}-{slugify(reg[c].name_nl)}.pdf" for c in codes
