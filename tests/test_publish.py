@@ -36,15 +36,18 @@ def _notebook() -> nbformat.NotebookNode:
         ]),
         new_code_cell("b.topic('woningvoorraad')", outputs=[
             _display("<div id='topic-woningvoorraad'>Q</div>",
-                     {"kind": "topic", "id": "topic-woningvoorraad", "indicator": "woningvoorraad", "title": "UNIQUE-Q?"}),
+                     {"kind": "topic", "id": "topic-woningvoorraad", "indicator": "woningvoorraad",
+                      "title": "UNIQUE-Q?"}),
             new_output("stream", name="stdout", text="print output"),
         ]),
         new_code_cell("b.travel_times()", outputs=[
             _display("<div id='topic-reistijden'>R</div>",
                      {"kind": "topic", "id": "topic-reistijden", "indicator": None, "title": "Hoe snel?"}),
         ]),
-        new_code_cell("display(HTML(...))", outputs=[_display('<section class="topic" data-indicator="x">own</section>')]),
-        new_code_cell("note", metadata={"tags": ["remove"]}, outputs=[_display("<p>for analysts</p>", {"kind": "summary"})]),
+        new_code_cell("display(HTML(...))",
+                      outputs=[_display('<section class="topic" data-indicator="x">own</section>')]),
+        new_code_cell("note", metadata={"tags": ["remove"]},
+                      outputs=[_display("<p>for analysts</p>", {"kind": "summary"})]),
         new_code_cell("b.sources()", outputs=[_display("<table></table>", {"kind": "sources", "rows": [ROW, ROW]})]),
     ])
 

@@ -158,7 +158,8 @@ def comparison_panels(ctx: PageContext, ind: Indicator, table: pd.DataFrame, sho
                                 _map_drawing(ctx, members, member_values, names, unit, decimals), weight=1.6))
         else:
             role = "focus" if shown == ctx.focus else "province"
-            reference = [(ctx.name(shown), values_row.get(shown), role), (ctx.name(ctx.national), nat_value, "national")]
+            reference = [(ctx.name(shown), values_row.get(shown), role),
+                         (ctx.name(ctx.national), nat_value, "national")]
             title = (t("panel_municipalities_growth", lang, old=label_old, period=label_last) if growth
                      else t("panel_municipalities", lang, regio=ctx.name(ctx.focus), period=label_last))
 

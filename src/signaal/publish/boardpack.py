@@ -121,7 +121,8 @@ def read_theme(path: Path, name: str | None = None) -> ThemeParts:
     cover = next((b for b in blocks if b.kind == "cover"), None)
     intro = (cover.info.get("intro") or "").strip() if cover else ""
     return ThemeParts(
-        name=name, theme=meta.get("theme") or name, title=meta.get("title") or name, intro=intro, meta=meta, blocks=blocks,
+        name=name, theme=meta.get("theme") or name, title=meta.get("title") or name, intro=intro, meta=meta,
+        blocks=blocks,
     )
 
 
@@ -242,7 +243,7 @@ def compose(
     sections.append(sources)
     entries.append(Entry("pack-bronnen", escape(t("sources_appendix", lang)), 1))
 
-    missing_html = "".join(f'<p class="pack-missing">{escape(missing_note(name, lang))}</p>' for name in (missing or []))
+    missing_html = "".join(f'<p class="pack-missing">{escape(missing_note(m, lang))}</p>' for m in missing or [])
     running = " · ".join((title, edition.focus_name, edition.quarter_label))
     css = stylesheet(lang, edition.watermark, edition.board, ("boardpack.css",), for_pdf=for_pdf)
     body = f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}"
@@ -332,7 +333,8 @@ def build_pack(edition: Edition, staging: str, data_dir: str, themes: list[tuple
         t3 = time.perf_counter()
         report(name, 3, steps, "html")
         kw = dict(btg=btg, btg_note=btg_note, missing=missing)
-        write_atomic(staging_path / f"{name}.html", compose(others, edition, board, for_pdf=False, **kw).encode("utf-8"))
+        screen = compose(others, edition, board, for_pdf=False, **kw)
+        write_atomic(staging_path / f"{name}.html", screen.encode("utf-8"))
         result.outputs.append(f"{name}.html")
         printable = compose(others, edition, board, for_pdf=True, **kw)
         t4 = time.perf_counter()

@@ -4,6 +4,10 @@ Both are registered as ``nbconvert.exporters`` entry points, so an analyst can r
 ``jupyter nbconvert --to signaal-pdf executed.ipynb``; the quarterly run calls the same
 classes in-process. The PDF is the very same HTML rendered by WeasyPrint (A4, page numbers,
 embedded fonts, tagged PDF/UA).
+
+The template (``templates/signaal``: ``conf.json`` and ``index.html.j2``) declares its
+preprocessors in ``conf.json``, as nbconvert's own templates do: :class:`SignaalPreprocessor`
+keeps what is meant for the board, :class:`SignaalPagePreprocessor` sets up the page around it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from .. import __version__
 from ..briefing.pages import META_MIMETYPE
 from ..regions import registry
 from ..text import sample_watermark
-from .html import (  # noqa: F401  (base_css … page_css: imported from here by older code)
-    DEFAULT_FOOTER, TEMPLATES, base_css, css_string, extra_css, font_face_css, footer_text, html_page, page_css,
-    stylesheet,
-)
-from .pdf import quiet_weasyprint, render_pdf, svg_as_images  # noqa: F401
+from .html import DEFAULT_FOOTER, TEMPLATES, stylesheet
+from .pdf import render_pdf, svg_as_images
+
+# the page furniture moved to .html and .pdf; these names are still imported from here
+from .html import extra_css, font_face_css, footer_text, page_css  # noqa: E402, F401
 
 # mimetypes that may reach the board; everything else (scripts, widgets, plain reprs) is dropped
 SAFE_MIMETYPES = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")
@@ -91,7 +95,8 @@ class SignaalPagePreprocessor(Preprocessor):
         resources["signaal_title"] = running or title
         resources["signaal_running_title"] = running or title
         resources["signaal_version"] = __version__
-        resources["signaal_css"] = stylesheet(lang, watermark, board_of(meta, lang), for_pdf=bool(options.get("for_pdf")))
+        for_pdf = bool(options.get("for_pdf"))
+        resources["signaal_css"] = stylesheet(lang, watermark, board_of(meta, lang), for_pdf=for_pdf)
         return nb, resources
 
 

@@ -405,7 +405,8 @@ def _write_pdf(document, pages: list, res: DocResult, code: str, edition: Editio
         if not pages:
             raise RuntimeError("its page is missing from the layout")
         part = document.copy(pages)
-        part.metadata.title = f"{t('factsheet', edition.lang)} {registry()[code].name(edition.lang)} · {edition.quarter_label}"
+        region = registry()[code].name(edition.lang)
+        part.metadata.title = f"{t('factsheet', edition.lang)} {region} · {edition.quarter_label}"
         part.metadata.lang = edition.lang
         rel = res.name + ".pdf"
         write_atomic(Path(staging) / rel, part.write_pdf(pdf_variant=PDF_VARIANT))
