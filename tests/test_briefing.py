@@ -77,8 +77,56 @@ def test_english_briefing_has_no_dutch_page_furniture():
         lambda: charts.target_progress(pd.Series([1.0, 2.0], index=["2023Q1", "2023Q2"]), 10, "2022Q4", "2024Q4", {},
                                        title="x", projection=6.0),
         lambda: charts.travel_times(pd.DataFrame({"GM0153": [60.0]}, index=["z"]), None, {}, title="x"),
+        lambda: charts.institutions(pd.DataFrame({"ut": [11000.0, 11800.0]}, index=["2023", "2024"]), {"ut": "UT"},
+                                    title="x"),
     ],
 )
 def test_every_chart_function_gives_an_accessible_svg(make):
     chart = make()
     assert chart.svg.startswith("<svg") and 'aria-label="x"' in chart.svg
+
+
+def test_every_block_says_what_it_is_beside_its_html(wonen):
+    from signaal.briefing.pages import BLOCK_MIMETYPE, Output
+
+    page = wonen.topic("woz_waarde", show=False)
+    assert page.block() == {"kind": "topic", "id": "topic-woz_waarde", "indicator": "woz_waarde",
+                            "title": page.question}
+    assert 'id="topic-woz_waarde"' in page.html() and page.question in page.html()
+    target = wonen.target("woningvoorraad", show=False).block()
+    assert target["id"] == "topic-woningvoorraad-doel" and target["indicator"] == "woningvoorraad"
+    rows = wonen.sources(show=False).block()["rows"]
+    assert {"indicator", "definition", "source", "table", "updated"} == set(rows[0])
+    assert any(r["table"] == "03759ned" for r in Briefing("wonen", topics=["bevolking"]).sources(show=False).block()["rows"])
+    bundle = Output(page.html(), page.question, page.block())._repr_mimebundle_()
+    assert bundle[BLOCK_MIMETYPE]["id"] == "topic-woz_waarde" and bundle["text/html"] == page.html()
+
+
+def test_the_compass_page_counts_its_indicators_as_shown():
+    from signaal.signals.compass import BTG_INDICATOR, DIMENSIONS
+
+    b = Briefing("brede-welvaart", topics=["btg_rapportcijfer"])
+    html = b.compass(show=False)
+    assert html.startswith('<section class="topic compass-page" id="topic-kompas">')
+    assert b.shown == [BTG_INDICATOR] + [i for ids in DIMENSIONS.values() for i in ids]
+
+
+def test_one_edition_labels_every_document_alike():
+    import datetime as dt
+
+    from signaal.briefing.edition import Edition
+    from signaal.periods import Period
+
+    b = Briefing("wonen", quarter="2026Q3", today=dt.date(2026, 11, 28))
+    edition = Edition("CR12", Period.parse("2026Q3"), "nl", vintage=b.data.vintage.id, is_sample=True,
+                      today=dt.date(2026, 11, 28), checksum=b.data.vintage.checksum)
+    assert b.edition == edition and b.meta() == edition.meta("wonen", "Wonen")
+    assert edition.kicker == "Twente Board · Signaleren" and edition.board == "Twente Board"
+    assert edition.quarter_label == "3e kwartaal 2026" and edition.date_label == "28 november 2026"
+    assert edition.watermark == "VOORBEELDDATA — geen officiële cijfers"
+    cover = b.cover(show=False)
+    assert (cover.region_name, cover.quarter_label, cover.vintage_label, cover.kicker) == (
+        "Twente", "3e kwartaal 2026", edition.vintage_label, edition.kicker)
+    en = edition.in_language("en")
+    assert en.quarter_label != edition.quarter_label and en.watermark != edition.watermark
+    assert Edition("CR10", Period.parse("2026Q3")).board == "Signaal" and Edition("CR10", Period.parse("2026Q3")).watermark == ""

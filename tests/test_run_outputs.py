@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from signaal.briefing.edition import Edition
+from signaal.publish.boardpack import Block, ThemeParts, compose
 from signaal.catalogue import catalogue
 from signaal.errors import InputError
 from signaal.indicators.data import Data
 from signaal.periods import Period
-from signaal.publish.boardpack import Block, PackContext, ThemeParts, compose
 from signaal.publish.exporters import board_of, footer_text, page_css
 from signaal.publish.factsheets import FactsheetContext, KeyFigure, factsheet_html, render_factsheets, sources_text
 from signaal.publish.outcome import DocResult
@@ -70,8 +71,8 @@ def test_every_place_cites_the_table_the_family_resolved_to(live):
 
 
 def test_a_municipality_without_figures_gets_no_empty_factsheet(live, tmp_path):
-    results = {r.name: r for r in render_factsheets(live, ["GM0153", "GM0141"], tmp_path, "2026Q3", "nl",
-                                                        today="2026-11-28", region="CR12")}
+    edition = Edition.of(live, "CR12", "2026Q3", "nl", dt.date(2026, 11, 28))
+    results = {r.name: r for r in render_factsheets(live, edition, ["GM0153", "GM0141"], tmp_path)}
     enschede, almelo = results["gemeenten/GM0153-enschede"], results["gemeenten/GM0141-almelo"]
     assert enschede.status == "skipped" and not enschede.outputs and not enschede.failed
     assert "no figures for Enschede (GM0153)" in enschede.notes["skipped"] and LIVE_ID in enschede.notes["skipped"]
@@ -160,19 +161,20 @@ BOARD = ('<section class="signal-board"><article class="signal" id="signal-wonin
 
 def _topic(indicator: str, question: str) -> Block:
     return Block("topic", f'<section class="topic" id="topic-{indicator}" data-indicator="{indicator}">'
-                          f'<h2 class="question">{question}</h2><figure class="chart">{SPARK}</figure></section>')
+                          f'<h2 class="question">{question}</h2><figure class="chart">{SPARK}</figure></section>',
+                 {"kind": "topic", "id": f"topic-{indicator}", "indicator": indicator, "title": question})
 
 
 def _parts(name: str, blocks: list[Block]) -> ThemeParts:
     return ThemeParts(name=name, theme=name, title=name.capitalize(), intro="", meta={}, blocks=blocks)
 
 
-def _pack(missing=None, signals_problem="failed", board=BOARD, lang="nl") -> str:
-    ctx = PackContext(region="CR12", region_name="Twente", quarter="2026Q3", quarter_label="3e kwartaal 2026",
-                      vintage_label="v", date_label="d", lang=lang, is_sample=True, watermark=sample_watermark(True, lang),
-                      board="Twente Board")
+def _pack(missing=None, board=BOARD, lang="nl") -> str:
+    edition = Edition("CR12", Period.parse("2026Q3"), lang, vintage="sample", is_sample=True, today=dt.date(2026, 11, 28))
+    question = "Hoe staat het met de brede welvaart?"
     compass = Block("topic", '<section class="topic compass-page" id="topic-kompas">'
-                             '<h2 class="question">Hoe staat het met de brede welvaart?</h2></section>')
+                             f'<h2 class="question">{question}</h2></section>',
+                    {"kind": "topic", "id": "topic-kompas", "indicator": None, "title": question})
     btg = _parts("brede-welvaart", [compass])
     wonen = _parts("wonen", [
         Block("summary", '<section class="summary"><a href="#topic-woningvoorraad">1</a>'
@@ -181,7 +183,7 @@ def _pack(missing=None, signals_problem="failed", board=BOARD, lang="nl") -> str
     ])
     arbeid = _parts("arbeidsmarkt", [Block("other", BOARD), _topic("werkloosheid", "Hoeveel werklozen?"),
                                      _topic("woningvoorraad", "Hoeveel woningen (arbeid)?")])
-    return compose([wonen, arbeid], ctx, board, signals_problem=signals_problem, btg=btg, missing=missing, for_pdf=False)
+    return compose([wonen, arbeid], edition, board, btg=btg, missing=missing, for_pdf=False)
 
 
 class _Refs(HTMLParser):
@@ -222,13 +224,14 @@ def test_board_pack_contents_has_the_broad_welfare_compass_page():
 
 
 def test_board_pack_tells_the_board_what_is_missing_in_its_own_words():
-    html = _pack(missing=["wonen", "kapot"], signals_problem="absent", board=None)
+    html = _pack(missing=["wonen", "kapot"], board=None)
     text = _text(html)
     assert "Het thema Wonen ontbreekt in deze bestuursbriefing: er ging iets mis bij het maken" in text
     assert "Het thema kapot ontbreekt" in text
-    assert "de signaalmodule is niet geïnstalleerd" in text and "signaal.signals" not in text
+    assert "Het signaalbord ontbreekt in deze bestuursbriefing: de signalen zijn niet berekend (er ging iets mis" in text
+    assert "signaal.signals" not in text
     assert "Twente Board · Signaleren" in text and '"Twente Board · Signaal"' in html  # kicker, footer
-    en = _text(_pack(missing=["wonen"], signals_problem="failed", board=None, lang="en"))
+    en = _text(_pack(missing=["wonen"], board=None, lang="en"))
     assert "The theme Housing is missing from this board briefing: something went wrong" in en
     assert "ontbreekt" not in en
 
@@ -245,8 +248,7 @@ def _plan(tmp_path: Path, lang: str = "nl", whole: bool = True, themes=("arbeids
 
 
 def _index(plan: Plan, docs: list[DocResult]) -> str:
-    return quarter_index_html(docs, lang=plan.lang, region=plan.region, quarter=plan.quarter,
-                              vintage_id=plan.vintage_id, is_sample=plan.is_sample, today=plan.today)
+    return quarter_index_html(docs, plan.edition())
 
 
 def test_index_names_the_pack_once_uses_the_bundled_font_and_marks_other_languages(tmp_path):

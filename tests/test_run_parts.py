@@ -13,6 +13,7 @@ import pytest
 from conftest import signaal
 from pypdf import PdfReader
 
+from signaal.briefing.edition import Edition
 from signaal.errors import InputError
 from signaal.periods import Period
 from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
@@ -89,7 +90,8 @@ def test_factsheets_for_another_focus_region(tmp_path, root):
     codes = subjects("CR10")
     reg = registry()
     assert codes == reg.children("CR10", "gemeente") and "GM0193" in codes  # Zwolle
-    results = build_factsheets(codes, str(tmp_path), "2026Q3", "nl", "", str(root / "data"), today="2026-11-28")
+    edition = Edition("CR10", Period.parse("2026Q3"), "nl", vintage="sample", is_sample=True, today=dt.date(2026, 11, 28))
+    results = build_factsheets(edition, str(tmp_path), str(root / "data"), codes)
     assert [r.status for r in results] == ["built"] * len(codes)
     assert {p.name for p in (tmp_path / "gemeenten").glob("*.pdf")} == {
         f"{c}-{slugify(reg[c].name_nl)}.pdf" for c in codes
@@ -123,8 +125,7 @@ def test_index_escapes_text_and_links_only_what_exists(tmp_path):
         DocResult("gemeenten/GM0153-enschede", None, "built", kind="factsheet", outputs=["gemeenten/GM0153-enschede.pdf"]),
     ]
     plan = _plan(tmp_path)
-    html = quarter_index_html(docs, lang=plan.lang, region=plan.region, quarter=plan.quarter,
-                              vintage_id=plan.vintage_id, is_sample=plan.is_sample, today=plan.today)
+    html = quarter_index_html(docs, plan.edition())
     assert "<script" not in html and "&lt;script&gt;" in html and "&lt;schets&gt;" in html
     assert 'href="notebooks/arbeidsmarkt.ipynb"' in html and 'href="arbeidsmarkt.pdf"' not in html
     assert 'href="gemeenten/GM0153-enschede.pdf">Enschede</a>' in html

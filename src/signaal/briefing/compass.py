@@ -11,14 +11,17 @@ The numbers come from :mod:`signaal.signals.compass`; this module only shows the
 from __future__ import annotations
 
 from html import escape
+from itertools import chain
 
 from .. import formatting as fmt
 from ..charts.base import Chart
 from ..charts.signals import sensitivity_chart
 from ..indicators.data import Data
 from ..periods import Period
-from ..signals.compass import BTG_INDICATOR, EXCLUDED, Compass, btg_published
+from ..signals.compass import BTG_INDICATOR, DIMENSIONS, EXCLUDED, Compass, btg_published, compass
 from ..text import check_lang, t, upper_first
+from .context import PageContext
+from .pages import CompassPage
 
 
 def _name(data: Data | None, code: str, lang: str) -> str:
@@ -122,3 +125,14 @@ def btg_html(data: Data, region: str, quarter: str | Period | None = None, lang:
     parts.append(f'<p class="source">{escape(t("source_line_manual", lang, publisher=ind.source.publisher))}</p>')
     parts.append("</section>")
     return "".join(parts)
+
+
+def compass_page(ctx: PageContext) -> CompassPage:
+    """The broad-welfare page of a briefing: the published Bruto Twents Geluk marks, then our
+    compass with its sub-indicators and sensitivity analysis (their indicators count as shown)."""
+    question = t("compass_question", ctx.lang, regio=ctx.name(ctx.focus))
+    body = btg_html(ctx.data, ctx.focus, ctx.quarter, ctx.lang) + compass_html(
+        compass(ctx.data, ctx.focus, ctx.quarter), ctx.lang, ctx.data
+    )
+    ctx.mark_shown(*[i for i in (BTG_INDICATOR, *chain.from_iterable(DIMENSIONS.values())) if i in ctx.cat])
+    return CompassPage(question, body)

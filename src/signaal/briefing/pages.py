@@ -3,22 +3,35 @@
 Each block is a dataclass with ``html()``; the HTML uses the classes styled by the briefing
 template (``publish/templates/signaal/signaal.css``). Every text that comes from data or the
 catalogue is escaped here.
+
+Each block also says what it is in ``block()``: plain JSON that the notebook stores beside
+the HTML (mimetype :data:`BLOCK_MIMETYPE`), so that the board pack reads a block's kind, its
+anchor, the indicator it shows and its source rows without parsing HTML::
+
+    {"kind": "topic", "id": "topic-werkloosheid", "indicator": "werkloosheid", "title": "Hoeveel …?"}
+    {"kind": "cover", "intro": "…"}   {"kind": "summary"}   {"kind": "board"}
+    {"kind": "sources", "rows": [{"indicator": …, "definition": …, "source": …, "table": …, "updated": …}]}
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
-from ..charts.base import Chart
 from ..formatting import LOCALES
 from ..text import t
 
+if TYPE_CHECKING:  # the pages only embed a chart's SVG; drawing one needs matplotlib
+    from ..charts.base import Chart
+
 META_MIMETYPE = "application/vnd.signaal.briefing+json"
+BLOCK_MIMETYPE = "application/vnd.signaal.block+json"
+BOARD_BLOCK = {"kind": "board"}  # the signal board (its HTML: :mod:`signaal.briefing.board`)
 
 
 def long_date(day: dt.date | str, lang: str) -> str:
@@ -57,6 +70,9 @@ class Cover:
             f'{intro}<table class="cover-facts">{facts}</table>{sample}</section>'
         )
 
+    def block(self) -> dict:
+        return {"kind": "cover", "intro": self.intro}
+
 
 @dataclass
 class SummaryRow:
@@ -87,6 +103,9 @@ class Summary:
             "</section>"
         )
 
+    def block(self) -> dict:
+        return {"kind": "summary"}
+
 
 @dataclass
 class TopicPage:
@@ -102,6 +121,7 @@ class TopicPage:
     lang: str
     note: str = ""
     badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
+    subject: str | None = None  # the catalogue indicator the page shows (None: a page across several)
 
     def html(self) -> str:
         chart = (
@@ -123,6 +143,24 @@ class TopicPage:
             f'<div class="toelichting"><h3>{escape(t("toelichting", self.lang))}</h3><ul>{items}</ul></div>'
             "</section>"
         )
+
+    def block(self) -> dict:
+        return {"kind": "topic", "id": f"topic-{self.indicator}", "indicator": self.subject, "title": self.question}
+
+
+@dataclass
+class CompassPage:
+    """The broad-welfare page (its body: :mod:`signaal.briefing.compass`); a topic page to the board pack."""
+
+    question: str
+    body: str
+
+    def html(self) -> str:
+        return (f'<section class="topic compass-page" id="topic-kompas"><h2 class="question">{escape(self.question)}</h2>'
+                f"{self.body}</section>")
+
+    def block(self) -> dict:
+        return {"kind": "topic", "id": "topic-kompas", "indicator": None, "title": self.question}
 
 
 @dataclass
@@ -160,16 +198,24 @@ class Sources:
             "</section>"
         )
 
+    def block(self) -> dict:
+        return {"kind": "sources", "rows": [asdict(r) for r in self.rows]}
+
 
 class Output:
-    """A block as a Jupyter display object: HTML, plus plain text outside Jupyter."""
+    """A block as a Jupyter display object: HTML, plain text outside Jupyter, and what the
+    block is (``block``, stored as :data:`BLOCK_MIMETYPE`; see the module docstring)."""
 
-    def __init__(self, html: str, text: str = ""):
+    def __init__(self, html: str, text: str = "", block: dict | None = None):
         self._html = html
         self._text = text
+        self.block = json.loads(json.dumps(block)) if block else None  # plain JSON only
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self._html, "text/plain": self._text or "[Signaal briefing block]"}
+        bundle = {"text/html": self._html, "text/plain": self._text or "[Signaal briefing block]"}
+        if self.block:
+            bundle[BLOCK_MIMETYPE] = self.block
+        return bundle
 
     def __str__(self) -> str:
         return self._html

@@ -7,7 +7,7 @@ function returns a :class:`Chart` (SVG text plus alt text), which a topic page e
 
 Modules: :mod:`.time` (series over time), :mod:`.compare` (municipalities, rank among COROP
 regions), :mod:`.maps` (choropleth from real boundaries, else a labelled tile map),
-:mod:`.special` (target progress, travel times), :mod:`.topic` (the composite figure of a
+:mod:`.special` (target progress, travel times, institutions), :mod:`.topic` (the composite figure of a
 topic page).
 """
 
@@ -16,11 +16,11 @@ from __future__ import annotations
 from .base import FONT_FILES, PALETTE, STYLE, Chart, to_svg, use_house_style
 from .compare import bars, rank_strip
 from .maps import choropleth, tiles
-from .special import target_progress, travel_times
+from .special import institutions, target_progress, travel_times
 from .time import band, line
 from .topic import topic_chart
 
 __all__ = [
     "PALETTE", "Chart", "use_house_style", "to_svg", "line", "band", "bars", "rank_strip",
-    "choropleth", "tiles", "target_progress", "travel_times", "topic_chart",
+    "choropleth", "tiles", "target_progress", "travel_times", "institutions", "topic_chart",
 ]

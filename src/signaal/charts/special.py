@@ -1,4 +1,4 @@
-"""Charts for particular pages: progress toward a dated target, rail travel times."""
+"""Charts for particular pages: progress toward a dated target, rail travel times, students per institution."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .. import formatting as fmt
 from ..text import t
 from ..periods import Period
 from .base import PALETTE, Chart, to_svg, use_house_style
-from .time import x_positions, year_ticks
+from .time import label_ends, x_positions, year_ticks
 
 
 def draw_target_progress(
@@ -128,4 +128,33 @@ def travel_times(latest: pd.DataFrame, earliest: pd.DataFrame | None, names: dic
     use_house_style()
     fig, ax = plt.subplots(figsize=(7.0, 0.75 * len(latest) + 1.0))
     draw_travel_times(ax, latest, earliest, names, lang, earliest_label)
+    return to_svg(fig, title)
+
+
+INSTITUTION_COLOURS = ("focus", "province", "good", "purple")
+
+
+def draw_institutions(ax, table: pd.DataFrame, names: dict[str, str], lang: str = "nl") -> None:
+    """Students per institution over time: one line per column of ``table`` (periods down),
+    each labelled at its end with its name and latest count."""
+    colours = [PALETTE[c] for c in INSTITUTION_COLOURS]
+    x, periods = x_positions(table.index)
+    ends = []
+    for k, column in enumerate(table):
+        ax.plot(x, table[column].to_numpy(), color=colours[k % len(colours)], linewidth=2.0)
+        last_v = table[column].dropna()
+        ends.append((x[-1], float(last_v.iloc[-1]), names[column], colours[k % len(colours)], False))
+    year_ticks(ax, periods)
+    ax.set_xlim(x.min() - 0.2, x.max() + (x.max() - x.min()) * 0.3)
+    ax.set_ylim(0, float(np.nanmax(table.to_numpy())) * 1.15)
+    ax.yaxis.set_major_formatter(fmt.axis_formatter("count", 0, lang))
+    label_ends(ax, ends, "count", 0, lang)
+
+
+def institutions(table: pd.DataFrame, names: dict[str, str], lang: str = "nl", title: str = "") -> Chart:
+    import matplotlib.pyplot as plt
+
+    use_house_style()
+    fig, ax = plt.subplots(figsize=(7.0, 3.2))
+    draw_institutions(ax, table, names, lang)
     return to_svg(fig, title)

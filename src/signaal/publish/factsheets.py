@@ -13,7 +13,6 @@ over a year, because levels of different sizes say nothing side by side.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import time
@@ -22,9 +21,17 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from .. import formatting as fmt
+from ..briefing.edition import Edition
 from ..catalogue import catalogue
+from ..periods import Period
 from ..regions import registry
+from ..store.diff import table_id
 from ..text import t, upper_first
+from .data import open_data
+from .html import css_string, html_page, stylesheet
+from .outcome import BUILT, SKIPPED, DocResult, report, write_atomic
+from .pdf import quiet_weasyprint
 
 # Key figures shown, in this order (when the data has them for the region). Headline
 # indicators of the catalogue (``signals.headline``) published at the factsheet's level are
@@ -131,8 +138,6 @@ class FigureSource:
     """The tables behind the key figures, read once per batch of factsheets."""
 
     def __init__(self, data, quarter, lang: str):
-        from ..periods import Period
-
         self.data = data
         self.quarter = quarter if isinstance(quarter, Period) else Period.parse(str(quarter))
         self.lang = lang
@@ -148,9 +153,6 @@ class FigureSource:
         return self._tables[ind_id]
 
     def figure(self, ind_id: str, code: str, parent: str, peers: list[str]) -> KeyFigure | None:
-        from .. import formatting as fmt
-        from ..periods import Period
-
         ind = self.cat[ind_id]
         table = self.table(ind_id)
         if table.empty or code not in table.columns:
@@ -198,8 +200,6 @@ class FigureSource:
 # ---------------------------------------------------------------------------------------
 def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, lang: str) -> str:
     """A small dot strip: every peer as a grey tick, the region and NL marked, the subject as a dot."""
-    from .. import formatting as fmt
-
     values = [v for v in (fig.subject, fig.parent, fig.national, *fig.peers.values()) if v is not None]
     if fig.subject is None or len(values) < 2:
         return ""
@@ -235,8 +235,6 @@ def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, 
 
 
 def _difference(fig: KeyFigure, lang: str) -> tuple[str, str]:
-    from .. import formatting as fmt
-
     if fig.subject is None or fig.national is None:
         return "–", ""
     delta = fig.subject - fig.national
@@ -251,8 +249,6 @@ def sources_text(indicators: list[str], lang: str, manifest: dict | None = None)
     """'CBS StatLine (tabellen 86088NED, 85525NED); RaboResearch, …' from the catalogue, with
     the tables the vintage (``manifest``) actually read (:func:`signaal.vintages.table_id`),
     as the briefings cite them."""
-    from ..store.diff import table_id
-
     cat = catalogue()
     by_publisher: dict[str, list[str]] = {}
     for ind_id in indicators:
@@ -282,11 +278,16 @@ class FactsheetContext:
     board: str = "Signaal"                          # whom the factsheets are for (regions.yaml boards:)
     manifest: dict = field(default_factory=dict)    # the vintage's manifest: which tables were read
 
+    @classmethod
+    def of(cls, edition: Edition, manifest: dict) -> FactsheetContext:
+        """The masthead of an edition's factsheets (the board: the edition's focus region's)."""
+        return cls(quarter_label=edition.quarter_label, vintage_label=edition.vintage_label,
+                   date_label=edition.date_label, is_sample=edition.is_sample, lang=edition.lang,
+                   board=edition.board, manifest=manifest)
+
 
 def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -> str:
     """One factsheet as a ``<section class="factsheet">``."""
-    from .. import formatting as fmt
-
     reg = registry()
     lang = ctx.lang
     region = reg[code]
@@ -346,138 +347,103 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
 
 
 def document_html(sections: list[str], title: str, lang: str, watermark: str, board: str = "Signaal") -> str:
-    from .exporters import base_css, css_string, extra_css, font_face_css, footer_text, html_page, page_css
-
-    css = "\n".join((font_face_css(True), base_css(), page_css(lang, watermark, footer_text(board)),
-                     extra_css("factsheet.css")))
-    css += "\n@page { @bottom-right { content: " + css_string(t("factsheet", lang) + " · ") + " string(fs-title); } }"
+    """All factsheets of a batch as one document, each page saying whose factsheet it is."""
+    footer = "@page { @bottom-right { content: " + css_string(t("factsheet", lang) + " · ") + " string(fs-title); } }"
+    css = stylesheet(lang, watermark, board, ("factsheet.css",), for_pdf=True, rules=footer)
     return html_page(title=title, body="".join(sections), lang=lang, css=css, body_class="factsheets", watermark=watermark)
 
 
 # ---------------------------------------------------------------------------------------
 # Build (in a worker process)
 # ---------------------------------------------------------------------------------------
-_DATA: dict[tuple[str, str], object] = {}
-
-
-def _open_data(data_dir: str, vintage: str):
-    from ..indicators.data import Data
-
-    key = (str(data_dir), vintage)
-    if key not in _DATA:
-        _DATA[key] = Data.open(vintage or None, data_dir)
-    return _DATA[key]
-
-
-open_data = _open_data  # the run's JobContext.data(): one cache per worker process
-
-
-def build_factsheets(
-    codes: list[str],
-    staging: str,
-    quarter: str,
-    lang: str,
-    vintage: str,
-    data_dir: str,
-    today: str | None = None,
-    names: dict[str, str] | None = None,
-    region: str | None = None,
-) -> list:
+def build_factsheets(edition: Edition, staging: str, data_dir: str, codes: list[str],
+                     names: dict[str, str] | None = None) -> list[DocResult]:
     """Write one PDF per region in ``codes`` into ``staging``; a result per factsheet (in a
     worker process: the vintage is read once per process)."""
-    return render_factsheets(_open_data(data_dir, vintage), codes, staging, quarter, lang, today=today, names=names,
-                             region=region)
+    return render_factsheets(open_data(data_dir, edition.vintage), edition, codes, staging, names=names)
 
 
-def render_factsheets(
-    data,
-    codes: list[str],
-    staging: str | Path,
-    quarter: str,
-    lang: str,
-    today: str | None = None,
-    names: dict[str, str] | None = None,
-    region: str | None = None,
-) -> list:
-    """The factsheets of ``codes`` from ``data``, one PDF each in ``staging``.
+def _sections(data, edition: Edition, codes: list[str], results: dict[str, DocResult]) -> tuple[list[str], list[str]]:
+    """The factsheets' HTML sections and the regions they are for. A region without a single
+    figure gets none: its result is ``skipped`` with the reason in ``notes["skipped"]``."""
+    reg = registry()
+    source = FigureSource(data, edition.quarter, edition.lang)
+    ctx = FactsheetContext.of(edition, data.vintage.manifest)
+    sections, laid_out = [], []
+    for code in codes:
+        parent, peers = comparison_region(code), peer_group(code)
+        figures = [f for i in indicator_ids(reg[code].level) if (f := source.figure(i, code, parent, peers))
+                   and f.subject is not None]
+        if not figures:
+            results[code].status = SKIPPED
+            results[code].notes["skipped"] = (
+                f"no figures for {reg[code].name_nl} ({code}) up to {edition.quarter} in vintage {data.vintage.id!r}"
+            )
+            report(results[code].name, 1, 1, "skipped")
+            continue
+        sections.append(factsheet_html(code, figures, ctx))
+        laid_out.append(code)
+    return sections, laid_out
 
-    ``region`` is the focus region the run is for: its board's name is on every page
-    (without it, the board of the first factsheet's COROP region). A region without a single figure gets no page:
-    its result is ``skipped`` with the reason in ``notes["skipped"]``, so that the quarter
-    shows no empty table with empty sources."""
-    import weasyprint
 
-    from .outcome import BUILT, FAILED, SKIPPED, DocResult, one_line, report, write_atomic
-    from ..briefing.pages import long_date
-    from ..periods import Period
-    from .exporters import quiet_weasyprint
-    from ..text import sample_watermark, vintage_label
+def _pages_of(document, codes: list[str]) -> dict[str, list]:
+    """The laid-out pages of each region's factsheet (a factsheet starts at its anchor)."""
+    pages_of: dict[str, list] = {c: [] for c in codes}
+    current = None
+    for page in document.pages:
+        for anchor in page.anchors:
+            if anchor.startswith("fs-") and anchor[3:] in pages_of:
+                current = anchor[3:]
+        if current is not None:
+            pages_of[current].append(page)
+    return pages_of
+
+
+def _write_pdf(document, pages: list, res: DocResult, code: str, edition: Edition, staging: str | Path) -> None:
+    """One factsheet's pages as its own PDF (one bad factsheet does not sink the others)."""
+    try:
+        if not pages:
+            raise RuntimeError("its page is missing from the layout")
+        part = document.copy(pages)
+        region = registry()[code].name(edition.lang)
+        part.metadata.title = f"{t('factsheet', edition.lang)} {region} · {edition.quarter_label}"
+        part.metadata.lang = edition.lang
+        rel = res.name + ".pdf"
+        write_atomic(Path(staging) / rel, part.write_pdf(pdf_variant=PDF_VARIANT))
+        res.outputs.append(rel)
+        res.notes["pages"] = len(pages)
+    except Exception as exc:
+        res.fail(f"factsheet {res.name}", exc)
+    report(res.name, 1, 1, "pdf")
+
+
+def render_factsheets(data, edition: Edition, codes: list[str], staging: str | Path,
+                      names: dict[str, str] | None = None) -> list[DocResult]:
+    """The factsheets of ``codes`` from ``data``, one PDF each in ``staging`` (``names``: each
+    one's path without ``.pdf``, by default :func:`factsheet_path`).
+
+    All of a batch are laid out as one document. The edition's focus region is the one the
+    run is for: its board's name is on every page. A region without a single figure gets no
+    page: its result is ``skipped`` with the reason in ``notes["skipped"]``, so that the
+    quarter shows no empty table with empty sources."""
+    import weasyprint  # slow to import; only in the worker that lays the factsheets out
 
     quiet_weasyprint()
     t0 = time.perf_counter()
+    lang = edition.lang
     names = names or {c: factsheet_path(c, lang).removesuffix(".pdf") for c in codes}
     results = {c: DocResult(name=names[c], notebook=None, status=BUILT, kind="factsheet", lang=lang) for c in codes}
     try:
-        q = Period.parse(quarter)
-        source = FigureSource(data, q, lang)
-        reg = registry()
-        today_d = dt.date.fromisoformat(today) if today else dt.date.today()
-        is_sample = data.vintage.is_sample
-
-        first = codes[0] if codes else reg.default_focus
-        focus = region or (first if reg[first].level == "corop" else comparison_region(first))
-        board = reg.board(focus, lang)
-        sections, laid_out = [], []
-        for code in codes:
-            level = reg[code].level
-            parent, peers = comparison_region(code), peer_group(code)
-            figures = [f for i in indicator_ids(level) if (f := source.figure(i, code, parent, peers)) and f.subject is not None]
-            if not figures:
-                results[code].status = SKIPPED
-                results[code].notes["skipped"] = (
-                    f"no figures for {reg[code].name_nl} ({code}) up to {q} in vintage {data.vintage.id!r}"
-                )
-                report(results[code].name, 1, 1, "skipped")
-                continue
-            ctx = FactsheetContext(
-                quarter_label=q.label(lang), vintage_label=vintage_label(is_sample, data.vintage.id, lang),
-                date_label=long_date(today_d, lang), is_sample=is_sample, lang=lang, board=board,
-                manifest=data.vintage.manifest,
-            )
-            sections.append(factsheet_html(code, figures, ctx))
-            laid_out.append(code)
+        sections, laid_out = _sections(data, edition, codes, results)
         if not laid_out:
             return list(results.values())
-        watermark = sample_watermark(is_sample, lang)
-        html = document_html(sections, t("factsheet", lang), lang, watermark, board)
+        html = document_html(sections, t("factsheet", lang), lang, edition.watermark, edition.board)
         t_html = time.perf_counter()
         document = weasyprint.HTML(string=html, base_url=".").render()
-        pages_of: dict[str, list] = {c: [] for c in laid_out}
-        current = None
-        for page in document.pages:
-            for anchor in page.anchors:
-                if anchor.startswith("fs-") and anchor[3:] in pages_of:
-                    current = anchor[3:]
-            if current is not None:
-                pages_of[current].append(page)
+        pages_of = _pages_of(document, laid_out)
         t_layout = time.perf_counter()
         for code in laid_out:
-            res = results[code]
-            try:
-                if not pages_of[code]:
-                    raise RuntimeError("its page is missing from the layout")
-                part = document.copy(pages_of[code])
-                part.metadata.title = f"{t('factsheet', lang)} {reg[code].name(lang)} · {q.label(lang)}"
-                part.metadata.lang = lang
-                pdf = part.write_pdf(pdf_variant=PDF_VARIANT)
-                rel = names[code] + ".pdf"
-                write_atomic(Path(staging) / rel, pdf)
-                res.outputs.append(rel)
-                res.notes["pages"] = len(pages_of[code])
-            except Exception as exc:  # one bad factsheet does not sink the others
-                res.status = FAILED
-                res.error = f"factsheet {res.name} failed: {type(exc).__name__}: {one_line(exc)}"
-            report(res.name, 1, 1, "pdf")
+            _write_pdf(document, pages_of[code], results[code], code, edition, staging)
         per = (time.perf_counter() - t0) / max(1, len(laid_out))
         for code in laid_out:
             results[code].timings = {"total": round(per, 3)}
@@ -488,6 +454,5 @@ def render_factsheets(
     except Exception as exc:
         for res in results.values():
             if res.status == BUILT and not res.outputs:
-                res.status = FAILED
-                res.error = f"factsheet {res.name} failed: {type(exc).__name__}: {one_line(exc)}"
+                res.fail(f"factsheet {res.name}", exc)
     return list(results.values())

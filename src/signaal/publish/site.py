@@ -14,11 +14,11 @@ from importlib import resources
 from pathlib import Path
 
 from .. import __version__
+from ..briefing.edition import Edition
 from ..catalogue import catalogue
 from ..files import write_atomic
-from ..periods import Period
 from ..regions import registry
-from ..text import sample_watermark, t, vintage_label
+from ..text import t
 from .exporters import font_face_css
 from .outcome import FAILED, MANIFEST, REJECTED, SKIPPED, DocResult
 
@@ -175,17 +175,15 @@ class _Rows:
         return links
 
 
-def quarter_index_html(docs: list[DocResult], *, lang: str, region: str, quarter: Period, vintage_id: str,
-                       is_sample: bool, today: dt.date) -> str:
-    """The quarter's overview in ``lang`` (see :func:`index_language`): the board pack, every
-    theme, the factsheets and the data of the folder; documents in another language say which."""
-    rows = _Rows(lang)
-    reg = registry()
+def quarter_index_html(docs: list[DocResult], edition: Edition) -> str:
+    """The quarter's overview in the edition's language (see :func:`index_language`): the board
+    pack, every theme, the factsheets and the data of the folder; documents in another language
+    say which. The masthead (region, quarter, data version, watermark, board) is the edition's."""
+    rows = _Rows(edition.lang)
     return render_index(
-        lang=lang, region_name=reg.display_name(region, lang), quarter_label=quarter.label(lang),
-        vintage_label=vintage_label(is_sample, vintage_id, lang), is_sample=is_sample,
-        watermark=sample_watermark(is_sample, lang), version=__version__, date=today, packs=rows.packs(docs),
-        themes=rows.themes(docs), factsheets=rows.factsheets(docs), data_links=rows.data_links(docs),
-        problems=[d.error for d in docs if d.failed and d.error],
-        kicker=t("cover_kicker", lang, board=reg.board(region, lang)), fonts_css=font_face_css(False),
+        lang=edition.lang, region_name=edition.focus_name, quarter_label=edition.quarter_label,
+        vintage_label=edition.vintage_label, is_sample=edition.is_sample, watermark=edition.watermark,
+        version=__version__, date=edition.today, packs=rows.packs(docs), themes=rows.themes(docs),
+        factsheets=rows.factsheets(docs), data_links=rows.data_links(docs),
+        problems=[d.error for d in docs if d.failed and d.error], kicker=edition.kicker, fonts_css=font_face_css(False),
     )

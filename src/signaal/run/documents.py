@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from ..catalogue import catalogue
-from ..publish.boardpack import BOARD_PAGE, signals_available
+from ..publish.boardpack import BOARD_PAGE
 from ..publish.factsheets import factsheet_path, indicator_ids, subjects
 from ..publish.outcome import BUILT, FAILED, REJECTED, REUSED, DocResult
 from ..publish.site import index_language, quarter_index_html, write_index
@@ -143,7 +143,7 @@ class Documents:
     def signals_jobs(self) -> list[Job]:
         """The signals and their board (they need the data, not the notebooks)."""
         name, key = self.signals_name, self.signals_key
-        if not self.plan.board_pack or not signals_available() or self.reuse(name, "signals", key):
+        if not self.plan.board_pack or self.reuse(name, "signals", key):
             return []
         return [Job(name=name, kind="signals", key=key, names=[name],
                     args=dict(name=name, stem=name, csv_name=self.plan.output_file("signals", "csv"),
@@ -166,10 +166,9 @@ class Documents:
         level = "gemeente" if plan.factsheets != "corop" else "corop"
         return Job(
             name=self.pack_name, kind="boardpack", key=key, names=[self.pack_name],
-            args=dict(name=self.pack_name, stem=self.pack_name, themes=ok, missing=missing,
+            args=dict(name=self.pack_name, themes=ok, missing=missing,
                       extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
                       board_page=f"{self.signals_name}.html" if board is not None and board.ok else None,
-                      signals_problem="absent" if board is None else "failed",
                       indicators_name=plan.output_file("indicators", "csv")),
         )
 
@@ -226,8 +225,7 @@ class Documents:
             return reused
         t0 = time.perf_counter()
         try:
-            html = quarter_index_html(docs, lang=lang, region=plan.region, quarter=plan.quarter,
-                                      vintage_id=plan.vintage_id, is_sample=plan.is_sample, today=plan.today)
+            html = quarter_index_html(docs, plan.edition().in_language(lang))
             write_index(self.staging / INDEX, html)
             return DocResult(name="index", notebook=None, status=BUILT, kind="index", outputs=[INDEX], key=key,
                              timings={"total": round(time.perf_counter() - t0, 3)}, lang=lang,

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..indicators.data import Data
-from ..publish.factsheets import open_data
+from ..briefing.edition import Edition
+from ..periods import Period
+from ..publish.data import open_data
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,16 @@ class JobContext:
     data_dir: Path
     today: dt.date         # the date the documents carry
     is_sample: bool
+    vintage_checksum: str = ""  # recorded in the documents' metadata
 
     def parameters(self) -> dict:
         """A theme notebook's parameters (its ``parameters`` cell)."""
         return {"region": self.region, "quarter": self.quarter, "vintage": self.vintage, "lang": self.lang}
+
+    def edition(self) -> Edition:
+        """The masthead facts every document of the run labels itself with."""
+        return Edition(self.region, Period.parse(self.quarter), self.lang, self.vintage, self.is_sample, self.today,
+                       self.vintage_checksum)
 
     def data(self) -> Data:
         """The vintage's data, read once per worker process (shared by the board pack,

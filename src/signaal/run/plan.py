@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
+from ..briefing.edition import Edition
 from ..errors import InputError, suggest
 from ..periods import Period, parse_quarter
 from ..publish.outcome import MANIFEST, DocResult
@@ -59,10 +60,16 @@ class Plan:
     def parameters(self) -> dict:
         return {"region": self.region, "quarter": str(self.quarter), "vintage": self.vintage_id, "lang": self.lang}
 
+    def edition(self) -> Edition:
+        """The masthead facts of this run's documents (region, quarter, language, data, day)."""
+        return Edition(self.region, self.quarter, self.lang, self.vintage_id, self.is_sample, self.today,
+                       self.vintage_checksum)
+
     def context(self, staging: Path) -> JobContext:
         """What every worker of this run is handed."""
         return JobContext(staging=staging, region=self.region, quarter=str(self.quarter), lang=self.lang,
-                          vintage=self.vintage_id, data_dir=self.data_dir, today=self.today, is_sample=self.is_sample)
+                          vintage=self.vintage_id, data_dir=self.data_dir, today=self.today, is_sample=self.is_sample,
+                          vintage_checksum=self.vintage_checksum)
 
 
 @dataclass

@@ -210,20 +210,16 @@ def signal_board(ctx: JobContext, name: str, stem: str, csv_name: str, json_name
     )
 
 
-def board_pack(ctx: JobContext, name: str, stem: str, **args) -> DocResult:
-    """The board pack from the executed theme notebooks: ``<stem>.pdf``, ``<stem>.html`` and
+def board_pack(ctx: JobContext, name: str, **args) -> DocResult:
+    """The board pack from the executed theme notebooks: ``<name>.pdf``, ``<name>.html`` and
     the indicators file; ``args`` as :func:`~signaal.publish.boardpack.build_pack` takes them
-    (themes, missing, extra_indicators, board_page, signals_problem, indicators_name)."""
-    return boardpack.build_pack(
-        name=name, staging=str(ctx.staging), stem=stem, region=ctx.region, quarter=ctx.quarter, lang=ctx.lang,
-        vintage=ctx.vintage, data_dir=str(ctx.data_dir), today=ctx.today.isoformat(), **args,
-    )
+    (themes, missing, extra_indicators, board_page, indicators_name)."""
+    return boardpack.build_pack(ctx.edition(), str(ctx.staging), str(ctx.data_dir), name=name, **args)
 
 
 def factsheet_batch(ctx: JobContext, codes: list[str], names: dict[str, str]) -> list[DocResult]:
     """The factsheets of ``codes`` (document names in ``names``), one PDF each."""
-    return factsheets.render_factsheets(ctx.data(), codes, str(ctx.staging), ctx.quarter, ctx.lang,
-                                        today=ctx.today.isoformat(), names=names, region=ctx.region)
+    return factsheets.render_factsheets(ctx.data(), ctx.edition(), codes, str(ctx.staging), names=names)
 
 
 register("theme", execute_theme)

@@ -1,0 +1,230 @@
+"""The topic page: one indicator's question, its figure, source lines and "Toelichting".
+
+The figure (:func:`signaal.charts.topic.topic_chart`) has the series over time on top — the
+focus region against the Netherlands, its province and peers (a line), or tension bands, or
+columns for a flow — and up to two comparisons beneath: the municipalities side by side (bars
+or a map) and the rank among the COROP regions; a flow compares per 1,000 inhabitants over
+the last year. When the page shows a province as a proxy, the provinces are compared.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import formatting as fmt
+from ..catalogue import Indicator
+from ..charts.base import Chart
+from ..charts.compare import draw_bars, draw_rank_strip
+from ..charts.maps import draw_choropleth, draw_tiles
+from ..charts.time import draw_band, draw_columns, draw_line
+from ..charts.topic import Panel, topic_chart
+from ..periods import Period
+from ..store.geo import boundaries_or_none
+from ..text import t
+from .context import PageContext
+from .narrative import GAP_YEARS, bullets
+from .pages import TopicPage
+
+# the smallest height of a trend chart's value axis, per unit (small moves stay small)
+MIN_SPAN = {"mark": 1.5, "percent": 2.0, "km": 1.0}
+
+
+def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> TopicPage:
+    """The topic page of an indicator (``chart``: another main chart than the catalogue's)."""
+    lang = ctx.lang
+    ind = ctx.cat[indicator]
+    narrative = ctx.narrative(ind)
+    shown = narrative.region
+    chart_obj, subtitle, note = topic_chart_of(ctx, ind, shown, chart or ind.chart)
+    badges = [("proxy", t("proxy_label", lang) + ": " + ctx.name(shown))] if shown != ctx.focus else []
+    verdicts = sorted((s for s in ctx.found_signals().for_indicator(ind.id) if s.kind != "neutraal"),
+                      key=lambda s: -s.strength)
+    if verdicts:
+        top = verdicts[0]
+        rule = t(f"sig_rule_{top.rule}", lang, region=ctx.name(ctx.focus))
+        badges.insert(0, (top.kind, f"{t(f'sig_kind_{top.kind}', lang)} · {rule}"))
+    if ind.proxy_note and shown != ctx.focus:
+        note = (ind.proxy_note.get(lang) + " " + note).strip()
+    for caveat in ind.caveats:
+        note = (note + " " + caveat.get(lang)).strip()
+    return TopicPage(
+        indicator=ind.id,
+        question=ctx.edition.question(ind),
+        subtitle=subtitle,
+        chart=chart_obj,
+        source_line=ctx.source_line(ind),
+        updated_line=ctx.updated_line(ind),
+        bullets=bullets(narrative, signal_lines=ctx.signal_lines(ind.id)),
+        lang=lang,
+        note=note,
+        badges=badges,
+        subject=ind.id,
+    )
+
+
+def topic_chart_of(ctx: PageContext, ind: Indicator, shown: str, kind: str) -> tuple[Chart | None, str, str]:
+    """The page's figure, its subtitle (title · unit · span) and the note beneath it."""
+    lang = ctx.lang
+    focus = shown == ctx.focus
+    province = ctx.province if focus else None
+    peers = ctx.reg.peers(ctx.focus) if focus else [c for c in ctx.reg.codes(ctx.reg[shown].level) if c != shown]
+    table = ctx.data.table(ind.id, freq=ind.display_freq, up_to=ctx.quarter)
+    unit_text = ind.unit_label.get(lang) if ind.unit_label and kind != "index" else ""
+    subtitle_bits = [ind.title.get(lang)] + ([unit_text] if unit_text else [])
+    if table.empty or shown not in table or not table[shown].notna().any():
+        return None, " · ".join(subtitle_bits), ""
+    focus_series = table[shown].dropna()
+    first, last = focus_series.index[0], focus_series.index[-1]
+    first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
+    main = _main_panel(ctx, ind, table, shown, kind, peers, province)
+    panels = flow_panels(ctx, ind, shown) if ind.flow else comparison_panels(ctx, ind, table, shown, last, kind)
+    alt = t(
+        "chart_alt_line", lang, title=ind.title.get(lang), first=first_l, last=last_l,
+        regio=ctx.name(shown), value=fmt.value(focus_series.iloc[-1], ind.unit, ind.decimals, lang),
+        benchmark_name=ctx.name(ctx.national),
+        benchmark=fmt.value(table[ctx.national].get(last), ind.unit, ind.decimals, lang)
+        if ctx.national in table else "–",
+    )
+    chart_obj = topic_chart(main, panels, alt)
+    subtitle_bits.append(first_l if first == last else f"{first_l}–{last_l}")
+    if focus:
+        peer_names = ", ".join(ctx.name(p) for p in peers if p in table and table[p].notna().any())
+        note = t("grey_peers", lang, names=peer_names) if peer_names and kind not in ("band", "bar") else ""
+    else:
+        note = t("grey_provinces", lang) if kind != "band" else ""
+    return chart_obj, " · ".join(subtitle_bits), note
+
+
+def _main_panel(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: str, kind: str, peers: list[str],
+                province: str | None) -> Panel:
+    """The series over time: columns for a flow, tension bands, an index or a line."""
+    lang = ctx.lang
+    focus_series = table[shown].dropna()
+    first, last = focus_series.index[0], focus_series.index[-1]
+    first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
+    codes = [shown, ctx.national] + ([province] if province else []) + peers
+    main_table = table.reindex(columns=[c for c in codes if c in table.columns]).loc[first:]
+    names = ctx.names(list(table.columns))
+    if shown != ctx.focus:
+        names["_peers"] = t("other_provinces", lang)
+    if kind == "index":
+        plot, unit, decimals = main_table / main_table.loc[first] * 100, "index", 0
+        title = t("panel_development_index", lang, first=first_l, last=last_l)
+    else:
+        plot, unit, decimals = main_table, ind.unit, ind.decimals
+        title = t("panel_development", lang, first=first_l, last=last_l)
+    if kind == "bar" and ind.flow:
+        recent = focus_series.iloc[-6 * Period.parse(last).per_year:]
+        r_first = Period.parse(recent.index[0]).short_label()
+        title = t("panel_flow_columns", lang, regio=ctx.name(shown), first=r_first, last=last_l)
+
+        def draw(ax, r=recent):
+            draw_columns(ax, r, ind.unit, ind.decimals, lang, average_label=t("moving_average", lang))
+    elif kind == "band" and ind.signals.bands:
+        band_labels = {k: t(f"band_{k}", lang) for k in list(ind.signals.bands) + ["zeer_krap"]}
+
+        def draw(ax):
+            draw_band(ax, plot, shown, names, ind.signals.bands, band_labels, ind.decimals, lang,
+                      national=ctx.national)
+    else:
+
+        def draw(ax):
+            draw_line(ax, plot, shown, names, unit, decimals, lang, national=ctx.national, province=province,
+                      peers=peers, breaks=[b.period for b in ind.breaks], min_span=MIN_SPAN.get(unit))
+    return Panel(title, draw)
+
+
+def comparison_panels(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: str, last: str,
+                      kind: str) -> list[Panel]:
+    """Municipalities side by side (bars or a map) and the rank among COROP regions — or, when
+    the page shows a province as a proxy, the provinces side by side."""
+    lang = ctx.lang
+    panels: list[Panel] = []
+    names = ctx.names(list(table.columns))
+    last_p = Period.parse(last)
+    old = str(last_p.shift(-GAP_YEARS * last_p.per_year))
+    growth = ind.additive  # counts compare by their growth, not their size
+    if growth and old not in table.index:
+        return panels
+    values_row = ((table.loc[last] / table.loc[old] - 1) * 100) if growth else table.loc[last]
+    unit, decimals = ("percent", 1) if growth else (ind.unit, ind.decimals)
+    label_old, label_last = Period.parse(old).short_label(), last_p.short_label()
+    nat_value = values_row.get(ctx.national)
+    members = [m for m in ctx.reg.children(ctx.focus) if m in values_row.index and pd.notna(values_row.get(m))]
+    if len(members) >= 2:
+        member_values = values_row[members]
+        if kind == "map":
+            panels.append(Panel(t("panel_map", lang, period=label_last),
+                                _map_drawing(ctx, members, member_values, names, unit, decimals), weight=1.6))
+        else:
+            role = "focus" if shown == ctx.focus else "province"
+            reference = [(ctx.name(shown), values_row.get(shown), role),
+                         (ctx.name(ctx.national), nat_value, "national")]
+            title = (t("panel_municipalities_growth", lang, old=label_old, period=label_last) if growth
+                     else t("panel_municipalities", lang, regio=ctx.name(ctx.focus), period=label_last))
+
+            def draw_members(ax, v=member_values, ref=reference):
+                draw_bars(ax, v, names, unit, decimals, lang, reference=ref)
+            panels.append(Panel(title, draw_members, weight=1.1))
+    level = ctx.reg[shown].level
+    if level == "corop":
+        corop = [c for c in ctx.reg.codes("corop") if c in values_row.index and pd.notna(values_row.get(c))]
+        if len(corop) >= 10:
+            title = (t("panel_rank_growth", lang, old=label_old, period=label_last, n=len(corop)) if growth
+                     else t("panel_rank", lang, n=len(corop), period=label_last))
+
+            def draw_rank(ax, v=values_row[corop]):
+                draw_rank_strip(ax, v, shown, names, unit, decimals, ind.polarity, lang, national=nat_value)
+            panels.append(Panel(title, draw_rank, weight=1.0))
+    elif level == "provincie":
+        provinces = [c for c in ctx.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
+        if len(provinces) >= 3:
+            title = (t("panel_provinces_growth", lang, old=label_old, period=label_last) if growth
+                     else t("panel_provinces", lang, period=label_last))
+
+            def draw_prov(ax, v=values_row[provinces]):
+                draw_bars(ax, v, names, unit, decimals, lang,
+                          reference=[(ctx.name(ctx.national), nat_value, "national")], highlight=shown)
+            panels.append(Panel(title, draw_prov, weight=1.0))
+    return panels
+
+
+def _map_drawing(ctx: PageContext, members: list[str], values: pd.Series, names: dict[str, str], unit: str,
+                 decimals: int):
+    """The municipalities on a map: real boundaries when cached, else a labelled tile map."""
+    gdf = boundaries_or_none("gemeente", ctx.data_dir)
+    if gdf is not None and set(members) <= set(gdf["code"]):
+        def draw_map(ax):
+            draw_choropleth(ax, gdf, values, names, unit, decimals, ctx.lang)
+        return draw_map
+    points = {m: (ctx.reg[m].x_rd, ctx.reg[m].y_rd) for m in members if ctx.reg[m].x_rd is not None}
+
+    def draw_tile_map(ax):
+        draw_tiles(ax, values, points, names, unit, decimals, ctx.lang)
+    return draw_tile_map
+
+
+def flow_panels(ctx: PageContext, ind: Indicator, shown: str) -> list[Panel]:
+    """Flows compare per 1,000 inhabitants over the last year: municipalities and COROP rank."""
+    lang = ctx.lang
+    found = ctx.data.flow_per_1000(ind.id, up_to=ctx.quarter)
+    if found is None:
+        return []
+    values, first, last = found
+    names = ctx.names(list(values.index))
+    first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
+    nat_value = values.get(ctx.national)
+    panels = []
+    members = [m for m in ctx.reg.children(ctx.focus) if m in values.index]
+    if len(members) >= 2:
+        reference = [(ctx.name(shown), values.get(shown), "focus"), (ctx.name(ctx.national), nat_value, "national")]
+
+        def draw_members(ax, v=values[members], ref=reference):
+            draw_bars(ax, v, names, "count", 1, lang, reference=ref)
+        panels.append(Panel(t("panel_flow_members", lang, first=first_l, last=last_l), draw_members, weight=1.1))
+    corop = [c for c in ctx.reg.codes("corop") if c in values.index]
+    if ctx.reg[shown].level == "corop" and len(corop) >= 10:
+        def draw_rank(ax, v=values[corop]):
+            draw_rank_strip(ax, v, shown, names, "count", 1, ind.polarity, lang, national=nat_value)
+        panels.append(Panel(t("panel_flow_rank", lang, n=len(corop)) + f", {first_l}–{last_l}", draw_rank))
+    return panels
