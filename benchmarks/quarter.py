@@ -37,7 +37,9 @@ QUARTER = "2026Q3"
 
 FACTSHEET_NOTEBOOK = [
     ("parameters", 'code = "GM0153"\nquarter = "2026Q3"\nlang = "nl"'),
-    ("", """from IPython.display import HTML, display
+    (
+        "",
+        """from IPython.display import HTML, display
 from signaal.publish.factsheets import (FactsheetContext, FigureSource, comparison_region, factsheet_html,
                                 indicator_ids, peer_group)
 from signaal.indicators import Data
@@ -52,7 +54,8 @@ parent, peers = comparison_region(code), peer_group(code)
 level = registry()[code].level
 figures = [f for i in indicator_ids(level) if (f := source.figure(i, code, parent, peers)) and f.subject is not None]
 ctx = FactsheetContext(q.label(lang), "voorbeelddata", "vandaag", data.vintage.is_sample, lang)
-display(HTML("<style>" + extra_css("factsheet.css") + "</style>" + factsheet_html(code, figures, ctx)))"""),
+display(HTML("<style>" + extra_css("factsheet.css") + "</style>" + factsheet_html(code, figures, ctx)))""",
+    ),
 ]
 
 
@@ -69,8 +72,17 @@ def sh(*args: str, cwd: Path | None = None, check: bool = True) -> float:
 def naive_document(notebook: Path, work: Path, params: list[str]) -> float:
     """What an analyst scripts per notebook: papermill CLI, then nbconvert to HTML and PDF."""
     executed = work / f"{notebook.stem}-{abs(hash(tuple(params))) % 10**8}.ipynb"
-    t = sh(str(BIN / "papermill"), str(notebook), str(executed), "-k", "signaal", "--cwd", str(notebook.parent),
-           "--no-progress-bar", *params)
+    t = sh(
+        str(BIN / "papermill"),
+        str(notebook),
+        str(executed),
+        "-k",
+        "signaal",
+        "--cwd",
+        str(notebook.parent),
+        "--no-progress-bar",
+        *params,
+    )
     t += sh(str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed))
     t += sh(str(BIN / "jupyter"), "nbconvert", "--to", "signaal-pdf", str(executed))
     return t
@@ -137,28 +149,42 @@ def main() -> int:
     naive_dir = work / "naive"
     naive_dir.mkdir()
     results: dict[str, float] = {}
-    print(f"benchmark: {len(themes)} theme notebooks, {len(municipalities)} municipalities, "
-          f"{len(corop)} COROP regions; {os.cpu_count()} cores; workspace {work}", flush=True)
+    print(
+        f"benchmark: {len(themes)} theme notebooks, {len(municipalities)} municipalities, "
+        f"{len(corop)} COROP regions; {os.cpu_count()} cores; workspace {work}",
+        flush=True,
+    )
 
     # 1. the full quarter, cold: naive loop
     theme_times = []
     for name in themes:
-        theme_times.append(naive_document(nb_dir / f"{name}.ipynb", naive_dir,
-                                          ["-p", "region", "CR12", "-p", "quarter", QUARTER, "-p", "lang", "nl"]))
+        theme_times.append(
+            naive_document(
+                nb_dir / f"{name}.ipynb",
+                naive_dir,
+                ["-p", "region", "CR12", "-p", "quarter", QUARTER, "-p", "lang", "nl"],
+            )
+        )
         print(f"  naive  theme {name:<18} {theme_times[-1]:6.1f} s", flush=True)
     fs_times = []
     for code in municipalities:
         fs_times.append(naive_document(fs_nb, naive_dir, ["-p", "code", code, "-p", "quarter", QUARTER]))
-    print(f"  naive  {len(fs_times)} factsheets         {sum(fs_times):6.1f} s "
-          f"(mean {statistics.mean(fs_times):.1f} s each)", flush=True)
+    print(
+        f"  naive  {len(fs_times)} factsheets         {sum(fs_times):6.1f} s "
+        f"(mean {statistics.mean(fs_times):.1f} s each)",
+        flush=True,
+    )
     results["naive_full_quarter"] = sum(theme_times) + sum(fs_times)
     results["naive_factsheets_14"] = sum(fs_times)
 
     # 1. the full quarter, cold: signaal run (default --jobs: the number of cores)
     out = work / "reports" / QUARTER
     results["signaal_full_quarter"], manifest = signaal_run("--notebooks", str(nb_dir), "--out", str(out), "--force")
-    print(f"  signaal run (cold, --jobs {manifest['parameters']['jobs']}) {results['signaal_full_quarter']:6.1f} s "
-          f"({manifest['summary']['built']} documents)", flush=True)
+    print(
+        f"  signaal run (cold, --jobs {manifest['parameters']['jobs']}) {results['signaal_full_quarter']:6.1f} s "
+        f"({manifest['summary']['built']} documents)",
+        flush=True,
+    )
 
     # 2. no change
     results["signaal_no_change"], manifest = signaal_run("--notebooks", str(nb_dir), "--out", str(out))
@@ -167,18 +193,23 @@ def main() -> int:
 
     # 3. --jobs
     if not args.quick:
-        results["signaal_jobs_1"], _ = signaal_run("--notebooks", str(nb_dir), "--out", str(work / "j1" / QUARTER),
-                                                   "--force", "--jobs", "1")
+        results["signaal_jobs_1"], _ = signaal_run(
+            "--notebooks", str(nb_dir), "--out", str(work / "j1" / QUARTER), "--force", "--jobs", "1"
+        )
         print(f"  signaal run (cold, --jobs 1)  {results['signaal_jobs_1']:6.1f} s", flush=True)
-    results["signaal_jobs_2"], _ = signaal_run("--notebooks", str(nb_dir), "--out", str(work / "j2" / QUARTER),
-                                               "--force", "--jobs", "2")
+    results["signaal_jobs_2"], _ = signaal_run(
+        "--notebooks", str(nb_dir), "--out", str(work / "j2" / QUARTER), "--force", "--jobs", "2"
+    )
     print(f"  signaal run (cold, --jobs 2)  {results['signaal_jobs_2']:6.1f} s", flush=True)
 
     # 4. regions: factsheets alone
     results["signaal_factsheets_14"] = factsheets_only("gemeenten", work / "fs14" / QUARTER, 2)
     results["signaal_factsheets_40"] = factsheets_only("corop", work / "fs40" / QUARTER, 2)
-    print(f"  signaal factsheets 14 / 40    {results['signaal_factsheets_14']:6.1f} / "
-          f"{results['signaal_factsheets_40']:.1f} s", flush=True)
+    print(
+        f"  signaal factsheets 14 / 40    {results['signaal_factsheets_14']:6.1f} / "
+        f"{results['signaal_factsheets_40']:.1f} s",
+        flush=True,
+    )
     if not args.quick:
         t40 = [naive_document(fs_nb, naive_dir, ["-p", "code", code, "-p", "quarter", QUARTER]) for code in corop]
         results["naive_factsheets_40"] = sum(t40)
@@ -189,12 +220,19 @@ def main() -> int:
         ("full quarter, cold: naive loop / signaal run", r["naive_full_quarter"] / r["signaal_full_quarter"]),
         ("no-change re-run: seconds", r["signaal_no_change"]),
         ("full quarter cold / no-change re-run", r["signaal_full_quarter"] / r["signaal_no_change"]),
-        ("--jobs 2 speed-up over --jobs 1", r["signaal_jobs_1"] / r["signaal_jobs_2"] if "signaal_jobs_1" in r else None),
-        ("factsheets 40 / 14 regions (signaal; 40/14 = 2.86 is linear)",
-         r["signaal_factsheets_40"] / r["signaal_factsheets_14"]),
+        (
+            "--jobs 2 speed-up over --jobs 1",
+            r["signaal_jobs_1"] / r["signaal_jobs_2"] if "signaal_jobs_1" in r else None,
+        ),
+        (
+            "factsheets 40 / 14 regions (signaal; 40/14 = 2.86 is linear)",
+            r["signaal_factsheets_40"] / r["signaal_factsheets_14"],
+        ),
         ("factsheets for 14: naive / signaal", r["naive_factsheets_14"] / r["signaal_factsheets_14"]),
-        ("factsheets for 40: naive / signaal",
-         r["naive_factsheets_40"] / r["signaal_factsheets_40"] if "naive_factsheets_40" in r else None),
+        (
+            "factsheets for 40: naive / signaal",
+            r["naive_factsheets_40"] / r["signaal_factsheets_40"] if "naive_factsheets_40" in r else None,
+        ),
     ]
     print("\nseconds:")
     for k, v in results.items():
@@ -203,10 +241,22 @@ def main() -> int:
     for label, value in rows:
         print(f"  {label:<62} {'–' if value is None else f'{value:6.2f}'}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-            "themes": list(themes), "seconds": results, "ratios": {k: v for k, v in rows},
-        }, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": {
+                        "cores": os.cpu_count(),
+                        "python": platform.python_version(),
+                        "platform": platform.platform(),
+                    },
+                    "themes": list(themes),
+                    "seconds": results,
+                    "ratios": {k: v for k, v in rows},
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

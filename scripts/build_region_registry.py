@@ -59,17 +59,14 @@ def main(real: Path, out: Path) -> None:
             municipalities[gm] = (row["Gemeente"].strip(), cr)
             coropen[cr] = row["COROP-gebied"].strip()
     geo = json.loads((real / "geo" / "gemeenten_2023_wgs84_simplified.geojson").read_text("utf-8"))
-    inhabitants = {
-        f["properties"]["gemeentecode"]: f["properties"].get("aantalInwoners")
-        for f in geo["features"]
-    }
+    inhabitants = {f["properties"]["gemeentecode"]: f["properties"].get("aantalInwoners") for f in geo["features"]}
     # a point inside each municipality, in RD New metres (for tile maps without boundaries)
     import geopandas as gpd
 
     gdf = gpd.read_file(real / "geo" / "gemeenten_2023_wgs84_simplified.geojson")
     gdf = gdf.set_crs(4326, allow_override=True).to_crs(28992)
     points = gdf.representative_point()
-    where = {code: (round(p.x, -2), round(p.y, -2)) for code, p in zip(gdf["gemeentecode"], points)}
+    where = {code: (round(p.x, -2), round(p.y, -2)) for code, p in zip(gdf["gemeentecode"], points, strict=True)}
     rows = [("NL01", "Nederland", "Netherlands", "land", "", "")]
     for pv, (nl, en) in PROVINCES.items():
         rows.append((pv, nl, en, "provincie", "NL01", ""))

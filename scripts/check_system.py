@@ -31,7 +31,13 @@ def apt_install(packages: list[str]) -> bool:
     print(f"check_system: installing {' '.join(packages)} with apt-get", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     ok = subprocess.run(["apt-get", "update", "-qq"], env=env).returncode == 0
-    ok = ok and subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env).returncode == 0
+    ok = (
+        ok
+        and subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env
+        ).returncode
+        == 0
+    )
     return ok
 
 
@@ -60,9 +66,10 @@ def main() -> int:
     if want and not apt_install(want):
         print(
             f"check_system: note: {' '.join(want)} is not installed; WeasyPrint works without it but "
-            "will need it in future versions", file=sys.stderr,
+            "will need it in future versions",
+            file=sys.stderr,
         )
-    print("check_system: ok (Python {}, Pango found)".format(sys.version.split()[0]))
+    print(f"check_system: ok (Python {sys.version.split()[0]}, Pango found)")
     return 0
 
 

@@ -26,11 +26,16 @@ def real_fixtures() -> Path:
     return REAL
 
 
-def signaal(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+def signaal(
+    *args: str, env: dict | None = None, cwd: Path | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run the real `signaal` command line."""
     return subprocess.run(
         [str(BIN / "signaal"), *args],
-        capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd or ROOT,
         env={**os.environ, **(env or {})},
     )
 
@@ -57,8 +62,9 @@ def fast_http():
     """An HttpClient with short timeouts and waits, so that retry tests take milliseconds."""
     from signaal.sources.http import HttpClient, HttpSettings
 
-    settings = HttpSettings(connect_timeout=2, read_timeout=5, attempts=3, backoff=0.01, backoff_max=0.05,
-                            retry_after_max=0.3)
+    settings = HttpSettings(
+        connect_timeout=2, read_timeout=5, attempts=3, backoff=0.01, backoff_max=0.05, retry_after_max=0.3
+    )
     client = HttpClient(settings)
     yield client
     client.close()
@@ -75,10 +81,15 @@ def endpoints(loopback):
 def loopback_env(loopback):
     """Environment for the real CLI: every source on the loopback server, fast retries."""
     return {
-        "SIGNAAL_CBS_V3_URL": loopback.base, "SIGNAAL_CBS_V4_URL": loopback.base,
-        "SIGNAAL_PDOK_URL": loopback.base, "SIGNAAL_DUO_URL": loopback.base,
-        "SIGNAAL_HTTP_ATTEMPTS": "3", "SIGNAAL_HTTP_BACKOFF": "0.01", "SIGNAAL_HTTP_BACKOFF_MAX": "0.05",
-        "SIGNAAL_HTTP_RETRY_AFTER_MAX": "0.3", "SIGNAAL_HTTP_TIMEOUT": "5",
+        "SIGNAAL_CBS_V3_URL": loopback.base,
+        "SIGNAAL_CBS_V4_URL": loopback.base,
+        "SIGNAAL_PDOK_URL": loopback.base,
+        "SIGNAAL_DUO_URL": loopback.base,
+        "SIGNAAL_HTTP_ATTEMPTS": "3",
+        "SIGNAAL_HTTP_BACKOFF": "0.01",
+        "SIGNAAL_HTTP_BACKOFF_MAX": "0.05",
+        "SIGNAAL_HTTP_RETRY_AFTER_MAX": "0.3",
+        "SIGNAAL_HTTP_TIMEOUT": "5",
     }
 
 
@@ -102,8 +113,8 @@ def complete_vintage(data_dir: Path, vintage_id: str = "v0", without: tuple[str,
     import pandas as pd
 
     from signaal.catalogue import catalogue
-    from signaal.store.refresh import FETCHED_KINDS
     from signaal.regions import registry
+    from signaal.store.refresh import FETCHED_KINDS
     from signaal.store.vintage import Store
 
     reg = registry()
@@ -112,12 +123,19 @@ def complete_vintage(data_dir: Path, vintage_id: str = "v0", without: tuple[str,
     for ind in catalogue().stored():
         if ind.source.kind not in FETCHED_KINDS or ind.id in without:
             continue
-        region = reg.default_focus if "corop" in ind.levels else next(
-            c for c, r in reg.regions.items() if r.level == ind.levels[0])
+        region = (
+            reg.default_focus
+            if "corop" in ind.levels
+            else next(c for c, r in reg.regions.items() if r.level == ind.levels[0])
+        )
         rows.append((ind.id, region, period[ind.frequency], 1.0, "definitief"))
     obs = pd.DataFrame(rows, columns=["indicator", "region", "period", "value", "status"])
-    manifest = {"is_sample": False, "title": "an earlier live vintage (constructed for a test)",
-                "created": "2020-01-01T00:00:00+00:00", "sources": {}}
+    manifest = {
+        "is_sample": False,
+        "title": "an earlier live vintage (constructed for a test)",
+        "created": "2020-01-01T00:00:00+00:00",
+        "sources": {},
+    }
     return Store(data_dir).write_vintage(obs, manifest, vintage_id=vintage_id).id
 
 

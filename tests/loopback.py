@@ -35,8 +35,9 @@ class Loopback:
         """``path``: exact (case-insensitive, trailing slash ignored) or a compiled regex."""
         self.routes.insert(0, (path, when, responder))
 
-    def body(self, path, content, *, status=200, content_type="application/json", when=None, rewrite=True,
-             headers=None) -> None:
+    def body(
+        self, path, content, *, status=200, content_type="application/json", when=None, rewrite=True, headers=None
+    ) -> None:
         def respond(request):
             data = content
             if isinstance(data, (dict, list)):
@@ -69,11 +70,18 @@ class Loopback:
                 text = full.get_data()
                 return Response(text[: len(text) // 2], status=200, content_type="application/json")
             if answer == "html":
-                return Response("<!DOCTYPE html><html><body>Onderhoud / maintenance</body></html>", status=200,
-                                content_type="text/html")
+                return Response(
+                    "<!DOCTYPE html><html><body>Onderhoud / maintenance</body></html>",
+                    status=200,
+                    content_type="text/html",
+                )
             status, headers = (answer, {}) if isinstance(answer, int) else answer
-            return Response(json.dumps({"error": f"status {status}"}), status=status, headers=headers,
-                            content_type="application/json")
+            return Response(
+                json.dumps({"error": f"status {status}"}),
+                status=status,
+                headers=headers,
+                content_type="application/json",
+            )
 
         self.route(path, respond, when)
 
@@ -84,7 +92,11 @@ class Loopback:
 
     # ---- serving -----------------------------------------------------------------------
     def _matches(self, path, when, request: Request) -> bool:
-        ok = path.search(request.path) if isinstance(path, re.Pattern) else path.rstrip("/").lower() == request.path.rstrip("/").lower()
+        ok = (
+            path.search(request.path)
+            if isinstance(path, re.Pattern)
+            else path.rstrip("/").lower() == request.path.rstrip("/").lower()
+        )
         return ok and (when is None or when(request.args))
 
     def _next_answer(self, request: Request, skip=None) -> Response:
@@ -94,7 +106,9 @@ class Loopback:
             resp = responder(request)
             if resp is not None:
                 return resp
-        return Response(json.dumps({"error": f"no route for {request.path}"}), status=404, content_type="application/json")
+        return Response(
+            json.dumps({"error": f"no route for {request.path}"}), status=404, content_type="application/json"
+        )
 
     def _handle(self, request: Request) -> Response:
         self.log.append(request.full_path)
@@ -136,14 +150,20 @@ def serve_real_83599(lb: Loopback, real: Path) -> None:
     serve_v3_table(lb, FIXTURES / "cbs_v3" / "83599NED", "83599NED")
     path = "/ODataFeed/odata/83599NED/UntypedDataSet"
     lb.file(path, real / "cbs_odata_v3" / "83599NED_UntypedDataSet_page1.json", when=lambda a: "$skip" not in a)
-    lb.file(path, real / "cbs_odata_v3" / "83599NED_UntypedDataSet_page2_skip10000.json",
-            when=lambda a: a.get("$skip") == "10000")
+    lb.file(
+        path,
+        real / "cbs_odata_v3" / "83599NED_UntypedDataSet_page2_skip10000.json",
+        when=lambda a: a.get("$skip") == "10000",
+    )
 
 
 def serve_duo(lb: Loopback) -> None:
     d = FIXTURES / "duo"
     lb.file("/api/3/action/package_show", d / "package_p01hoinges.json", when=lambda a: a.get("id") == "p01hoinges")
-    lb.file("/api/3/action/package_show", d / "package_mbo.json",
-            when=lambda a: a.get("id") == "deelnemers_inst_kwal_wgdln_lftcat_mbo")
+    lb.file(
+        "/api/3/action/package_show",
+        d / "package_mbo.json",
+        when=lambda a: a.get("id") == "deelnemers_inst_kwal_wgdln_lftcat_mbo",
+    )
     for f in d.glob("*.csv"):
         lb.file(re.compile(rf"/resource/download/{re.escape(f.name)}$"), f, content_type="text/csv", rewrite=False)

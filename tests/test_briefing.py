@@ -70,15 +70,25 @@ def test_english_briefing_has_no_dutch_page_furniture():
     "make",
     [
         lambda: charts.bars(pd.Series({"A": 1.0, "B": 2.0}), {}, "percent", 1, title="x"),
-        lambda: charts.rank_strip(pd.Series({f"CR{i:02d}": float(i) for i in range(1, 41)}), "CR12", {}, "percent", 1,
-                                  "higher_is_better", title="x"),
-        lambda: charts.tiles(pd.Series({"GM0153": 1.0, "GM0164": 2.0}), {"GM0153": (0, 0), "GM0164": (1, 0)}, {},
-                             "count", 0, title="x"),
-        lambda: charts.target_progress(pd.Series([1.0, 2.0], index=["2023Q1", "2023Q2"]), 10, "2022Q4", "2024Q4", {},
-                                       title="x", projection=6.0),
+        lambda: charts.rank_strip(
+            pd.Series({f"CR{i:02d}": float(i) for i in range(1, 41)}),
+            "CR12",
+            {},
+            "percent",
+            1,
+            "higher_is_better",
+            title="x",
+        ),
+        lambda: charts.tiles(
+            pd.Series({"GM0153": 1.0, "GM0164": 2.0}), {"GM0153": (0, 0), "GM0164": (1, 0)}, {}, "count", 0, title="x"
+        ),
+        lambda: charts.target_progress(
+            pd.Series([1.0, 2.0], index=["2023Q1", "2023Q2"]), 10, "2022Q4", "2024Q4", {}, title="x", projection=6.0
+        ),
         lambda: charts.travel_times(pd.DataFrame({"GM0153": [60.0]}, index=["z"]), None, {}, title="x"),
-        lambda: charts.institutions(pd.DataFrame({"ut": [11000.0, 11800.0]}, index=["2023", "2024"]), {"ut": "UT"},
-                                    title="x"),
+        lambda: charts.institutions(
+            pd.DataFrame({"ut": [11000.0, 11800.0]}, index=["2023", "2024"]), {"ut": "UT"}, title="x"
+        ),
     ],
 )
 def test_every_chart_function_gives_an_accessible_svg(make):
@@ -90,14 +100,20 @@ def test_every_block_says_what_it_is_beside_its_html(wonen):
     from signaal.briefing.pages import BLOCK_MIMETYPE, Output
 
     page = wonen.topic("woz_waarde", show=False)
-    assert page.block() == {"kind": "topic", "id": "topic-woz_waarde", "indicator": "woz_waarde",
-                            "title": page.question}
+    assert page.block() == {
+        "kind": "topic",
+        "id": "topic-woz_waarde",
+        "indicator": "woz_waarde",
+        "title": page.question,
+    }
     assert 'id="topic-woz_waarde"' in page.html() and page.question in page.html()
     target = wonen.target("woningvoorraad", show=False).block()
     assert target["id"] == "topic-woningvoorraad-doel" and target["indicator"] == "woningvoorraad"
     rows = wonen.sources(show=False).block()["rows"]
     assert {"indicator", "definition", "source", "table", "updated"} == set(rows[0])
-    assert any(r["table"] == "03759ned" for r in Briefing("wonen", topics=["bevolking"]).sources(show=False).block()["rows"])
+    assert any(
+        r["table"] == "03759ned" for r in Briefing("wonen", topics=["bevolking"]).sources(show=False).block()["rows"]
+    )
     bundle = Output(page.html(), page.question, page.block())._repr_mimebundle_()
     assert bundle[BLOCK_MIMETYPE]["id"] == "topic-woz_waarde" and bundle["text/html"] == page.html()
 
@@ -118,15 +134,29 @@ def test_one_edition_labels_every_document_alike():
     from signaal.periods import Period
 
     b = Briefing("wonen", quarter="2026Q3", today=dt.date(2026, 11, 28))
-    edition = Edition("CR12", Period.parse("2026Q3"), "nl", vintage=b.data.vintage.id, is_sample=True,
-                      today=dt.date(2026, 11, 28), checksum=b.data.vintage.checksum)
+    edition = Edition(
+        "CR12",
+        Period.parse("2026Q3"),
+        "nl",
+        vintage=b.data.vintage.id,
+        is_sample=True,
+        today=dt.date(2026, 11, 28),
+        checksum=b.data.vintage.checksum,
+    )
     assert b.edition == edition and b.meta() == edition.meta("wonen", "Wonen")
     assert edition.kicker == "Twente Board · Signaleren" and edition.board == "Twente Board"
     assert edition.quarter_label == "3e kwartaal 2026" and edition.date_label == "28 november 2026"
     assert edition.watermark == "VOORBEELDDATA — geen officiële cijfers"
     cover = b.cover(show=False)
     assert (cover.region_name, cover.quarter_label, cover.vintage_label, cover.kicker) == (
-        "Twente", "3e kwartaal 2026", edition.vintage_label, edition.kicker)
+        "Twente",
+        "3e kwartaal 2026",
+        edition.vintage_label,
+        edition.kicker,
+    )
     en = edition.in_language("en")
     assert en.quarter_label != edition.quarter_label and en.watermark != edition.watermark
-    assert Edition("CR10", Period.parse("2026Q3")).board == "Signaal" and Edition("CR10", Period.parse("2026Q3")).watermark == ""
+    assert (
+        Edition("CR10", Period.parse("2026Q3")).board == "Signaal"
+        and Edition("CR10", Period.parse("2026Q3")).watermark == ""
+    )

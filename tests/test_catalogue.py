@@ -9,12 +9,20 @@ from signaal.catalogue import catalogue, load_catalogue
 from signaal.errors import CatalogueError, InputError
 
 HERE = Path(__file__).resolve().parents[1] / "src" / "signaal" / "catalogue"
-LABOUR = {"netto_arbeidsparticipatie", "werkloosheid", "banen_werknemers", "banengroei", "ww_uitkeringen", "vacatures", "spanning"}
+LABOUR = {
+    "netto_arbeidsparticipatie",
+    "werkloosheid",
+    "banen_werknemers",
+    "banengroei",
+    "ww_uitkeringen",
+    "vacatures",
+    "spanning",
+}
 
 
 def test_shipped_catalogue_is_valid_and_covers_the_labour_theme():
     cat = catalogue()
-    assert LABOUR <= {i.id for i in cat.for_theme("arbeidsmarkt")}
+    assert {i.id for i in cat.for_theme("arbeidsmarkt")} >= LABOUR
     for ind in cat.indicators.values():
         assert ind.question.nl.endswith("?") and ind.question.en.endswith("?")
         if ind.source.kind == "cbs":
@@ -38,15 +46,33 @@ def _entry(items, ind_id):
 @pytest.mark.parametrize(
     "mutate, expected",
     [
-        (lambda items: _entry(items, "werkloosheid").update(polarty="lower_is_better"), r"'werkloosheid'.*unknown field 'polarty'"),
-        (lambda items: _entry(items, "werkloosheid").pop("decimals"), r"'werkloosheid'.*missing required field 'decimals'"),
+        (
+            lambda items: _entry(items, "werkloosheid").update(polarty="lower_is_better"),
+            r"'werkloosheid'.*unknown field 'polarty'",
+        ),
+        (
+            lambda items: _entry(items, "werkloosheid").pop("decimals"),
+            r"'werkloosheid'.*missing required field 'decimals'",
+        ),
         (lambda items: _entry(items, "werkloosheid").update(polarity="lower"), r"'werkloosheid'.*polarity.*'lower'"),
-        (lambda items: _entry(items, "werkloosheid").update(theme="arbeid"), r"'werkloosheid' has unknown theme 'arbeid'"),
+        (
+            lambda items: _entry(items, "werkloosheid").update(theme="arbeid"),
+            r"'werkloosheid' has unknown theme 'arbeid'",
+        ),
         (lambda items: _entry(items, "werkloosheid")["source"].update(table="86088"), r"not a CBS table id"),
-        (lambda items: _entry(items, "werkloosheid")["source"].update(measure="Werkloosheidspercentage_12"), r"table-specific key suffix"),
+        (
+            lambda items: _entry(items, "werkloosheid")["source"].update(measure="Werkloosheidspercentage_12"),
+            r"table-specific key suffix",
+        ),
         (lambda items: _entry(items, "werkloosheid")["source"].pop("family"), r"needs family"),
-        (lambda items: _entry(items, "spanning")["transform"].update(numerator="vacaturez"), r"unknown indicator 'vacaturez'"),
-        (lambda items: _entry(items, "werkloosheid")["question"].update(nl="Hoeveel {gemeente}?"), r"unknown placeholder"),
+        (
+            lambda items: _entry(items, "spanning")["transform"].update(numerator="vacaturez"),
+            r"unknown indicator 'vacaturez'",
+        ),
+        (
+            lambda items: _entry(items, "werkloosheid")["question"].update(nl="Hoeveel {gemeente}?"),
+            r"unknown placeholder",
+        ),
         (lambda items: items.append(dict(_entry(items, "werkloosheid"))), r"'werkloosheid' is defined twice"),
     ],
 )
@@ -71,4 +97,7 @@ def test_unknown_indicator_suggests_the_closest():
 
 def test_question_titles_fill_in_the_region():
     ind = catalogue()["netto_arbeidsparticipatie"]
-    assert ind.question_for("nl", regio="Twente", inwoners="Twentenaren", provincie="Overijssel") == "Hoeveel Twentenaren werken?"
+    assert (
+        ind.question_for("nl", regio="Twente", inwoners="Twentenaren", provincie="Overijssel")
+        == "Hoeveel Twentenaren werken?"
+    )

@@ -16,7 +16,13 @@ from signaal.charts.special import draw_target_progress
 from signaal.charts.time import draw_band, draw_line
 from signaal.regions import registry
 
-NAMES = {"CR12": "Twente", "NL01": "Nederland", "PV23": "Overijssel", "CR10": "Noord-Overijssel", "_peers": "vergelijkbare regio's"}
+NAMES = {
+    "CR12": "Twente",
+    "NL01": "Nederland",
+    "PV23": "Overijssel",
+    "CR10": "Noord-Overijssel",
+    "_peers": "vergelijkbare regio's",
+}
 
 
 @pytest.fixture
@@ -29,8 +35,11 @@ def ax():
 
 def texts(ax) -> list[str]:
     ax.figure.canvas.draw()
-    return [t.get_text() for t in ax.texts] + [t.get_text() for t in ax.get_yticklabels()] + \
-        [t.get_text() for t in ax.get_xticklabels()]
+    return (
+        [t.get_text() for t in ax.texts]
+        + [t.get_text() for t in ax.get_yticklabels()]
+        + [t.get_text() for t in ax.get_xticklabels()]
+    )
 
 
 def small_table() -> pd.DataFrame:
@@ -57,7 +66,9 @@ def test_line_chart_in_english(ax):
 
 def test_method_break_is_marked(ax):
     table = pd.DataFrame({"CR12": np.arange(6.0), "NL01": np.arange(6.0)}, index=[str(y) for y in range(2018, 2024)])
-    draw_line(ax, table, "CR12", {**NAMES, "_break": "methodebreuk"}, "percent", 1, "nl", national="NL01", breaks=["2021"])
+    draw_line(
+        ax, table, "CR12", {**NAMES, "_break": "methodebreuk"}, "percent", 1, "nl", national="NL01", breaks=["2021"]
+    )
     assert "methodebreuk" in texts(ax)
 
 
@@ -71,7 +82,9 @@ def test_min_span_keeps_small_moves_small(ax):
 def test_bars_sort_and_label_values_with_reference_lines(ax):
     values = pd.Series({"GM0153": 3.2, "GM0164": 4.1, "GM0141": 5.0})
     names = {"GM0153": "Enschede", "GM0164": "Hengelo", "GM0141": "Almelo"}
-    draw_bars(ax, values, names, "percent", 1, "nl", reference=[("Twente", 3.9, "focus"), ("Nederland", 3.7, "national")])
+    draw_bars(
+        ax, values, names, "percent", 1, "nl", reference=[("Twente", 3.9, "focus"), ("Nederland", 3.7, "national")]
+    )
     ax.figure.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Enschede", "Hengelo", "Almelo"]  # largest on top
     assert {"3,2%", "4,1%", "5,0%"} <= {t.get_text() for t in ax.texts}
@@ -100,7 +113,13 @@ def test_rank_strip_ranks_by_polarity(ax, polarity, expected):
 def test_band_chart_labels_the_uwv_classes(ax):
     table = pd.DataFrame({"PV23": [0.5, 1.2, 2.3], "NL01": [0.6, 1.1, 2.4]}, index=["2024Q1", "2024Q2", "2024Q3"])
     bands = {"zeer_ruim": 0.25, "ruim": 0.67, "gemiddeld": 1.5, "krap": 4.0}
-    labels = {"zeer_ruim": "zeer ruim", "ruim": "ruim", "gemiddeld": "gemiddeld", "krap": "krap", "zeer_krap": "zeer krap"}
+    labels = {
+        "zeer_ruim": "zeer ruim",
+        "ruim": "ruim",
+        "gemiddeld": "gemiddeld",
+        "krap": "krap",
+        "zeer_krap": "zeer krap",
+    }
     draw_band(ax, table, "PV23", NAMES, bands, labels, 2, "nl", national="NL01")
     shown = texts(ax)
     assert "krap" in shown and "gemiddeld" in shown and "Overijssel 2,30" in shown
@@ -108,8 +127,9 @@ def test_band_chart_labels_the_uwv_classes(ax):
 
 def test_target_progress_draws_the_given_projection(ax):
     cumulative = pd.Series([400.0, 800.0, 1200.0, 1600.0], index=["2023Q1", "2023Q2", "2023Q3", "2023Q4"])
-    draw_target_progress(ax, cumulative, 14100, "2022Q4", "2030Q4", {"target": "doel"}, "count", 0, "nl",
-                         projection=12800)
+    draw_target_progress(
+        ax, cumulative, 14100, "2022Q4", "2030Q4", {"target": "doel"}, "count", 0, "nl", projection=12800
+    )
     shown = texts(ax)
     assert "doel 14.100" in shown and "1.600" in shown and "12.800" in shown
 

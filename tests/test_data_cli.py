@@ -4,7 +4,6 @@ import json
 import re
 import socket
 
-
 from conftest import fetched_indicators, signaal
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
 
@@ -33,7 +32,11 @@ def publish_update(lb) -> None:
     for r in data["value"]:
         if r["RegioS"].strip() == "GM0147":
             continue
-        if r["RegioS"].strip() == "GM0153" and r["Perioden"] == "2023JJ00" and r["BedrijfstakkenBranchesSBI2008"] == "T001081":
+        if (
+            r["RegioS"].strip() == "GM0153"
+            and r["Perioden"] == "2023JJ00"
+            and r["BedrijfstakkenBranchesSBI2008"] == "T001081"
+        ):
             r = {**r, "BanenVanWerknemers_1": "    82.4"}
         rows.append(r)
         if r["Perioden"] == "2024JJ00":
@@ -68,7 +71,10 @@ def test_refresh_status_diff_and_a_failed_refresh(loopback, loopback_env, data_d
     out_csv = tmp_path / "revisions.csv"
     d = signaal("data", "diff", v1, v2, "--csv", str(out_csv), *dd)
     assert d.returncode == 0, d.stderr
-    assert "revised values: 1" in d.stdout and "banen_werknemers GM0153 2023: 82,100 (definitief) → 82,400 (definitief) [value]" in d.stdout
+    assert (
+        "revised values: 1" in d.stdout
+        and "banen_werknemers GM0153 2023: 82,100 (definitief) → 82,400 (definitief) [value]" in d.stdout
+    )
     assert "new periods: 1" in d.stdout and "banen_werknemers 2025" in d.stdout
     assert "regions no longer present: 1" in d.stdout and "banen_werknemers GM0147 (last 2024)" in d.stdout
     assert "banen_werknemers unit: 1 000 banen → x 1 000" in d.stdout
@@ -100,7 +106,9 @@ def test_only_on_a_fresh_checkout_writes_nothing_and_says_what_to_run(loopback, 
         assert done.returncode == 2 and "wrote vintage" not in done.stdout
         lines = done.stderr.splitlines()
         n = len(fetched_indicators())
-        assert len(lines) == 1 and lines[0].startswith(f"signaal: error: --only banen_werknemers would leave {n - 1} of {n}")
+        assert len(lines) == 1 and lines[0].startswith(
+            f"signaal: error: --only banen_werknemers would leave {n - 1} of {n}"
+        )
         assert "no earlier live vintage" in lines[0] and "run `signaal data refresh` without --only" in lines[0]
     assert not (fresh_data_dir / "vintages").exists() and loopback.log == []
     status = signaal("data", "status", *dd)
@@ -120,18 +128,47 @@ def test_refresh_the_real_83599_feed_through_the_cli(loopback, loopback_env, dat
 def test_boundaries_from_pdok_and_from_a_file(loopback, loopback_env, data_dir, tmp_path):
     path = "/cbs/gebiedsindelingen/ogc/v1/collections/provincie_gegeneraliseerd/items"
     square = {"type": "Polygon", "coordinates": [[[6, 52], [7, 52], [7, 53], [6, 53], [6, 52]]]}
-    loopback.body(path, {"type": "FeatureCollection", "links": [], "features": [
-        {"type": "Feature", "geometry": square, "properties": {"statcode": "PV23", "statnaam": "Overijssel"}}]})
-    got = signaal("data", "boundaries", "--year", "2024", "--level", "provincie", "--data-dir", str(data_dir), env=loopback_env)
+    loopback.body(
+        path,
+        {
+            "type": "FeatureCollection",
+            "links": [],
+            "features": [
+                {"type": "Feature", "geometry": square, "properties": {"statcode": "PV23", "statnaam": "Overijssel"}}
+            ],
+        },
+    )
+    got = signaal(
+        "data", "boundaries", "--year", "2024", "--level", "provincie", "--data-dir", str(data_dir), env=loopback_env
+    )
     assert got.returncode == 0, got.stderr
-    assert "cached 1 provincie boundaries for 2024" in got.stdout and (data_dir / "geo" / "provincie_2024.parquet").exists()
+    assert (
+        "cached 1 provincie boundaries for 2024" in got.stdout
+        and (data_dir / "geo" / "provincie_2024.parquet").exists()
+    )
 
     src = tmp_path / "gm.geojson"
-    src.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": square, "properties": {"gemeentecode": "GM0153", "gemeentenaam": "Enschede", "jaar": 2023}}]}))
+    src.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": square,
+                        "properties": {"gemeentecode": "GM0153", "gemeentenaam": "Enschede", "jaar": 2023},
+                    }
+                ],
+            }
+        )
+    )
     got = signaal("data", "boundaries", "--from-file", str(src), "--data-dir", str(data_dir))
     assert got.returncode == 0, got.stderr
-    assert {p.name for p in (data_dir / "geo").iterdir()} >= {"gemeente_2023.parquet", "corop_2023.parquet", "provincie_2023.parquet"}
+    assert {p.name for p in (data_dir / "geo").iterdir()} >= {
+        "gemeente_2023.parquet",
+        "corop_2023.parquet",
+        "provincie_2023.parquet",
+    }
 
     missing = signaal("data", "boundaries", "--data-dir", str(data_dir))
     assert missing.returncode == 2 and "--year is required" in missing.stderr
@@ -150,8 +187,14 @@ def test_diff_csv_that_cannot_be_written_leaves_no_file_and_says_so(tmp_path, mo
 
     store = Store(tmp_path / "data")
     for vid, value in (("a", 3.6), ("b", 3.7)):
-        store.write_vintage(pd.DataFrame([("werkloosheid", "CR12", "2024", value, "definitief")],
-                                         columns=["indicator", "region", "period", "value", "status"]), {}, vintage_id=vid)
+        store.write_vintage(
+            pd.DataFrame(
+                [("werkloosheid", "CR12", "2024", value, "definitief")],
+                columns=["indicator", "region", "period", "value", "status"],
+            ),
+            {},
+            vintage_id=vid,
+        )
     out = tmp_path / "out"
     out.mkdir()
     real_open = builtins.open
@@ -178,8 +221,9 @@ def test_diff_csv_that_cannot_be_written_leaves_no_file_and_says_so(tmp_path, mo
         return Full(fh) if writes_in_out else fh
 
     monkeypatch.setattr(builtins, "open", full_disk)
-    result = CliRunner().invoke(main, ["data", "diff", "a", "b", "--csv", str(out / "rev.csv"),
-                                       "--data-dir", str(tmp_path / "data")])
+    result = CliRunner().invoke(
+        main, ["data", "diff", "a", "b", "--csv", str(out / "rev.csv"), "--data-dir", str(tmp_path / "data")]
+    )
     monkeypatch.setattr(builtins, "open", real_open)
     assert result.exit_code == 2
     assert "signaal: error: --csv" in result.output and "No space left on device" in result.output

@@ -84,7 +84,9 @@ def test_pdf_is_a4_with_embedded_fonts_and_vector_charts(run_dir):
             f = f.get_object()
             desc = f.get("/DescendantFonts")
             fd = (desc[0].get_object() if desc else f).get("/FontDescriptor")
-            fonts.add((str(f["/BaseFont"]), bool(fd and any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")))))
+            fonts.add(
+                (str(f["/BaseFont"]), bool(fd and any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+            )
     assert fonts and all(embedded for _, embedded in fonts)
     assert all("Source-Sans-3" in name for name, _ in fonts), fonts
     assert reader.pdf_header >= "%PDF-1.7" and "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
@@ -99,7 +101,7 @@ def test_html_loads_nothing_from_the_internet(run_dir):
     assert "<script" not in html.lower()
     assert not re.search(r'(src|href)\s*=\s*["\']https?://', html)
     assert not re.search(r"@import|url\(\s*['\"]?https?://", html)
-    assert 'lang="nl"' in html and "role=\"img\"" in html and "aria-label=" in html
+    assert 'lang="nl"' in html and 'role="img"' in html and "aria-label=" in html
 
 
 def test_analyst_can_export_with_nbconvert_entry_points(run_dir, tmp_path):
@@ -153,9 +155,18 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path, root, name):
     from signaal.catalogue import catalogue
 
     proc = subprocess.run(
-        [str(BIN / "papermill"), str(root / "notebooks" / f"{name}.ipynb"), str(tmp_path / "out.ipynb"),
-         "-k", "signaal", "--cwd", str(root / "notebooks")],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(BIN / "papermill"),
+            str(root / "notebooks" / f"{name}.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            "-k",
+            "signaal",
+            "--cwd",
+            str(root / "notebooks"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)

@@ -15,8 +15,20 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "signaal"
 
 # The stages, bottom to top. A module belongs to the first stage whose prefix it matches.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("signaal", "signaal.config", "signaal.errors", "signaal.files", "signaal.periods",
-                    "signaal.regions", "signaal.formatting", "signaal.observations", "signaal.text")),
+    (
+        "foundation",
+        (
+            "signaal",
+            "signaal.config",
+            "signaal.errors",
+            "signaal.files",
+            "signaal.periods",
+            "signaal.regions",
+            "signaal.formatting",
+            "signaal.observations",
+            "signaal.text",
+        ),
+    ),
     ("catalogue", ("signaal.catalogue",)),
     ("sources", ("signaal.sources",)),
     ("store", ("signaal.store",)),
@@ -80,7 +92,9 @@ def test_every_module_belongs_to_a_stage():
 def test_no_stage_imports_from_a_stage_above_it():
     upward = sorted(
         f"{m} ({STAGES[stage_of(m)][0]}) imports {dep} ({STAGES[stage_of(dep)][0]})"
-        for m, deps in GRAPH.items() for dep in deps if stage_of(dep) > stage_of(m)
+        for m, deps in GRAPH.items()
+        for dep in deps
+        if stage_of(dep) > stage_of(m)
     )
     assert not upward, "upward imports:\n" + "\n".join(upward)
 

@@ -43,9 +43,13 @@ def named_indicators(path: Path) -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in INDICATOR_CALLS and node.args:
-                if isinstance(node.args[0], ast.Constant):
-                    named.add(node.args[0].value)
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in INDICATOR_CALLS
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                named.add(node.args[0].value)
             for kw in node.keywords:
                 if kw.arg in ("topics", "indicators") and isinstance(kw.value, (ast.List, ast.Tuple)):
                     named |= {e.value for e in kw.value.elts if isinstance(e, ast.Constant)}
@@ -54,8 +58,15 @@ def named_indicators(path: Path) -> set[str]:
 
 def test_the_indicator_scan_finds_a_typo(tmp_path):
     nb = json.loads(NOTEBOOKS[0].read_text("utf-8"))
-    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                        "source": ['b.topic("werkloosheit")']})
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": ['b.topic("werkloosheit")'],
+        }
+    )
     bad = tmp_path / "bad.ipynb"
     bad.write_text(json.dumps(nb), "utf-8")
     assert "werkloosheit" in named_indicators(bad) - set(catalogue().indicators)

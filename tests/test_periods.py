@@ -19,7 +19,9 @@ def test_ordering_shift_and_year_earlier():
     assert Period.parse("2025Q4").shift(1) == Period.parse("2026Q1")
     assert Period.parse("2026M01").shift(-1) == Period.parse("2025M12")
     assert Period.parse("2026Q3").year_earlier() == Period.parse("2025Q3")
-    assert sorted(map(Period.parse, ["2026Q1", "2025Q4", "2025Q1"])) == list(map(Period.parse, ["2025Q1", "2025Q4", "2026Q1"]))
+    assert sorted(map(Period.parse, ["2026Q1", "2025Q4", "2025Q1"])) == list(
+        map(Period.parse, ["2025Q1", "2025Q4", "2026Q1"])
+    )
 
 
 def test_periods_know_their_quarter():

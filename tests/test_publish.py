@@ -14,10 +14,24 @@ from signaal.publish.boardpack import read_theme, source_rows
 from signaal.publish.exporters import SignaalHTMLExporter, SignaalPagePreprocessor, SignaalPreprocessor
 from signaal.publish.html import base_css, extra_css, html_page, stylesheet
 
-META = {"theme": "wonen", "title": "Wonen", "region": "CR12", "region_name": "Twente", "board": "Twente Board",
-        "quarter_label": "3e kwartaal 2026", "is_sample": True, "watermark": "VOORBEELD", "lang": "nl"}
-ROW = {"indicator": "Woningvoorraad", "definition": "Woningen op 1 januari", "source": "CBS", "table": "82550NED",
-       "updated": "1 juli 2026"}
+META = {
+    "theme": "wonen",
+    "title": "Wonen",
+    "region": "CR12",
+    "region_name": "Twente",
+    "board": "Twente Board",
+    "quarter_label": "3e kwartaal 2026",
+    "is_sample": True,
+    "watermark": "VOORBEELD",
+    "lang": "nl",
+}
+ROW = {
+    "indicator": "Woningvoorraad",
+    "definition": "Woningen op 1 januari",
+    "source": "CBS",
+    "table": "82550NED",
+    "updated": "1 juli 2026",
+}
 
 
 def _display(html: str, block: dict | None = None):
@@ -29,27 +43,50 @@ def _display(html: str, block: dict | None = None):
 
 def _notebook() -> nbformat.NotebookNode:
     """Blocks whose HTML says nothing of what they are: only their JSON does."""
-    return new_notebook(cells=[
-        new_code_cell("b.cover()", outputs=[
-            new_output("display_data", data={META_MIMETYPE: META, "text/plain": ""}),
-            _display("<div>omslag</div>", {"kind": "cover", "intro": " Wonen in Twente. "}),
-        ]),
-        new_code_cell("b.topic('woningvoorraad')", outputs=[
-            _display("<div id='topic-woningvoorraad'>Q</div>",
-                     {"kind": "topic", "id": "topic-woningvoorraad", "indicator": "woningvoorraad",
-                      "title": "UNIQUE-Q?"}),
-            new_output("stream", name="stdout", text="print output"),
-        ]),
-        new_code_cell("b.travel_times()", outputs=[
-            _display("<div id='topic-reistijden'>R</div>",
-                     {"kind": "topic", "id": "topic-reistijden", "indicator": None, "title": "Hoe snel?"}),
-        ]),
-        new_code_cell("display(HTML(...))",
-                      outputs=[_display('<section class="topic" data-indicator="x">own</section>')]),
-        new_code_cell("note", metadata={"tags": ["remove"]},
-                      outputs=[_display("<p>for analysts</p>", {"kind": "summary"})]),
-        new_code_cell("b.sources()", outputs=[_display("<table></table>", {"kind": "sources", "rows": [ROW, ROW]})]),
-    ])
+    return new_notebook(
+        cells=[
+            new_code_cell(
+                "b.cover()",
+                outputs=[
+                    new_output("display_data", data={META_MIMETYPE: META, "text/plain": ""}),
+                    _display("<div>omslag</div>", {"kind": "cover", "intro": " Wonen in Twente. "}),
+                ],
+            ),
+            new_code_cell(
+                "b.topic('woningvoorraad')",
+                outputs=[
+                    _display(
+                        "<div id='topic-woningvoorraad'>Q</div>",
+                        {
+                            "kind": "topic",
+                            "id": "topic-woningvoorraad",
+                            "indicator": "woningvoorraad",
+                            "title": "UNIQUE-Q?",
+                        },
+                    ),
+                    new_output("stream", name="stdout", text="print output"),
+                ],
+            ),
+            new_code_cell(
+                "b.travel_times()",
+                outputs=[
+                    _display(
+                        "<div id='topic-reistijden'>R</div>",
+                        {"kind": "topic", "id": "topic-reistijden", "indicator": None, "title": "Hoe snel?"},
+                    ),
+                ],
+            ),
+            new_code_cell(
+                "display(HTML(...))", outputs=[_display('<section class="topic" data-indicator="x">own</section>')]
+            ),
+            new_code_cell(
+                "note", metadata={"tags": ["remove"]}, outputs=[_display("<p>for analysts</p>", {"kind": "summary"})]
+            ),
+            new_code_cell(
+                "b.sources()", outputs=[_display("<table></table>", {"kind": "sources", "rows": [ROW, ROW]})]
+            ),
+        ]
+    )
 
 
 def test_the_pack_reads_what_a_block_is_from_its_json(tmp_path):
@@ -85,8 +122,9 @@ def test_one_page_shell_and_one_stylesheet():
     css = stylesheet("nl", "VOORBEELD", "Twente Board", ("boardpack.css",), rules="@page { x: y; }")
     assert css.index(base_css()) < css.index(extra_css("boardpack.css")) < css.index("@page { x: y; }")
     assert '@bottom-left { content: "Twente Board · Signaal"; }' in css and '"VOORBEELD"' in css
-    page = html_page(title="A & B", body="<p>inhoud</p>", lang="en", css=css, body_class="pack", watermark="W <1>",
-                     running="Run")
+    page = html_page(
+        title="A & B", body="<p>inhoud</p>", lang="en", css=css, body_class="pack", watermark="W <1>", running="Run"
+    )
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page and "<title>A &amp; B</title>" in page
     assert '<body class="signaal pack is-sample">' in page and "W &lt;1&gt;" in page
     assert '<div class="running-title" aria-hidden="true">Run</div>' in page

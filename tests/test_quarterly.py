@@ -21,7 +21,6 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import BIN, signaal
 from pypdf import PdfReader
 
 from signaal import formatting as fmt
@@ -29,6 +28,8 @@ from signaal.indicators.data import Data
 from signaal.publish.factsheets import slugify
 from signaal.regions import registry
 from signaal.run import Observer, execute, make_plan
+
+from conftest import BIN, signaal
 
 pytestmark = pytest.mark.e2e
 WATERMARK = "VOORBEELDDATA — geen officiële cijfers"
@@ -43,11 +44,15 @@ def theme_variant(source: Path, theme: str, topics: list[str]) -> nbformat.Noteb
     """A theme notebook like the analysts write: the same parameters cell, other topics."""
     nb = nbformat.read(source, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    cells = [params, nbformat.v4.new_code_cell(
-        "from signaal.briefing import Briefing\n"
-        f"b = Briefing({theme!r}, region=region, quarter=quarter, vintage=vintage, lang=lang, topics={topics!r})\n"
-        "b.cover()"
-    ), nbformat.v4.new_code_cell("b.summary()")]
+    cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "from signaal.briefing import Briefing\n"
+            f"b = Briefing({theme!r}, region=region, quarter=quarter, vintage=vintage, lang=lang, topics={topics!r})\n"
+            "b.cover()"
+        ),
+        nbformat.v4.new_code_cell("b.summary()"),
+    ]
     cells += [nbformat.v4.new_code_cell(f"b.topic({t!r})") for t in topics]
     cells.append(nbformat.v4.new_code_cell("b.sources()"))
     out = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
@@ -58,7 +63,9 @@ def make_notebooks(folder: Path, root: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "notebooks" / "arbeidsmarkt.ipynb", folder)
     for theme, topics in VARIANTS.items():
-        nbformat.write(theme_variant(root / "notebooks" / "arbeidsmarkt.ipynb", theme, topics), folder / f"{theme}.ipynb")
+        nbformat.write(
+            theme_variant(root / "notebooks" / "arbeidsmarkt.ipynb", theme, topics), folder / f"{theme}.ipynb"
+        )
     return folder
 
 
@@ -69,7 +76,8 @@ def pdf_pages(path: Path) -> list[str]:
 def tree_digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -141,8 +149,10 @@ def test_board_pack_contents_page_numbers_match_its_pages(quarter):
     assert contents == 1  # right after the cover
     entries, where = [], set()
     for i, page in enumerate(PdfReader(str(quarter["out"] / "bestuursbriefing.pdf")).pages):
-        found = [(m.group(1).strip(), int(m.group(2)))
-                 for m in re.finditer(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", page.extract_text(), re.M)]
+        found = [
+            (m.group(1).strip(), int(m.group(2)))
+            for m in re.finditer(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", page.extract_text(), re.M)
+        ]
         entries += found
         where |= {i} if found else set()
     assert where and min(where) == contents and sorted(where) == list(range(contents, max(where) + 1))
@@ -175,7 +185,9 @@ def test_board_pack_is_one_archival_tagged_document_with_merged_sources(quarter)
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     pages = pdf_pages(quarter["out"] / "bestuursbriefing.pdf")
-    sources = " ".join(pages[next(i for i, p in enumerate(pages) if p.startswith("Bronnen") or " Bronnen Alle cijfers" in p):])
+    sources = " ".join(
+        pages[next(i for i, p in enumerate(pages) if p.startswith("Bronnen") or " Bronnen Alle cijfers" in p) :]
+    )
     for title in ("Werkloosheid", "Woningvoorraad", "Mediaan besteedbaar huishoudensinkomen"):
         assert title in sources, title
     # themes' topic pages are all in the pack, once (brede welvaart as its own page, not repeated)
@@ -197,14 +209,21 @@ def test_indicators_csv_is_tidy_and_matches_the_data(quarter):
     assert {"indicator", "region", "period", "value", "unit", "source", "role"} <= set(table.columns)
     assert not table.duplicated(["indicator", "region", "period"]).any()
     roles = table.groupby("region")["role"].first()
-    assert roles["CR12"] == "focus" and roles["GM0153"] == "gemeente" and roles["NL01"] == "land" and roles["PV23"] == "provincie"
+    assert (
+        roles["CR12"] == "focus"
+        and roles["GM0153"] == "gemeente"
+        and roles["NL01"] == "land"
+        and roles["PV23"] == "provincie"
+    )
     data = Data.open()
     expected = data.table("werkloosheid", ["CR12"]).dropna()
     row = table[(table.indicator == "werkloosheid") & (table.region == "CR12") & (table.period == expected.index[-1])]
     assert float(row.value.iloc[0]) == pytest.approx(float(expected["CR12"].iloc[-1]), rel=1e-5)
     assert {"woningvoorraad", "btg_rapportcijfer", "netto_arbeidsparticipatie"} <= set(table.indicator)
     text = pd.read_csv(quarter["out"] / "indicators.csv", dtype=str)
-    assert text["value"].str.fullmatch(r"-?\d+(\.\d+)?").all(), text.loc[~text["value"].str.fullmatch(r"-?\d+(\.\d+)?"), "value"].head()
+    assert text["value"].str.fullmatch(r"-?\d+(\.\d+)?").all(), text.loc[
+        ~text["value"].str.fullmatch(r"-?\d+(\.\d+)?"), "value"
+    ].head()
     stored = table.merge(data.observations, on=["indicator", "region", "period"], suffixes=("", "_data"))
     assert len(stored) > 1000 and (stored["value"] == stored["value_data"]).all()  # every digit
 
@@ -245,7 +264,9 @@ def test_a_run_of_one_theme_in_english_keeps_the_published_quarter(quarter, tmp_
     shutil.copytree(quarter["out"], out)
     before = tree_digest(out)
 
-    proc = signaal("run", "--themes", "wonen", "--lang", "en", "--notebooks", str(quarter["notebooks"]), "--out", str(out))
+    proc = signaal(
+        "run", "--themes", "wonen", "--lang", "en", "--notebooks", str(quarter["notebooks"]), "--out", str(out)
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     after = tree_digest(out)
     kept = {k: v for k, v in before.items() if k not in ("manifest.json", "index.html")}
@@ -255,7 +276,9 @@ def test_a_run_of_one_theme_in_english_keeps_the_published_quarter(quarter, tmp_
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     status = {d["name"]: d["status"] for d in manifest["documents"]}
     assert status.pop("wonen.en") == "built" and status.pop("index") == "built"
-    assert set(status.values()) == {"carried"} and {"wonen", "bestuursbriefing", "gemeenten/GM0153-enschede"} <= set(status)
+    assert set(status.values()) == {"carried"} and {"wonen", "bestuursbriefing", "gemeenten/GM0153-enschede"} <= set(
+        status
+    )
     listed = {o for d in manifest["documents"] for o in d["outputs"]}
     assert listed | {"manifest.json"} == set(after)  # the manifest says what the folder holds
     index = (out / "index.html").read_text("utf-8")
@@ -296,7 +319,11 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     assert not (out / "bereikbaarheid.pdf").exists() and not (out / "bereikbaarheid.html").exists()
     assert (out / "wonen.pdf").exists() and (out / "bestuursbriefing.pdf").exists()
     assert statuses(out) == {
-        "wonen": "built", "bereikbaarheid": "failed", "schets": "rejected", "bestuursbriefing": "built", "index": "built",
+        "wonen": "built",
+        "bereikbaarheid": "failed",
+        "schets": "rejected",
+        "bestuursbriefing": "built",
+        "index": "built",
         **({"signaalbord": "built"} if SIGNALS_AVAILABLE else {}),
     }
     pack = " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
@@ -313,6 +340,7 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
 
 def test_one_job_builds_everything_in_this_process_with_progress(quarter, tmp_path, monkeypatch):
     """``--jobs 1``: no worker processes; papermill runs here and reports every cell."""
+
     class Watcher(Observer):
         def __init__(self):
             self.progress, self.done = [], []
@@ -340,12 +368,16 @@ def test_a_killed_run_leaves_the_published_quarter_intact(quarter, tmp_path):
     before = tree_digest(out)
     proc = subprocess.Popen(
         [str(BIN / "signaal"), "run", "--force", "--notebooks", str(quarter["notebooks"]), "--out", str(out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # mid-run: a staging folder with its first outputs
-            staged = list(out.parent.glob(".staging-*/**/*.pdf")) + list(out.parent.glob(".staging-*/notebooks/*.ipynb"))
+            staged = list(out.parent.glob(".staging-*/**/*.pdf")) + list(
+                out.parent.glob(".staging-*/notebooks/*.ipynb")
+            )
             if staged:
                 break
             assert proc.poll() is None, "the run ended before it could be interrupted"
@@ -385,8 +417,14 @@ def _kill_group_if_alive(pgid: int) -> None:
 # The quarter's index.html in a real browser
 # ---------------------------------------------------------------------------------------
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-extensions",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
 )
 
 
@@ -397,19 +435,27 @@ def chromium(tmp_path_factory) -> str:
     if not found and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
-                       env=env, capture_output=True, timeout=900)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            env=env,
+            capture_output=True,
+            timeout=900,
+        )
         found = shutil.which("chromium")
     if not found:
-        pytest.skip("headless Chromium is not installed and cannot be installed here "
-                    "(needs root and apt-get: `apt-get install chromium`)")
+        pytest.skip(
+            "headless Chromium is not installed and cannot be installed here "
+            "(needs root and apt-get: `apt-get install chromium`)"
+        )
     return found
 
 
 def dump_dom(chromium: str, page: Path, profile: Path) -> str:
     proc = subprocess.run(
         [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0 and "<body" in proc.stdout, proc.stderr[-2000:]
     return proc.stdout

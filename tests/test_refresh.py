@@ -5,12 +5,13 @@ import socket
 
 import pytest
 
+from signaal.errors import DataError, InputError, SourceError
+from signaal.sources import Endpoints
+from signaal.store.refresh import refresh
+from signaal.store.vintage import Store
+
 from conftest import complete_vintage, fetched_indicators
 from loopback import FIXTURES, serve_real_83599, serve_v3_table
-from signaal.errors import DataError, InputError, SourceError
-from signaal.store.refresh import refresh
-from signaal.sources import Endpoints
-from signaal.store.vintage import Store
 
 V3 = FIXTURES / "cbs_v3"
 
@@ -82,7 +83,9 @@ def test_only_carries_the_rest_over_from_the_newest_vintage(data_dir, cbs_83582,
 def test_unknown_only_names_valid_choices(data_dir, endpoints, fast_http):
     from signaal.errors import InputError
 
-    with pytest.raises(InputError, match="--only 'banen_werknemer' matches no indicator.*did you mean 'banen_werknemers'"):
+    with pytest.raises(
+        InputError, match="--only 'banen_werknemer' matches no indicator.*did you mean 'banen_werknemers'"
+    ):
         run(data_dir, endpoints, fast_http, only=["banen_werknemer"])
     with pytest.raises(InputError, match="derived indicator"):
         run(data_dir, endpoints, fast_http, only=["banengroei"])
@@ -99,17 +102,32 @@ FAULTS = {
     "500s": (lambda lb: lb.fail("/ODataFeed/odata/83582NED/UntypedDataSet", [500] * 5), "HTTP 500"),
     "cut off": (lambda lb: lb.fail("/ODataFeed/odata/83582NED/UntypedDataSet", ["cut"] * 5), "cut off"),
     "html": (lambda lb: lb.fail("/ODataFeed/odata/83582NED/UntypedDataSet", ["html"] * 5), "HTML instead of JSON"),
-    "table gone": (lambda lb: (lb.body("/ODataCatalog/Tables", {"value": []}),
-                               lb.body("/ODataFeed/odata/83582NED/TableInfos", {"error": "gone"}, status=404)),
-                   "no longer exists"),
-    "measure renamed": (lambda lb: lb.body("/ODataFeed/odata/83582NED/DataProperties", json.loads(
-        (V3 / "83582NED" / "DataProperties.json").read_text().replace('"Banen van werknemers"', '"Werknemersbanen"')
-        .replace("BanenVanWerknemers_1", "Werknemersbanen_1"))), "no measure matches 'Banen van werknemers'"),
+    "table gone": (
+        lambda lb: (
+            lb.body("/ODataCatalog/Tables", {"value": []}),
+            lb.body("/ODataFeed/odata/83582NED/TableInfos", {"error": "gone"}, status=404),
+        ),
+        "no longer exists",
+    ),
+    "measure renamed": (
+        lambda lb: lb.body(
+            "/ODataFeed/odata/83582NED/DataProperties",
+            json.loads(
+                (V3 / "83582NED" / "DataProperties.json")
+                .read_text()
+                .replace('"Banen van werknemers"', '"Werknemersbanen"')
+                .replace("BanenVanWerknemers_1", "Werknemersbanen_1")
+            ),
+        ),
+        "no measure matches 'Banen van werknemers'",
+    ),
 }
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_a_failed_refresh_writes_nothing_and_names_the_last_good_vintage(fault, data_dir, cbs_83582, endpoints, fast_http):
+def test_a_failed_refresh_writes_nothing_and_names_the_last_good_vintage(
+    fault, data_dir, cbs_83582, endpoints, fast_http
+):
     run(data_dir, endpoints, fast_http, only=["banen_werknemers"], vintage_id="v1")
     inject, words = FAULTS[fault]
     inject(cbs_83582)
@@ -138,7 +156,9 @@ def test_keep_going_carries_failed_sources_over(data_dir, cbs_83582, endpoints, 
     run(data_dir, endpoints, fast_http, only=["banen_werknemers"], vintage_id="v1")
     cbs_83582.body("/ODataFeed/odata/83582NED/TableInfos", {"error": "down"}, status=404)
     serve_real_83599(cbs_83582, real_fixtures)
-    result = run(data_dir, endpoints, fast_http, only=["banen_werknemers", "vacatures"], keep_going=True, vintage_id="v2")
+    result = run(
+        data_dir, endpoints, fast_http, only=["banen_werknemers", "vacatures"], keep_going=True, vintage_id="v2"
+    )
     assert list(result.failed) == ["CBS 83582NED (v3)"] and result.refreshed == ["vacatures"]
     assert result.carried_over["banen_werknemers"] == "v1" and "vacatures" not in result.carried_over
     assert set(result.vintage.observations["indicator"]) == set(Store(data_dir).resolve("v0").manifest["indicators"])
@@ -177,19 +197,24 @@ def test_keep_going_on_a_fresh_checkout_writes_no_partial_vintage(fresh_data_dir
     msg = str(err.value)
     assert "indicators would be missing from the new vintage" in msg
     assert "their sources failed and there is no earlier live vintage to carry them over from" in msg
-    assert msg.endswith("no new vintage was written; there is no live vintage yet, so `signaal run` will use the bundled sample")
+    assert msg.endswith(
+        "no new vintage was written; there is no live vintage yet, so `signaal run` will use the bundled sample"
+    )
     assert vintage_folders(fresh_data_dir) == []
     # the pages that did arrive are kept, so the next refresh does not download them again
     assert list((fresh_data_dir / "raw" / "cbs-v3" / "83582NED").rglob("data-0001.json"))
 
 
-def test_keep_going_refuses_when_the_earlier_vintage_lacks_a_failed_indicator(fresh_data_dir, cbs_83582, endpoints,
-                                                                               fast_http):
+def test_keep_going_refuses_when_the_earlier_vintage_lacks_a_failed_indicator(
+    fresh_data_dir, cbs_83582, endpoints, fast_http
+):
     """v0 predates `vacatures` in the catalogue; its source fails under --keep-going."""
     complete_vintage(fresh_data_dir, "v0", without=("vacatures",))
     cbs_83582.body("/ODataFeed/odata/83599NED/TableInfos", {"error": "down"}, status=404)
     n = len(fetched_indicators())
-    with pytest.raises(InputError, match=f"would leave 1 of {n} indicators out .*vacatures.*newest vintage v0 does not"):
+    with pytest.raises(
+        InputError, match=f"would leave 1 of {n} indicators out .*vacatures.*newest vintage v0 does not"
+    ):
         run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers"])
     with pytest.raises(SourceError) as err:
         run(fresh_data_dir, endpoints, fast_http, only=["banen_werknemers", "vacatures"], keep_going=True)
@@ -210,11 +235,18 @@ def test_two_families_that_resolve_to_one_table_share_one_record(data_dir, loopb
     cat = catalogue()
     indicators = dict(cat.indicators)
     old = indicators["werkloosheid"]
-    indicators["werkloosheid"] = old.model_copy(update={"source": old.source.model_copy(
-        update={"family": "Arbeidsdeelname; regionale indeling 2024"})})
+    indicators["werkloosheid"] = old.model_copy(
+        update={"source": old.source.model_copy(update={"family": "Arbeidsdeelname; regionale indeling 2024"})}
+    )
     two = Catalogue(indicators=indicators, themes=cat.themes)
-    result = run(data_dir, endpoints, fast_http, catalogue=two, only=["netto_arbeidsparticipatie", "werkloosheid"],
-                 vintage_id="v1")
+    result = run(
+        data_dir,
+        endpoints,
+        fast_http,
+        catalogue=two,
+        only=["netto_arbeidsparticipatie", "werkloosheid"],
+        vintage_id="v1",
+    )
     record = result.vintage.manifest["sources"]["86088NED"]
     assert record["indicators"] == ["netto_arbeidsparticipatie", "werkloosheid"]
     assert set(record["measures"]) == {"netto_arbeidsparticipatie", "werkloosheid"}

@@ -6,10 +6,20 @@ from signaal.errors import InputError
 from signaal.regions import normalise_code, registry
 
 TWENTE = {
-    "GM0141": "Almelo", "GM0147": "Borne", "GM1774": "Dinkelland", "GM0153": "Enschede",
-    "GM0158": "Haaksbergen", "GM0163": "Hellendoorn", "GM0164": "Hengelo", "GM1735": "Hof van Twente",
-    "GM0168": "Losser", "GM0173": "Oldenzaal", "GM1742": "Rijssen-Holten", "GM0183": "Tubbergen",
-    "GM1700": "Twenterand", "GM0189": "Wierden",
+    "GM0141": "Almelo",
+    "GM0147": "Borne",
+    "GM1774": "Dinkelland",
+    "GM0153": "Enschede",
+    "GM0158": "Haaksbergen",
+    "GM0163": "Hellendoorn",
+    "GM0164": "Hengelo",
+    "GM1735": "Hof van Twente",
+    "GM0168": "Losser",
+    "GM0173": "Oldenzaal",
+    "GM1742": "Rijssen-Holten",
+    "GM0183": "Tubbergen",
+    "GM1700": "Twenterand",
+    "GM0189": "Wierden",
 }
 
 

@@ -16,11 +16,11 @@ import pytest
 from pypdf import PdfReader
 
 from signaal.briefing.edition import Edition
-from signaal.publish.boardpack import Block, ThemeParts, compose
 from signaal.catalogue import catalogue
 from signaal.errors import InputError
 from signaal.indicators.data import Data
 from signaal.periods import Period
+from signaal.publish.boardpack import Block, ThemeParts, compose
 from signaal.publish.exporters import board_of, footer_text, page_css
 from signaal.publish.factsheets import FactsheetContext, KeyFigure, factsheet_html, render_factsheets, sources_text
 from signaal.publish.outcome import DocResult
@@ -37,8 +37,11 @@ from signaal.text import sample_watermark, upper_first, vintage_label
 LIVE_ID = "20261101T000000Z"
 # after a refresh, CBS's labour-force table 86088NED has a new edition and so does 83582NED (jobs)
 NEWER = {"86088NED": "85999NED", "83582NED": "85888NED"}
-RESOLVED = {i.id: {"source": NEWER[i.source.table]} for i in catalogue().indicators.values()
-            if i.source.kind == "cbs" and i.source.table in NEWER}
+RESOLVED = {
+    i.id: {"source": NEWER[i.source.table]}
+    for i in catalogue().indicators.values()
+    if i.source.kind == "cbs" and i.source.table in NEWER
+}
 
 
 # ---------------------------------------------------------------------------------------
@@ -58,8 +61,8 @@ def live(tmp_path_factory, root) -> Data:
 def test_every_place_cites_the_table_the_family_resolved_to(live):
     manifest = live.vintage.manifest
     assert table_id(manifest, "werkloosheid") == "85999NED"
-    assert table_id(manifest, "banengroei") == "85888NED"      # derived: moves with its input's table
-    assert table_id(manifest, "bevolking") == "03759ned"       # not resolved: the catalogue's
+    assert table_id(manifest, "banengroei") == "85888NED"  # derived: moves with its input's table
+    assert table_id(manifest, "bevolking") == "03759ned"  # not resolved: the catalogue's
     assert table_id({}, "werkloosheid") == "86088NED"
     text = sources_text(["werkloosheid", "banengroei", "bevolking"], "nl", manifest)
     assert "85999NED" in text and "85888NED" in text and "03759ned" in text
@@ -87,13 +90,24 @@ def test_a_municipality_without_figures_gets_no_empty_factsheet(live, tmp_path):
 # Factsheet text: names, the board, the sample note
 # ---------------------------------------------------------------------------------------
 def _figure() -> KeyFigure:
-    return KeyFigure(indicator="werkloosheid", label="Werkloosheid", period="2026", unit="percent", decimals=1,
-                     polarity="lower_is_better", subject=3.5, parent=3.4, national=3.7, peers={})
+    return KeyFigure(
+        indicator="werkloosheid",
+        label="Werkloosheid",
+        period="2026",
+        unit="percent",
+        decimals=1,
+        polarity="lower_is_better",
+        subject=3.5,
+        parent=3.4,
+        national=3.7,
+        peers={},
+    )
 
 
 def _ctx(lang: str, board: str = "Signaal", is_sample: bool = True) -> FactsheetContext:
-    return FactsheetContext(quarter_label="Q3 2026", vintage_label="x", date_label="y", is_sample=is_sample, lang=lang,
-                            board=board)
+    return FactsheetContext(
+        quarter_label="Q3 2026", vintage_label="x", date_label="y", is_sample=is_sample, lang=lang, board=board
+    )
 
 
 def _text(html: str) -> str:
@@ -105,7 +119,7 @@ def _text(html: str) -> str:
 def test_factsheet_names_keep_their_capitals():
     reg = registry()
     en = _text(factsheet_html("CR26", [_figure()], _ctx("en")))
-    assert f"COROP region in {reg['PV28'].name('en')}" in en          # not "Corop region in South Holland"
+    assert f"COROP region in {reg['PV28'].name('en')}" in en  # not "Corop region in South Holland"
     assert "The Netherlands" in en and "beside South Holland and the Netherlands" in en
     assert "The netherlands" not in en and "Corop" not in en
     nl = _text(factsheet_html("CR12", [_figure()], _ctx("nl")))
@@ -124,7 +138,9 @@ def test_factsheet_says_whose_it_is_and_that_it_is_sample_data():
 
 
 def test_page_footer_names_the_board_of_the_briefing():
-    css = (Path(__file__).parents[1] / "src" / "signaal" / "publish" / "templates" / "signaal" / "signaal.css").read_text()
+    css = (
+        Path(__file__).parents[1] / "src" / "signaal" / "publish" / "templates" / "signaal" / "signaal.css"
+    ).read_text()
     assert "Twente Board" not in css
     assert '@bottom-left { content: "Twente Board · Signaal"; }' in page_css("nl", "", footer_text("Twente Board"))
     assert '@bottom-left { content: "Signaal"; }' in page_css("nl", "")
@@ -151,18 +167,25 @@ def test_indicators_csv_keeps_every_digit_without_scientific_notation(tmp_path):
 # ---------------------------------------------------------------------------------------
 # The board pack's composition
 # ---------------------------------------------------------------------------------------
-SPARK = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs>'
-         '<clipPath id="c1p"><rect/></clipPath><path id="c1m" d="M0 0"/></defs>'
-         '<g clip-path="url(#c1p)"><use xlink:href="#c1m"/></g></svg>')
-BOARD = ('<section class="signal-board"><article class="signal" id="signal-woningvoorraad-doel">'
-         f'<a href="#topic-woningvoorraad">meer</a>{SPARK}</article>'
-         f'<article class="signal" id="signal-woningvoorraad-trend">{SPARK}</article></section>')
+SPARK = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs>'
+    '<clipPath id="c1p"><rect/></clipPath><path id="c1m" d="M0 0"/></defs>'
+    '<g clip-path="url(#c1p)"><use xlink:href="#c1m"/></g></svg>'
+)
+BOARD = (
+    '<section class="signal-board"><article class="signal" id="signal-woningvoorraad-doel">'
+    f'<a href="#topic-woningvoorraad">meer</a>{SPARK}</article>'
+    f'<article class="signal" id="signal-woningvoorraad-trend">{SPARK}</article></section>'
+)
 
 
 def _topic(indicator: str, question: str) -> Block:
-    return Block("topic", f'<section class="topic" id="topic-{indicator}" data-indicator="{indicator}">'
-                          f'<h2 class="question">{question}</h2><figure class="chart">{SPARK}</figure></section>',
-                 {"kind": "topic", "id": f"topic-{indicator}", "indicator": indicator, "title": question})
+    return Block(
+        "topic",
+        f'<section class="topic" id="topic-{indicator}" data-indicator="{indicator}">'
+        f'<h2 class="question">{question}</h2><figure class="chart">{SPARK}</figure></section>',
+        {"kind": "topic", "id": f"topic-{indicator}", "indicator": indicator, "title": question},
+    )
 
 
 def _parts(name: str, blocks: list[Block]) -> ThemeParts:
@@ -170,19 +193,36 @@ def _parts(name: str, blocks: list[Block]) -> ThemeParts:
 
 
 def _pack(missing=None, board=BOARD, lang="nl") -> str:
-    edition = Edition("CR12", Period.parse("2026Q3"), lang, vintage="sample", is_sample=True, today=dt.date(2026, 11, 28))
+    edition = Edition(
+        "CR12", Period.parse("2026Q3"), lang, vintage="sample", is_sample=True, today=dt.date(2026, 11, 28)
+    )
     question = "Hoe staat het met de brede welvaart?"
-    compass = Block("topic", '<section class="topic compass-page" id="topic-kompas">'
-                             f'<h2 class="question">{question}</h2></section>',
-                    {"kind": "topic", "id": "topic-kompas", "indicator": None, "title": question})
+    compass = Block(
+        "topic",
+        f'<section class="topic compass-page" id="topic-kompas"><h2 class="question">{question}</h2></section>',
+        {"kind": "topic", "id": "topic-kompas", "indicator": None, "title": question},
+    )
     btg = _parts("brede-welvaart", [compass])
-    wonen = _parts("wonen", [
-        Block("summary", '<section class="summary"><a href="#topic-woningvoorraad">1</a>'
-                         '<a href="#topic-werkloosheid">2</a><a href="#topic-nergens">3</a></section>'),
-        Block("other", BOARD), _topic("woningvoorraad", "Hoeveel woningen?"),
-    ])
-    arbeid = _parts("arbeidsmarkt", [Block("other", BOARD), _topic("werkloosheid", "Hoeveel werklozen?"),
-                                     _topic("woningvoorraad", "Hoeveel woningen (arbeid)?")])
+    wonen = _parts(
+        "wonen",
+        [
+            Block(
+                "summary",
+                '<section class="summary"><a href="#topic-woningvoorraad">1</a>'
+                '<a href="#topic-werkloosheid">2</a><a href="#topic-nergens">3</a></section>',
+            ),
+            Block("other", BOARD),
+            _topic("woningvoorraad", "Hoeveel woningen?"),
+        ],
+    )
+    arbeid = _parts(
+        "arbeidsmarkt",
+        [
+            Block("other", BOARD),
+            _topic("werkloosheid", "Hoeveel werklozen?"),
+            _topic("woningvoorraad", "Hoeveel woningen (arbeid)?"),
+        ],
+    )
     return compose([wonen, arbeid], edition, board, btg=btg, missing=missing, for_pdf=False)
 
 
@@ -228,7 +268,9 @@ def test_board_pack_tells_the_board_what_is_missing_in_its_own_words():
     text = _text(html)
     assert "Het thema Wonen ontbreekt in deze bestuursbriefing: er ging iets mis bij het maken" in text
     assert "Het thema kapot ontbreekt" in text
-    assert "Het signaalbord ontbreekt in deze bestuursbriefing: de signalen zijn niet berekend (er ging iets mis" in text
+    assert (
+        "Het signaalbord ontbreekt in deze bestuursbriefing: de signalen zijn niet berekend (er ging iets mis" in text
+    )
     assert "signaal.signals" not in text
     assert "Twente Board · Signaleren" in text and '"Twente Board · Signaal"' in html  # kicker, footer
     en = _text(_pack(missing=["wonen"], board=None, lang="en"))
@@ -241,9 +283,19 @@ def test_board_pack_tells_the_board_what_is_missing_in_its_own_words():
 # ---------------------------------------------------------------------------------------
 def _plan(tmp_path: Path, lang: str = "nl", whole: bool = True, themes=("arbeidsmarkt",)) -> Plan:
     return Plan(
-        quarter=Period.parse("2026Q3"), region="CR12", lang=lang, themes={t: tmp_path / f"{t}.ipynb" for t in themes},
-        out=tmp_path / "2026Q3", data_dir=tmp_path, vintage_id="sample", vintage_checksum="x", is_sample=True, jobs=1,
-        whole_quarter=whole, factsheets="gemeenten" if whole else "none", today=dt.date(2026, 11, 28),
+        quarter=Period.parse("2026Q3"),
+        region="CR12",
+        lang=lang,
+        themes={t: tmp_path / f"{t}.ipynb" for t in themes},
+        out=tmp_path / "2026Q3",
+        data_dir=tmp_path,
+        vintage_id="sample",
+        vintage_checksum="x",
+        is_sample=True,
+        jobs=1,
+        whole_quarter=whole,
+        factsheets="gemeenten" if whole else "none",
+        today=dt.date(2026, 11, 28),
     )
 
 
@@ -255,13 +307,31 @@ def test_index_names_the_pack_once_uses_the_bundled_font_and_marks_other_languag
     docs = [
         DocResult("arbeidsmarkt", "arbeidsmarkt.ipynb", "built", outputs=["arbeidsmarkt.pdf", "arbeidsmarkt.html"]),
         DocResult("wonen.en", "wonen.ipynb", "carried", outputs=["wonen.en.pdf"], lang="en"),
-        DocResult("bestuursbriefing", None, "built", kind="boardpack",
-                  outputs=["indicators.csv", "bestuursbriefing.html", "bestuursbriefing.pdf"]),
-        DocResult("signaalbord", None, "built", kind="signals", outputs=["signals.csv", "signals.json", "signaalbord.html"]),
-        DocResult("gemeenten/GM0153-enschede", None, "skipped", kind="factsheet",
-                  notes={"skipped": "no figures for Enschede (GM0153)"}),
-        DocResult("gemeenten/GM0141-almelo.en", None, "carried", kind="factsheet", lang="en",
-                  outputs=["gemeenten/GM0141-almelo.en.pdf"]),
+        DocResult(
+            "bestuursbriefing",
+            None,
+            "built",
+            kind="boardpack",
+            outputs=["indicators.csv", "bestuursbriefing.html", "bestuursbriefing.pdf"],
+        ),
+        DocResult(
+            "signaalbord", None, "built", kind="signals", outputs=["signals.csv", "signals.json", "signaalbord.html"]
+        ),
+        DocResult(
+            "gemeenten/GM0153-enschede",
+            None,
+            "skipped",
+            kind="factsheet",
+            notes={"skipped": "no figures for Enschede (GM0153)"},
+        ),
+        DocResult(
+            "gemeenten/GM0141-almelo.en",
+            None,
+            "carried",
+            kind="factsheet",
+            lang="en",
+            outputs=["gemeenten/GM0141-almelo.en.pdf"],
+        ),
     ]
     html = _index(_plan(tmp_path), docs)
     text = _text(html)
@@ -296,9 +366,18 @@ def _published(folder: Path) -> dict:
         for rel in outputs:
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / rel).write_text(f"{name} {rel}")
-        docs.append({"name": name, "kind": kind, "status": "built", "outputs": outputs, "key": f"k-{name}",
-                     "checksums": {o: file_sha256(folder / o) for o in outputs}, "lang": "nl",
-                     "notebook": f"{name}.ipynb" if kind == "theme" else None})
+        docs.append(
+            {
+                "name": name,
+                "kind": kind,
+                "status": "built",
+                "outputs": outputs,
+                "key": f"k-{name}",
+                "checksums": {o: file_sha256(folder / o) for o in outputs},
+                "lang": "nl",
+                "notebook": f"{name}.ipynb" if kind == "theme" else None,
+            }
+        )
     (folder / "talent.pdf").write_text("changed by hand")
     docs.append({"name": "kapot", "kind": "theme", "status": "failed", "outputs": ["notebooks/kapot.ipynb"]})
     docs.append({"name": "index", "kind": "index", "status": "built", "outputs": ["index.html"]})
@@ -328,8 +407,15 @@ def test_an_english_run_of_one_theme_keeps_every_other_document(tmp_path):
 def test_a_whole_quarter_run_replaces_its_own_language_only(tmp_path):
     plan = _plan(tmp_path, lang="nl", whole=True, themes=("arbeidsmarkt",))
     published = _published(plan.out)
-    english = {"name": "wonen.en", "kind": "theme", "status": "carried", "outputs": ["wonen.en.pdf"], "lang": "en",
-               "key": "k", "checksums": {}}
+    english = {
+        "name": "wonen.en",
+        "kind": "theme",
+        "status": "carried",
+        "outputs": ["wonen.en.pdf"],
+        "lang": "en",
+        "key": "k",
+        "checksums": {},
+    }
     (plan.out / "wonen.en.pdf").write_text("english")
     published["documents"].append(english)
     staging = tmp_path / "staging"
@@ -350,7 +436,9 @@ def test_shared_wording_helpers():
     assert reg.display_name("PV28", "en") == "South Holland"
     assert vintage_label(True, "sample", "nl") == "voorbeelddata (synthetisch)"
     assert vintage_label(False, LIVE_ID, "en") == f"data version {LIVE_ID}"
-    assert sample_watermark(True, "en") == "SAMPLE DATA — not official statistics" and sample_watermark(False, "nl") == ""
+    assert (
+        sample_watermark(True, "en") == "SAMPLE DATA — not official statistics" and sample_watermark(False, "nl") == ""
+    )
 
 
 def test_quarter_is_resolved_against_the_vintage(root):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import signaal
 from pypdf import PdfReader
 
 from signaal.briefing.edition import Edition
@@ -27,6 +26,8 @@ from signaal.run.progress import Observer
 from signaal.run.scheduler import Job, Scheduler
 from signaal.run.themes import theme_notebooks
 from signaal.run.workers import WORKERS
+
+from conftest import signaal
 
 
 def write_tree(folder: Path, files: dict[str, str]) -> None:
@@ -78,10 +79,8 @@ def test_stale_staging_incomplete_is_removed_complete_is_archived(tmp_path):
 
 def test_one_run_per_report_folder_at_a_time(tmp_path):
     out = tmp_path / "2026Q3"
-    with lock(out):
-        with pytest.raises(InputError, match="another signaal run is writing"):
-            with lock(out):
-                pass
+    with lock(out), pytest.raises(InputError, match="another signaal run is writing"), lock(out):
+        pass
     with lock(out):  # released again
         pass
 
@@ -90,7 +89,9 @@ def test_factsheets_for_another_focus_region(tmp_path, root):
     codes = subjects("CR10")
     reg = registry()
     assert codes == reg.children("CR10", "gemeente") and "GM0193" in codes  # Zwolle
-    edition = Edition("CR10", Period.parse("2026Q3"), "nl", vintage="sample", is_sample=True, today=dt.date(2026, 11, 28))
+    edition = Edition(
+        "CR10", Period.parse("2026Q3"), "nl", vintage="sample", is_sample=True, today=dt.date(2026, 11, 28)
+    )
     results = build_factsheets(edition, str(tmp_path), str(root / "data"), codes)
     assert [r.status for r in results] == ["built"] * len(codes)
     assert {p.name for p in (tmp_path / "gemeenten").glob("*.pdf")} == {
@@ -98,8 +99,14 @@ def test_factsheets_for_another_focus_region(tmp_path, root):
     }
     zwolle = PdfReader(str(tmp_path / factsheet_path("GM0193")))
     text = " ".join(zwolle.pages[0].extract_text().split())
-    assert len(zwolle.pages) == 1 and "Kerncijfers van Zwolle naast Noord-Overijssel en Nederland" in text and "in Twente" not in text
-    assert "Twente" not in text and "SIGNAAL · FACTSHEET GEMEENTE" in text  # no other region's board (kicker in capitals)
+    assert (
+        len(zwolle.pages) == 1
+        and "Kerncijfers van Zwolle naast Noord-Overijssel en Nederland" in text
+        and "in Twente" not in text
+    )
+    assert (
+        "Twente" not in text and "SIGNAAL · FACTSHEET GEMEENTE" in text
+    )  # no other region's board (kicker in capitals)
 
 
 def test_slugify_dutch_place_names():
@@ -111,18 +118,36 @@ def test_slugify_dutch_place_names():
 
 def _plan(tmp_path: Path) -> Plan:
     return Plan(
-        quarter=Period.parse("2026Q3"), region="CR12", lang="nl", themes={"arbeidsmarkt": tmp_path / "a.ipynb"},
-        out=tmp_path, data_dir=tmp_path, vintage_id="sample", vintage_checksum="x", is_sample=True, jobs=1,
-        rejected={"<schets>": "notebook <schets>.ipynb has no cell tagged 'parameters'"}, today=dt.date(2026, 11, 28),
+        quarter=Period.parse("2026Q3"),
+        region="CR12",
+        lang="nl",
+        themes={"arbeidsmarkt": tmp_path / "a.ipynb"},
+        out=tmp_path,
+        data_dir=tmp_path,
+        vintage_id="sample",
+        vintage_checksum="x",
+        is_sample=True,
+        jobs=1,
+        rejected={"<schets>": "notebook <schets>.ipynb has no cell tagged 'parameters'"},
+        today=dt.date(2026, 11, 28),
     )
 
 
 def test_index_escapes_text_and_links_only_what_exists(tmp_path):
     docs = [
-        DocResult("arbeidsmarkt", "arbeidsmarkt.ipynb", "failed", outputs=["notebooks/arbeidsmarkt.ipynb"],
-                  error='notebook arbeidsmarkt.ipynb failed in cell 3: ValueError: <script>alert("x")</script>'),
-        DocResult("<schets>", "<schets>.ipynb", "rejected", error="notebook <schets>.ipynb has no cell tagged 'parameters'"),
-        DocResult("gemeenten/GM0153-enschede", None, "built", kind="factsheet", outputs=["gemeenten/GM0153-enschede.pdf"]),
+        DocResult(
+            "arbeidsmarkt",
+            "arbeidsmarkt.ipynb",
+            "failed",
+            outputs=["notebooks/arbeidsmarkt.ipynb"],
+            error='notebook arbeidsmarkt.ipynb failed in cell 3: ValueError: <script>alert("x")</script>',
+        ),
+        DocResult(
+            "<schets>", "<schets>.ipynb", "rejected", error="notebook <schets>.ipynb has no cell tagged 'parameters'"
+        ),
+        DocResult(
+            "gemeenten/GM0153-enschede", None, "built", kind="factsheet", outputs=["gemeenten/GM0153-enschede.pdf"]
+        ),
     ]
     plan = _plan(tmp_path)
     html = quarter_index_html(docs, plan.edition())
@@ -151,13 +176,14 @@ def test_a_notebook_without_parameters_is_rejected_with_what_it_lacks(tmp_path, 
 
 
 def test_bad_factsheet_set_and_jobs_are_one_line_errors(tmp_path):
-    for args, expected in ((["--factsheets", "provincies"], "unknown factsheet set 'provincies'"),
-                           (["--jobs", "0"], "--jobs 0 is not a number of processes")):
+    for args, expected in (
+        (["--factsheets", "provincies"], "unknown factsheet set 'provincies'"),
+        (["--jobs", "0"], "--jobs 0 is not a number of processes"),
+    ):
         proc = signaal("run", "--out", str(tmp_path / "o"), *args)
         assert proc.returncode == 2 and proc.stderr.startswith("signaal: error: ") and expected in proc.stderr
         assert proc.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
-
 
 
 # ---------------------------------------------------------------------------------------
@@ -199,8 +225,9 @@ def test_scheduler_runs_themes_first_decides_the_pack_when_they_ran_and_survives
     ledger, watcher = _Ledger(), _Watcher()
     scheduler = Scheduler(ctx, ledger, watcher, jobs=1)
     job = lambda name, kind: Job(name, kind, {"name": name}, names=[name])  # noqa: E731
-    scheduler.add(job("factsheets 1", "factsheet"), job("wonen", "theme"), job("signaalbord", "signals"),
-                  job("talent", "theme"))
+    scheduler.add(
+        job("factsheets 1", "factsheet"), job("wonen", "theme"), job("signaalbord", "signals"), job("talent", "theme")
+    )
     decided_after: list[list[str]] = []
 
     def decide():

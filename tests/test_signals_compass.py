@@ -8,11 +8,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from signaal.briefing.compass import btg_html, compass_html
 from signaal.catalogue import catalogue
 from signaal.errors import DataError
 from signaal.indicators.data import Data
-from signaal.briefing.compass import btg_html, compass_html
-from signaal.signals.compass import AGGREGATIONS, DIMENSIONS, NORMALISATIONS, aggregate, compass, normalise, weights, write_compass
+from signaal.signals.compass import (
+    AGGREGATIONS,
+    DIMENSIONS,
+    NORMALISATIONS,
+    aggregate,
+    compass,
+    normalise,
+    weights,
+    write_compass,
+)
+
 from signalkit import COROP, make_data
 
 IDS = [i for ids in DIMENSIONS.values() for i in ids]
@@ -27,7 +37,7 @@ def compass_data(tmp_path, scale: dict[str, float] | None = None, best: str | No
     for ind in IDS:
         base = {"mediaan_inkomen": 45000, "laag_inkomen": 7}.get(ind, 50)
         values = base * (1 + rng.normal(0, 0.08, len(COROP)))
-        for code, v in zip(COROP, values):
+        for code, v in zip(COROP, values, strict=True):
             if code == best:
                 v = values.min() * 0.9 if ind in LOWER else values.max() * 1.1
             v *= (scale or {}).get(ind, 1.0)
@@ -43,7 +53,7 @@ def test_weights_sum_to_one_and_leave_one_out_drops_the_indicator():
     for scheme in ["dimension", "indicator"] + [f"without:{i}" for i in IDS]:
         w = weights(DIMENSIONS, scheme)
         assert sum(w.values()) == pytest.approx(1.0)
-    assert weights(DIMENSIONS, "dimension")["mediaan_inkomen"] == pytest.approx(1 / 6)   # 1/3 dimension, 2 indicators
+    assert weights(DIMENSIONS, "dimension")["mediaan_inkomen"] == pytest.approx(1 / 6)  # 1/3 dimension, 2 indicators
     assert weights(DIMENSIONS, "dimension")["hoogopgeleiden"] == pytest.approx(1 / 9)
     w = weights(DIMENSIONS, "without:werkloosheid")
     assert "werkloosheid" not in w and w["netto_arbeidsparticipatie"] == pytest.approx(1 / 3)
@@ -82,11 +92,17 @@ def two_contenders(tmp_path):
     normalisation or aggregation, leaving out mediaan_inkomen puts Twente first."""
     rival, third = COROP[0], COROP[1]
     fillers = [c for c in COROP if c not in ("CR12", rival, third)]
-    quality = {code: {ind: 10.0 + 0.1 * i for ind in IDS} for i, code in enumerate(fillers)}   # oriented: higher = better
+    quality = {
+        code: {ind: 10.0 + 0.1 * i for ind in IDS} for i, code in enumerate(fillers)
+    }  # oriented: higher = better
     quality[third] = {ind: 40.0 for ind in IDS}
     quality["CR12"] = {ind: 60.0 for ind in IDS} | {"hoogopgeleiden": 90.0}
     quality[rival] = {ind: 60.0 for ind in IDS} | {"mediaan_inkomen": 61.0}
-    series = {(ind, code): {"2024": (100.0 - q[ind]) if ind in LOWER else q[ind]} for code, q in quality.items() for ind in IDS}
+    series = {
+        (ind, code): {"2024": (100.0 - q[ind]) if ind in LOWER else q[ind]}
+        for code, q in quality.items()
+        for ind in IDS
+    }
     return make_data(tmp_path, series, cat=catalogue()), rival, third
 
 
@@ -95,7 +111,7 @@ def test_the_sensitivity_range_is_the_spread_of_the_ranks_a_weighting_change_cau
     c = compass(data, "CR12", "2024Q4")
     assert len(c.sensitivity) == len(NORMALISATIONS) * (2 + len(IDS)) * len(AGGREGATIONS) == 54
     by_weighting = c.sensitivity.groupby("weighting")["CR12"]
-    assert set(by_weighting.get_group("without:hoogopgeleiden")) == {2}   # the weight change moves Twente down
+    assert set(by_weighting.get_group("without:hoogopgeleiden")) == {2}  # the weight change moves Twente down
     assert set(by_weighting.get_group("without:mediaan_inkomen")) == {1}
     # base (min-max, equal per dimension, arithmetic): Twente 1/9 x (100 - 62,5) ahead on
     # hoogopgeleiden, 1/6 x (100 - 98,04) behind on mediaan_inkomen, so first
@@ -111,7 +127,7 @@ def test_the_sensitivity_range_is_the_spread_of_the_ranks_a_weighting_change_cau
 def test_a_region_best_on_everything_ranks_first_in_every_variant(tmp_path):
     c = compass(compass_data(tmp_path, best="CR12"), "CR12", "2024Q4")
     assert c.focus_rank == 1 and c.rank_range == (1, 1)
-    assert c.scores.loc["CR12"].min() == pytest.approx(100.0)   # oriented: best on lower-is-better too
+    assert c.scores.loc["CR12"].min() == pytest.approx(100.0)  # oriented: best on lower-is-better too
 
 
 def test_a_year_with_a_missing_region_is_not_used(tmp_path):
@@ -137,8 +153,8 @@ def test_the_html_names_it_ours_publishes_sub_indicators_and_has_a_chart(tmp_pat
     low, high = c.rank_range
     assert f"tussen {low} en {high}" in html
     assert html.count("<svg") == 1 and 'role="img"' in html
-    assert "Spanning op de arbeidsmarkt" in html   # excluded, and said why
-    assert "Bruto Twents Geluk" not in html         # the published marks stay out of our compass
+    assert "Spanning op de arbeidsmarkt" in html  # excluded, and said why
+    assert "Bruto Twents Geluk" not in html  # the published marks stay out of our compass
     en = unescape(compass_html(c, "en", data))
     assert "Broad-welfare compass (Signaal's own composite)" in en and "The Netherlands" in en
     path = write_compass(c, tmp_path / "out")
@@ -151,7 +167,7 @@ def test_the_published_btg_marks_are_shown_as_published():
     html = btg_html(data, "CR12", "2026Q3", "nl")
     stored = data.table("btg_rapportcijfer", ["CR12", "NL01"])
     assert "Bruto Twents Geluk, zoals gepubliceerd" in html
-    assert f"<td class=\"num\">{str(stored.loc['2025', 'CR12']).replace('.', ',')}</td>" in html
+    assert f'<td class="num">{str(stored.loc["2025", "CR12"]).replace(".", ",")}</td>' in html
     assert "RaboResearch" in html
     other = btg_html(data, "CR10", "2026Q3", "nl")
     assert "Voor Noord-Overijssel is geen gepubliceerd rapportcijfer beschikbaar." in other

@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from conftest import signaal
+from signaal.briefing.board import signal_board_html, strongest
 from signaal.briefing.notebook import Briefing
 from signaal.indicators.data import Data
-from signaal.briefing.board import signal_board_html
 from signaal.signals import KINDS, STATUSES, Signal, SignalList, Skipped, compute_signals, write_signals
-from signaal.briefing.board import strongest
+
+from conftest import signaal
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_every_signal_on_the_sample_is_complete_and_consistent(twente):
     for s in twente:
         assert s.kind in KINDS and 0 <= s.strength <= 1 and s.region == "CR12"
         assert s.sentence_nl and s.sentence_en and "{" not in s.sentence_nl + s.sentence_en
-        json.dumps(s.numbers)   # plain JSON types only
+        json.dumps(s.numbers)  # plain JSON types only
     for sk in twente.skipped:
         assert sk.status in STATUSES and sk.reason_nl and sk.reason_en
 
@@ -53,7 +53,7 @@ def test_the_sample_woondeal_is_off_track_at_the_current_pace(twente):
 def test_any_corop_region_gets_signals(sample, region):
     found = compute_signals(sample, region, "2026Q3")
     assert found and all(s.region == region for s in found)
-    assert not [s for s in found if s.rule == "doel"]   # targets are Twente's (data/manual/doelen.csv)
+    assert not [s for s in found if s.rule == "doel"]  # targets are Twente's (data/manual/doelen.csv)
 
 
 def test_an_earlier_quarter_uses_only_the_data_up_to_it(sample):
@@ -66,7 +66,7 @@ def test_an_earlier_quarter_uses_only_the_data_up_to_it(sample):
 def test_write_signals_writes_csv_and_json_atomically(twente, tmp_path):
     paths = write_signals(twente, tmp_path / "out")
     assert [p.name for p in paths] == ["signals.csv", "signals.json"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["signals.csv", "signals.json"]   # no temp files
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["signals.csv", "signals.json"]  # no temp files
     rows = list(csv.DictReader(io.StringIO(paths[0].read_text("utf-8"))))
     assert len(rows) == len(twente)
     assert rows[0]["rank"] == "1" and rows[0]["sentence_nl"] == twente[0].sentence_nl
@@ -88,13 +88,23 @@ def test_the_files_name_kinds_and_statuses_in_the_boards_dutch_words(twente, tmp
     assert {s["kind"] for s in doc["signals"]} == {"urgentie", "kans", "neutraal"}
     statuses = {s["status"] for s in doc["skipped"]}
     assert statuses and statuses <= {"te weinig gegevens", "overgeslagen", "niet van toepassing"}
-    assert '"kind": "urgentie"' in json_path.read_text("utf-8")   # the word, not an enum's name or repr
+    assert '"kind": "urgentie"' in json_path.read_text("utf-8")  # the word, not an enum's name or repr
 
 
 def test_a_signal_of_an_unknown_kind_or_status_is_refused_naming_the_valid_ones():
     with pytest.raises(ValueError, match=r"unknown signal kind 'urgent'; valid: urgentie, kans, neutraal"):
-        Signal(indicator="x", theme="t", region="CR12", period="2025", kind="urgent", strength=0.5, rule="kloof",
-               numbers={}, sentence_nl="", sentence_en="")
+        Signal(
+            indicator="x",
+            theme="t",
+            region="CR12",
+            period="2025",
+            kind="urgent",
+            strength=0.5,
+            rule="kloof",
+            numbers={},
+            sentence_nl="",
+            sentence_en="",
+        )
     with pytest.raises(ValueError, match=r"unknown skip status 'skipped'; valid: te weinig gegevens, overgeslagen"):
         Skipped("x", "t", "CR12", "2025", "kloof", "skipped", "", "")
 
@@ -105,29 +115,52 @@ def test_the_board_shows_the_strongest_urgencies_and_opportunities_with_numbers_
     assert len(articles) == 6
     assert {kind for kind, _, _ in articles} <= {"urgentie", "kans"}
     indicators = [ind for _, ind, _ in articles]
-    assert len(indicators) == len(set(indicators))   # one signal per indicator
+    assert len(indicators) == len(set(indicators))  # one signal per indicator
     chosen = strongest(twente, 6)
     assert [ind for _, ind, _ in articles] == [s.indicator for s in chosen if s.kind == "urgentie"] + [
-        s.indicator for s in chosen if s.kind == "kans"]
+        s.indicator for s in chosen if s.kind == "kans"
+    ]
     assert html.count('<figure class="signal-chart"><svg role="img"') == 6
     assert html.count('<dl class="signal-numbers">') == 6
     assert "Urgenties" in html and "Kansen" in html
     assert "Gemaakt met voorbeelddata" in html
-    assert 'class="signal-klok"' in html   # the Twente-klok of the clock findings
+    assert 'class="signal-klok"' in html  # the Twente-klok of the clock findings
 
 
 def test_the_board_escapes_every_text():
-    evil = Signal(indicator="x", theme="t", region="CR12", period="2025", kind="urgentie", strength=0.9, rule="kloof",
-                  numbers={}, sentence_nl="<script>alert(1)</script> & co", sentence_en="e", title_nl="<b>T</b>",
-                  title_en="T", facts_nl=[["<i>k</i>", "<u>v</u>"]])
+    evil = Signal(
+        indicator="x",
+        theme="t",
+        region="CR12",
+        period="2025",
+        kind="urgentie",
+        strength=0.9,
+        rule="kloof",
+        numbers={},
+        sentence_nl="<script>alert(1)</script> & co",
+        sentence_en="e",
+        title_nl="<b>T</b>",
+        title_en="T",
+        facts_nl=[["<i>k</i>", "<u>v</u>"]],
+    )
     html = signal_board_html(SignalList([evil], [], {"region": "CR12", "quarter": "2025Q4"}), "nl", data=Data.open())
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
     assert "<b>T</b>" not in html and "<i>k</i>" not in html and "<u>v</u>" not in html
 
 
 def test_weak_findings_stay_off_the_board():
-    weak = Signal(indicator="x", theme="t", region="CR12", period="2025", kind="kans", strength=0.1, rule="klok",
-                  numbers={}, sentence_nl="zwak", sentence_en="weak")
+    weak = Signal(
+        indicator="x",
+        theme="t",
+        region="CR12",
+        period="2025",
+        kind="kans",
+        strength=0.1,
+        rule="klok",
+        numbers={},
+        sentence_nl="zwak",
+        sentence_en="weak",
+    )
     html = signal_board_html(SignalList([weak], [], {"region": "CR12", "quarter": "2025Q4"}), "nl", data=Data.open())
     assert "zwak" not in html and "Geen urgenties of kansen" in html
 
@@ -138,8 +171,12 @@ def test_an_empty_board_says_so():
 
 
 def test_the_notebook_method_returns_the_themes_signals():
-    b = Briefing("arbeidsmarkt", region="CR12", quarter="2026Q3",
-                 topics=["netto_arbeidsparticipatie", "werkloosheid", "spanning"])
+    b = Briefing(
+        "arbeidsmarkt",
+        region="CR12",
+        quarter="2026Q3",
+        topics=["netto_arbeidsparticipatie", "werkloosheid", "spanning"],
+    )
     found = b.signals(show=False)
     assert found and {s.indicator for s in found} <= {"netto_arbeidsparticipatie", "werkloosheid", "spanning"}
     assert isinstance(found.skipped[0], Skipped)
@@ -159,14 +196,17 @@ def test_cli_prints_signals_as_csv_json_and_table():
     assert "te weinig gegevens" in proc.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--quarter", "2026Q5"], "malformed quarter '2026Q5'"),
-    (["--quarter", "2031Q1"], "quarter 2031Q1 has no data yet"),
-    (["--region", "CR99"], "unknown region 'CR99'"),
-    (["--region", "GM0153"], "not a COROP region"),
-    (["--format", "xml"], "'xml' is not one of 'table', 'csv', 'json'"),
-    (["--theme", "arbeidsmark"], "unknown theme 'arbeidsmark'; did you mean 'arbeidsmarkt'?"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--quarter", "2026Q5"], "malformed quarter '2026Q5'"),
+        (["--quarter", "2031Q1"], "quarter 2031Q1 has no data yet"),
+        (["--region", "CR99"], "unknown region 'CR99'"),
+        (["--region", "GM0153"], "not a COROP region"),
+        (["--format", "xml"], "'xml' is not one of 'table', 'csv', 'json'"),
+        (["--theme", "arbeidsmark"], "unknown theme 'arbeidsmark'; did you mean 'arbeidsmarkt'?"),
+    ],
+)
 def test_cli_bad_input_is_one_line(args, message):
     proc = signaal("signals", *args)
     assert proc.returncode != 0 and proc.stdout == ""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from signaal import formatting as fmt
-from signaal.signals import compute_signals
 from signaal.indicators.targets import Target
+from signaal.signals import compute_signals
+
 from signalkit import make_data, quarters, spread_regions, years
 
 NL = "NL01"
@@ -57,10 +58,13 @@ def test_quarterly_trend_and_change_sentences(tmp_path):
 
 
 def test_gap_sentence(tmp_path):
-    data = make_data(tmp_path, {
-        ("aandeel", "CR12"): years(2016, [70.0 - (1.0 + 0.2 * i) for i in range(10)]),
-        ("aandeel", NL): years(2016, [70.0] * 10),
-    })
+    data = make_data(
+        tmp_path,
+        {
+            ("aandeel", "CR12"): years(2016, [70.0 - (1.0 + 0.2 * i) for i in range(10)]),
+            ("aandeel", NL): years(2016, [70.0] * 10),
+        },
+    )
     gap = only(compute_signals(data, "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "kloof")
     assert gap.sentence_nl == (
         "Aandeel werkenden in Twente: een achterstand van 2,8 procentpunt op Nederland (67,2% tegen 70,0%), "
@@ -76,7 +80,9 @@ def test_position_sentence(tmp_path):
     periods = [str(y) for y in range(2020, 2026)]
     series = spread_regions("aandeel", periods, base=70.0, step=0.1, skip=("CR12",))
     series[("aandeel", "CR12")] = {p: 71.65 for p in periods}
-    pos = only(compute_signals(make_data(tmp_path, series), "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "positie")
+    pos = only(
+        compute_signals(make_data(tmp_path, series), "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "positie"
+    )
     assert pos.sentence_nl == (
         "Aandeel werkenden in Twente: plaats 3 van de 40 COROP-gebieden, bij het gunstigste kwart (71,7%; mediaan 70,0%)."
     )
@@ -85,9 +91,18 @@ def test_position_sentence(tmp_path):
 def test_woondeal_sentence_names_the_pace_needed(tmp_path):
     values = [300_000.0] + [300_000.0 + 400 * k for k in range(1, 16)]
     data = make_data(tmp_path, {("voorraad", "CR12"): quarters("2022Q4", values)})
-    deal = Target(id="woondeal", region="CR12", indicator="voorraad", kind="cumulative", value=14100,
-                  start="2022Q4", by="2030Q4", label_nl="Woondeal", label_en="Housing deal",
-                  source_url="https://example.org/woondeal")
+    deal = Target(
+        id="woondeal",
+        region="CR12",
+        indicator="voorraad",
+        kind="cumulative",
+        value=14100,
+        start="2022Q4",
+        by="2030Q4",
+        label_nl="Woondeal",
+        label_en="Housing deal",
+        source_url="https://example.org/woondeal",
+    )
     doel = only(compute_signals(data, "CR12", "2026Q3", indicators=["voorraad"], targets=[deal]), "doel")
     assert doel.sentence_nl == (
         "Woondeal: niet op koers, 6.000 erbij sinds het 4e kwartaal 2022 (43% van 14.100); nodig is nog "
@@ -101,7 +116,9 @@ def test_woondeal_sentence_names_the_pace_needed(tmp_path):
 
 
 def test_range_sentence_and_rounding_never_shows_a_record_equal_to_the_old_one(tmp_path):
-    data = make_data(tmp_path, {("aandeel", "CR12"): years(2017, [70.0, 71.0, 70.5, 71.2, 70.8, 71.0, 70.6, 71.1, 73.0])})
+    data = make_data(
+        tmp_path, {("aandeel", "CR12"): years(2017, [70.0, 71.0, 70.5, 71.2, 70.8, 71.0, 70.6, 71.1, 73.0])}
+    )
     brk = only(compute_signals(data, "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "breuk")
     assert brk.sentence_nl == (
         "Aandeel werkenden in Twente: 73,0% in 2025, hoger dan in elk jaar sinds 2017 "
@@ -112,7 +129,9 @@ def test_range_sentence_and_rounding_never_shows_a_record_equal_to_the_old_one(t
     series = spread_regions("aandeel", periods, base=70.0, step=0.1, skip=("CR12",))
     series[("aandeel", NL)] = {p: 70.0 for p in periods}
     series[("aandeel", "CR12")] = years(2020, [69.0, 69.0, 69.0, 69.0, 69.04, 68.98])
-    klok = only(compute_signals(make_data(tmp_path / "k", series), "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "klok")
+    klok = only(
+        compute_signals(make_data(tmp_path / "k", series), "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "klok"
+    )
     assert "(verschil −1,02 procentpunt, een jaar eerder −0,96 procentpunt)" in klok.sentence_nl
 
 
@@ -121,9 +140,24 @@ def test_no_sentence_keeps_a_placeholder_or_an_english_decimal_point(tmp_path):
     series = spread_regions("aandeel", periods, base=70.0, step=0.13, skip=("CR12",))
     series[("aandeel", NL)] = {p: 70.0 + 0.1 * i for i, p in enumerate(periods)}
     series[("aandeel", "CR12")] = years(2014, [66.0 + 0.45 * i for i in range(12)])
-    found = compute_signals(make_data(tmp_path, series), "CR12", "2025Q4", indicators=["aandeel"],
-                            targets=[Target(id="d", region="CR12", indicator="aandeel", kind="level", value=72,
-                                            label_nl="Doel 72%", label_en="Target 72%", source_url="https://example.org")])
+    found = compute_signals(
+        make_data(tmp_path, series),
+        "CR12",
+        "2025Q4",
+        indicators=["aandeel"],
+        targets=[
+            Target(
+                id="d",
+                region="CR12",
+                indicator="aandeel",
+                kind="level",
+                value=72,
+                label_nl="Doel 72%",
+                label_en="Target 72%",
+                source_url="https://example.org",
+            )
+        ],
+    )
     assert {s.rule for s in found} >= {"trend", "verandering", "kloof", "positie", "doel", "klok"}
     for s in found:
         for text in (s.sentence_nl, s.sentence_en):

@@ -5,7 +5,6 @@ import math
 
 import pytest
 
-from loopback import FIXTURES, serve_real_83599, serve_v3_table, serve_v4_table
 from signaal.catalogue import catalogue
 from signaal.catalogue.schema import Indicator
 from signaal.errors import SourceError
@@ -13,16 +12,24 @@ from signaal.regions import registry
 from signaal.sources.cbs import CbsSource, choose_edition
 from signaal.sources.raw import RawStore
 
+from loopback import FIXTURES, serve_real_83599, serve_v3_table, serve_v4_table
+
 V3 = FIXTURES / "cbs_v3"
 V4 = FIXTURES / "cbs_v4"
 
 
 def make_indicator(**source) -> Indicator:
     base = {
-        "id": source.pop("id", "test_indicator"), "theme": "arbeidsmarkt",
-        "title": {"nl": "t", "en": "t"}, "question": {"nl": "q", "en": "q"}, "definition": {"nl": "d", "en": "d"},
-        "unit": source.pop("unit", "count"), "decimals": 0, "polarity": "neutral",
-        "frequency": source.pop("frequency", "Y"), "levels": source.pop("levels", ["land"]),
+        "id": source.pop("id", "test_indicator"),
+        "theme": "arbeidsmarkt",
+        "title": {"nl": "t", "en": "t"},
+        "question": {"nl": "q", "en": "q"},
+        "definition": {"nl": "d", "en": "d"},
+        "unit": source.pop("unit", "count"),
+        "decimals": 0,
+        "polarity": "neutral",
+        "frequency": source.pop("frequency", "Y"),
+        "levels": source.pop("levels", ["land"]),
         "source": {"kind": "cbs", **source},
     }
     return Indicator.model_validate(base)
@@ -31,8 +38,10 @@ def make_indicator(**source) -> Indicator:
 @pytest.fixture
 def cbs(endpoints, fast_http, tmp_path):
     def make(force=False, raw=None):
-        return CbsSource(endpoints=endpoints, http=fast_http, raw=raw or RawStore(tmp_path / "raw"),
-                         registry=registry(), force=force)
+        return CbsSource(
+            endpoints=endpoints, http=fast_http, raw=raw or RawStore(tmp_path / "raw"), registry=registry(), force=force
+        )
+
     return make
 
 
@@ -82,12 +91,21 @@ def test_real_83599_empty_cell_is_missing(loopback, real_fixtures, fast_http, tm
     info, resp = backend.info("83599NED")
     meta, _ = backend.metadata("83599NED", info, resp)
     bundle = RawStore(tmp_path).bundle("cbs-v3", "83599NED", info["modified"], "all")
-    pages = fetch_pages(fast_http, bundle, "data", f"{backend.root('83599NED')}/UntypedDataSet?$format=json",
-                        source="CBS", table="83599NED")
+    pages = fetch_pages(
+        fast_http,
+        bundle,
+        "data",
+        f"{backend.root('83599NED')}/UntypedDataSet?$format=json",
+        source="CBS",
+        table="83599NED",
+    )
     assert [len(p.json()["value"]) for p in pages] == [10_000, 5_504]
     frame = backend.observations(meta, pages, ["OpenstaandeVacatures_1"])
-    blank = frame[(frame["geo"].str.strip() == "PV31") & (frame["period"] == "2014KW03")
-                  & (frame["BedrijfstakkenBranchesSBI2008"].str.strip() == "300013")].iloc[0]
+    blank = frame[
+        (frame["geo"].str.strip() == "PV31")
+        & (frame["period"] == "2014KW03")
+        & (frame["BedrijfstakkenBranchesSBI2008"].str.strip() == "300013")
+    ].iloc[0]
     assert math.isnan(blank.value) and blank.missing == "ontbreekt" and blank.reason == "empty"
 
 
@@ -95,13 +113,22 @@ def test_real_83599_empty_cell_is_missing(loopback, real_fixtures, fast_http, tm
 def test_real_80137_typed_units_and_ambiguous_measure(loopback, cbs, real_fixtures):
     real = real_fixtures / "cbs_odata_v3"
     root = "/ODataFeed/odata/80137ned"
-    for entity in ("TableInfos", "DataProperties", "Persoonskenmerken", "BedrijfstakkenSBI93", "Perioden", "TypedDataSet"):
+    for entity in (
+        "TableInfos",
+        "DataProperties",
+        "Persoonskenmerken",
+        "BedrijfstakkenSBI93",
+        "Perioden",
+        "TypedDataSet",
+    ):
         loopback.file(f"{root}/{entity}", real / f"80137ned_{entity}.json")
     loopback.file("/ODataCatalog/Tables", real / "ODataCatalog_Tables_first20.json")
     source = cbs()
     source.backends["v3"].dataset = "TypedDataSet"
     family = "Arbeidsrekeningen; leeftijd en opleidingsniveau"
-    with pytest.raises(SourceError, match=r"measure 'Werknemers' is ambiguous .*Werknemers_2, in Gemiddeld aantal banen"):
+    with pytest.raises(
+        SourceError, match=r"measure 'Werknemers' is ambiguous .*Werknemers_2, in Gemiddeld aantal banen"
+    ):
         source.fetch([make_indicator(family=family, table="80137ned", measure="Werknemers")])
     ind = make_indicator(family=family, table="80137ned", measure="Gemiddeld aantal banen / Werknemers")
     result = source.fetch([ind])
@@ -121,8 +148,10 @@ def test_tiny_v3_symbols_scale_padding_and_regions(loopback, cbs):
     ind = catalogue()["banen_werknemers"]
     result = cbs().fetch([ind])
     obs = result.observations
-    assert lookup(obs, "GM0153", "2023").value == 82_100.0           # " 82.1" × 1 000 banen
-    assert lookup(obs, "CR12", "2024").value == pytest.approx(285_800.0)  # the 14 municipalities of 2024 add up to 285.8
+    assert lookup(obs, "GM0153", "2023").value == 82_100.0  # " 82.1" × 1 000 banen
+    assert lookup(obs, "CR12", "2024").value == pytest.approx(
+        285_800.0
+    )  # the 14 municipalities of 2024 add up to 285.8
     secret, unknown = lookup(obs, "GM1774", "2023"), lookup(obs, "GM0183", "2022")
     assert (secret.status, unknown.status) == ("geheim", "ontbreekt")
     assert math.isnan(secret.value) and math.isnan(unknown.value)
@@ -148,7 +177,9 @@ def test_v3_untyped_values_use_a_decimal_point_and_others_are_refused(loopback, 
     loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
     data = V3 / "83582NED" / "UntypedDataSet.json"
     loopback.body("/ODataFeed/odata/83582NED/UntypedDataSet", _with_cell(data, '"  8102.3"', '"     1.234"'))
-    assert lookup(cbs().fetch([catalogue()["banen_werknemers"]]).observations, "NL01", "2023").value == 1234.0  # × 1 000
+    assert (
+        lookup(cbs().fetch([catalogue()["banen_werknemers"]]).observations, "NL01", "2023").value == 1234.0
+    )  # × 1 000
     loopback.body("/ODataFeed/odata/83582NED/UntypedDataSet", _with_cell(data, '"  8102.3"', '" 1.234.567"'))
     with pytest.raises(SourceError) as err:
         cbs(force=True).fetch([catalogue()["banen_werknemers"]])
@@ -159,10 +190,19 @@ def test_v3_untyped_values_use_a_decimal_point_and_others_are_refused(loopback, 
 def test_v4_string_values_use_a_decimal_point_and_others_are_refused(loopback, cbs):
     serve_v4_table(loopback, V4 / "00001NED", "00001NED")
     loopback.file("/CBS/Datasets", V4 / "datasets.json")
-    loopback.body("/CBS/00001NED/Observations", _with_cell(V4 / "00001NED" / "Observations_page2.json", '"160.4"', '"1.234,5"'),
-                  when=lambda a: "$skip" in a)
-    ind = make_indicator(api="v4", family="Testtabel v4; regio", table="00001NED", measure="Aantal inwoners",
-                         frequency="Q", levels=["land", "provincie", "corop", "gemeente"])
+    loopback.body(
+        "/CBS/00001NED/Observations",
+        _with_cell(V4 / "00001NED" / "Observations_page2.json", '"160.4"', '"1.234,5"'),
+        when=lambda a: "$skip" in a,
+    )
+    ind = make_indicator(
+        api="v4",
+        family="Testtabel v4; regio",
+        table="00001NED",
+        measure="Aantal inwoners",
+        frequency="Q",
+        levels=["land", "provincie", "corop", "gemeente"],
+    )
     with pytest.raises(SourceError) as err:
         cbs().fetch([ind])
     assert "table 00001NED" in str(err.value) and "StringValue value '1.234,5' is not a number" in str(err.value)
@@ -170,7 +210,10 @@ def test_v4_string_values_use_a_decimal_point_and_others_are_refused(loopback, c
 
 def test_family_resolves_to_newest_edition_and_shares_one_request(loopback, cbs):
     rows = json.loads((V3 / "catalogue_tables.json").read_text())["value"]
-    rows = [{"id": r["Identifier"], "title": r["Title"], "modified": r["Modified"], "status": r["OutputStatus"]} for r in rows]
+    rows = [
+        {"id": r["Identifier"], "title": r["Title"], "modified": r["Modified"], "status": r["OutputStatus"]}
+        for r in rows
+    ]
     best, ordered = choose_edition(rows, "Arbeidsdeelname; regionale indeling")
     assert best["id"] == "86088NED" and [r["id"] for r in ordered] == ["86088NED", "85494NED"]  # not "kerncijfers"
     assert choose_edition(rows[:1], "Arbeidsdeelname; regionale indeling")[0]["id"] == "85494NED"
@@ -215,9 +258,16 @@ def test_table_that_no_longer_exists(loopback, cbs):
 def test_unknown_filter_category_lists_valid_ones(loopback, cbs):
     serve_v3_table(loopback, V3 / "86088NED", "86088NED")
     loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
-    ind = make_indicator(family="Arbeidsdeelname; regionale indeling", table="86088NED", measure="Werkloosheidspercentage",
-                         filters={"Persoonskenmerken": "65 jaar of ouder"}, unit="percent")
-    with pytest.raises(SourceError, match=r"filter Persoonskenmerken='65 jaar of ouder' matches no category.*Totaal personen"):
+    ind = make_indicator(
+        family="Arbeidsdeelname; regionale indeling",
+        table="86088NED",
+        measure="Werkloosheidspercentage",
+        filters={"Persoonskenmerken": "65 jaar of ouder"},
+        unit="percent",
+    )
+    with pytest.raises(
+        SourceError, match=r"filter Persoonskenmerken='65 jaar of ouder' matches no category.*Totaal personen"
+    ):
         cbs().fetch([ind])
 
 
@@ -266,15 +316,25 @@ def test_resume_after_failure_reuses_downloaded_pages(loopback, real_fixtures, c
 def test_tiny_v4_string_values_attributes_paging(loopback, cbs):
     serve_v4_table(loopback, V4 / "00001NED", "00001NED")
     loopback.file("/CBS/Datasets", V4 / "datasets.json")
-    ind = make_indicator(api="v4", family="Testtabel v4; regio", table="00001NED", measure="Aantal inwoners",
-                         frequency="Q", levels=["land", "provincie", "corop", "gemeente"])
+    ind = make_indicator(
+        api="v4",
+        family="Testtabel v4; regio",
+        table="00001NED",
+        measure="Aantal inwoners",
+        frequency="Q",
+        levels=["land", "provincie", "corop", "gemeente"],
+    )
     result = cbs().fetch([ind])
     obs = result.observations
     assert loopback.count("/Observations") == 2  # @odata.nextLink followed
     query = loopback.requests_for("/Observations")[0]
-    assert "Measure%20eq%20'M000001'" in query and "contains(Perioden,'KW')" in query and "Geslacht%20eq%20'T001038'" in query
+    assert (
+        "Measure%20eq%20'M000001'" in query
+        and "contains(Perioden,'KW')" in query
+        and "Geslacht%20eq%20'T001038'" in query
+    )
     assert lookup(obs, "CR12", "2024Q1").value == 631_500.0
-    assert lookup(obs, "GM0153", "2024Q1").value == 160_400.0            # from StringValue, padded code stripped
+    assert lookup(obs, "GM0153", "2024Q1").value == 160_400.0  # from StringValue, padded code stripped
     confidential, impossible = lookup(obs, "GM0153", "2024Q2"), lookup(obs, "PV24", "2024Q1")
     assert (confidential.status, impossible.status) == ("geheim", "ontbreekt")
     assert lookup(obs, "PV24", "2024Q2").status == "voorlopig"
@@ -287,19 +347,41 @@ def test_tiny_v4_string_values_attributes_paging(loopback, cbs):
 def test_real_80072ned_observations_join_measure_codes(loopback, cbs, real_fixtures):
     real = real_fixtures / "cbs_odata_v4_beta"
     loopback.file("/CBS/Datasets", real / "CBS_Datasets.json")
-    for entity in ("Properties", "MeasureCodes", "Dimensions", "PeriodenCodes", "BedrijfskenmerkenSBI2008Codes", "Observations"):
+    for entity in (
+        "Properties",
+        "MeasureCodes",
+        "Dimensions",
+        "PeriodenCodes",
+        "BedrijfskenmerkenSBI2008Codes",
+        "Observations",
+    ):
         loopback.file(f"/CBS/80072ned/{entity}", real / f"80072ned_{entity}.json")
-    ind = make_indicator(api="v4", family="Ziekteverzuimpercentage; bedrijfstakken", table="80072ned",
-                         measure="Ziekteverzuimpercentage", frequency="Q", unit="percent")
+    ind = make_indicator(
+        api="v4",
+        family="Ziekteverzuimpercentage; bedrijfstakken",
+        table="80072ned",
+        measure="Ziekteverzuimpercentage",
+        frequency="Q",
+        unit="percent",
+    )
     result = cbs().fetch([ind])
     rows = json.loads((real / "80072ned_Observations.json").read_text())["value"]
-    expected = {r["Perioden"]: r["Value"] for r in rows if r["BedrijfskenmerkenSBI2008"] == "T001081" and "KW" in r["Perioden"]}
+    expected = {
+        r["Perioden"]: r["Value"] for r in rows if r["BedrijfskenmerkenSBI2008"] == "T001081" and "KW" in r["Perioden"]
+    }
     obs = result.observations
     assert len(obs) == len(expected) and set(obs["region"]) == {"NL01"}
     assert lookup(obs, "NL01", "1996Q1").value == 5.5 == expected["1996KW01"]
     assert all(lookup(obs, "NL01", f"{p[:4]}Q{int(p[-2:])}").value == v for p, v in expected.items())
     assert lookup(obs, "NL01", "2020Q1").status == "voorlopig"  # PeriodenCodes says Voorlopig
     res = result.resolution["test_indicator"]
-    assert res["measure"] == {"key": "M001924", "title": "Ziekteverzuimpercentage", "group": "", "matched_by": "title",
-                              "unit": "%", "scale": 1.0, "decimals": 1}
+    assert res["measure"] == {
+        "key": "M001924",
+        "title": "Ziekteverzuimpercentage",
+        "group": "",
+        "matched_by": "title",
+        "unit": "%",
+        "scale": 1.0,
+        "decimals": 1,
+    }
     assert result.sources["80072ned"]["modified"] == "2020-06-19"

@@ -47,10 +47,13 @@ def test_a_429_storm_ends_in_one_line_naming_source_table_and_url(loopback, fast
     assert loopback.count("/x") == 3
 
 
-@pytest.mark.parametrize("fault, words", [
-    ("cut", "cut off"),
-    ("html", "HTML instead of JSON"),
-])
+@pytest.mark.parametrize(
+    "fault, words",
+    [
+        ("cut", "cut off"),
+        ("html", "HTML instead of JSON"),
+    ],
+)
 def test_bad_payloads_are_retried_then_named(loopback, fast_http, fault, words):
     loopback.body("/x", OK)
     loopback.fail("/x", [fault] * 3)
@@ -82,7 +85,9 @@ def test_dns_failure_is_named_and_quick(fast_http):
 
 
 def test_settings_from_environment_and_bad_values():
-    s = HttpSettings.from_env({"SIGNAAL_HTTP_ATTEMPTS": "2", "SIGNAAL_HTTP_BACKOFF": "0.5", "SIGNAAL_HTTP_TIMEOUT": "7"})
+    s = HttpSettings.from_env(
+        {"SIGNAAL_HTTP_ATTEMPTS": "2", "SIGNAAL_HTTP_BACKOFF": "0.5", "SIGNAAL_HTTP_TIMEOUT": "7"}
+    )
     assert (s.attempts, s.backoff, s.read_timeout) == (2, 0.5, 7.0)
     with pytest.raises(SourceError, match="SIGNAAL_HTTP_BACKOFF='soon' is not a number"):
         HttpSettings.from_env({"SIGNAAL_HTTP_BACKOFF": "soon"})

@@ -7,8 +7,8 @@ import pytest
 from signaal.errors import InputError
 from signaal.regions import registry
 from signaal.sources.pdok import fetch_boundaries, import_boundaries
-from signaal.store.geo import load_boundaries
 from signaal.sources.raw import RawStore
+from signaal.store.geo import load_boundaries
 
 
 def square(x, y, size=0.1):
@@ -16,20 +16,34 @@ def square(x, y, size=0.1):
 
 
 def feature(code, name, x, y, year=2024):
-    return {"type": "Feature", "id": f"{year}{code}", "geometry": square(x, y),
-            "properties": {"statcode": code, "statnaam": name, "jrstatcode": f"{year}{code}", "rubriek": "gemeente"}}
+    return {
+        "type": "Feature",
+        "id": f"{year}{code}",
+        "geometry": square(x, y),
+        "properties": {"statcode": code, "statnaam": name, "jrstatcode": f"{year}{code}", "rubriek": "gemeente"},
+    }
 
 
 def test_fetch_follows_next_links_and_caches(loopback, endpoints, fast_http, tmp_path):
     path = "/cbs/gebiedsindelingen/ogc/v1/collections/gemeente_gegeneraliseerd/items"
-    page1 = {"type": "FeatureCollection", "features": [feature("GM0153", "Enschede", 6.8, 52.2), feature("GM0998", "Buitenland", 0, 0)],
-             "links": [{"rel": "next", "href": f"https://api.pdok.nl{path}?f=json&jaarcode=2024&cursor=2", "type": "application/geo+json"}]}
+    page1 = {
+        "type": "FeatureCollection",
+        "features": [feature("GM0153", "Enschede", 6.8, 52.2), feature("GM0998", "Buitenland", 0, 0)],
+        "links": [
+            {
+                "rel": "next",
+                "href": f"https://api.pdok.nl{path}?f=json&jaarcode=2024&cursor=2",
+                "type": "application/geo+json",
+            }
+        ],
+    }
     page2 = {"type": "FeatureCollection", "features": [feature("GM0164", "Hengelo", 6.7, 52.25)], "links": []}
     loopback.body(path, page1, when=lambda a: "cursor" not in a and a.get("jaarcode") == "2024")
     loopback.body(path, page2, when=lambda a: a.get("cursor") == "2")
     assert load_boundaries("gemeente", data_dir=tmp_path) is None  # nothing cached yet: None, never the network
-    frame = fetch_boundaries("gemeente", 2024, endpoints=endpoints, http=fast_http, raw=RawStore(tmp_path / "raw"),
-                             data_dir=tmp_path)
+    frame = fetch_boundaries(
+        "gemeente", 2024, endpoints=endpoints, http=fast_http, raw=RawStore(tmp_path / "raw"), data_dir=tmp_path
+    )
     assert list(frame["code"]) == ["GM0153", "GM0164"]  # GM0998 (Buitenland) excluded
     assert loopback.count("jaarcode=2024") == 2
     cached = load_boundaries("gemeenten", 2024, data_dir=tmp_path)
@@ -57,7 +71,9 @@ def test_import_dissolves_municipalities_into_corop_and_provinces(tmp_path):
 
 
 def test_import_real_2023_municipalities(real_fixtures, tmp_path):
-    import_boundaries(real_fixtures / "geo" / "gemeenten_2023_wgs84_simplified.geojson", registry=registry(), data_dir=tmp_path)
+    import_boundaries(
+        real_fixtures / "geo" / "gemeenten_2023_wgs84_simplified.geojson", registry=registry(), data_dir=tmp_path
+    )
     gm = load_boundaries("gemeente", data_dir=tmp_path)
     assert len(gm) == 342 and "GM0998" not in set(gm["code"])  # the year (2023) is read from the file
     assert set(gm["code"]) == set(registry().codes("gemeente"))

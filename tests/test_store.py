@@ -37,7 +37,7 @@ def test_vintages_are_immutable_and_checked(tmp_path):
     df.loc[0, "value"] = 9.9
     df.to_parquet(v.data_file, index=False)
     with pytest.raises(DataError, match="checksum"):
-        store.resolve("v1").observations
+        _ = store.resolve("v1").observations
 
 
 def test_invalid_observations_are_refused_before_anything_is_written(tmp_path):
@@ -57,6 +57,7 @@ def test_a_write_that_fails_halfway_leaves_nothing_in_vintages(failing, tmp_path
     store.write_vintage(_obs(GOOD), {}, vintage_id="v1")
     half_written = []
     if failing == "parquet writer":
+
         def to_parquet(frame, path, **kwargs):
             Path(path).write_bytes(b"PAR1 half")  # a partial file in the temporary folder
             half_written.append(Path(path).parent)

@@ -7,12 +7,20 @@ import pandas as pd
 import pytest
 
 from signaal.errors import DataError
-from signaal.periods import Period
 from signaal.indicators.targets import Target, load_targets, progress, targets_for
+from signaal.periods import Period
 
 WOONDEAL = Target(
-    id="woondeal", region="CR12", indicator="woningvoorraad", kind="cumulative", value=14100,
-    start="2022Q4", by="2030Q4", label_nl="x", label_en="x", source_url="https://example.org/",
+    id="woondeal",
+    region="CR12",
+    indicator="woningvoorraad",
+    kind="cumulative",
+    value=14100,
+    start="2022Q4",
+    by="2030Q4",
+    label_nl="x",
+    label_en="x",
+    source_url="https://example.org/",
 )
 
 
@@ -23,7 +31,9 @@ def stock(until: str, per_quarter: float = 100.0) -> pd.Series:
         periods.append(p)
         p = p.shift(1)
     start = Period.parse("2022Q4")
-    return pd.Series([1000 + per_quarter * (q.ordinal - start.ordinal) for q in periods], index=[str(q) for q in periods])
+    return pd.Series(
+        [1000 + per_quarter * (q.ordinal - start.ordinal) for q in periods], index=[str(q) for q in periods]
+    )
 
 
 def test_progress_after_a_year_uses_the_last_years_pace():

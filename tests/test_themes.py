@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import signaal
 from signaal.catalogue import catalogue
 from signaal.regions import registry
 from test_notebooks import NOTEBOOKS, named_indicators
+
+from conftest import signaal
 
 pytestmark = pytest.mark.e2e
 
@@ -38,14 +39,23 @@ def expected_questions(nb: Path, region: str, lang: str) -> list[str]:
         inwoners=reg.demonym(region, lang),
         provincie=reg[reg.province_of(region)].name(lang),
     )
-    return [cat[i].question_for(lang, **names) for i in sorted(named_indicators(nb)) if not cat[i].id.startswith("reistijd_")]
+    return [
+        cat[i].question_for(lang, **names)
+        for i in sorted(named_indicators(nb))
+        if not cat[i].id.startswith("reistijd_")
+    ]
 
 
 def source_lines(nb: Path, lang: str) -> set[str]:
     cat = catalogue()
     word = "Bron" if lang == "nl" else "Source"
-    return {f"{word}: CBS StatLine, tabel {cat[i].source.table}" if lang == "nl" else f"{word}: CBS StatLine, table {cat[i].source.table}"
-            for i in named_indicators(nb) if cat[i].source.kind == "cbs"}
+    return {
+        f"{word}: CBS StatLine, tabel {cat[i].source.table}"
+        if lang == "nl"
+        else f"{word}: CBS StatLine, table {cat[i].source.table}"
+        for i in named_indicators(nb)
+        if cat[i].source.kind == "cbs"
+    }
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
@@ -119,8 +129,14 @@ def test_maps_use_real_boundaries_once_they_are_cached(tmp_path, root, real_fixt
     shutil.copytree(root / "data" / "manual", data / "manual")
     before = Briefing("wonen", data_dir=data).page("woz_waarde").chart.svg
     assert "geen echte grenzen" in before and "PDOK" not in before
-    proc = signaal("data", "boundaries", "--from-file",
-                   str(real_fixtures / "geo" / "gemeenten_2023_wgs84_simplified.geojson"), "--data-dir", str(data))
+    proc = signaal(
+        "data",
+        "boundaries",
+        "--from-file",
+        str(real_fixtures / "geo" / "gemeenten_2023_wgs84_simplified.geojson"),
+        "--data-dir",
+        str(data),
+    )
     assert proc.returncode == 0, proc.stderr
     after = Briefing("wonen", data_dir=data).page("woz_waarde").chart.svg
     assert "Grenzen: CBS/Kadaster via PDOK" in after and "geen echte grenzen" not in after

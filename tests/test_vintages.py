@@ -7,9 +7,9 @@ import pytest
 from signaal.catalogue import catalogue
 from signaal.errors import DataError
 from signaal.regions import registry
-from signaal.store.vintage import Store
-from signaal.store.validation import validate_vintage
 from signaal.store.diff import diff, freshness, list_vintages, source_info
+from signaal.store.validation import validate_vintage
+from signaal.store.vintage import Store
 
 TWENTE = registry().children("CR12")
 
@@ -49,17 +49,25 @@ def test_jumps_are_warned():
     _, result = validate_vintage(frame(jobs(1500.0, gm0153_2024=180.0)), catalogue(), registry())
     [warning] = [w for w in result.warnings if "change" in w]
     assert "1 period-on-period change(s) beyond 50%" in warning and "GM0153 in 2024, 80%" in warning
-    rates = frame([("werkloosheid", "CR12", "2023", 3.5, "definitief"), ("werkloosheid", "CR12", "2024", 9.9, "definitief")])
+    rates = frame(
+        [("werkloosheid", "CR12", "2023", 3.5, "definitief"), ("werkloosheid", "CR12", "2024", 9.9, "definitief")]
+    )
     _, result = validate_vintage(rates, catalogue(), registry())
     assert any("beyond 5.0 points" in w and "6.4 points" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([("nope", "CR12", "2024", 1.0, "definitief")], "unknown indicator 'nope'"),
-    ([("werkloosheid", "CR99", "2024", 1.0, "definitief")], "unknown region 'CR99'"),
-    ([("werkloosheid", "CR12", "2024Q1", 1.0, "definitief")], "werkloosheid has period '2024Q1', but its frequency is Y"),
-    ([("werkloosheid", "CR12", "2024", 1.0, "definitief")] * 2, "duplicate observation for werkloosheid CR12 2024"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([("nope", "CR12", "2024", 1.0, "definitief")], "unknown indicator 'nope'"),
+        ([("werkloosheid", "CR99", "2024", 1.0, "definitief")], "unknown region 'CR99'"),
+        (
+            [("werkloosheid", "CR12", "2024Q1", 1.0, "definitief")],
+            "werkloosheid has period '2024Q1', but its frequency is Y",
+        ),
+        ([("werkloosheid", "CR12", "2024", 1.0, "definitief")] * 2, "duplicate observation for werkloosheid CR12 2024"),
+    ],
+)
 def test_what_must_not_be_stored(rows, message):
     with pytest.raises(DataError, match=message):
         validate_vintage(frame(rows), catalogue(), registry())
@@ -67,16 +75,28 @@ def test_what_must_not_be_stored(rows, message):
 
 def test_diff_lists_revisions_new_periods_vanished_regions_and_units(tmp_path):
     store = Store(tmp_path)
-    old_rows = [("banen_werknemers", "GM0153", "2023", 82100.0, "voorlopig"),
-                ("banen_werknemers", "GM0147", "2023", 6300.0, "definitief"),
-                ("banen_werknemers", "GM0164", "2023", 46000.0, "definitief"),
-                ("banen_werknemers", "GM0141", "2023", np.nan, "geheim")]
-    new_rows = [("banen_werknemers", "GM0153", "2023", 82400.0, "definitief"),
-                ("banen_werknemers", "GM0164", "2023", 46000.0, "definitief"),
-                ("banen_werknemers", "GM0141", "2023", 36900.0, "definitief"),
-                ("banen_werknemers", "GM0153", "2024", 83000.0, "voorlopig"),
-                ("werkloosheid", "CR12", "2024", 3.4, "voorlopig")]
-    res = lambda unit: {"banen_werknemers": {"source": "83582NED", "measure": {"key": "BanenVanWerknemers_1", "unit": unit, "scale": 1000.0}}}  # noqa: E731
+    old_rows = [
+        ("banen_werknemers", "GM0153", "2023", 82100.0, "voorlopig"),
+        ("banen_werknemers", "GM0147", "2023", 6300.0, "definitief"),
+        ("banen_werknemers", "GM0164", "2023", 46000.0, "definitief"),
+        ("banen_werknemers", "GM0141", "2023", np.nan, "geheim"),
+    ]
+    new_rows = [
+        ("banen_werknemers", "GM0153", "2023", 82400.0, "definitief"),
+        ("banen_werknemers", "GM0164", "2023", 46000.0, "definitief"),
+        ("banen_werknemers", "GM0141", "2023", 36900.0, "definitief"),
+        ("banen_werknemers", "GM0153", "2024", 83000.0, "voorlopig"),
+        ("werkloosheid", "CR12", "2024", 3.4, "voorlopig"),
+    ]
+
+    def res(unit: str) -> dict:
+        return {
+            "banen_werknemers": {
+                "source": "83582NED",
+                "measure": {"key": "BanenVanWerknemers_1", "unit": unit, "scale": 1000.0},
+            }
+        }
+
     store.write_vintage(frame(old_rows), {"resolution": res("1 000 banen")}, vintage_id="a")
     store.write_vintage(frame(new_rows), {"resolution": res("x 1 000")}, vintage_id="b")
     d = diff(store.resolve("a"), store.resolve("b"))
@@ -97,21 +117,32 @@ def test_status_marks_the_default_and_the_sample(tmp_path, root):
     shutil.copytree(root / "data" / "sample", tmp_path / "sample")
     store = Store(tmp_path)
     assert [(v.id, v.is_default) for v in list_vintages(store)] == [("sample", True)]
-    manifest = {"sources": {"83582NED": {"modified": "2025-11-07", "indicators": ["banen_werknemers"]}},
-                "refresh": {"carried_over": {"werkloosheid": "a"}}}
-    store.write_vintage(frame(jobs(1400.0) + [("werkloosheid", "CR12", "2024", 3.4, "voorlopig")]), manifest, vintage_id="b")
+    manifest = {
+        "sources": {"83582NED": {"modified": "2025-11-07", "indicators": ["banen_werknemers"]}},
+        "refresh": {"carried_over": {"werkloosheid": "a"}},
+    }
+    store.write_vintage(
+        frame(jobs(1400.0) + [("werkloosheid", "CR12", "2024", 3.4, "voorlopig")]), manifest, vintage_id="b"
+    )
     rows = list_vintages(store)
     assert [(v.id, v.is_default, v.is_sample) for v in rows] == [("b", True, False), ("sample", False, True)]
     fresh = freshness(store.resolve("b"), catalogue()).set_index("indicator")
-    assert fresh.loc["banen_werknemers", "latest"] == "2024" and fresh.loc["banen_werknemers", "status"] == "definitief, voorlopig"
+    assert (
+        fresh.loc["banen_werknemers", "latest"] == "2024"
+        and fresh.loc["banen_werknemers", "status"] == "definitief, voorlopig"
+    )
     assert fresh.loc["banen_werknemers", "modified"] == "2025-11-07"
     assert fresh.loc["werkloosheid", "carried_over_from"] == "a"
 
 
 def test_source_info_follows_the_resolved_table():
-    manifest = {"sources": {"86300NED": {"modified": "2026-06-19", "indicators": ["werkloosheid"]},
-                            "btg_rapportcijfers.csv": {"modified": "2026-01-02", "indicators": ["btg_rapportcijfer"]}},
-                "resolution": {"werkloosheid": {"source": "86300NED"}}}
+    manifest = {
+        "sources": {
+            "86300NED": {"modified": "2026-06-19", "indicators": ["werkloosheid"]},
+            "btg_rapportcijfers.csv": {"modified": "2026-01-02", "indicators": ["btg_rapportcijfer"]},
+        },
+        "resolution": {"werkloosheid": {"source": "86300NED"}},
+    }
     # indicators.yaml still says 86088NED; the family resolved to a newer edition
     assert source_info(manifest, "werkloosheid", "86088NED")["modified"] == "2026-06-19"
     assert source_info(manifest, "btg_rapportcijfer", "btg_rapportcijfers.csv")["modified"] == "2026-01-02"
@@ -129,12 +160,28 @@ def test_sums_allow_for_the_rounding_of_each_member():
 def test_diff_shows_revisions_of_large_totals_with_the_catalogues_decimals(tmp_path):
     """1,234,567 → 1,234,571 used to read "1.23457e+06 → 1.23457e+06": the revision was invisible."""
     store = Store(tmp_path)
-    store.write_vintage(frame([("bevolking", "NL01", "2024", 1_234_567.0, "voorlopig"),
-                               ("werkloosheid", "CR12", "2024", 3.61, "voorlopig"),
-                               ("werkloosheid", "NL01", "2024", 3.7, "voorlopig")]), {}, vintage_id="a")
-    store.write_vintage(frame([("bevolking", "NL01", "2024", 1_234_571.0, "definitief"),
-                               ("werkloosheid", "CR12", "2024", 3.64, "definitief"),
-                               ("werkloosheid", "NL01", "2024", 3.8, "definitief")]), {}, vintage_id="b")
+    store.write_vintage(
+        frame(
+            [
+                ("bevolking", "NL01", "2024", 1_234_567.0, "voorlopig"),
+                ("werkloosheid", "CR12", "2024", 3.61, "voorlopig"),
+                ("werkloosheid", "NL01", "2024", 3.7, "voorlopig"),
+            ]
+        ),
+        {},
+        vintage_id="a",
+    )
+    store.write_vintage(
+        frame(
+            [
+                ("bevolking", "NL01", "2024", 1_234_571.0, "definitief"),
+                ("werkloosheid", "CR12", "2024", 3.64, "definitief"),
+                ("werkloosheid", "NL01", "2024", 3.8, "definitief"),
+            ]
+        ),
+        {},
+        vintage_id="b",
+    )
     assert catalogue()["bevolking"].decimals == 0 and catalogue()["werkloosheid"].decimals == 1
     text = "\n".join(diff(store.resolve("a"), store.resolve("b")).lines())
     assert "bevolking NL01 2024: 1,234,567 (voorlopig) → 1,234,571 (definitief) [value]" in text

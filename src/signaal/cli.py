@@ -62,15 +62,30 @@ def main() -> None:
 
 @main.command("run")
 @click.option("--quarter", "-q", default="", help="Quarter to brief on, e.g. 2026Q3 (default: latest in the data).")
-@click.option("--themes", "-t", default="", help="Comma-separated themes (default: every notebook in notebooks/, and then also the board pack and factsheets).")
+@click.option(
+    "--themes",
+    "-t",
+    default="",
+    help="Comma-separated themes (default: every notebook in notebooks/, and then also the board pack and factsheets).",
+)
 @click.option("--region", "-r", default=None, help="Focus COROP region, e.g. CR12 (default from regions.yaml).")
 @click.option("--lang", "-l", default="nl", help="Language of the briefings: nl or en.")
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=None, help="Output folder (default reports/<quarter>).")
+@click.option(
+    "--out", "-o", type=click.Path(path_type=Path), default=None, help="Output folder (default reports/<quarter>)."
+)
 @click.option("--vintage", default="", help="Data vintage id (default: newest, else the bundled sample).")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
-@click.option("--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project)."
+)
+@click.option(
+    "--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/)."
+)
 @click.option("--jobs", "-j", type=int, default=None, help="Parallel worker processes (default: number of cores).")
-@click.option("--factsheets", default=None, help="Factsheets: gemeenten (the focus region's municipalities), corop (all 40 COROP regions) or none (default: gemeenten for the whole quarter, none with --themes).")
+@click.option(
+    "--factsheets",
+    default=None,
+    help="Factsheets: gemeenten (the focus region's municipalities), corop (all 40 COROP regions) or none (default: gemeenten for the whole quarter, none with --themes).",
+)
 @click.option("--force", is_flag=True, help="Rebuild everything, also what is unchanged since the published run.")
 def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jobs, factsheets, force) -> int:
     """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF)."""
@@ -79,15 +94,24 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
 
     console = Console(stderr=True, soft_wrap=True)
     plan = make_plan(
-        quarter=quarter or None, themes=themes or None, region=region, lang=lang, out=out,
-        vintage=vintage or None, data_dir=data_dir, notebooks=notebooks, jobs=jobs, force=force,
+        quarter=quarter or None,
+        themes=themes or None,
+        region=region,
+        lang=lang,
+        out=out,
+        vintage=vintage or None,
+        data_dir=data_dir,
+        notebooks=notebooks,
+        jobs=jobs,
+        force=force,
         factsheets=factsheets,
     )
     sample = " (bundled sample data)" if plan.is_sample else ""
     what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"
     console.print(
         f"signaal: {what} for {plan.region}, {plan.quarter}, vintage {plan.vintage_id}{sample}, "
-        f"{plan.jobs} job(s) → {plan.out}", highlight=False,
+        f"{plan.jobs} job(s) → {plan.out}",
+        highlight=False,
     )
     observer = observer_for(console)
     try:
@@ -102,11 +126,18 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
     for doc in result.failures:
         kept = next((o for o in doc.outputs if o.endswith(".ipynb")), None)
         where = f" (executed notebook kept at {result.out / kept})" if kept else ""
-        prefix = f"notebook {doc.notebook} rejected: " if doc.status == "rejected" and doc.notebook and doc.notebook not in (doc.error or "") else ""
+        prefix = (
+            f"notebook {doc.notebook} rejected: "
+            if doc.status == "rejected" and doc.notebook and doc.notebook not in (doc.error or "")
+            else ""
+        )
         click.echo(f"signaal: error: {prefix}{doc.error}{where}", err=True)
     summary = result.manifest["summary"]
-    more = "".join(f", {summary[k]} {what}" for k, what in (("skipped", "skipped"), ("carried", "kept from earlier runs"))
-                   if summary.get(k))
+    more = "".join(
+        f", {summary[k]} {what}"
+        for k, what in (("skipped", "skipped"), ("carried", "kept from earlier runs"))
+        if summary.get(k)
+    )
     console.print(
         f"signaal: wrote {result.out} in {result.manifest['timings']['total_seconds']:.1f} s "
         f"({summary['built']} built, {summary['reused']} reused, {summary['failed'] + summary['rejected']} failed{more})",
@@ -116,7 +147,9 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
 
 
 @main.command("themes")
-@click.option("--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/).")
+@click.option(
+    "--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/)."
+)
 def themes_cmd(notebooks) -> int:
     """List the theme notebooks (and notebooks that are not themes, with the reason)."""
     from .run import theme_notebooks
@@ -147,10 +180,20 @@ def data_sample(data_dir) -> int:
 
 
 @data.command("refresh")
-@click.option("--only", multiple=True, help="Refresh only this indicator, CBS table or curated file (repeatable, or comma-separated); the rest is carried over from the newest vintage.")
+@click.option(
+    "--only",
+    multiple=True,
+    help="Refresh only this indicator, CBS table or curated file (repeatable, or comma-separated); the rest is carried over from the newest vintage.",
+)
 @click.option("--force", is_flag=True, help="Download again even where CBS 'Modified' has not changed.")
-@click.option("--keep-going", is_flag=True, help="When a source fails, carry its indicators over from the newest vintage and go on.")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="When a source fails, carry its indicators over from the newest vintage and go on.",
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project)."
+)
 def data_refresh(only, force, keep_going, data_dir) -> int:
     """Pull every catalogue indicator from its live source into a new vintage."""
     from .store.refresh import refresh
@@ -174,7 +217,9 @@ def data_refresh(only, force, keep_going, data_dir) -> int:
 
 @data.command("status")
 @click.option("--vintage", default="", help="Show this vintage's indicators (default: the one `signaal run` uses).")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project)."
+)
 def data_status(vintage, data_dir) -> int:
     """List the vintages and, per indicator, how fresh the data is."""
     from .catalogue import catalogue
@@ -184,14 +229,19 @@ def data_status(vintage, data_dir) -> int:
     store = Store(data_dir or config.data_dir())
     rows = list_vintages(store)
     if not rows:
-        click.echo(f"no vintages and no bundled sample in {store.root}; run `signaal data refresh` or `signaal data sample`")
+        click.echo(
+            f"no vintages and no bundled sample in {store.root}; run `signaal data refresh` or `signaal data sample`"
+        )
         return 0
     click.echo(f"vintages in {store.root} (* = used by `signaal run` by default)")
     click.echo(f"  {'id':<22} {'created':<26} {'rows':>8} {'ind.':>5}  sources")
     for r in rows:
         mark = "*" if r.is_default else " "
-        what = "bundled sample, synthetic numbers" if r.is_sample else ", ".join(r.sources[:6]) + (
-            f", … ({len(r.sources)})" if len(r.sources) > 6 else "")
+        what = (
+            "bundled sample, synthetic numbers"
+            if r.is_sample
+            else ", ".join(r.sources[:6]) + (f", … ({len(r.sources)})" if len(r.sources) > 6 else "")
+        )
         extra = []
         if r.carried_over:
             extra.append(f"{r.carried_over} carried over")
@@ -217,8 +267,16 @@ def data_status(vintage, data_dir) -> int:
 @click.argument("old")
 @click.argument("new")
 @click.option("--limit", type=int, default=10, show_default=True, help="Examples shown per kind of change.")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Write every revised value to this CSV file.")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write every revised value to this CSV file.",
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project)."
+)
 def data_diff(old, new, limit, csv_path, data_dir) -> int:
     """Revised values, new periods, vanished regions and unit changes between two vintages."""
     from .store.diff import diff
@@ -235,7 +293,9 @@ def data_diff(old, new, limit, csv_path, data_dir) -> int:
         try:
             write_atomic(target, result.revised.to_csv(index=False))
         except OSError as exc:
-            raise InputError(f"--csv {str(csv_path)!r} cannot be written ({exc.strerror or exc}); nothing was written") from None
+            raise InputError(
+                f"--csv {str(csv_path)!r} cannot be written ({exc.strerror or exc}); nothing was written"
+            ) from None
         click.echo(f"signaal: wrote {len(result.revised)} revised values to {target}")
     return 0
 
@@ -243,9 +303,16 @@ def data_diff(old, new, limit, csv_path, data_dir) -> int:
 @data.command("boundaries")
 @click.option("--year", type=int, default=None, help="Boundary year (jaarcode), e.g. 2024.")
 @click.option("--level", default="all", show_default=True, help="gemeente, corop, provincie or all.")
-@click.option("--from-file", "from_file", type=click.Path(path_type=Path), default=None,
-              help="Import from a GeoJSON/GeoPackage file instead of PDOK (municipalities are dissolved into COROP and provinces).")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Import from a GeoJSON/GeoPackage file instead of PDOK (municipalities are dissolved into COROP and provinces).",
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project)."
+)
 def data_boundaries(year, level, from_file, data_dir) -> int:
     """Fill the local boundary cache for the maps (data/geo), from PDOK or from a file."""
     from .sources.http import HttpClient
@@ -264,8 +331,9 @@ def data_boundaries(year, level, from_file, data_dir) -> int:
     levels = list(COLLECTIONS) if level == "all" else [level_name(level)]
     with HttpClient() as http:
         for lvl in levels:
-            frame = fetch_boundaries(lvl, year, endpoints=Endpoints.from_env(), http=http, raw=RawStore(root / "raw"),
-                                     data_dir=root)
+            frame = fetch_boundaries(
+                lvl, year, endpoints=Endpoints.from_env(), http=http, raw=RawStore(root / "raw"), data_dir=root
+            )
             click.echo(f"signaal: cached {len(frame)} {lvl} boundaries for {year} → {root / 'geo'}")
     return 0
 
@@ -273,14 +341,21 @@ def data_boundaries(year, level, from_file, data_dir) -> int:
 @main.command("signals")
 @click.option("--quarter", "-q", default="", help="Quarter, e.g. 2026Q3 (default: latest in the data).")
 @click.option("--region", "-r", default=None, help="Focus COROP region, e.g. CR12 (default from regions.yaml).")
-@click.option("--format", "out_format", type=click.Choice(["table", "csv", "json"]), default="table",
-              help="table (readable), csv or json (as signals.csv / signals.json).")
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    help="table (readable), csv or json (as signals.csv / signals.json).",
+)
 @click.option("--theme", "-t", default="", help="Only the indicators of this theme (default: all).")
 @click.option("--lang", "-l", default="nl", help="Language of the sentences in the table: nl or en.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="Show only the N strongest signals.")
 @click.option("--all", "show_all", is_flag=True, help="Also list the rules that gave no signal, and why.")
 @click.option("--vintage", default="", help="Data vintage id (default: newest, else the bundled sample).")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project)."
+)
 def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vintage, data_dir) -> int:
     """Print the quarter's signals (urgencies, opportunities), strongest first."""
     # cheap checks first: a typo is reported before the data and the charting stack load
@@ -312,15 +387,22 @@ def _print_signals(found, lang: str, show_all: bool) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False, highlight=False)
     meta = found.meta
     vintage = vintage_label(bool(meta.get("is_sample")), meta.get("vintage"), lang)
-    console.print(f"{t('sig_board_title', lang)}: {meta.get('region_name')} ({meta.get('region')}), "
-                  f"{Period.parse(meta['quarter']).label(lang)}, {vintage}")
+    console.print(
+        f"{t('sig_board_title', lang)}: {meta.get('region_name')} ({meta.get('region')}), "
+        f"{Period.parse(meta['quarter']).label(lang)}, {vintage}"
+    )
     table = Table(pad_edge=False)
     for key in ("sig_col_kind", "sig_col_strength", "col_indicator", "sig_col_rule", "sig_col_signal"):
         table.add_column(t(key, lang))
     colours = {"urgentie": "red", "kans": "green", "neutraal": "bright_black"}
     for s in found:
-        table.add_row(f"[{colours[s.kind]}]{t(f'sig_kind_{s.kind}', lang)}[/]", number(s.strength, 2, lang),
-                      s.indicator, s.rule, s.sentence(lang))
+        table.add_row(
+            f"[{colours[s.kind]}]{t(f'sig_kind_{s.kind}', lang)}[/]",
+            number(s.strength, 2, lang),
+            s.indicator,
+            s.rule,
+            s.sentence(lang),
+        )
     console.print(table)
     if show_all and found.skipped:
         skipped = Table(pad_edge=False)

@@ -48,9 +48,6 @@ def suggest(value: str, valid: list[str] | tuple[str, ...], limit: int = 12) -> 
 
     valid = list(valid)
     close = difflib.get_close_matches(value, valid, n=3, cutoff=0.6)
-    if close:
-        hint = "did you mean " + " or ".join(repr(c) for c in close) + "? "
-    else:
-        hint = ""
+    hint = "did you mean " + " or ".join(repr(c) for c in close) + "? " if close else ""
     shown = ", ".join(valid[:limit]) + (f", … ({len(valid)} in all)" if len(valid) > limit else "")
     return f"{hint}valid: {shown}"

@@ -77,7 +77,11 @@ def change(delta: float, unit: str, decimals: int, lang: str = "nl") -> str:
         return points(delta, decimals, lang)
     if unit == "euro":
         return ("+" if delta > 0 else (_MINUS if delta < 0 else "")) + "€ " + number(abs(delta), decimals, lang)
-    return value(delta, unit, decimals, lang) if delta < 0 else ("+" + value(delta, unit, decimals, lang) if delta > 0 else value(0.0, unit, decimals, lang))
+    return (
+        value(delta, unit, decimals, lang)
+        if delta < 0
+        else ("+" + value(delta, unit, decimals, lang) if delta > 0 else value(0.0, unit, decimals, lang))
+    )
 
 
 def relative_change(new: float, old: float, decimals: int = 1, lang: str = "nl") -> str:

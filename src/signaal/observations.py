@@ -12,14 +12,15 @@ from .periods import Period
 
 COLUMNS = ("indicator", "region", "period", "value", "status")
 STATUSES = (
-    "definitief",       # final
-    "voorlopig",        # provisional
+    "definitief",  # final
+    "voorlopig",  # provisional
     "nader_voorlopig",  # revised provisional
-    "ontbreekt",        # missing (CBS '.', empty cell)
-    "geheim",           # secret (CBS 'x')
-    "afgeschermd",      # censored count (DUO '<5')
+    "ontbreekt",  # missing (CBS '.', empty cell)
+    "geheim",  # secret (CBS 'x')
+    "afgeschermd",  # censored count (DUO '<5')
 )
 MISSING_STATUSES = ("ontbreekt", "geheim", "afgeschermd")
+
 
 def validate_observations(df: pd.DataFrame, where: str = "observations") -> pd.DataFrame:
     """Check the tidy table; return it with canonical dtypes. Raises DataError (one line)."""
@@ -41,9 +42,7 @@ def validate_observations(df: pd.DataFrame, where: str = "observations") -> pd.D
     dupes = out.duplicated(["indicator", "region", "period"], keep=False)
     if dupes.any():
         first = out[dupes].iloc[0]
-        raise DataError(
-            f"{where}: duplicate observation for {first.indicator} {first.region} {first.period}"
-        )
+        raise DataError(f"{where}: duplicate observation for {first.indicator} {first.region} {first.period}")
     present = out["value"].notna()
     wrong = out[present & out["status"].isin(MISSING_STATUSES)]
     if len(wrong):

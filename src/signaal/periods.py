@@ -21,12 +21,32 @@ _STORE_RE = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[QM])(?P<num>\d{1,2}))?$")
 _CBS_RE = re.compile(r"^(?P<year>\d{4})(?P<kind>JJ|KW|MM|X0|W1)(?P<num>\d{2})$")
 _CBS_KIND = {"JJ": "Y", "KW": "Q", "MM": "M"}
 _MONTHS_NL = [
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ]
 _MONTHS_EN = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 
 
@@ -49,7 +69,7 @@ class Period:
 
     # ---- construction -------------------------------------------------------------
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         """Parse the store's notation: ``2025``, ``2026Q3``, ``2026M09``."""
         m = _STORE_RE.match(str(text).strip())
         if not m:
@@ -60,7 +80,7 @@ class Period:
         return cls(m["kind"], year, int(m["num"]))
 
     @classmethod
-    def from_cbs(cls, code: str) -> "Period":
+    def from_cbs(cls, code: str) -> Period:
         """Parse a CBS period code: ``2024JJ00``, ``2024KW03``, ``2024MM09``."""
         m = _CBS_RE.match(str(code).strip())
         if not m or m["kind"] not in _CBS_KIND:
@@ -69,7 +89,7 @@ class Period:
         return cls(freq, int(m["year"]), 0 if freq == "Y" else int(m["num"]))
 
     @classmethod
-    def from_date(cls, day: dt.date, freq: str) -> "Period":
+    def from_date(cls, day: dt.date, freq: str) -> Period:
         if freq == "Y":
             return cls("Y", day.year)
         if freq == "Q":
@@ -118,15 +138,15 @@ class Period:
         return self.year * _PER_YEAR[self.freq] + max(self.num, 1) - 1
 
     @classmethod
-    def _from_ordinal(cls, freq: str, ordinal: int) -> "Period":
+    def _from_ordinal(cls, freq: str, ordinal: int) -> Period:
         per = _PER_YEAR[freq]
         year, rest = divmod(ordinal, per)
         return cls(freq, year, 0 if freq == "Y" else rest + 1)
 
-    def shift(self, steps: int) -> "Period":
+    def shift(self, steps: int) -> Period:
         return self._from_ordinal(self.freq, self.ordinal + steps)
 
-    def year_earlier(self) -> "Period":
+    def year_earlier(self) -> Period:
         return self.shift(-_PER_YEAR[self.freq])
 
     @property
@@ -141,11 +161,11 @@ class Period:
         nxt = self.shift(1).start()
         return nxt - dt.timedelta(days=1)
 
-    def quarter(self) -> "Period":
+    def quarter(self) -> Period:
         """The quarter this period ends in (a year ends in its Q4)."""
         return Period.from_date(self.end(), "Q")
 
-    def within(self, quarter: "Period") -> bool:
+    def within(self, quarter: Period) -> bool:
         """True when this period ends on or before the end of ``quarter``."""
         return self.end() <= quarter.end()
 
@@ -167,9 +187,7 @@ def parse_quarter(text: str) -> Period:
         m5 = re.match(r"^(\d{4})Q(\d+)$", raw.upper())
         if m5:
             why = f" (a year has quarters 1-4, not {m5.group(2)})"
-        raise InputError(
-            f"malformed quarter {raw!r}{why}; valid: a four-digit year, 'Q' and 1-4, e.g. 2026Q3"
-        )
+        raise InputError(f"malformed quarter {raw!r}{why}; valid: a four-digit year, 'Q' and 1-4, e.g. 2026Q3")
     return Period("Q", int(m.group(1)), int(m.group(2)))
 
 

@@ -49,7 +49,7 @@ class Registry:
 
     # ---- loading ------------------------------------------------------------------
     @classmethod
-    def load(cls, csv_path: Path | None = None, settings_path: Path | None = None) -> "Registry":
+    def load(cls, csv_path: Path | None = None, settings_path: Path | None = None) -> Registry:
         ref = resources.files("signaal") / "reference"
         csv_text = Path(csv_path).read_text("utf-8") if csv_path else (ref / "regions.csv").read_text("utf-8")
         settings_text = (
@@ -115,7 +115,9 @@ class Registry:
         return out
 
     def province_of(self, code: str) -> str | None:
-        return next((a for a in [self.get(code).code, *self.ancestors(code)] if self.regions[a].level == "provincie"), None)
+        return next(
+            (a for a in [self.get(code).code, *self.ancestors(code)] if self.regions[a].level == "provincie"), None
+        )
 
     @property
     def national(self) -> str:

@@ -11,19 +11,20 @@ from html import escape
 
 from .. import formatting as fmt
 from ..charts.base import Chart
-from ..periods import Period
-from ..text import check_lang, t
 from ..charts.signals import klok_chart, sparkline
+from ..periods import Period
 from ..signals.model import Signal
+from ..text import check_lang, t
 
 VERDICTS = ("urgentie", "kans")
 SPARK_PERIODS = {"Y": 12, "Q": 20}
 KLOK_POINTS = 12
-MIN_STRENGTH = 0.2   # weaker findings stay in signals.csv but do not make the board
+MIN_STRENGTH = 0.2  # weaker findings stay in signals.csv but do not make the board
 
 
-def strongest(signals: list[Signal], limit: int = 8, kinds: tuple[str, ...] = VERDICTS,
-              min_strength: float = MIN_STRENGTH) -> list[Signal]:
+def strongest(
+    signals: list[Signal], limit: int = 8, kinds: tuple[str, ...] = VERDICTS, min_strength: float = MIN_STRENGTH
+) -> list[Signal]:
     """The ``limit`` strongest signals of ``kinds`` (at least ``min_strength``), one per
     indicator, strongest first."""
     seen: set[str] = set()
@@ -78,24 +79,36 @@ def signal_chart(s: Signal, lang: str, data) -> Chart | None:
         focus = focus[[k for k in focus.index if Period.parse(k).ordinal >= start.ordinal]]
         target_path = (n["start"], n["start_value"], n["by"], n["start_value"] + n["goal"])
     else:
-        focus = focus.iloc[-SPARK_PERIODS.get(freq, 12):]
+        focus = focus.iloc[-SPARK_PERIODS.get(freq, 12) :]
         if bench is not None:
             bench = bench[[k for k in bench.index if k in focus.index]]
     if len(focus) < 2:
         return None
     first, last = Period.parse(focus.index[0]), Period.parse(focus.index[-1])
-    bench_part = t("sig_spark_bench", lang, bench=_name(data, nat, lang)) if bench is not None and not bench.empty else ""
-    alt = t("sig_spark_alt", lang, title=s.title(lang) or ind.title.get(lang), region=_name(data, region, lang),
-            first=first.short_label(), last=last.short_label(), bench_part=bench_part)
+    bench_part = (
+        t("sig_spark_bench", lang, bench=_name(data, nat, lang)) if bench is not None and not bench.empty else ""
+    )
+    alt = t(
+        "sig_spark_alt",
+        lang,
+        title=s.title(lang) or ind.title.get(lang),
+        region=_name(data, region, lang),
+        first=first.short_label(),
+        last=last.short_label(),
+        bench_part=bench_part,
+    )
     return sparkline(focus, alt, bench=bench, kind=s.kind, target_path=target_path, lang=lang)
 
 
 def klok_figure(signals: list[Signal], lang: str, region_name: str, limit: int = KLOK_POINTS) -> Chart | None:
     """The regional clock of the strongest ``klok`` findings (None with fewer than three)."""
     pts = [
-        s for s in sorted(signals, key=lambda s: -s.strength)
-        if s.rule == "klok" and s.numbers.get("polarity") != "neutral"   # quadrants need a direction of welfare
-        and s.numbers.get("x") is not None and s.numbers.get("y") is not None
+        s
+        for s in sorted(signals, key=lambda s: -s.strength)
+        if s.rule == "klok"
+        and s.numbers.get("polarity") != "neutral"  # quadrants need a direction of welfare
+        and s.numbers.get("x") is not None
+        and s.numbers.get("y") is not None
     ][:limit]
     if len(pts) < 3:
         return None
@@ -107,25 +120,35 @@ def klok_figure(signals: list[Signal], lang: str, region_name: str, limit: int =
     counts = {}
     for s in pts:
         counts[s.numbers["quadrant"]] = counts.get(s.numbers["quadrant"], 0) + 1
-    summary = "; ".join(
-        f"{t(f'sig_quadrant_{q}', lang)}: {', '.join(p.title(lang) for p in pts if p.numbers['quadrant'] == q)}"
-        for q in counts
-    ) + "."
+    summary = (
+        "; ".join(
+            f"{t(f'sig_quadrant_{q}', lang)}: {', '.join(p.title(lang) for p in pts if p.numbers['quadrant'] == q)}"
+            for q in counts
+        )
+        + "."
+    )
     alt = t("sig_klok_alt", lang, clock=clock, n=len(pts), bench=bench, summary=summary)
     return klok_chart(points, alt, t("sig_klok_x", lang, bench=bench), t("sig_klok_y", lang), labels)
 
 
 def _article(s: Signal, lang: str, data) -> str:
     region = _name(data, s.data_region or s.region, lang)
-    rule = t(f"sig_rule_{s.rule}", lang, region=_name(data, s.region, lang)) if s.rule == "klok" else t(f"sig_rule_{s.rule}", lang)
+    rule = (
+        t(f"sig_rule_{s.rule}", lang, region=_name(data, s.region, lang))
+        if s.rule == "klok"
+        else t(f"sig_rule_{s.rule}", lang)
+    )
     chart = signal_chart(s, lang, data)
     figure = (
         f'<figure class="signal-chart">{chart.svg}<figcaption class="sr-only">{escape(chart.alt)}</figcaption></figure>'
-        if chart else ""
+        if chart
+        else ""
     )
     facts = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in s.facts(lang))
     period = Period.parse(s.period)
-    meta = " · ".join([region, period.label(lang), t("sig_board_strength", lang, strength=fmt.number(s.strength, 2, lang))])
+    meta = " · ".join(
+        [region, period.label(lang), t("sig_board_strength", lang, strength=fmt.number(s.strength, 2, lang))]
+    )
     return (
         f'<article class="signal signal-{escape(s.kind)}" id="signal-{escape(s.indicator)}-{escape(s.rule)}" '
         f'data-indicator="{escape(s.indicator)}" data-rule="{escape(s.rule)}" data-kind="{escape(s.kind)}" '
@@ -141,8 +164,14 @@ def _article(s: Signal, lang: str, data) -> str:
     )
 
 
-def signal_board_html(signals: list[Signal], lang: str = "nl", limit: int = 8, data=None, klok: bool = True,
-                      min_strength: float = MIN_STRENGTH) -> str:
+def signal_board_html(
+    signals: list[Signal],
+    lang: str = "nl",
+    limit: int = 8,
+    data=None,
+    klok: bool = True,
+    min_strength: float = MIN_STRENGTH,
+) -> str:
     """HTML: the ``limit`` strongest urgencies and opportunities (one per indicator, strength
     at least ``min_strength``), grouped by kind, each with its numbers and a sparkline; then
     the regional clock when there are at least three clock findings. ``data`` (a
@@ -177,8 +206,13 @@ def signal_board_html(signals: list[Signal], lang: str = "nl", limit: int = 8, d
     if klok:
         chart = klok_figure(signals, lang, region_name)
         if chart is not None:
-            title = t("sig_klok_title", lang, clock=t("sig_rule_klok", lang, region=region_name), region=region_name,
-                      bench=t("netherlands", lang))
+            title = t(
+                "sig_klok_title",
+                lang,
+                clock=t("sig_rule_klok", lang, region=region_name),
+                region=region_name,
+                bench=t("netherlands", lang),
+            )
             parts.append(
                 f'<figure class="signal-klok"><figcaption class="signal-klok-title">{escape(title)}</figcaption>'
                 f'{chart.svg}<p class="sr-only">{escape(chart.alt)}</p></figure>'

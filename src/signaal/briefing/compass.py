@@ -34,8 +34,13 @@ def compass_chart(c: Compass, lang: str, data: Data | None = None) -> Chart:
     names = {code: _name(data, code, lang) for code in c.composite.index}
     alt = t("compass_chart_alt", lang, n=c.n, k=k, region=names[c.focus], rank=c.focus_rank, low=low, high=high)
     return sensitivity_chart(
-        c.rank_table, c.focus, names, alt, t("compass_chart_x", lang),
-        t("compass_chart_base", lang), t("compass_chart_range", lang),
+        c.rank_table,
+        c.focus,
+        names,
+        alt,
+        t("compass_chart_x", lang),
+        t("compass_chart_base", lang),
+        t("compass_chart_range", lang),
     )
 
 
@@ -50,23 +55,34 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
     median = float(c.sensitivity[c.focus].median())
     k_ind = sum(len(ids) for ids in c.dimensions.values())
     ind_ranks = c.indicator_ranks()
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (
-        t("compass_col_dimension", lang), t("compass_col_indicator", lang), t("compass_col_year", lang),
-        t("compass_col_value", lang, region=region), upper_first(t("netherlands", lang)),
-        t("compass_col_score", lang, region=region), t("compass_col_rank", lang, n=c.n),
-    ))
+    head = "".join(
+        f'<th scope="col">{escape(h)}</th>'
+        for h in (
+            t("compass_col_dimension", lang),
+            t("compass_col_indicator", lang),
+            t("compass_col_year", lang),
+            t("compass_col_value", lang, region=region),
+            upper_first(t("netherlands", lang)),
+            t("compass_col_score", lang, region=region),
+            t("compass_col_rank", lang, n=c.n),
+        )
+    )
     body = []
     dim_ranks = c.dimension_scores.rank(ascending=False, method="min").astype(int)
     for dim, ids in c.dimensions.items():
         for i, ind_id in enumerate(ids):
             ind = data.cat[ind_id]
-            dim_cell = f'<th scope="rowgroup" rowspan="{len(ids) + 1}">{escape(t(f"compass_dimension_{dim}", lang))}</th>' if i == 0 else ""
+            dim_cell = (
+                f'<th scope="rowgroup" rowspan="{len(ids) + 1}">{escape(t(f"compass_dimension_{dim}", lang))}</th>'
+                if i == 0
+                else ""
+            )
             body.append(
                 f"<tr>{dim_cell}<td>{escape(ind.title.get(lang))}</td><td>{escape(c.years[ind_id])}</td>"
-                f"<td class=\"num\">{escape(fmt.value(c.raw.loc[c.focus, ind_id], ind.unit, ind.decimals, lang))}</td>"
-                f"<td class=\"num\">{escape(fmt.value(c.national[ind_id], ind.unit, ind.decimals, lang))}</td>"
-                f"<td class=\"num\">{escape(fmt.number(c.scores.loc[c.focus, ind_id], 0, lang))}</td>"
-                f"<td class=\"num\">{int(ind_ranks.loc[c.focus, ind_id])}</td></tr>"
+                f'<td class="num">{escape(fmt.value(c.raw.loc[c.focus, ind_id], ind.unit, ind.decimals, lang))}</td>'
+                f'<td class="num">{escape(fmt.value(c.national[ind_id], ind.unit, ind.decimals, lang))}</td>'
+                f'<td class="num">{escape(fmt.number(c.scores.loc[c.focus, ind_id], 0, lang))}</td>'
+                f'<td class="num">{int(ind_ranks.loc[c.focus, ind_id])}</td></tr>'
             )
         body.append(
             f'<tr class="compass-dimension"><td>{escape(t("compass_dimension_score", lang))}</td><td></td><td></td><td></td>'
@@ -78,7 +94,9 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
         f'<td class="num">{escape(fmt.number(c.composite[c.focus], 0, lang))}</td><td class="num">{c.focus_rank}</td></tr>'
     )
     chart = compass_chart(c, lang, data)
-    tables = sorted({data.cat[i].source.table for ids in c.dimensions.values() for i in ids if data.cat[i].source.table})
+    tables = sorted(
+        {data.cat[i].source.table for ids in c.dimensions.values() for i in ids if data.cat[i].source.table}
+    )
     excluded = ""
     if c.excluded:
         why = " ".join(t(EXCLUDED[i], lang) for i in c.excluded)
@@ -88,7 +106,7 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
         f'<h2 class="compass-title">{escape(t("compass_title", lang))}</h2>'
         f'<p class="compass-intro">{escape(t("compass_intro", lang, k=k_ind, n=c.n, normalisation=t("compass_norm_minmax", lang)))}</p>'
         f'<p class="compass-rank">{escape(t("compass_rank_line", lang, region=region, rank=c.focus_rank, n=c.n))} '
-        f'{escape(t("compass_sensitivity_line", lang, k=len(c.sensitivity), low=low, high=high, median=fmt.number(median, 0 if median.is_integer() else 1, lang)))}</p>'
+        f"{escape(t('compass_sensitivity_line', lang, k=len(c.sensitivity), low=low, high=high, median=fmt.number(median, 0 if median.is_integer() else 1, lang)))}</p>"
         f'<table class="compass-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
         f'<figure class="compass-chart"><figcaption class="compass-chart-title">{escape(t("compass_chart_title", lang, k=len(c.sensitivity)))}</figcaption>'
         f'{chart.svg}<p class="sr-only">{escape(chart.alt)}</p></figure>'
@@ -98,8 +116,6 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
     )
 
 
-
-
 def btg_html(data: Data, region: str, quarter: str | Period | None = None, lang: str = "nl") -> str:
     """The published marks as a small table with their source, apart from our compass."""
     lang = check_lang(lang)
@@ -107,17 +123,23 @@ def btg_html(data: Data, region: str, quarter: str | Period | None = None, lang:
     table = btg_published(data, focus, quarter)
     name = _name(data, focus, lang)
     ind = data.cat[BTG_INDICATOR]
-    parts = ['<section class="btg">', f'<h2 class="btg-title">{escape(t("btg_title", lang))}</h2>',
-             f'<p class="btg-intro">{escape(t("btg_intro", lang))}</p>']
+    parts = [
+        '<section class="btg">',
+        f'<h2 class="btg-title">{escape(t("btg_title", lang))}</h2>',
+        f'<p class="btg-intro">{escape(t("btg_intro", lang))}</p>',
+    ]
     if table.empty or focus not in table or table[focus].dropna().empty:
         parts.append(f'<p class="btg-none">{escape(t("btg_none", lang, region=name))}</p>')
     else:
         cols = [c for c in table.columns if table[c].notna().any()]
         head = f'<th scope="col">{escape(t("btg_col_year", lang))}</th>' + "".join(
-            f'<th scope="col">{escape(_name(data, c, lang))}</th>' for c in cols)
+            f'<th scope="col">{escape(_name(data, c, lang))}</th>' for c in cols
+        )
         rows = "".join(
             f'<tr><th scope="row">{escape(p)}</th>'
-            + "".join(f'<td class="num">{escape(fmt.value(table.loc[p, c], ind.unit, ind.decimals, lang))}</td>' for c in cols)
+            + "".join(
+                f'<td class="num">{escape(fmt.value(table.loc[p, c], ind.unit, ind.decimals, lang))}</td>' for c in cols
+            )
             + "</tr>"
             for p in table.index
         )

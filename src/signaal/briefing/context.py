@@ -29,8 +29,8 @@ class PageContext:
         self.data_dir = Path(data_dir) if data_dir else None
         self.cat: Catalogue = catalogue()
         self.reg: Registry = registry()
-        self.topics = topics            # the briefing's indicators (a page outside them joins them)
-        self.shown: list[str] = []      # the indicators shown so far, for the sources appendix
+        self.topics = topics  # the briefing's indicators (a page outside them joins them)
+        self.shown: list[str] = []  # the indicators shown so far, for the sources appendix
         self._signals = None
 
     @property
@@ -58,8 +58,11 @@ class PageContext:
 
     def names(self, codes) -> dict[str, str]:
         """Legend names of ``codes`` (those in the registry), with the chart's own keys."""
-        names = {"_peers": t("peers", self.lang), "_break": t("method_break", self.lang),
-                 "_national": self.name(self.national)}
+        names = {
+            "_peers": t("peers", self.lang),
+            "_break": t("method_break", self.lang),
+            "_national": self.name(self.national),
+        }
         for c in codes:
             if c in self.reg:
                 names[c] = self.name(c)
@@ -83,8 +86,7 @@ class PageContext:
 
     def signal_lines(self, indicator: str, limit: int = 2) -> list[str]:
         """The indicator's strongest signal sentences (verdicts first, then neutral findings)."""
-        found = sorted(self.found_signals().for_indicator(indicator),
-                       key=lambda s: (s.kind == "neutraal", -s.strength))
+        found = sorted(self.found_signals().for_indicator(indicator), key=lambda s: (s.kind == "neutraal", -s.strength))
         lines: list[str] = []
         for sig in found:
             sentence = sig.sentence(self.lang)

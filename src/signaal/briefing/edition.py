@@ -33,24 +33,37 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Edition:
-    focus: str                     # the focus region (a COROP code)
+    focus: str  # the focus region (a COROP code)
     quarter: Period
     lang: str = "nl"
-    vintage: str = ""              # the data vintage's id
-    is_sample: bool = False        # the bundled sample data (pages carry a watermark)
+    vintage: str = ""  # the data vintage's id
+    is_sample: bool = False  # the bundled sample data (pages carry a watermark)
     today: dt.date = field(default_factory=dt.date.today)
-    checksum: str = ""             # the vintage's checksum (recorded in the notebook's metadata)
+    checksum: str = ""  # the vintage's checksum (recorded in the notebook's metadata)
 
     @classmethod
-    def of(cls, data: Data, region: str | None = None, quarter: str | Period | None = None, lang: str = "nl",
-           today: dt.date | None = None) -> Edition:
+    def of(
+        cls,
+        data: Data,
+        region: str | None = None,
+        quarter: str | Period | None = None,
+        lang: str = "nl",
+        today: dt.date | None = None,
+    ) -> Edition:
         """The edition of ``data``'s vintage: ``region`` (default: the default focus region),
         ``quarter`` checked against the data (default: its latest)."""
         lang = check_lang(lang)
         focus = registry().focus(region or None).code
         v = data.vintage
-        return cls(focus=focus, quarter=v.resolve_quarter(quarter), lang=lang, vintage=v.id, is_sample=v.is_sample,
-                   today=today or dt.date.today(), checksum=v.checksum)
+        return cls(
+            focus=focus,
+            quarter=v.resolve_quarter(quarter),
+            lang=lang,
+            vintage=v.id,
+            is_sample=v.is_sample,
+            today=today or dt.date.today(),
+            checksum=v.checksum,
+        )
 
     def in_language(self, lang: str) -> Edition:
         return replace(self, lang=check_lang(lang))
@@ -106,9 +119,15 @@ class Edition:
     def cover(self, title: str, intro: str = "") -> Cover:
         """A cover for a document of this edition (a theme briefing, the board pack)."""
         return Cover(
-            theme_title=title, region_name=self.focus_name, quarter_label=self.quarter_label,
-            vintage_label=self.vintage_label, date_label=self.date_label, lang=self.lang, is_sample=self.is_sample,
-            intro=intro, kicker=self.kicker,
+            theme_title=title,
+            region_name=self.focus_name,
+            quarter_label=self.quarter_label,
+            vintage_label=self.vintage_label,
+            date_label=self.date_label,
+            lang=self.lang,
+            is_sample=self.is_sample,
+            intro=intro,
+            kicker=self.kicker,
         )
 
     def meta(self, theme: str, title: str) -> dict:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import formatting as fmt
-from ..catalogue.bands import band
 from ..catalogue import Indicator
+from ..catalogue.bands import band
 from ..indicators.data import Data
 from ..periods import Period
 from ..text import t
@@ -27,7 +27,7 @@ class Context:
 
     data: Data
     ind: Indicator
-    region: str          # the region shown (focus region or its province as a proxy)
+    region: str  # the region shown (focus region or its province as a proxy)
     national: str
     quarter: Period
     lang: str
@@ -62,8 +62,13 @@ def latest_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     if bench is None or ctx.region == ctx.national or ctx.ind.additive:
         return t("latest_line_alone", ctx.lang, period=label, value=ctx.v(focus.iloc[-1]), regio=ctx.name(ctx.region))
     return t(
-        "latest_line", ctx.lang, period=label, value=ctx.v(focus.iloc[-1]), regio=ctx.name(ctx.region),
-        benchmark=ctx.v(bench), benchmark_name=ctx.name(ctx.national),
+        "latest_line",
+        ctx.lang,
+        period=label,
+        value=ctx.v(focus.iloc[-1]),
+        regio=ctx.name(ctx.region),
+        benchmark=ctx.v(bench),
+        benchmark_name=ctx.name(ctx.national),
     )
 
 
@@ -84,8 +89,13 @@ def change_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
         change = ctx.delta(now_v - prev_v)
         bench = ctx.delta(n_now - n_prev) if n_now is not None and n_prev is not None else "–"
     return t(
-        "change_line", ctx.lang, previous=prev.phrase(ctx.lang), change=change,
-        regio=ctx.name(ctx.region), benchmark_name=ctx.name(ctx.national), benchmark_change=bench,
+        "change_line",
+        ctx.lang,
+        previous=prev.phrase(ctx.lang),
+        change=change,
+        regio=ctx.name(ctx.region),
+        benchmark_name=ctx.name(ctx.national),
+        benchmark_change=bench,
     )
 
 
@@ -103,7 +113,16 @@ def gap_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
         gaps.append(a - b)
     gap, old_gap = gaps
     kw = dict(benchmark_name=ctx.name(ctx.national), gap=ctx.delta(gap), old_gap=ctx.delta(old_gap), years=GAP_YEARS)
-    if ctx.ind.polarity == "neutral" or ctx.ind.unit not in ("percent", "ratio", "mark", "euro", "km", "minutes", "index", "per_1000"):
+    if ctx.ind.polarity == "neutral" or ctx.ind.unit not in (
+        "percent",
+        "ratio",
+        "mark",
+        "euro",
+        "km",
+        "minutes",
+        "index",
+        "per_1000",
+    ):
         return t("gap_line_neutral", ctx.lang, **kw)
     sign = 1 if ctx.ind.polarity == "higher_is_better" else -1
     good_now = sign * gap >= 0
@@ -130,8 +149,11 @@ def share_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
         return None
     pop_share = pop.iloc[-1][ctx.region] / pop.iloc[-1][ctx.national] * 100
     return t(
-        "share_line", ctx.lang, share=fmt.percent(focus.iloc[-1] / n * 100, 1, ctx.lang),
-        regio=ctx.name(ctx.region), pop_share=fmt.percent(pop_share, 1, ctx.lang),
+        "share_line",
+        ctx.lang,
+        share=fmt.percent(focus.iloc[-1] / n * 100, 1, ctx.lang),
+        regio=ctx.name(ctx.region),
+        pop_share=fmt.percent(pop_share, 1, ctx.lang),
     )
 
 
@@ -148,9 +170,15 @@ def flow_year_line(ctx: Context) -> str | None:
         return None
     total = table.loc[first:last, ctx.region].sum()
     return t(
-        "flow_year_line", ctx.lang, first=Period.parse(first).phrase(ctx.lang), last=Period.parse(last).phrase(ctx.lang),
-        total=fmt.number(total, 0, ctx.lang), regio=ctx.name(ctx.region), rate=fmt.number(rates[ctx.region], 1, ctx.lang),
-        benchmark_name=ctx.name(ctx.national), benchmark_rate=fmt.number(rates.get(ctx.national, float("nan")), 1, ctx.lang),
+        "flow_year_line",
+        ctx.lang,
+        first=Period.parse(first).phrase(ctx.lang),
+        last=Period.parse(last).phrase(ctx.lang),
+        total=fmt.number(total, 0, ctx.lang),
+        regio=ctx.name(ctx.region),
+        rate=fmt.number(rates[ctx.region], 1, ctx.lang),
+        benchmark_name=ctx.name(ctx.national),
+        benchmark_rate=fmt.number(rates.get(ctx.national, float("nan")), 1, ctx.lang),
     )
 
 
@@ -165,8 +193,12 @@ def growth_since_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | N
     if None in (a, b, na, nb) or ctx.region == ctx.national:
         return None
     return t(
-        "growth_since_line", ctx.lang, old=old.phrase(ctx.lang), change=fmt.relative_change(b, a, 1, ctx.lang),
-        regio=ctx.name(ctx.region), benchmark_change=fmt.relative_change(nb, na, 1, ctx.lang),
+        "growth_since_line",
+        ctx.lang,
+        old=old.phrase(ctx.lang),
+        change=fmt.relative_change(b, a, 1, ctx.lang),
+        regio=ctx.name(ctx.region),
+        benchmark_change=fmt.relative_change(nb, na, 1, ctx.lang),
         benchmark_name=ctx.name(ctx.national),
     )
 
@@ -206,7 +238,12 @@ def spread_line(ctx: Context) -> str | None:
     if not ctx.ind.additive:
         low, high = row.idxmin(), row.idxmax()
         return t(
-            "spread_line", ctx.lang, low=ctx.v(row[low]), low_name=ctx.name(low), high=ctx.v(row[high]), high_name=ctx.name(high)
+            "spread_line",
+            ctx.lang,
+            low=ctx.v(row[low]),
+            low_name=ctx.name(low),
+            high=ctx.v(row[high]),
+            high_name=ctx.name(high),
         )
     return None
 
@@ -217,7 +254,13 @@ def band_line(ctx: Context, focus: pd.Series) -> str | None:
         return None
     value = float(focus.iloc[-1])
     key = band(value, bands)
-    return t("band_line", ctx.lang, value=fmt.number(value, ctx.ind.decimals, ctx.lang), regio=ctx.name(ctx.region), band=t(f"band_{key}", ctx.lang))
+    return t(
+        "band_line",
+        ctx.lang,
+        value=fmt.number(value, ctx.ind.decimals, ctx.lang),
+        regio=ctx.name(ctx.region),
+        band=t(f"band_{key}", ctx.lang),
+    )
 
 
 def break_lines(ctx: Context, focus: pd.Series) -> list[str]:

@@ -165,8 +165,9 @@ class Briefing:
             _show(page, page.question)
         return page
 
-    def travel_times(self, indicators: list[str] | None = None, distances: list[str] | None = None,
-                     show: bool = True) -> TopicPage | None:
+    def travel_times(
+        self, indicators: list[str] | None = None, distances: list[str] | None = None, show: bool = True
+    ) -> TopicPage | None:
         """Rail travel times from the focus region's stations (a curated table), next to the CBS
         distance-to-facility figures for the region and the Netherlands. Shows nothing when no
         travel times are kept for the focus region (its distances have topic pages of their own)."""

@@ -90,16 +90,16 @@ class Summary:
     def html(self) -> str:
         body = "".join(
             f'<tr><th scope="row"><a href="#topic-{escape(r.anchor)}">{escape(r.topic)}</a></th>'
-            f'<td>{escape(r.summary)}</td>'
+            f"<td>{escape(r.summary)}</td>"
             f'<td class="pageref"><a href="#topic-{escape(r.anchor)}" aria-label="{escape(t("page", self.lang))}"></a></td></tr>'
             for r in self.rows
         )
         return (
             '<section class="summary">'
-            f'<h2>{escape(self.title or t("in_het_kort", self.lang))}</h2>'
+            f"<h2>{escape(self.title or t('in_het_kort', self.lang))}</h2>"
             f'<table class="summary-table"><thead><tr><th scope="col">{escape(t("topic", self.lang))}</th>'
             f'<th scope="col">{escape(t("summary", self.lang))}</th><th scope="col" class="pageref">{escape(t("page_short", self.lang))}</th></tr></thead>'
-            f'<tbody>{body}</tbody></table>'
+            f"<tbody>{body}</tbody></table>"
             "</section>"
         )
 
@@ -156,8 +156,10 @@ class CompassPage:
     body: str
 
     def html(self) -> str:
-        return (f'<section class="topic compass-page" id="topic-kompas"><h2 class="question">{escape(self.question)}</h2>'
-                f"{self.body}</section>")
+        return (
+            f'<section class="topic compass-page" id="topic-kompas"><h2 class="question">{escape(self.question)}</h2>'
+            f"{self.body}</section>"
+        )
 
     def block(self) -> dict:
         return {"kind": "topic", "id": "topic-kompas", "indicator": None, "title": self.question}
@@ -179,21 +181,24 @@ class Sources:
 
     def html(self) -> str:
         body = "".join(
-            f"<tr><th scope=\"row\">{escape(r.indicator)}</th><td>{escape(r.definition)}</td>"
-            f"<td>{escape(r.source)}</td><td class=\"nowrap\">{escape(r.table)}</td><td class=\"nowrap\">{escape(r.updated)}</td></tr>"
+            f'<tr><th scope="row">{escape(r.indicator)}</th><td>{escape(r.definition)}</td>'
+            f'<td>{escape(r.source)}</td><td class="nowrap">{escape(r.table)}</td><td class="nowrap">{escape(r.updated)}</td></tr>'
             for r in self.rows
         )
         head = "".join(
             f'<th scope="col">{escape(h)}</th>'
             for h in (
-                t("col_indicator", self.lang), t("col_definition", self.lang), t("col_source", self.lang),
-                t("col_table", self.lang), t("updated_line", self.lang, date="").rstrip(": "),
+                t("col_indicator", self.lang),
+                t("col_definition", self.lang),
+                t("col_source", self.lang),
+                t("col_table", self.lang),
+                t("updated_line", self.lang, date="").rstrip(": "),
             )
         )
         return (
             '<section class="sources">'
-            f'<h2>{escape(t("sources_appendix", self.lang))}</h2>'
-            f'<p>{escape(t("sources_intro", self.lang))}</p>'
+            f"<h2>{escape(t('sources_appendix', self.lang))}</h2>"
+            f"<p>{escape(t('sources_intro', self.lang))}</p>"
             f'<table class="sources-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
             "</section>"
         )

@@ -24,7 +24,7 @@ DISTANCES = ["afstand_treinstation", "afstand_overstapstation", "afstand_oprit",
 
 
 def _enumerate(items: list[str], lang: str) -> str:
-    """"A, B en C" / "A, B and C"."""
+    """ "A, B en C" / "A, B and C"."""
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {t('and', lang)} " + items[-1]
@@ -52,35 +52,72 @@ def target_page(ctx: PageContext, indicator: str) -> TopicPage | None:
     start_p, by = Period.parse(tg.start), Period.parse(tg.by)
     years_total = (by.ordinal - start_p.ordinal) / by.per_year
     n = lambda x: fmt.number(x, 0, lang)  # noqa: E731
-    question = t("target_question", lang, regio=ctx.name(ctx.focus), target=n(tg.value), unit=unit,
-                 years=fmt.number(years_total, 0, lang))
+    question = t(
+        "target_question",
+        lang,
+        regio=ctx.name(ctx.focus),
+        target=n(tg.value),
+        unit=unit,
+        years=fmt.number(years_total, 0, lang),
+    )
     pace_key = "target_line_pace" if prog.basis == "last_year" else "target_line_pace_so_far"
     lines = [
-        t("target_line_progress", lang, start=start_p.phrase(lang), done=n(prog.done), unit=unit,
-          share=fmt.percent(prog.share, 0, lang), target=n(tg.value)),
-        t(pace_key, lang, pace=n(prog.pace_per_year), unit=unit, by=by.phrase(lang), start=start_p.phrase(lang),
-          needed=n(prog.needed_per_year)),
+        t(
+            "target_line_progress",
+            lang,
+            start=start_p.phrase(lang),
+            done=n(prog.done),
+            unit=unit,
+            share=fmt.percent(prog.share, 0, lang),
+            target=n(tg.value),
+        ),
+        t(
+            pace_key,
+            lang,
+            pace=n(prog.pace_per_year),
+            unit=unit,
+            by=by.phrase(lang),
+            start=start_p.phrase(lang),
+            needed=n(prog.needed_per_year),
+        ),
         t("target_line_verdict_on", lang, projection=n(prog.projection), unit=unit, by=by.phrase(lang))
-        if prog.on_track else
-        t("target_line_verdict_off", lang, projection=n(prog.projection), unit=unit, by=by.phrase(lang),
-          short=n(tg.value - prog.projection)),
+        if prog.on_track
+        else t(
+            "target_line_verdict_off",
+            lang,
+            projection=n(prog.projection),
+            unit=unit,
+            by=by.phrase(lang),
+            short=n(tg.value - prog.projection),
+        ),
     ]
     if tg.note(lang):
         lines.append(tg.note(lang))
-    labels = {"path": t("target_path", lang), "actual": t("target_actual", lang),
-              "projection": t("target_projection" if prog.basis == "last_year" else "target_projection_so_far", lang),
-              "target": t("target_word", lang)}
+    labels = {
+        "path": t("target_path", lang),
+        "actual": t("target_actual", lang),
+        "projection": t("target_projection" if prog.basis == "last_year" else "target_projection_so_far", lang),
+        "target": t("target_word", lang),
+    }
 
     def draw(ax):
-        draw_target_progress(ax, prog.cumulative, tg.value, tg.start, tg.by, labels, "count", 0, lang,
-                             projection=prog.projection)
+        draw_target_progress(
+            ax, prog.cumulative, tg.value, tg.start, tg.by, labels, "count", 0, lang, projection=prog.projection
+        )
 
     title = t("target_subtitle", lang, title=ind.title.get(lang), start=start_p.phrase(lang), by=by.phrase(lang))
     chart = topic_chart(Panel(title, draw), [], f"{question} {lines[0]} {lines[2]}", main_height=3.4)
     page = TopicPage(
-        indicator=f"{indicator}-doel", question=question, subtitle=tg.label(lang), chart=chart,
-        source_line=ctx.source_line(ind), updated_line=ctx.updated_line(ind), bullets=lines, lang=lang,
-        note=t("target_source", lang, site=_domain(tg.source_url)), subject=indicator,
+        indicator=f"{indicator}-doel",
+        question=question,
+        subtitle=tg.label(lang),
+        chart=chart,
+        source_line=ctx.source_line(ind),
+        updated_line=ctx.updated_line(ind),
+        bullets=lines,
+        lang=lang,
+        note=t("target_source", lang, site=_domain(tg.source_url)),
+        subject=indicator,
     )
     ctx.mark_shown(indicator)
     return page
@@ -123,11 +160,13 @@ def _distance_panel(ctx: PageContext, distances: list[str]) -> tuple[list[Panel]
 
     def draw_dist(ax, dd=dist):
         draw_pairs(ax, dd, ctx.focus, ctx.national, pair_names, "km", 1, lang)
+
     return [Panel(t("distances_title", lang, period=period), draw_dist)], shown
 
 
-def travel_times_page(ctx: PageContext, indicators: list[str] | None = None,
-                      distances: list[str] | None = None) -> TopicPage | None:
+def travel_times_page(
+    ctx: PageContext, indicators: list[str] | None = None, distances: list[str] | None = None
+) -> TopicPage | None:
     """Rail travel times from the focus region's stations (a curated table), next to the CBS
     distance-to-facility figures for the region and the Netherlands; None when no travel times
     are kept for the focus region (its distances have topic pages of their own)."""
@@ -140,8 +179,12 @@ def travel_times_page(ctx: PageContext, indicators: list[str] | None = None,
     latest, earliest, years = found
     latest_year, earliest_year = max(years), min(years)
     dest_names = {i: ctx.cat[i].short_title(lang) for i in latest.index}
-    question = t("travel_question", lang, regio=ctx.name(ctx.focus),
-                 destinations=_enumerate([dest_names[i] for i in latest.index], lang))
+    question = t(
+        "travel_question",
+        lang,
+        regio=ctx.name(ctx.focus),
+        destinations=_enumerate([dest_names[i] for i in latest.index], lang),
+    )
     names = {**dest_names, **{m: ctx.name(m) for m in latest.columns}}
     # the origin the sentences speak of: the largest of the region's stations in the table
     origin = max(latest.columns, key=lambda m: ctx.reg[m].inhabitants or 0)
@@ -152,8 +195,9 @@ def travel_times_page(ctx: PageContext, indicators: list[str] | None = None,
         now, then = latest.loc[dest, origin], earliest.loc[dest, origin]
         diff = int(round(then - now))
         minutes = fmt.counted(abs(diff), t("minutes_forms", lang), lang)
-        kw = dict(origin=ctx.name(origin), dest=dest_names[dest], minutes=fmt.number(now, 0, lang),
-                  earliest=earliest_year)
+        kw = dict(
+            origin=ctx.name(origin), dest=dest_names[dest], minutes=fmt.number(now, 0, lang), earliest=earliest_year
+        )
         if diff == 0:
             lines.append(t("travel_line_same", lang, **kw))
         else:
@@ -167,16 +211,28 @@ def travel_times_page(ctx: PageContext, indicators: list[str] | None = None,
         draw_travel_times(ax, latest, earliest, names, lang, earliest_label=str(earliest_year))
 
     panels, shown_distances = _distance_panel(ctx, distances)
-    chart = topic_chart(Panel(t("travel_panel", lang), draw_times), panels, f"{question} " + " ".join(lines[:3]),
-                        main_height=0.55 * len(latest) + 1.4, panel_height=2.2)
+    chart = topic_chart(
+        Panel(t("travel_panel", lang), draw_times),
+        panels,
+        f"{question} " + " ".join(lines[:3]),
+        main_height=0.55 * len(latest) + 1.4,
+        panel_height=2.2,
+    )
     ctx.mark_shown(*latest.index, *shown_distances)
     ind0 = ctx.cat[latest.index[0]]
     source = ctx.source_line(ind0)
     if shown_distances:
         source += "; " + ctx.source_line(ctx.cat[shown_distances[0]])
-    return TopicPage(indicator="reistijden", question=question,
-                     subtitle=t("travel_subtitle", lang, latest=latest_year, earliest=earliest_year), chart=chart,
-                     source_line=source, updated_line=ctx.updated_line(ind0), bullets=lines, lang=lang)
+    return TopicPage(
+        indicator="reistijden",
+        question=question,
+        subtitle=t("travel_subtitle", lang, latest=latest_year, earliest=earliest_year),
+        chart=chart,
+        source_line=source,
+        updated_line=ctx.updated_line(ind0),
+        bullets=lines,
+        lang=lang,
+    )
 
 
 # ---- students per institution ------------------------------------------------------------
@@ -201,8 +257,17 @@ def institutions_page(ctx: PageContext, indicators: list[str] | None = None) -> 
         for ind_id in table:
             s = table[ind_id].dropna()
             change = fmt.relative_change(s.iloc[-1], s.get(old, np.nan), 1, lang) if old in s.index else "–"
-            lines.append(t("institutions_line", lang, name=labels[ind_id], value=fmt.number(s.iloc[-1], 0, lang),
-                           period=s.index[-1], change=change, old=old))
+            lines.append(
+                t(
+                    "institutions_line",
+                    lang,
+                    name=labels[ind_id],
+                    value=fmt.number(s.iloc[-1], 0, lang),
+                    period=s.index[-1],
+                    change=change,
+                    old=old,
+                )
+            )
         lines.append(t("institutions_censored", lang))
 
         def draw(ax):
@@ -212,5 +277,13 @@ def institutions_page(ctx: PageContext, indicators: list[str] | None = None) -> 
         ctx.mark_shown(*series)
     else:
         lines = [t("no_institution_data", lang, regio=ctx.name(ctx.focus))]
-    return TopicPage(indicator="instellingen", question=question, subtitle=subtitle, chart=chart,
-                     source_line=ctx.source_line(ind0), updated_line=ctx.updated_line(ind0), bullets=lines, lang=lang)
+    return TopicPage(
+        indicator="instellingen",
+        question=question,
+        subtitle=subtitle,
+        chart=chart,
+        source_line=ctx.source_line(ind0),
+        updated_line=ctx.updated_line(ind0),
+        bullets=lines,
+        lang=lang,
+    )

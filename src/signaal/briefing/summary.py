@@ -41,11 +41,13 @@ def sources_block(ctx: PageContext) -> Sources:
         if src.kind == "derived" and ind.transform:
             parts = [p for p in (ind.transform.numerator, ind.transform.denominator, ind.transform.of) if p]
             source_text = t("computed_from", lang, names=", ".join(ctx.cat[p].title.get(lang) for p in parts))
-        rows.append(SourceRow(
-            indicator=ind.title.get(lang),
-            definition=ind.definition.get(lang),
-            source=source_text,
-            table=ctx.table_id(ind) or (src.file or "–"),
-            updated=ctx.updated(ind),
-        ))
+        rows.append(
+            SourceRow(
+                indicator=ind.title.get(lang),
+                definition=ind.definition.get(lang),
+                source=source_text,
+                table=ctx.table_id(ind) or (src.file or "–"),
+                updated=ctx.updated(ind),
+            )
+        )
     return Sources(rows=rows, lang=lang)

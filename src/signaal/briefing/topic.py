@@ -37,8 +37,9 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
     shown = narrative.region
     chart_obj, subtitle, note = topic_chart_of(ctx, ind, shown, chart or ind.chart)
     badges = [("proxy", t("proxy_label", lang) + ": " + ctx.name(shown))] if shown != ctx.focus else []
-    verdicts = sorted((s for s in ctx.found_signals().for_indicator(ind.id) if s.kind != "neutraal"),
-                      key=lambda s: -s.strength)
+    verdicts = sorted(
+        (s for s in ctx.found_signals().for_indicator(ind.id) if s.kind != "neutraal"), key=lambda s: -s.strength
+    )
     if verdicts:
         top = verdicts[0]
         rule = t(f"sig_rule_{top.rule}", lang, region=ctx.name(ctx.focus))
@@ -79,11 +80,17 @@ def topic_chart_of(ctx: PageContext, ind: Indicator, shown: str, kind: str) -> t
     main = _main_panel(ctx, ind, table, shown, kind, peers, province)
     panels = flow_panels(ctx, ind, shown) if ind.flow else comparison_panels(ctx, ind, table, shown, last, kind)
     alt = t(
-        "chart_alt_line", lang, title=ind.title.get(lang), first=first_l, last=last_l,
-        regio=ctx.name(shown), value=fmt.value(focus_series.iloc[-1], ind.unit, ind.decimals, lang),
+        "chart_alt_line",
+        lang,
+        title=ind.title.get(lang),
+        first=first_l,
+        last=last_l,
+        regio=ctx.name(shown),
+        value=fmt.value(focus_series.iloc[-1], ind.unit, ind.decimals, lang),
         benchmark_name=ctx.name(ctx.national),
         benchmark=fmt.value(table[ctx.national].get(last), ind.unit, ind.decimals, lang)
-        if ctx.national in table else "–",
+        if ctx.national in table
+        else "–",
     )
     chart_obj = topic_chart(main, panels, alt)
     subtitle_bits.append(first_l if first == last else f"{first_l}–{last_l}")
@@ -95,8 +102,9 @@ def topic_chart_of(ctx: PageContext, ind: Indicator, shown: str, kind: str) -> t
     return chart_obj, " · ".join(subtitle_bits), note
 
 
-def _main_panel(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: str, kind: str, peers: list[str],
-                province: str | None) -> Panel:
+def _main_panel(
+    ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: str, kind: str, peers: list[str], province: str | None
+) -> Panel:
     """The series over time: columns for a flow, tension bands, an index or a line."""
     lang = ctx.lang
     focus_series = table[shown].dropna()
@@ -114,7 +122,7 @@ def _main_panel(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: st
         plot, unit, decimals = main_table, ind.unit, ind.decimals
         title = t("panel_development", lang, first=first_l, last=last_l)
     if kind == "bar" and ind.flow:
-        recent = focus_series.iloc[-6 * Period.parse(last).per_year:]
+        recent = focus_series.iloc[-6 * Period.parse(last).per_year :]
         r_first = Period.parse(recent.index[0]).short_label()
         title = t("panel_flow_columns", lang, regio=ctx.name(shown), first=r_first, last=last_l)
 
@@ -124,18 +132,31 @@ def _main_panel(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: st
         band_labels = {k: t(f"band_{k}", lang) for k in list(ind.signals.bands) + ["zeer_krap"]}
 
         def draw(ax):
-            draw_band(ax, plot, shown, names, ind.signals.bands, band_labels, ind.decimals, lang,
-                      national=ctx.national)
+            draw_band(ax, plot, shown, names, ind.signals.bands, band_labels, ind.decimals, lang, national=ctx.national)
     else:
 
         def draw(ax):
-            draw_line(ax, plot, shown, names, unit, decimals, lang, national=ctx.national, province=province,
-                      peers=peers, breaks=[b.period for b in ind.breaks], min_span=MIN_SPAN.get(unit))
+            draw_line(
+                ax,
+                plot,
+                shown,
+                names,
+                unit,
+                decimals,
+                lang,
+                national=ctx.national,
+                province=province,
+                peers=peers,
+                breaks=[b.period for b in ind.breaks],
+                min_span=MIN_SPAN.get(unit),
+            )
+
     return Panel(title, draw)
 
 
-def comparison_panels(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: str, last: str,
-                      kind: str) -> list[Panel]:
+def comparison_panels(
+    ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: str, last: str, kind: str
+) -> list[Panel]:
     """Municipalities side by side (bars or a map) and the rank among COROP regions — or, when
     the page shows a province as a proxy, the provinces side by side."""
     lang = ctx.lang
@@ -154,53 +175,84 @@ def comparison_panels(ctx: PageContext, ind: Indicator, table: pd.DataFrame, sho
     if len(members) >= 2:
         member_values = values_row[members]
         if kind == "map":
-            panels.append(Panel(t("panel_map", lang, period=label_last),
-                                _map_drawing(ctx, members, member_values, names, unit, decimals), weight=1.6))
+            panels.append(
+                Panel(
+                    t("panel_map", lang, period=label_last),
+                    _map_drawing(ctx, members, member_values, names, unit, decimals),
+                    weight=1.6,
+                )
+            )
         else:
             role = "focus" if shown == ctx.focus else "province"
-            reference = [(ctx.name(shown), values_row.get(shown), role),
-                         (ctx.name(ctx.national), nat_value, "national")]
-            title = (t("panel_municipalities_growth", lang, old=label_old, period=label_last) if growth
-                     else t("panel_municipalities", lang, regio=ctx.name(ctx.focus), period=label_last))
+            reference = [
+                (ctx.name(shown), values_row.get(shown), role),
+                (ctx.name(ctx.national), nat_value, "national"),
+            ]
+            title = (
+                t("panel_municipalities_growth", lang, old=label_old, period=label_last)
+                if growth
+                else t("panel_municipalities", lang, regio=ctx.name(ctx.focus), period=label_last)
+            )
 
             def draw_members(ax, v=member_values, ref=reference):
                 draw_bars(ax, v, names, unit, decimals, lang, reference=ref)
+
             panels.append(Panel(title, draw_members, weight=1.1))
     level = ctx.reg[shown].level
     if level == "corop":
         corop = [c for c in ctx.reg.codes("corop") if c in values_row.index and pd.notna(values_row.get(c))]
         if len(corop) >= 10:
-            title = (t("panel_rank_growth", lang, old=label_old, period=label_last, n=len(corop)) if growth
-                     else t("panel_rank", lang, n=len(corop), period=label_last))
+            title = (
+                t("panel_rank_growth", lang, old=label_old, period=label_last, n=len(corop))
+                if growth
+                else t("panel_rank", lang, n=len(corop), period=label_last)
+            )
 
             def draw_rank(ax, v=values_row[corop]):
                 draw_rank_strip(ax, v, shown, names, unit, decimals, ind.polarity, lang, national=nat_value)
+
             panels.append(Panel(title, draw_rank, weight=1.0))
     elif level == "provincie":
         provinces = [c for c in ctx.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
         if len(provinces) >= 3:
-            title = (t("panel_provinces_growth", lang, old=label_old, period=label_last) if growth
-                     else t("panel_provinces", lang, period=label_last))
+            title = (
+                t("panel_provinces_growth", lang, old=label_old, period=label_last)
+                if growth
+                else t("panel_provinces", lang, period=label_last)
+            )
 
             def draw_prov(ax, v=values_row[provinces]):
-                draw_bars(ax, v, names, unit, decimals, lang,
-                          reference=[(ctx.name(ctx.national), nat_value, "national")], highlight=shown)
+                draw_bars(
+                    ax,
+                    v,
+                    names,
+                    unit,
+                    decimals,
+                    lang,
+                    reference=[(ctx.name(ctx.national), nat_value, "national")],
+                    highlight=shown,
+                )
+
             panels.append(Panel(title, draw_prov, weight=1.0))
     return panels
 
 
-def _map_drawing(ctx: PageContext, members: list[str], values: pd.Series, names: dict[str, str], unit: str,
-                 decimals: int):
+def _map_drawing(
+    ctx: PageContext, members: list[str], values: pd.Series, names: dict[str, str], unit: str, decimals: int
+):
     """The municipalities on a map: real boundaries when cached, else a labelled tile map."""
     gdf = boundaries_or_none("gemeente", ctx.data_dir)
     if gdf is not None and set(members) <= set(gdf["code"]):
+
         def draw_map(ax):
             draw_choropleth(ax, gdf, values, names, unit, decimals, ctx.lang)
+
         return draw_map
     points = {m: (ctx.reg[m].x_rd, ctx.reg[m].y_rd) for m in members if ctx.reg[m].x_rd is not None}
 
     def draw_tile_map(ax):
         draw_tiles(ax, values, points, names, unit, decimals, ctx.lang)
+
     return draw_tile_map
 
 
@@ -221,10 +273,13 @@ def flow_panels(ctx: PageContext, ind: Indicator, shown: str) -> list[Panel]:
 
         def draw_members(ax, v=values[members], ref=reference):
             draw_bars(ax, v, names, "count", 1, lang, reference=ref)
+
         panels.append(Panel(t("panel_flow_members", lang, first=first_l, last=last_l), draw_members, weight=1.1))
     corop = [c for c in ctx.reg.codes("corop") if c in values.index]
     if ctx.reg[shown].level == "corop" and len(corop) >= 10:
+
         def draw_rank(ax, v=values[corop]):
             draw_rank_strip(ax, v, shown, names, "count", 1, ind.polarity, lang, national=nat_value)
+
         panels.append(Panel(t("panel_flow_rank", lang, n=len(corop)) + f", {first_l}–{last_l}", draw_rank))
     return panels

@@ -29,7 +29,9 @@ def _describe(error: ValidationError, items: list[dict], label: str, path: str) 
     where = ""
     if len(loc) >= 2 and loc[0] == label and isinstance(loc[1], int):
         idx = loc[1]
-        entry_id = items[idx].get("id", f"#{idx + 1}") if idx < len(items) and isinstance(items[idx], dict) else f"#{idx + 1}"
+        entry_id = (
+            items[idx].get("id", f"#{idx + 1}") if idx < len(items) and isinstance(items[idx], dict) else f"#{idx + 1}"
+        )
         where = f" entry {entry_id!r}"
         loc = loc[2:]
     field = ".".join(str(p) for p in loc) or "(entry)"
@@ -105,7 +107,9 @@ def load_catalogue(indicators_path: Path | None = None, themes_path: Path | None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = f" line {mark.line + 1}" if mark else ""
-            raise CatalogueError(f"catalogue {path.name}:{at} is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+            raise CatalogueError(
+                f"catalogue {path.name}:{at} is not valid YAML: {getattr(exc, 'problem', exc)}"
+            ) from None
     try:
         themes_file = ThemesFile.model_validate(docs["themes"])
     except ValidationError as exc:

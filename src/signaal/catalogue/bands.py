@@ -12,8 +12,10 @@ Pure Python and free of package imports, so that the catalogue schema can use it
 
 from __future__ import annotations
 
-EDGE_NAMES = ("zeer_ruim", "ruim", "gemiddeld", "krap")   # the bands with an upper edge, low to high
-TOP = "zeer_krap"                                         # at or above the last edge
+import itertools
+
+EDGE_NAMES = ("zeer_ruim", "ruim", "gemiddeld", "krap")  # the bands with an upper edge, low to high
+TOP = "zeer_krap"  # at or above the last edge
 BANDS = EDGE_NAMES + (TOP,)
 
 
@@ -29,7 +31,7 @@ def check_edges(edges: dict[str, float]) -> dict[str, float]:
             f"bands must give the upper edges of {', '.join(EDGE_NAMES)} ({TOP} is above the last edge); {what}"
         )
     values = [float(edges[n]) for n in EDGE_NAMES]
-    if any(b <= a for a, b in zip(values, values[1:])):
+    if any(b <= a for a, b in itertools.pairwise(values)):
         order = ", ".join(f"{n}: {edges[n]}" for n in EDGE_NAMES)
         raise ValueError(f"band edges must increase from {EDGE_NAMES[0]} to {EDGE_NAMES[-1]}; got {order}")
     return edges

@@ -12,20 +12,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .bands import check_edges
 from ..periods import Period
+from .bands import check_edges
 
 LEVEL = Literal["land", "provincie", "corop", "gemeente"]
 UNITS = (
-    "percent",      # 0-100, shown as 4,1%
-    "count",        # people, jobs, homes: 12.345
-    "euro",         # € 343.086
-    "index",        # index number (2020=100)
-    "km",           # kilometres
-    "minutes",      # travel time
-    "ratio",        # e.g. vacancies per claimant: 0,85
-    "mark",         # a mark out of 10: 7,4
-    "per_1000",     # per 1,000 inhabitants
+    "percent",  # 0-100, shown as 4,1%
+    "count",  # people, jobs, homes: 12.345
+    "euro",  # € 343.086
+    "index",  # index number (2020=100)
+    "km",  # kilometres
+    "minutes",  # travel time
+    "ratio",  # e.g. vacancies per claimant: 0,85
+    "mark",  # a mark out of 10: 7,4
+    "per_1000",  # per 1,000 inhabitants
 )
 
 
@@ -62,7 +62,7 @@ class Source(_Strict):
     url: str | None = None
 
     @model_validator(mode="after")
-    def _complete(self) -> "Source":
+    def _complete(self) -> Source:
         if self.kind == "cbs":
             missing = [k for k in ("family", "table", "measure") if not getattr(self, k)]
             if missing:
@@ -89,7 +89,7 @@ class Transform(_Strict):
     since: str | None = None  # for cumulative_change: the period the count starts after
 
     @model_validator(mode="after")
-    def _operands(self) -> "Transform":
+    def _operands(self) -> Transform:
         if self.kind == "ratio" and not (self.numerator and self.denominator):
             raise ValueError("a ratio needs numerator and denominator")
         if self.kind in ("growth", "per_1000", "cumulative_change") and not self.of:
@@ -115,7 +115,9 @@ class SignalSettings(_Strict):
     gap_window: int | None = Field(default=None, ge=1)
     range_min_periods: int | None = Field(default=None, ge=3)
     change_basis: Literal["absolute", "relative"] | None = None
-    rule_weights: dict[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"], float] | None = None
+    rule_weights: dict[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"], float] | None = (
+        None
+    )
 
     @field_validator("bands")
     @classmethod
@@ -161,7 +163,7 @@ class Indicator(_Strict):
     chart: Literal["line", "index", "bar", "map", "band"] = "line"
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Indicator":
+    def _consistent(self) -> Indicator:
         if (self.source.kind == "derived") != (self.transform is not None):
             raise ValueError("a derived source and a transform go together")
         if self.unit == "percent" and self.additive:
@@ -193,7 +195,9 @@ class Indicator(_Strict):
         for text in (v.nl, v.en):
             unknown = set(re.findall(r"{(\w*)}", text)) - {"regio", "inwoners", "provincie"}
             if unknown:
-                raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; valid: {{regio}}, {{inwoners}}, {{provincie}}")
+                raise ValueError(
+                    f"unknown placeholder {{{sorted(unknown)[0]}}}; valid: {{regio}}, {{inwoners}}, {{provincie}}"
+                )
         return v
 
 

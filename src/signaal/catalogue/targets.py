@@ -61,7 +61,7 @@ class Target(BaseModel):
         return {k: (None if v == "" else v) for k, v in data.items()} if isinstance(data, dict) else data
 
     @model_validator(mode="after")
-    def _complete(self) -> "Target":
+    def _complete(self) -> Target:
         if self.kind == "benchmark" and not self.benchmark:
             raise ValueError("a benchmark target names its benchmark region (e.g. NL01)")
         if self.kind in ("level", "cumulative") and self.value is None:
@@ -101,12 +101,16 @@ def load_targets(path: Path | None = None) -> list[Target]:
                 if code is not None and code not in reg:
                     raise DataError(f"{where}: {column}: unknown region {code!r}; {suggest(code, list(reg.regions))}")
             if target.indicator not in cat:
-                raise DataError(f"{where}: unknown indicator {target.indicator!r}; "
-                                f"{suggest(target.indicator, list(cat.indicators))}")
+                raise DataError(
+                    f"{where}: unknown indicator {target.indicator!r}; "
+                    f"{suggest(target.indicator, list(cat.indicators))}"
+                )
             if target.kind == "cumulative" and not cat[target.indicator].additive:
                 additive = [i for i, ind in cat.indicators.items() if ind.additive]
-                raise DataError(f"{where}: a cumulative target adds up its indicator, but {target.indicator!r} is not "
-                                f"additive (a count); {suggest(target.indicator, additive, limit=8)}")
+                raise DataError(
+                    f"{where}: a cumulative target adds up its indicator, but {target.indicator!r} is not "
+                    f"additive (a count); {suggest(target.indicator, additive, limit=8)}"
+                )
             out.append(target)
     ids = [t.id for t in out]
     dupes = {i for i in ids if ids.count(i) > 1}

@@ -21,6 +21,20 @@ from .time import band, line
 from .topic import topic_chart
 
 __all__ = [
-    "PALETTE", "Chart", "use_house_style", "to_svg", "line", "band", "bars", "rank_strip",
-    "choropleth", "tiles", "target_progress", "travel_times", "institutions", "topic_chart",
+    "FONT_FILES",
+    "STYLE",
+    "PALETTE",
+    "Chart",
+    "use_house_style",
+    "to_svg",
+    "line",
+    "band",
+    "bars",
+    "rank_strip",
+    "choropleth",
+    "tiles",
+    "target_progress",
+    "travel_times",
+    "institutions",
+    "topic_chart",
 ]

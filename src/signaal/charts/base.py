@@ -16,12 +16,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 PALETTE = {
-    "focus": "#0072B2",      # blue
-    "national": "#333333",   # near black
-    "province": "#E69F00",   # orange
-    "peer": "#B8B8B8",       # light grey
-    "accent": "#D55E00",     # vermillion: highlights, targets
-    "good": "#009E73",       # bluish green
+    "focus": "#0072B2",  # blue
+    "national": "#333333",  # near black
+    "province": "#E69F00",  # orange
+    "peer": "#B8B8B8",  # light grey
+    "accent": "#D55E00",  # vermillion: highlights, targets
+    "good": "#009E73",  # bluish green
     "bad": "#D55E00",
     "neutral": "#999999",
     "sky": "#56B4E9",
@@ -62,7 +62,7 @@ def to_svg(fig, alt: str) -> Chart:
     fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inlined in HTML
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined in HTML
     # unique ids per chart, so that several inline SVGs in one page do not clash
     token = f"c{zlib.crc32(svg.encode()):08x}"
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{token}{m.group(1)}"', svg)

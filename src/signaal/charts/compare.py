@@ -62,27 +62,62 @@ def draw_bars(
     ax.xaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if unit == "euro" else 5))
     ax.tick_params(axis="x", labelsize=fontsize)
-    for yi, v in zip(y, s.to_numpy()):
+    for yi, v in zip(y, s.to_numpy(), strict=True):
         right = v >= 0 or dots
-        ax.text(v + (span * 0.025 if right else -span * 0.025), yi, fmt.value(v, unit, decimals, lang),
-                va="center", ha="left" if right else "right", fontsize=fontsize - 0.5, color="#333333")
-    styles = {"focus": ("-", PALETTE["focus"]), "national": ("--", PALETTE["national"]),
-              "province": (":", PALETTE["province"])}
+        ax.text(
+            v + (span * 0.025 if right else -span * 0.025),
+            yi,
+            fmt.value(v, unit, decimals, lang),
+            va="center",
+            ha="left" if right else "right",
+            fontsize=fontsize - 0.5,
+            color="#333333",
+        )
+    styles = {
+        "focus": ("-", PALETTE["focus"]),
+        "national": ("--", PALETTE["national"]),
+        "province": (":", PALETTE["province"]),
+    }
     handles = []
     for label, ref, role in refs:
         ls, colour = styles.get(role, styles["national"])
-        handles.append(ax.axvline(ref, color=colour, linestyle=ls, linewidth=1.0, zorder=4, alpha=0.9,
-                                  label=f"{label} {fmt.value(ref, unit, decimals, lang)}"))
+        handles.append(
+            ax.axvline(
+                ref,
+                color=colour,
+                linestyle=ls,
+                linewidth=1.0,
+                zorder=4,
+                alpha=0.9,
+                label=f"{label} {fmt.value(ref, unit, decimals, lang)}",
+            )
+        )
     if handles:
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles),
-                  fontsize=fontsize - 0.5, handlelength=1.8, borderaxespad=0.1, columnspacing=1.0, frameon=False)
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncol=len(handles),
+            fontsize=fontsize - 0.5,
+            handlelength=1.8,
+            borderaxespad=0.1,
+            columnspacing=1.0,
+            frameon=False,
+        )
     ax.set_xlim(left, hi + span * 0.24)
     ax.set_ylim(-0.6, len(s) - 0.4)
 
 
-def bars(values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
-         reference: list[tuple[str, float | None, str]] | None = None, highlight: str | None = None,
-         title: str = "") -> Chart:
+def bars(
+    values: pd.Series,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    reference: list[tuple[str, float | None, str]] | None = None,
+    highlight: str | None = None,
+    title: str = "",
+) -> Chart:
     """Municipalities (or provinces) side by side, as one chart."""
     import matplotlib.pyplot as plt
 
@@ -130,9 +165,16 @@ def draw_rank_strip(
     if national is not None and not np.isnan(national):
         ax.axhline(national, color=PALETTE["national"], linestyle="--", linewidth=1.0, zorder=2)
         on_left = rank is None or rank > n / 2  # opposite the focus label, which leans to the middle
-        ax.annotate(names.get("_national", "NL") + " " + fmt.value(national, unit, decimals, lang),
-                    xy=(-0.5 if on_left else n - 0.5, national), xytext=(0, -3), textcoords="offset points",
-                    ha="left" if on_left else "right", va="top", fontsize=fontsize - 0.5, color=PALETTE["national"])
+        ax.annotate(
+            names.get("_national", "NL") + " " + fmt.value(national, unit, decimals, lang),
+            xy=(-0.5 if on_left else n - 0.5, national),
+            xytext=(0, -3),
+            textcoords="offset points",
+            ha="left" if on_left else "right",
+            va="top",
+            fontsize=fontsize - 0.5,
+            color=PALETTE["national"],
+        )
     lo, hi = float(s.min()), float(s.max())
     pad = (hi - lo) * 0.3 or abs(hi) * 0.1 or 1.0
     if rank is not None:
@@ -140,10 +182,17 @@ def draw_rank_strip(
         # put the label on the emptier side: right of the point in the first half, left in the second
         to_right = rank <= n / 2
         ax.annotate(
-            f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n" + t("chart_rank_of", lang, rank=rank, n=n),
-            xy=(rank - 1, v), xytext=(18 if to_right else -18, 16), textcoords="offset points",
-            ha="left" if to_right else "right", va="bottom", fontsize=fontsize, color=PALETTE["focus"],
-            fontweight="bold", arrowprops=dict(arrowstyle="-", color=PALETTE["focus"], linewidth=0.8),
+            f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n"
+            + t("chart_rank_of", lang, rank=rank, n=n),
+            xy=(rank - 1, v),
+            xytext=(18 if to_right else -18, 16),
+            textcoords="offset points",
+            ha="left" if to_right else "right",
+            va="bottom",
+            fontsize=fontsize,
+            color=PALETTE["focus"],
+            fontweight="bold",
+            arrowprops=dict(arrowstyle="-", color=PALETTE["focus"], linewidth=0.8),
         )
     ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlim(-0.8, n - 0.2)
@@ -159,8 +208,17 @@ def draw_rank_strip(
     return rank
 
 
-def rank_strip(values: pd.Series, focus: str, names: dict[str, str], unit: str, decimals: int, polarity: str,
-               lang: str = "nl", national: float | None = None, title: str = "") -> Chart:
+def rank_strip(
+    values: pd.Series,
+    focus: str,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    polarity: str,
+    lang: str = "nl",
+    national: float | None = None,
+    title: str = "",
+) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()
@@ -169,15 +227,16 @@ def rank_strip(values: pd.Series, focus: str, names: dict[str, str], unit: str, 
     return to_svg(fig, title)
 
 
-def draw_pairs(ax, table: pd.DataFrame, first: str, second: str, names: dict[str, str], unit: str, decimals: int,
-               lang: str = "nl") -> None:
+def draw_pairs(
+    ax, table: pd.DataFrame, first: str, second: str, names: dict[str, str], unit: str, decimals: int, lang: str = "nl"
+) -> None:
     """Rows of two bars: the focus region (blue) above the Netherlands (grey), e.g. the
     distances to facilities. ``table``: rows are the items, columns the two regions."""
     y = np.arange(len(table))[::-1]
     ax.barh(y + 0.18, table[first], height=0.34, color=PALETTE["focus"], label=names.get(first, first))
     ax.barh(y - 0.18, table[second], height=0.34, color="#9AA3AA", label=names.get(second, second))
     span = float(table.to_numpy().max()) or 1.0
-    for yy, v1, v2 in zip(y, table[first], table[second]):
+    for yy, v1, v2 in zip(y, table[first], table[second], strict=True):
         ax.text(v1 + span * 0.012, yy + 0.18, fmt.value(v1, unit, decimals, lang), va="center", fontsize=7)
         ax.text(v2 + span * 0.012, yy - 0.18, fmt.value(v2, unit, decimals, lang), va="center", fontsize=7)
     ax.set_yticks(y)

@@ -10,7 +10,6 @@ clearly labelled as schematic.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -56,15 +55,26 @@ def _colours(n: int) -> list[str]:
 
 
 def _legend_below(ax, handles, fontsize: float, title: str | None = None) -> None:
-    leg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.04), fontsize=fontsize - 0.5,
-                    frameon=False, handlelength=1.0, handleheight=1.0, ncol=min(3, len(handles)), columnspacing=0.8,
-                    title=title, title_fontsize=fontsize - 1.5)
+    leg = ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.04),
+        fontsize=fontsize - 0.5,
+        frameon=False,
+        handlelength=1.0,
+        handleheight=1.0,
+        ncol=min(3, len(handles)),
+        columnspacing=0.8,
+        title=title,
+        title_fontsize=fontsize - 1.5,
+    )
     if title:
         leg.get_title().set_color("#777777")
 
 
-def draw_choropleth(ax, gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
-                    fontsize: float = 7.0) -> None:
+def draw_choropleth(
+    ax, gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl", fontsize: float = 7.0
+) -> None:
     shapes = gdf[gdf["code"].isin(values.index)].copy()
     if shapes.crs is not None and shapes.crs.to_epsg() != 28992:
         shapes = shapes.to_crs(28992)
@@ -78,18 +88,34 @@ def draw_choropleth(ax, gdf, values: pd.Series, names: dict[str, str], unit: str
     for _, row in shapes.iterrows():
         p = row.geometry.representative_point()
         dark = row["colour"] in colours[-2:]
-        ax.text(p.x, p.y, names.get(row["code"], row["code"]), ha="center", va="center", fontsize=fontsize - 1,
-                color="white" if dark else "#222222")
+        ax.text(
+            p.x,
+            p.y,
+            names.get(row["code"], row["code"]),
+            ha="center",
+            va="center",
+            fontsize=fontsize - 1,
+            color="white" if dark else "#222222",
+        )
     ax.set_axis_off()
     ax.set_aspect("equal")
     if bins:
         labels = legend_labels(bins, float(shapes.loc[known, "value"].min()), unit, decimals, lang)
-        handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels)]
+        handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels, strict=True)]
         if not known.all():
             handles.append(Patch(facecolor="#E6E6E6", label=t("chart_no_data", lang)))
         _legend_below(ax, handles, fontsize)
-    ax.annotate(t("chart_boundary_source", lang), xy=(1, 0), xycoords="axes fraction", fontsize=fontsize - 1, color="#777777",
-                xytext=(0, 2), textcoords="offset points", va="bottom", ha="right")
+    ax.annotate(
+        t("chart_boundary_source", lang),
+        xy=(1, 0),
+        xycoords="axes fraction",
+        fontsize=fontsize - 1,
+        color="#777777",
+        xytext=(0, 2),
+        textcoords="offset points",
+        va="bottom",
+        ha="right",
+    )
 
 
 def tile_positions(points: dict[str, tuple[float, float]]) -> dict[str, tuple[int, int]]:
@@ -123,23 +149,45 @@ def tile_positions(points: dict[str, tuple[float, float]]) -> dict[str, tuple[in
     return out
 
 
-def draw_tiles(ax, values: pd.Series, points: dict[str, tuple[float, float]], names: dict[str, str], unit: str,
-               decimals: int, lang: str = "nl", fontsize: float = 7.0) -> None:
+def draw_tiles(
+    ax,
+    values: pd.Series,
+    points: dict[str, tuple[float, float]],
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    fontsize: float = 7.0,
+) -> None:
     cells = tile_positions(points)
     known = values.dropna()
     classes, bins = classify(known) if len(known) else (np.array([]), [])
     colours = _colours(len(bins))
-    colour_of = {c: colours[k] for c, k in zip(known.index, classes)}
+    colour_of = {c: colours[k] for c, k in zip(known.index, classes, strict=True)}
     for code, (cx, cy) in cells.items():
         colour = colour_of.get(code, "#E6E6E6")
         ax.add_patch(Rectangle((cx - 0.46, cy - 0.46), 0.92, 0.92, facecolor=colour, edgecolor="white", linewidth=1))
         dark = colour in colours[-2:]
         name = names.get(code, code).replace(" (O.)", "")
-        short = name.replace("-", "-\n", 1) if len(name) > 10 and "-" in name else (name if len(name) <= 11 else name[:10] + ".")
+        short = (
+            name.replace("-", "-\n", 1)
+            if len(name) > 10 and "-" in name
+            else (name if len(name) <= 11 else name[:10] + ".")
+        )
         value = values.get(code)
-        label = f"{short}\n{fmt.value(value, unit, decimals, lang)}" if value is not None and not pd.isna(value) else short
-        ax.text(cx, cy, label, ha="center", va="center", fontsize=fontsize - 1.8, color="white" if dark else "#222222",
-                linespacing=1.05)
+        label = (
+            f"{short}\n{fmt.value(value, unit, decimals, lang)}" if value is not None and not pd.isna(value) else short
+        )
+        ax.text(
+            cx,
+            cy,
+            label,
+            ha="center",
+            va="center",
+            fontsize=fontsize - 1.8,
+            color="white" if dark else "#222222",
+            linespacing=1.05,
+        )
     xs = [c[0] for c in cells.values()]
     ys = [c[1] for c in cells.values()]
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
@@ -148,12 +196,13 @@ def draw_tiles(ax, values: pd.Series, points: dict[str, tuple[float, float]], na
     ax.set_axis_off()
     if bins:
         labels = legend_labels(bins, float(known.min()), unit, decimals, lang)
-        handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels)]
+        handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels, strict=True)]
         _legend_below(ax, handles, fontsize, title=t("chart_tile_note", lang))
 
 
-def choropleth(gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
-               title: str = "") -> Chart:
+def choropleth(
+    gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl", title: str = ""
+) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()
@@ -162,8 +211,15 @@ def choropleth(gdf, values: pd.Series, names: dict[str, str], unit: str, decimal
     return to_svg(fig, title)
 
 
-def tiles(values: pd.Series, points: dict[str, tuple[float, float]], names: dict[str, str], unit: str, decimals: int,
-          lang: str = "nl", title: str = "") -> Chart:
+def tiles(
+    values: pd.Series,
+    points: dict[str, tuple[float, float]],
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    title: str = "",
+) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()

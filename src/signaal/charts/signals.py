@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from .base import PALETTE, Chart, to_svg, use_house_style
 from ..periods import Period
+from .base import PALETTE, Chart, to_svg, use_house_style
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}
 
@@ -41,19 +41,43 @@ def sparkline(
         p0, v0, p1, v1 = target_path
         ax.plot(_x([p0, p1]), [v0, v1], color=PALETTE["accent"], linestyle=":", linewidth=1.1)
     ax.plot(x, focus.to_numpy(dtype=float), color=PALETTE["focus"], linewidth=1.6)
-    ax.plot([x[-1]], [float(focus.iloc[-1])], "o", color=KIND_COLOURS.get(kind, PALETTE["neutral"]), markersize=4.5, zorder=5)
+    ax.plot(
+        [x[-1]],
+        [float(focus.iloc[-1])],
+        "o",
+        color=KIND_COLOURS.get(kind, PALETTE["neutral"]),
+        markersize=4.5,
+        zorder=5,
+    )
     ax.set_axis_off()
     first, last = Period.parse(focus.index[0]), Period.parse(focus.index[-1])
-    ax.annotate(first.short_label(), xy=(0, 0), xycoords="axes fraction", xytext=(0, -9), textcoords="offset points",
-                fontsize=6.5, color="#666666", ha="left")
-    ax.annotate(last.short_label(), xy=(x[-1], 0), xycoords=("data", "axes fraction"), xytext=(0, -9),
-                textcoords="offset points", fontsize=6.5, color="#666666", ha="right")
+    ax.annotate(
+        first.short_label(),
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -9),
+        textcoords="offset points",
+        fontsize=6.5,
+        color="#666666",
+        ha="left",
+    )
+    ax.annotate(
+        last.short_label(),
+        xy=(x[-1], 0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, -9),
+        textcoords="offset points",
+        fontsize=6.5,
+        color="#666666",
+        ha="right",
+    )
     ax.margins(x=0.03, y=0.15)
     return to_svg(fig, alt)
 
 
-def klok_chart(points: list[dict], alt: str, x_label: str, y_label: str, quadrant_labels: dict[str, str],
-               clip: float = 3.0) -> Chart:
+def klok_chart(
+    points: list[dict], alt: str, x_label: str, y_label: str, quadrant_labels: dict[str, str], clip: float = 3.0
+) -> Chart:
     """The regional clock: one numbered dot per indicator at (gap, change of the gap), both in
     standard deviations between regions and oriented so that right/up is more favourable.
     A key beside the chart names the numbered dots; points beyond ``clip`` SD sit on the
@@ -69,14 +93,28 @@ def klok_chart(points: list[dict], alt: str, x_label: str, y_label: str, quadran
     lim_x = max(0.5, max(xs) * 1.2)
     lim_y = max(0.25, max(ys) * 1.25)
     shades = {  # after the CBS Conjunctuurklok: green, orange, red, yellow
-        (1, 1): "#E3F2EC", (1, -1): "#FCEBD9", (-1, -1): "#F9E0D6", (-1, 1): "#FBF7D9",
+        (1, 1): "#E3F2EC",
+        (1, -1): "#FCEBD9",
+        (-1, -1): "#F9E0D6",
+        (-1, 1): "#FBF7D9",
     }
     for (sx, sy), colour in shades.items():
         ax.add_patch(plt.Rectangle((0, 0), sx * lim_x, sy * lim_y, color=colour, zorder=0, linewidth=0))
-    corners = {"ahead_growing": (1, 1), "ahead_shrinking": (1, -1), "behind_widening": (-1, -1), "behind_closing": (-1, 1)}
+    corners = {
+        "ahead_growing": (1, 1),
+        "ahead_shrinking": (1, -1),
+        "behind_widening": (-1, -1),
+        "behind_closing": (-1, 1),
+    }
     for key, (sx, sy) in corners.items():
-        ax.annotate(quadrant_labels.get(key, key), xy=(sx * lim_x * 0.97, sy * lim_y * 0.94), fontsize=7.5,
-                    color="#555555", ha="right" if sx > 0 else "left", va="top" if sy > 0 else "bottom")
+        ax.annotate(
+            quadrant_labels.get(key, key),
+            xy=(sx * lim_x * 0.97, sy * lim_y * 0.94),
+            fontsize=7.5,
+            color="#555555",
+            ha="right" if sx > 0 else "left",
+            va="top" if sy > 0 else "bottom",
+        )
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.axvline(0, color="#999999", linewidth=0.8)
     key_lines = []
@@ -84,9 +122,19 @@ def klok_chart(points: list[dict], alt: str, x_label: str, y_label: str, quadran
         x = max(-lim_x * 0.98, min(lim_x * 0.98, p["x"]))
         y = max(-lim_y * 0.96, min(lim_y * 0.96, p["y"]))
         clipped = (x, y) != (p["x"], p["y"])
-        ax.plot([x], [y], "^" if clipped else "o", color=KIND_COLOURS.get(p["kind"], PALETTE["neutral"]), markersize=6,
-                markeredgecolor="white", markeredgewidth=0.6, zorder=4)
-        ax.annotate(str(i), xy=(x, y), xytext=(4, 3), textcoords="offset points", fontsize=7.5, color="#222222", zorder=5)
+        ax.plot(
+            [x],
+            [y],
+            "^" if clipped else "o",
+            color=KIND_COLOURS.get(p["kind"], PALETTE["neutral"]),
+            markersize=6,
+            markeredgecolor="white",
+            markeredgewidth=0.6,
+            zorder=4,
+        )
+        ax.annotate(
+            str(i), xy=(x, y), xytext=(4, 3), textcoords="offset points", fontsize=7.5, color="#222222", zorder=5
+        )
         key_lines.append(f"{i}  {p['label']}")
     fig.text(0.67, 0.95, "\n".join(key_lines), fontsize=7.5, color="#222222", va="top", ha="left", linespacing=1.5)
     ax.set_xlim(-lim_x, lim_x)
@@ -98,7 +146,13 @@ def klok_chart(points: list[dict], alt: str, x_label: str, y_label: str, quadran
 
 
 def sensitivity_chart(
-    table: pd.DataFrame, focus: str, names: dict[str, str], alt: str, x_label: str, base_label: str, range_label: str,
+    table: pd.DataFrame,
+    focus: str,
+    names: dict[str, str],
+    alt: str,
+    x_label: str,
+    base_label: str,
+    range_label: str,
 ) -> Chart:
     """Rank ranges of every region over the compass variants (JRC-style uncertainty chart).
 
@@ -109,16 +163,28 @@ def sensitivity_chart(
     n = len(t)
     fig, ax = plt.subplots(figsize=(7.0, max(3.0, 0.16 * n + 0.8)))
     y = np.arange(n)[::-1]
-    for yi, (code, row) in zip(y, t.iterrows()):
+    for yi, (code, row) in zip(y, t.iterrows(), strict=True):
         is_focus = code == focus
         colour = PALETTE["focus"] if is_focus else PALETTE["peer"]
-        ax.plot([row["low"], row["high"]], [yi, yi], color=colour, linewidth=3.2 if is_focus else 2.2,
-                solid_capstyle="round", zorder=2)
-        ax.plot([row["base"]], [yi], "o", color=PALETTE["focus"] if is_focus else PALETTE["national"],
-                markersize=5 if is_focus else 3.5, zorder=3)
+        ax.plot(
+            [row["low"], row["high"]],
+            [yi, yi],
+            color=colour,
+            linewidth=3.2 if is_focus else 2.2,
+            solid_capstyle="round",
+            zorder=2,
+        )
+        ax.plot(
+            [row["base"]],
+            [yi],
+            "o",
+            color=PALETTE["focus"] if is_focus else PALETTE["national"],
+            markersize=5 if is_focus else 3.5,
+            zorder=3,
+        )
     ax.set_yticks(y)
     ax.set_yticklabels([names.get(c, c) for c in t.index], fontsize=6.8)
-    for label, code in zip(ax.get_yticklabels(), t.index):
+    for label, code in zip(ax.get_yticklabels(), t.index, strict=True):
         if code == focus:
             label.set_fontweight("bold")
             label.set_color(PALETTE["focus"])
@@ -137,4 +203,3 @@ def sensitivity_chart(
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7.5)
     ax.set_ylim(-0.8, n - 0.2)
     return to_svg(fig, alt)
-

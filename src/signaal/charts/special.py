@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from ..text import t
 from ..periods import Period
+from ..text import t
 from .base import PALETTE, Chart, to_svg, use_house_style
 from .time import label_ends, x_positions, year_ticks
 
@@ -31,22 +31,61 @@ def draw_target_progress(
     x, periods = x_positions(s.index)
     xs = x_positions([start])[0][0]
     xb = x_positions([by])[0][0]
-    ax.plot([xs, xb], [0, target], color=PALETTE["national"], linestyle="--", linewidth=1.2,
-            label=labels.get("path", "required path"))
-    ax.plot(np.r_[xs, x], np.r_[0.0, s.to_numpy()], color=PALETTE["focus"], linewidth=2.4,
-            label=labels.get("actual", "actual"))
+    ax.plot(
+        [xs, xb],
+        [0, target],
+        color=PALETTE["national"],
+        linestyle="--",
+        linewidth=1.2,
+        label=labels.get("path", "required path"),
+    )
+    ax.plot(
+        np.r_[xs, x],
+        np.r_[0.0, s.to_numpy()],
+        color=PALETTE["focus"],
+        linewidth=2.4,
+        label=labels.get("actual", "actual"),
+    )
     if projection is not None and not np.isnan(projection):
-        ax.plot([x[-1], xb], [s.iloc[-1], projection], color=PALETTE["focus"], linestyle=":", linewidth=1.6,
-                label=labels.get("projection", "at the current pace"))
-        ax.annotate(fmt.value(projection, unit, decimals, lang), xy=(xb, projection), xytext=(4, 0),
-                    textcoords="offset points", fontsize=8, color=PALETTE["focus"], va="center")
+        ax.plot(
+            [x[-1], xb],
+            [s.iloc[-1], projection],
+            color=PALETTE["focus"],
+            linestyle=":",
+            linewidth=1.6,
+            label=labels.get("projection", "at the current pace"),
+        )
+        ax.annotate(
+            fmt.value(projection, unit, decimals, lang),
+            xy=(xb, projection),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=8,
+            color=PALETTE["focus"],
+            va="center",
+        )
     ax.plot([xb], [target], marker="D", color=PALETTE["accent"], markersize=6, zorder=5)
-    ax.annotate(f"{labels.get('target', 'target')} {fmt.value(target, unit, decimals, lang)}", xy=(xb, target),
-                xytext=(-6, 8), textcoords="offset points", ha="right", fontsize=8.5, color=PALETTE["accent"],
-                fontweight="bold")
+    ax.annotate(
+        f"{labels.get('target', 'target')} {fmt.value(target, unit, decimals, lang)}",
+        xy=(xb, target),
+        xytext=(-6, 8),
+        textcoords="offset points",
+        ha="right",
+        fontsize=8.5,
+        color=PALETTE["accent"],
+        fontweight="bold",
+    )
     ax.plot([x[-1]], [s.iloc[-1]], "o", color=PALETTE["focus"], markersize=4)
-    ax.annotate(fmt.value(float(s.iloc[-1]), unit, decimals, lang), xy=(x[-1], s.iloc[-1]), xytext=(-6, 6),
-                textcoords="offset points", ha="right", fontsize=8.5, color=PALETTE["focus"], fontweight="bold")
+    ax.annotate(
+        fmt.value(float(s.iloc[-1]), unit, decimals, lang),
+        xy=(x[-1], s.iloc[-1]),
+        xytext=(-6, 6),
+        textcoords="offset points",
+        ha="right",
+        fontsize=8.5,
+        color=PALETTE["focus"],
+        fontweight="bold",
+    )
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
     all_periods = periods + [Period.parse(by)]
     year_ticks(ax, all_periods, max_ticks=10)
@@ -55,9 +94,18 @@ def draw_target_progress(
     ax.legend(loc="upper left", fontsize=8)
 
 
-def target_progress(cumulative: pd.Series, target: float, start: str, by: str, labels: dict[str, str],
-                    unit: str = "count", decimals: int = 0, lang: str = "nl", title: str = "",
-                    projection: float | None = None) -> Chart:
+def target_progress(
+    cumulative: pd.Series,
+    target: float,
+    start: str,
+    by: str,
+    labels: dict[str, str],
+    unit: str = "count",
+    decimals: int = 0,
+    lang: str = "nl",
+    title: str = "",
+    projection: float | None = None,
+) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()
@@ -70,8 +118,15 @@ MARKERS = ("o", "s", "^", "D", "v")
 COLOURS = ("focus", "province", "good", "purple", "sky")
 
 
-def draw_travel_times(ax, latest: pd.DataFrame, earliest: pd.DataFrame | None, names: dict[str, str],
-                      lang: str = "nl", earliest_label: str = "", latest_label: str = "") -> None:
+def draw_travel_times(
+    ax,
+    latest: pd.DataFrame,
+    earliest: pd.DataFrame | None,
+    names: dict[str, str],
+    lang: str = "nl",
+    earliest_label: str = "",
+    latest_label: str = "",
+) -> None:
     """A dot plot: destinations down, minutes across, one marker per origin station; the
     earliest timetable as hollow markers, so that shorter journeys show as a move left."""
     dests = list(latest.index)
@@ -85,19 +140,29 @@ def draw_travel_times(ax, latest: pd.DataFrame, earliest: pd.DataFrame | None, n
         now = latest[origin].to_numpy(dtype=float)
         if earliest is not None and origin in earliest:
             then = earliest[origin].reindex(dests).to_numpy(dtype=float)
-            for a, b, yv in zip(then, now, yy):
+            for a, b, yv in zip(then, now, yy, strict=True):
                 if not np.isnan(a) and not np.isnan(b):
                     ax.plot([a, b], [yv, yv], color=colour, linewidth=0.8, alpha=0.6)
             ax.scatter(then, yy, s=22, facecolors="white", edgecolors=colour, marker=marker, linewidths=1.0, zorder=3)
         ax.scatter(now, yy, s=30, color=colour, marker=marker, zorder=4, label=names.get(origin, origin))
-        then_all = (earliest[origin].reindex(dests).to_numpy(dtype=float) if earliest is not None and origin in earliest
-                    else np.full(len(now), np.nan))
-        for v, a, yv in zip(now, then_all, yy):
+        then_all = (
+            earliest[origin].reindex(dests).to_numpy(dtype=float)
+            if earliest is not None and origin in earliest
+            else np.full(len(now), np.nan)
+        )
+        for v, a, yv in zip(now, then_all, yy, strict=True):
             if np.isnan(v):
                 continue
             left = not np.isnan(a) and a > v  # the old (hollow) marker is to the right: label on the left
-            ax.text(v - 1.8 if left else v + 1.8, yv, fmt.number(v, 0, lang), va="center", ha="right" if left else "left",
-                    fontsize=6.5, color=colour)
+            ax.text(
+                v - 1.8 if left else v + 1.8,
+                yv,
+                fmt.number(v, 0, lang),
+                va="center",
+                ha="right" if left else "left",
+                fontsize=6.5,
+                color=colour,
+            )
     ax.set_yticks(y)
     ax.set_yticklabels([names.get(d, d) for d in dests], fontsize=8.5)
     ax.tick_params(axis="y", length=0)
@@ -110,8 +175,16 @@ def draw_travel_times(ax, latest: pd.DataFrame, earliest: pd.DataFrame | None, n
 
         handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#666666"))
         labs.append(earliest_label)
-    ax.legend(handles, labs, loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=len(labs), frameon=False,
-              borderaxespad=0.2)
+    ax.legend(
+        handles,
+        labs,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        fontsize=8,
+        ncol=len(labs),
+        frameon=False,
+        borderaxespad=0.2,
+    )
     lo = np.nanmin(latest.to_numpy(dtype=float))
     hi = np.nanmax(latest.to_numpy(dtype=float))
     if earliest is not None:
@@ -121,8 +194,14 @@ def draw_travel_times(ax, latest: pd.DataFrame, earliest: pd.DataFrame | None, n
     ax.set_ylim(-0.6, len(dests) - 0.4)
 
 
-def travel_times(latest: pd.DataFrame, earliest: pd.DataFrame | None, names: dict[str, str], lang: str = "nl",
-                 earliest_label: str = "", title: str = "") -> Chart:
+def travel_times(
+    latest: pd.DataFrame,
+    earliest: pd.DataFrame | None,
+    names: dict[str, str],
+    lang: str = "nl",
+    earliest_label: str = "",
+    title: str = "",
+) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()

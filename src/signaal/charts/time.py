@@ -42,11 +42,17 @@ def label_ends(ax, items: list[tuple[float, float, str, str, bool]], unit: str, 
         placed = [p - overflow for p in placed]
     x_text = max(i[0] for i in items)
     span = ax.get_xlim()[1] - ax.get_xlim()[0]
-    for (x_end, y, text, colour, bold), pos in zip(items, placed):
+    for (x_end, y, text, colour, bold), pos in zip(items, placed, strict=True):
         ax.annotate(
             f"{text} {fmt.value(y, unit, decimals, lang)}",
-            xy=(x_end, y), xytext=(x_text + span * 0.012, pos), textcoords="data",
-            ha="left", va="center", fontsize=8, color=colour, fontweight="bold" if bold else "normal",
+            xy=(x_end, y),
+            xytext=(x_text + span * 0.012, pos),
+            textcoords="data",
+            ha="left",
+            va="center",
+            fontsize=8,
+            color=colour,
+            fontweight="bold" if bold else "normal",
             annotation_clip=False,
         )
 
@@ -98,8 +104,16 @@ def draw_line(
         bx = p.year - (0.5 if periods and periods[0].freq == "Y" else 0.0)
         if x.min() < bx <= x.max():
             ax.axvline(bx, color=PALETTE["neutral"], linewidth=0.8, linestyle=":", zorder=0)
-            ax.annotate(names.get("_break", "break"), xy=(bx, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(3, -3), textcoords="offset points", fontsize=7.5, color="#666666", va="top")
+            ax.annotate(
+                names.get("_break", "break"),
+                xy=(bx, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                fontsize=7.5,
+                color="#666666",
+                va="top",
+            )
     if target is not None:
         ax.axhline(target, color=PALETTE["accent"], linewidth=1.0, linestyle="-.")
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
@@ -115,8 +129,16 @@ def draw_line(
     label_ends(ax, ends, unit, decimals, lang)
 
 
-def line(table: pd.DataFrame, focus: str, names: dict[str, str], unit: str, decimals: int, lang: str = "nl",
-         title: str = "", **kw) -> Chart:
+def line(
+    table: pd.DataFrame,
+    focus: str,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    title: str = "",
+    **kw,
+) -> Chart:
     """A single line chart (see :func:`draw_line`)."""
     import matplotlib.pyplot as plt
 
@@ -147,14 +169,20 @@ def draw_band(
     lower = 0.0
     keys = [k for k, _ in edges] + [k for k in band_labels if k not in bands][:1]
     uppers = [v for _, v in edges] + [top]
-    for i, (key, upper) in enumerate(zip(keys, uppers)):
+    for i, (key, upper) in enumerate(zip(keys, uppers, strict=False)):
         hi = min(upper, top)
         if lower >= top:
             break
         ax.axhspan(lower, hi, color=BAND_SHADES[i % len(BAND_SHADES)], zorder=0, linewidth=0)
         if (hi - lower) > top * 0.07:  # label only bands tall enough to hold one
-            ax.annotate(band_labels.get(key, key), xy=(0.008, (lower + hi) / 2), xycoords=("axes fraction", "data"),
-                        fontsize=7.5, color="#6b6b6b", va="center")
+            ax.annotate(
+                band_labels.get(key, key),
+                xy=(0.008, (lower + hi) / 2),
+                xycoords=("axes fraction", "data"),
+                fontsize=7.5,
+                color="#6b6b6b",
+                va="center",
+            )
         lower = upper
     ends = []
     for code, colour, style, width in ((national, PALETTE["national"], "--", 1.4), (focus, PALETTE["focus"], "-", 2.4)):
@@ -162,7 +190,9 @@ def draw_band(
             s = table[code]
             ax.plot(x, s.to_numpy(), color=colour, linestyle=style, linewidth=width, zorder=3)
             last = s.last_valid_index()
-            ends.append((x[list(table.index).index(last)], float(s[last]), names.get(code, code), colour, code == focus))
+            ends.append(
+                (x[list(table.index).index(last)], float(s[last]), names.get(code, code), colour, code == focus)
+            )
     ax.set_ylim(0, top)
     ax.yaxis.set_major_formatter(fmt.axis_formatter("ratio", 1, lang))
     year_ticks(ax, periods)
@@ -172,8 +202,17 @@ def draw_band(
     label_ends(ax, ends, "ratio", decimals, lang)
 
 
-def band(table: pd.DataFrame, focus: str, names: dict[str, str], bands: dict[str, float], band_labels: dict[str, str],
-         decimals: int, lang: str = "nl", national: str | None = None, title: str = "") -> Chart:
+def band(
+    table: pd.DataFrame,
+    focus: str,
+    names: dict[str, str],
+    bands: dict[str, float],
+    band_labels: dict[str, str],
+    decimals: int,
+    lang: str = "nl",
+    national: str | None = None,
+    title: str = "",
+) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()
@@ -193,9 +232,17 @@ def draw_columns(ax, series: pd.Series, unit: str, decimals: int, lang: str = "n
         avg = s.rolling(per_year).mean()
         ax.plot(x, avg.to_numpy(), color=PALETTE["national"], linewidth=1.4, zorder=3, label=average_label)
         ax.legend(loc="upper left", fontsize=8)
-    ax.annotate(fmt.value(float(s.iloc[-1]), unit, decimals, lang), xy=(x[-1], s.iloc[-1]), xytext=(0, 4),
-                textcoords="offset points", ha="center", va="bottom", fontsize=8, color=PALETTE["focus"],
-                fontweight="bold")
+    ax.annotate(
+        fmt.value(float(s.iloc[-1]), unit, decimals, lang),
+        xy=(x[-1], s.iloc[-1]),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color=PALETTE["focus"],
+        fontweight="bold",
+    )
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
     year_ticks(ax, periods)
     ax.set_xlim(x.min() - width, x.max() + width)

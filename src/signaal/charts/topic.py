@@ -7,8 +7,8 @@ municipalities side by side (bars or a map) and the rank among the 40 COROP regi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from matplotlib.gridspec import GridSpec
 
@@ -26,7 +26,9 @@ def _title(ax, text: str) -> None:
     ax.set_title(text, loc="left", fontsize=9, fontweight="semibold", color="#333333", pad=14)
 
 
-def topic_chart(main: Panel, panels: list[Panel], alt: str, main_height: float = 2.9, panel_height: float = 2.7) -> Chart:
+def topic_chart(
+    main: Panel, panels: list[Panel], alt: str, main_height: float = 2.9, panel_height: float = 2.7
+) -> Chart:
     import matplotlib.pyplot as plt
 
     use_house_style()
@@ -38,8 +40,15 @@ def topic_chart(main: Panel, panels: list[Panel], alt: str, main_height: float =
         return to_svg(fig, alt)
     fig = plt.figure(figsize=(7.0, main_height + panel_height + 0.9))
     widths = [p.weight for p in panels] if len(panels) == 2 else [1.0]
-    gs = GridSpec(2, len(panels), figure=fig, height_ratios=[main_height, panel_height], width_ratios=widths,
-                  hspace=0.55, wspace=0.42)
+    gs = GridSpec(
+        2,
+        len(panels),
+        figure=fig,
+        height_ratios=[main_height, panel_height],
+        width_ratios=widths,
+        hspace=0.55,
+        wspace=0.42,
+    )
     ax = fig.add_subplot(gs[0, :])
     _title(ax, main.title)
     main.draw(ax)

@@ -81,11 +81,11 @@ class Data:
         transform = ind.transform
         assert transform is not None
         if transform.kind == "ratio":
-            assert transform.numerator and transform.denominator   # the catalogue's schema requires them
+            assert transform.numerator and transform.denominator  # the catalogue's schema requires them
             num = self.table(transform.numerator, freq=ind.frequency)
             den = self.table(transform.denominator, freq=ind.frequency)
             return (num / den.replace(0, np.nan)).dropna(how="all", axis=1).dropna(how="all")
-        assert transform.of   # every other transform names what it is computed from (schema)
+        assert transform.of  # every other transform names what it is computed from (schema)
         base = self.table(transform.of, freq=ind.frequency)
         if transform.kind == "growth":
             prev = base.shift(1)

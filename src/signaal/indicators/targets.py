@@ -47,7 +47,7 @@ def progress(series: pd.Series, target: Target, up_to: Period | None = None) -> 
     """Progress toward a cumulative target from a stock series (period label → value).
 
     None when the series does not reach past the target's start (nothing to say yet)."""
-    assert target.start and target.by and target.value is not None   # a cumulative target (Target's schema)
+    assert target.start and target.by and target.value is not None  # a cumulative target (Target's schema)
     start, by = Period.parse(target.start), Period.parse(target.by)
     s = series.dropna()
     if up_to is not None:
@@ -76,5 +76,14 @@ def progress(series: pd.Series, target: Target, up_to: Period | None = None) -> 
         pace, basis = done / elapsed * per_year, "so_far"
     years_left = max((by.ordinal - last.ordinal) / per_year, 0.0)
     needed = (target.value - done) / years_left if years_left > 0 else float("nan")
-    return Progress(target=target, cumulative=cumulative, done=done, pace_per_year=pace, basis=basis,
-                    needed_per_year=needed, years_left=years_left, projection=done + pace * years_left, last=last)
+    return Progress(
+        target=target,
+        cumulative=cumulative,
+        done=done,
+        pace_per_year=pace,
+        basis=basis,
+        needed_per_year=needed,
+        years_left=years_left,
+        projection=done + pace * years_left,
+        last=last,
+    )

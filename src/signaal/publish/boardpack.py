@@ -50,9 +50,9 @@ SOURCE_FIELDS = ("indicator", "definition", "source", "table", "updated")
 
 @dataclass
 class Block:
-    kind: str      # cover | summary | topic | sources | board, else other (not made by the Briefing API)
+    kind: str  # cover | summary | topic | sources | board, else other (not made by the Briefing API)
     html: str
-    info: dict = field(default_factory=dict)   # what the block is (its BLOCK_MIMETYPE JSON)
+    info: dict = field(default_factory=dict)  # what the block is (its BLOCK_MIMETYPE JSON)
 
     @classmethod
     def of(cls, page) -> Block:
@@ -65,8 +65,8 @@ class Block:
 class ThemeParts:
     """What an executed theme notebook shows, in order, as HTML blocks."""
 
-    name: str                   # the theme in this run (the notebook's file name)
-    theme: str                  # the theme id the notebook declares (META_MIMETYPE)
+    name: str  # the theme in this run (the notebook's file name)
+    theme: str  # the theme id the notebook declares (META_MIMETYPE)
     title: str
     intro: str
     meta: dict
@@ -121,7 +121,11 @@ def read_theme(path: Path, name: str | None = None) -> ThemeParts:
     cover = next((b for b in blocks if b.kind == "cover"), None)
     intro = (cover.info.get("intro") or "").strip() if cover else ""
     return ThemeParts(
-        name=name, theme=meta.get("theme") or name, title=meta.get("title") or name, intro=intro, meta=meta,
+        name=name,
+        theme=meta.get("theme") or name,
+        title=meta.get("title") or name,
+        intro=intro,
+        meta=meta,
         blocks=blocks,
     )
 
@@ -159,8 +163,9 @@ def _section(section_id: str, title: str, running: str, body: str, css_class: st
     )
 
 
-def theme_section(parts: ThemeParts, edition: Edition, section_id: str, css_class: str = "pack-theme",
-                  note: str = "") -> tuple[str, list[Entry]]:
+def theme_section(
+    parts: ThemeParts, edition: Edition, section_id: str, css_class: str = "pack-theme", note: str = ""
+) -> tuple[str, list[Entry]]:
     """One theme: its title and intro, "in het kort", its topic pages and analysts' notes."""
     entries = [Entry(section_id, escape(parts.title), 1)]
     body = [f'<p class="pack-theme-intro">{escape(parts.intro)}</p>' if parts.intro else ""]
@@ -237,8 +242,10 @@ def compose(
         sections.append(html)
         entries += ents
     all_parts = ([btg] if btg else []) + themes
-    sources = Sources(rows=source_rows(all_parts), lang=lang).html().replace(
-        '<section class="sources">', '<section class="sources pack-sources" id="pack-bronnen">', 1
+    sources = (
+        Sources(rows=source_rows(all_parts), lang=lang)
+        .html()
+        .replace('<section class="sources">', '<section class="sources pack-sources" id="pack-bronnen">', 1)
     )
     sections.append(sources)
     entries.append(Entry("pack-bronnen", escape(t("sources_appendix", lang)), 1))
@@ -250,8 +257,9 @@ def compose(
     body = resolve_links(dedupe_ids(unique_chart_ids(body)))
     if for_pdf:
         body = svg_as_images(body)
-    return html_page(title=running, body=body, lang=lang, css=css, body_class="pack", watermark=edition.watermark,
-                     running=running)
+    return html_page(
+        title=running, body=body, lang=lang, css=css, body_class="pack", watermark=edition.watermark, running=running
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -264,8 +272,15 @@ def _btg_fallback(data, edition: Edition) -> ThemeParts:
 
     cat = catalogue()
     topics = [i.id for i in cat.for_theme(BTG_THEME)] if BTG_THEME in cat.themes else []
-    b = Briefing(BTG_THEME, region=edition.focus, quarter=edition.quarter, lang=edition.lang, topics=topics,
-                 data=data, today=edition.today)
+    b = Briefing(
+        BTG_THEME,
+        region=edition.focus,
+        quarter=edition.quarter,
+        lang=edition.lang,
+        topics=topics,
+        data=data,
+        today=edition.today,
+    )
     blocks = [Block.of(b.summary(show=False))]
     if "btg_rapportcijfer" in topics:
         b.shown.append("btg_rapportcijfer")
@@ -304,9 +319,18 @@ def _write_indicators(data, edition: Edition, parts: list[ThemeParts], extra: li
     write_indicators_csv(indicator_table(data, edition.focus, edition.quarter, shown, edition.lang), path)
 
 
-def build_pack(edition: Edition, staging: str, data_dir: str, themes: list[tuple[str, str]], *, name: str,
-               missing: list[str] | None = None, extra_indicators: list[str] | None = None,
-               board_page: str | None = None, indicators_name: str = "indicators.csv") -> DocResult:
+def build_pack(
+    edition: Edition,
+    staging: str,
+    data_dir: str,
+    themes: list[tuple[str, str]],
+    *,
+    name: str,
+    missing: list[str] | None = None,
+    extra_indicators: list[str] | None = None,
+    board_page: str | None = None,
+    indicators_name: str = "indicators.csv",
+) -> DocResult:
     """Write ``<name>.pdf``, ``<name>.html`` and ``indicators_name`` into ``staging``; return
     the pack's DocResult. ``themes`` are (theme, executed notebook relative to ``staging``);
     ``missing`` the themes whose notebook failed; ``extra_indicators`` join indicators.csv
@@ -347,8 +371,11 @@ def build_pack(edition: Edition, staging: str, data_dir: str, themes: list[tuple
             result.notes["missing"] = list(missing)
         result.notes["pdf_variant"] = PDF_VARIANT
         result.timings = {
-            "read": round(t1 - t0, 3), "board": round(t2 - t1, 3), "indicators": round(t3 - t2, 3),
-            "html": round(t4 - t3, 3), "pdf": round(time.perf_counter() - t4, 3),
+            "read": round(t1 - t0, 3),
+            "board": round(t2 - t1, 3),
+            "indicators": round(t3 - t2, 3),
+            "html": round(t4 - t3, 3),
+            "pdf": round(time.perf_counter() - t4, 3),
         }
     except Exception as exc:
         result.fail(f"board pack {name}.pdf", exc)

@@ -20,11 +20,10 @@ from .. import __version__
 from ..briefing.pages import META_MIMETYPE
 from ..regions import registry
 from ..text import sample_watermark
-from .html import DEFAULT_FOOTER, TEMPLATES, stylesheet
-from .pdf import render_pdf, svg_as_images
 
 # the page furniture moved to .html and .pdf; these names are still imported from here
-from .html import extra_css, font_face_css, footer_text, page_css  # noqa: E402, F401
+from .html import DEFAULT_FOOTER, TEMPLATES, extra_css, font_face_css, footer_text, page_css, stylesheet  # noqa: E402, F401
+from .pdf import render_pdf, svg_as_images
 
 # mimetypes that may reach the board; everything else (scripts, widgets, plain reprs) is dropped
 SAFE_MIMETYPES = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")

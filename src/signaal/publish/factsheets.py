@@ -18,6 +18,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -55,6 +56,10 @@ MODES = {"gemeenten": "gemeente", "corop": "corop"}
 PDF_VARIANT = "pdf/ua-1"
 # the house palette (charts.PALETTE): the subject in vermillion, its region blue, NL near black
 STRIP_COLOURS = {"subject": "#D55E00", "parent": "#0072B2", "national": "#333333"}
+
+
+def _figure_value(value, unit: str, decimals: int, lang: str) -> str:
+    return fmt.value(value, unit, decimals, lang)
 
 
 def slugify(name: str) -> str:
@@ -112,16 +117,16 @@ def indicator_ids(level: str = "gemeente") -> list[str]:
 @dataclass
 class KeyFigure:
     indicator: str
-    label: str                   # what the row shows
-    period: str                  # its period label
-    unit: str                    # unit of the compared values
+    label: str  # what the row shows
+    period: str  # its period label
+    unit: str  # unit of the compared values
     decimals: int
     polarity: str
     subject: float | None
     parent: float | None
     national: float | None
     peers: dict[str, float] = field(default_factory=dict)
-    note: str = ""               # e.g. the level behind a growth figure
+    note: str = ""  # e.g. the level behind a growth figure
 
 
 def _finite(x) -> float | None:
@@ -181,17 +186,31 @@ class FigureSource:
             unit_word = ind.unit_label.get(self.lang) if ind.unit_label else ""
             note = t("factsheet_level", self.lang, value=fmt.number(level, 0, self.lang), unit=unit_word).strip()
             return KeyFigure(
-                indicator=ind.id, label=t("factsheet_growth", self.lang, title=title), period=label_period,
-                unit="percent", decimals=1, polarity=ind.polarity, subject=growth(code), parent=growth(parent),
+                indicator=ind.id,
+                label=t("factsheet_growth", self.lang, title=title),
+                period=label_period,
+                unit="percent",
+                decimals=1,
+                polarity=ind.polarity,
+                subject=growth(code),
+                parent=growth(parent),
                 national=growth(self.reg.national),
-                peers={c: g for c in peers if (g := growth(c)) is not None}, note=note,
+                peers={c: g for c in peers if (g := growth(c)) is not None},
+                note=note,
             )
         unit_note = ind.unit_label.get(self.lang) if ind.unit_label else ""
         return KeyFigure(
-            indicator=ind.id, label=title, period=label_period, unit=ind.unit, decimals=ind.decimals,
-            polarity=ind.polarity, subject=at(code, period), parent=at(parent, period),
+            indicator=ind.id,
+            label=title,
+            period=label_period,
+            unit=ind.unit,
+            decimals=ind.decimals,
+            polarity=ind.polarity,
+            subject=at(code, period),
+            parent=at(parent, period),
             national=at(self.reg.national, period),
-            peers={c: v for c in peers if (v := at(c, period)) is not None}, note=unit_note,
+            peers={c: v for c in peers if (v := at(c, period)) is not None},
+            note=unit_note,
         )
 
 
@@ -216,17 +235,28 @@ def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, 
         if c != subject:
             parts.append(f'<line x1="{x(v)}" y1="6" x2="{x(v)}" y2="16" stroke="#b8b8b8" stroke-width="1.2"/>')
     if fig.parent is not None:
-        parts.append(f'<line x1="{x(fig.parent)}" y1="2" x2="{x(fig.parent)}" y2="20" stroke="{STRIP_COLOURS["parent"]}" stroke-width="2"/>')
+        parts.append(
+            f'<line x1="{x(fig.parent)}" y1="2" x2="{x(fig.parent)}" y2="20" stroke="{STRIP_COLOURS["parent"]}" stroke-width="2"/>'
+        )
     if fig.national is not None:
         cx = x(fig.national)
         parts.append(f'<path d="M{cx} 6 L{cx + 5} 11 L{cx} 16 L{cx - 5} 11 Z" fill="{STRIP_COLOURS["national"]}"/>')
-    parts.append(f'<circle cx="{x(fig.subject)}" cy="11" r="4.2" fill="{STRIP_COLOURS["subject"]}" stroke="white" stroke-width="1"/>')
+    parts.append(
+        f'<circle cx="{x(fig.subject)}" cy="11" r="4.2" fill="{STRIP_COLOURS["subject"]}" stroke="white" stroke-width="1"/>'
+    )
     v = lambda n: fmt.value(n, fig.unit, fig.decimals, lang)  # noqa: E731
     peer_vals = list(fig.peers.values())
     alt = t(
-        "factsheet_strip_alt", lang, subject=names[subject], value=v(fig.subject), parent=names[parent],
-        parent_value=v(fig.parent), national=t("netherlands", lang), national_value=v(fig.national),
-        low=v(min(peer_vals)) if peer_vals else "–", high=v(max(peer_vals)) if peer_vals else "–",
+        "factsheet_strip_alt",
+        lang,
+        subject=names[subject],
+        value=v(fig.subject),
+        parent=names[parent],
+        parent_value=v(fig.parent),
+        national=t("netherlands", lang),
+        national_value=v(fig.national),
+        low=v(min(peer_vals)) if peer_vals else "–",
+        high=v(max(peer_vals)) if peer_vals else "–",
     )
     return (
         f'<svg class="fs-strip" role="img" aria-label="{escape(alt)}" viewBox="0 0 {width:g} {height:g}" '
@@ -238,7 +268,11 @@ def _difference(fig: KeyFigure, lang: str) -> tuple[str, str]:
     if fig.subject is None or fig.national is None:
         return "–", ""
     delta = fig.subject - fig.national
-    text = fmt.points(delta, fig.decimals, lang) if fig.unit == "percent" else fmt.change(delta, fig.unit, fig.decimals, lang)
+    text = (
+        fmt.points(delta, fig.decimals, lang)
+        if fig.unit == "percent"
+        else fmt.change(delta, fig.unit, fig.decimals, lang)
+    )
     if fig.polarity == "neutral" or round(delta, fig.decimals) == 0:
         return text, "neutral"
     better = delta > 0 if fig.polarity == "higher_is_better" else delta < 0
@@ -275,15 +309,21 @@ class FactsheetContext:
     date_label: str
     is_sample: bool
     lang: str
-    board: str = "Signaal"                          # whom the factsheets are for (regions.yaml boards:)
-    manifest: dict = field(default_factory=dict)    # the vintage's manifest: which tables were read
+    board: str = "Signaal"  # whom the factsheets are for (regions.yaml boards:)
+    manifest: dict = field(default_factory=dict)  # the vintage's manifest: which tables were read
 
     @classmethod
     def of(cls, edition: Edition, manifest: dict) -> FactsheetContext:
         """The masthead of an edition's factsheets (the board: the edition's focus region's)."""
-        return cls(quarter_label=edition.quarter_label, vintage_label=edition.vintage_label,
-                   date_label=edition.date_label, is_sample=edition.is_sample, lang=edition.lang,
-                   board=edition.board, manifest=manifest)
+        return cls(
+            quarter_label=edition.quarter_label,
+            vintage_label=edition.vintage_label,
+            date_label=edition.date_label,
+            is_sample=edition.is_sample,
+            lang=edition.lang,
+            board=edition.board,
+            manifest=manifest,
+        )
 
 
 def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -> str:
@@ -294,26 +334,40 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
     parent = comparison_region(code)
     province = reg.province_of(code)
     # names standing alone (column heads) and the country's name inside a sentence
-    names = {code: reg.display_name(code, lang), parent: reg.display_name(parent, lang),
-             "_nl": reg.display_name(reg.national, lang)}
+    names = {
+        code: reg.display_name(code, lang),
+        parent: reg.display_name(parent, lang),
+        "_nl": reg.display_name(reg.national, lang),
+    }
     national = t("netherlands", lang)
     level_word = t(f"level_{region.level}", lang)
     subtitle = t(
-        "factsheet_subtitle", lang, level=upper_first(level_word), parent=names[parent],
-        province=reg[province].name(lang) if province and province != parent else "", quarter=ctx.quarter_label,
+        "factsheet_subtitle",
+        lang,
+        level=upper_first(level_word),
+        parent=names[parent],
+        province=reg[province].name(lang) if province and province != parent else "",
+        quarter=ctx.quarter_label,
     ).replace(" ()", "")
-    peers_word = t("factsheet_peers_gemeente" if region.level == "gemeente" else "factsheet_peers_corop", lang, parent=names[parent])
+    peers_word = t(
+        "factsheet_peers_gemeente" if region.level == "gemeente" else "factsheet_peers_corop",
+        lang,
+        parent=names[parent],
+    )
     head = "".join(
         f'<th scope="col"{cls}>{escape(h)}</th>'
         for h, cls in (
-            (t("col_indicator", lang), ""), (names[code], ' class="num"'), (names[parent], ' class="num"'),
-            (names["_nl"], ' class="num"'), (t("factsheet_difference", lang, national=national), ' class="num"'),
+            (t("col_indicator", lang), ""),
+            (names[code], ' class="num"'),
+            (names[parent], ' class="num"'),
+            (names["_nl"], ' class="num"'),
+            (t("factsheet_difference", lang, national=national), ' class="num"'),
             (peers_word, ""),
         )
     )
     rows = []
     for fig in figures:
-        v = lambda n: fmt.value(n, fig.unit, fig.decimals, lang)  # noqa: E731
+        v = partial(_figure_value, unit=fig.unit, decimals=fig.decimals, lang=lang)
         diff, tone = _difference(fig, lang)
         sub = " · ".join(x for x in (fig.period, fig.note) if x)
         rows.append(
@@ -328,8 +382,9 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
     sample = f'<p class="fs-sample">{escape(t("factsheet_sample_note", lang))}</p>' if ctx.is_sample else ""
     sources = t("factsheet_sources", lang, sources=sources_text([f.indicator for f in figures], lang, ctx.manifest))
     running = " · ".join((names[code], t("factsheet", lang), ctx.quarter_label))
-    kicker = t("factsheet_kicker_gemeente" if region.level == "gemeente" else "factsheet_kicker_corop", lang,
-               board=ctx.board)
+    kicker = t(
+        "factsheet_kicker_gemeente" if region.level == "gemeente" else "factsheet_kicker_corop", lang, board=ctx.board
+    )
     return (
         f'<section class="factsheet" id="fs-{escape(code)}" data-region="{escape(code)}">'
         f'<div class="fs-running" aria-hidden="true">{escape(running)}</div>'
@@ -341,7 +396,7 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
         f'<p class="fs-legend">{escape(legend)}</p>{sample}'
         f'<p class="fs-sources">{escape(sources)}</p>'
         f'<p class="fs-updated">{escape(t("cover_vintage", lang))}: {escape(ctx.vintage_label)} · '
-        f'{escape(t("cover_date", lang))}: {escape(ctx.date_label)}</p>'
+        f"{escape(t('cover_date', lang))}: {escape(ctx.date_label)}</p>"
         "</section>"
     )
 
@@ -350,14 +405,17 @@ def document_html(sections: list[str], title: str, lang: str, watermark: str, bo
     """All factsheets of a batch as one document, each page saying whose factsheet it is."""
     footer = "@page { @bottom-right { content: " + css_string(t("factsheet", lang) + " · ") + " string(fs-title); } }"
     css = stylesheet(lang, watermark, board, ("factsheet.css",), for_pdf=True, rules=footer)
-    return html_page(title=title, body="".join(sections), lang=lang, css=css, body_class="factsheets", watermark=watermark)
+    return html_page(
+        title=title, body="".join(sections), lang=lang, css=css, body_class="factsheets", watermark=watermark
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # Build (in a worker process)
 # ---------------------------------------------------------------------------------------
-def build_factsheets(edition: Edition, staging: str, data_dir: str, codes: list[str],
-                     names: dict[str, str] | None = None) -> list[DocResult]:
+def build_factsheets(
+    edition: Edition, staging: str, data_dir: str, codes: list[str], names: dict[str, str] | None = None
+) -> list[DocResult]:
     """Write one PDF per region in ``codes`` into ``staging``; a result per factsheet (in a
     worker process: the vintage is read once per process)."""
     return render_factsheets(open_data(data_dir, edition.vintage), edition, codes, staging, names=names)
@@ -372,8 +430,11 @@ def _sections(data, edition: Edition, codes: list[str], results: dict[str, DocRe
     sections, laid_out = [], []
     for code in codes:
         parent, peers = comparison_region(code), peer_group(code)
-        figures = [f for i in indicator_ids(reg[code].level) if (f := source.figure(i, code, parent, peers))
-                   and f.subject is not None]
+        figures = [
+            f
+            for i in indicator_ids(reg[code].level)
+            if (f := source.figure(i, code, parent, peers)) and f.subject is not None
+        ]
         if not figures:
             results[code].status = SKIPPED
             results[code].notes["skipped"] = (
@@ -417,8 +478,9 @@ def _write_pdf(document, pages: list, res: DocResult, code: str, edition: Editio
     report(res.name, 1, 1, "pdf")
 
 
-def render_factsheets(data, edition: Edition, codes: list[str], staging: str | Path,
-                      names: dict[str, str] | None = None) -> list[DocResult]:
+def render_factsheets(
+    data, edition: Edition, codes: list[str], staging: str | Path, names: dict[str, str] | None = None
+) -> list[DocResult]:
     """The factsheets of ``codes`` from ``data``, one PDF each in ``staging`` (``names``: each
     one's path without ``.pdf``, by default :func:`factsheet_path`).
 
@@ -448,7 +510,9 @@ def render_factsheets(data, edition: Edition, codes: list[str], staging: str | P
         for code in laid_out:
             results[code].timings = {"total": round(per, 3)}
         results[laid_out[0]].notes["batch"] = {
-            "size": len(laid_out), "html": round(t_html - t0, 3), "layout": round(t_layout - t_html, 3),
+            "size": len(laid_out),
+            "html": round(t_html - t0, 3),
+            "layout": round(t_layout - t_html, 3),
             "write": round(time.perf_counter() - t_layout, 3),
         }
     except Exception as exc:

@@ -87,8 +87,9 @@ def page_css(lang: str, watermark: str, footer: str = DEFAULT_FOOTER) -> str:
     )
 
 
-def stylesheet(lang: str, watermark: str, board: str | None, extra: Sequence[str] = (), *, for_pdf: bool = False,
-               rules: str = "") -> str:
+def stylesheet(
+    lang: str, watermark: str, board: str | None, extra: Sequence[str] = (), *, for_pdf: bool = False, rules: str = ""
+) -> str:
     """The CSS of a page: the bundled fonts (``for_pdf``: with the PDF's fallback font),
     ``signaal.css``, the ``@page`` texts (:func:`page_css` with the board's footer), the
     stylesheets named in ``extra`` and the document's own ``rules`` last."""
@@ -101,19 +102,33 @@ def stylesheet(lang: str, watermark: str, board: str | None, extra: Sequence[str
 def environment() -> jinja2.Environment:
     """The Jinja environment of Signaal's own pages (autoescaping every value)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(TEMPLATES) / "signaal")), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.FileSystemLoader(str(Path(TEMPLATES) / "signaal")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
-def html_page(*, title: str, body: str, lang: str, css: str, body_class: str = "", watermark: str = "",
-              running: str = "") -> str:
+def html_page(
+    *, title: str, body: str, lang: str, css: str, body_class: str = "", watermark: str = "", running: str = ""
+) -> str:
     """A self-contained page for what is composed in Python (the board pack, the signal board,
     factsheets): doctype, language, viewport, generator, inline CSS, the sample watermark (a
     fixed mark in print, a banner on screen), the running title for the page header, ``<main>``
     with ``body`` (HTML, as it is)."""
     classes = " ".join(c for c in ("signaal", body_class, "is-sample" if watermark else "") if c)
-    return environment().get_template(PAGE_TEMPLATE).render(
-        lang=lang, title=title, version=__version__, css=css, classes=classes, watermark=watermark, running=running,
-        body=body,
+    return (
+        environment()
+        .get_template(PAGE_TEMPLATE)
+        .render(
+            lang=lang,
+            title=title,
+            version=__version__,
+            css=css,
+            classes=classes,
+            watermark=watermark,
+            running=running,
+            body=body,
+        )
     )

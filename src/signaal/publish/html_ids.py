@@ -13,7 +13,7 @@ import re
 
 _SVG_RE = re.compile(r"<svg\b.*?</svg>", re.S)
 _ID_RE = re.compile(r'(\sid=")([^"]+)(")')
-_HREF_RE = re.compile(r'(?<![:\w-])href="#([^"]*)"')          # not xlink:href (inside charts)
+_HREF_RE = re.compile(r'(?<![:\w-])href="#([^"]*)"')  # not xlink:href (inside charts)
 _ANY_HREF_RE = re.compile(r'((?:xlink:)?href=")#([^"]*)(")')
 _URL_RE = re.compile(r"""url\(\s*(["']?)#([^"')\s]+)\1\s*\)""")
 
@@ -22,7 +22,7 @@ def _outside_charts(html: str, fn) -> str:
     """``fn`` applied to the HTML between the SVGs (a chart's ids are its own business)."""
     out, pos = [], 0
     for m in _SVG_RE.finditer(html):
-        out += [fn(html[pos:m.start()]), m.group(0)]
+        out += [fn(html[pos : m.start()]), m.group(0)]
         pos = m.end()
     out.append(fn(html[pos:]))
     return "".join(out)
@@ -60,8 +60,12 @@ def unique_chart_ids(html: str) -> str:
         counter[0] += 1
         p = f"g{counter[0]}-"
         svg = _ID_RE.sub(lambda i: f"{i.group(1)}{p}{i.group(2)}{i.group(3)}", svg)
-        svg = _ANY_HREF_RE.sub(lambda r: f"{r.group(1)}#{p}{r.group(2)}{r.group(3)}" if r.group(2) in ids else r.group(0), svg)
-        return _URL_RE.sub(lambda u: f"url({u.group(1)}#{p}{u.group(2)}{u.group(1)})" if u.group(2) in ids else u.group(0), svg)
+        svg = _ANY_HREF_RE.sub(
+            lambda r: f"{r.group(1)}#{p}{r.group(2)}{r.group(3)}" if r.group(2) in ids else r.group(0), svg
+        )
+        return _URL_RE.sub(
+            lambda u: f"url({u.group(1)}#{p}{u.group(2)}{u.group(1)})" if u.group(2) in ids else u.group(0), svg
+        )
 
     return _SVG_RE.sub(one, html)
 

@@ -35,19 +35,19 @@ STATUSES = (BUILT, REUSED, CARRIED, SKIPPED, FAILED, REJECTED)
 
 @dataclass
 class DocResult:
-    name: str                        # "arbeidsmarkt", "bestuursbriefing", "gemeenten/GM0153-enschede"
-    notebook: str | None             # the notebook a theme came from (None for the pack and factsheets)
-    status: str                      # built | reused | failed | rejected
-    kind: str = "theme"              # theme | boardpack | factsheet | index
+    name: str  # "arbeidsmarkt", "bestuursbriefing", "gemeenten/GM0153-enschede"
+    notebook: str | None  # the notebook a theme came from (None for the pack and factsheets)
+    status: str  # built | reused | failed | rejected
+    kind: str = "theme"  # theme | boardpack | factsheet | index
     outputs: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     cell: int | None = None
     key: str | None = None
     checksums: dict[str, str] = field(default_factory=dict)
-    built: str | None = None         # when the outputs were made (kept when they are reused)
+    built: str | None = None  # when the outputs were made (kept when they are reused)
     notes: dict = field(default_factory=dict)
-    lang: str = "nl"                 # the language of its outputs
+    lang: str = "nl"  # the language of its outputs
 
     @property
     def ok(self) -> bool:
@@ -93,10 +93,8 @@ def set_progress_queue(queue) -> None:
 
 def report(name: str, done: int, total: int, phase: str = "") -> None:
     if _queue is not None:
-        try:
+        with contextlib.suppress(Exception):  # progress is a nicety; never fail a document for it
             _queue.put_nowait((name, done, total, phase))
-        except Exception:  # progress is a nicety; never fail a document for it
-            pass
 
 
 class ProgressObserver(Protocol):

@@ -16,8 +16,18 @@ BOARD_PAGE = "signaalbord"
 _BOARD_START, _BOARD_END = "<!-- signal-board -->", "<!-- /signal-board -->"
 
 
-def build_signal_board(name: str, staging: str, stem: str, region: str, quarter: str, lang: str, vintage: str,
-                       data_dir: str, csv_name: str = "signals.csv", json_name: str = "signals.json") -> DocResult:
+def build_signal_board(
+    name: str,
+    staging: str,
+    stem: str,
+    region: str,
+    quarter: str,
+    lang: str,
+    vintage: str,
+    data_dir: str,
+    csv_name: str = "signals.csv",
+    json_name: str = "signals.json",
+) -> DocResult:
     """The quarter's signals (``signals.csv``, ``signals.json``; other names for another
     language, so that both can sit in one folder) and the signal board as a page of its own
     (``<stem>.html``), which the board pack takes its signal board from. It needs only the
@@ -42,8 +52,10 @@ def build_signal_board(name: str, staging: str, stem: str, region: str, quarter:
         board = signal_board_html(signals, lang, limit=8, data=data)
         edition = Edition.of(data, region, quarter, lang)
         page = html_page(
-            title=f"{t('pack_signal_board', lang)} · {edition.focus_name}", body=f"{_BOARD_START}{board}{_BOARD_END}",
-            lang=lang, css=stylesheet(lang, edition.watermark, edition.board, ("boardpack.css",)),
+            title=f"{t('pack_signal_board', lang)} · {edition.focus_name}",
+            body=f"{_BOARD_START}{board}{_BOARD_END}",
+            lang=lang,
+            css=stylesheet(lang, edition.watermark, edition.board, ("boardpack.css",)),
             watermark=edition.watermark,
         )
         write_atomic(staging_path / f"{stem}.html", page.encode("utf-8"))
@@ -63,4 +75,4 @@ def board_from_page(path: Path) -> str | None:
     except OSError:
         return None
     start, end = page.find(_BOARD_START), page.find(_BOARD_END)
-    return page[start + len(_BOARD_START):end] if start >= 0 and end > start else None
+    return page[start + len(_BOARD_START) : end] if start >= 0 and end > start else None

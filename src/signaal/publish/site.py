@@ -35,7 +35,7 @@ class Link:
 class Row:
     title: str
     links: list[Link] = field(default_factory=list)
-    status: str = ""             # "" when fine, else a short word
+    status: str = ""  # "" when fine, else a short word
     error: str = ""
 
 
@@ -67,14 +67,29 @@ def render_index(
 
     folder = resources.files("signaal") / "publish" / "templates" / "signaal"
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     return env.get_template(TEMPLATE).render(
-        lang=lang, t=lambda key, **kw: t(key, lang, **kw), region_name=region_name, quarter_label=quarter_label,
-        vintage_label=vintage_label, is_sample=is_sample, watermark=watermark, version=version,
-        date_label=long_date(date, lang), packs=packs, themes=themes, factsheets=factsheets,
-        data_links=data_links, problems=problems, kicker=kicker, fonts_css=fonts_css,
+        lang=lang,
+        t=lambda key, **kw: t(key, lang, **kw),
+        region_name=region_name,
+        quarter_label=quarter_label,
+        vintage_label=vintage_label,
+        is_sample=is_sample,
+        watermark=watermark,
+        version=version,
+        date_label=long_date(date, lang),
+        packs=packs,
+        themes=themes,
+        factsheets=factsheets,
+        data_links=data_links,
+        problems=problems,
+        kicker=kicker,
+        fonts_css=fonts_css,
     )
 
 
@@ -117,10 +132,17 @@ class _Rows:
         return f"{title} ({other})" if other else title
 
     def links(self, doc: DocResult, wanted: tuple[str, ...]) -> list[Link]:
-        words = {"pdf": "PDF", "html": "HTML", "ipynb": t("index_executed", self.lang),
-                 "log": t("index_log", self.lang)}
-        return [Link(words[rel.rsplit(".", 1)[-1]], rel)
-                for rel in sorted(doc.outputs, key=lambda o: (not o.endswith(".pdf"), o)) if rel.endswith(wanted)]
+        words = {
+            "pdf": "PDF",
+            "html": "HTML",
+            "ipynb": t("index_executed", self.lang),
+            "log": t("index_log", self.lang),
+        }
+        return [
+            Link(words[rel.rsplit(".", 1)[-1]], rel)
+            for rel in sorted(doc.outputs, key=lambda o: (not o.endswith(".pdf"), o))
+            if rel.endswith(wanted)
+        ]
 
     def status(self, doc: DocResult) -> tuple[str, str]:
         if doc.status == FAILED:
@@ -159,8 +181,9 @@ class _Rows:
             code = doc.name.split("/")[-1].split("-")[0]
             title = reg.display_name(code, self.lang) if code in reg else doc.name
             status, error = self.status(doc)
-            rows.append(Row(self.titled(title, doc), self.links(doc, (".pdf",)), status,
-                            error if doc.status == SKIPPED else ""))
+            rows.append(
+                Row(self.titled(title, doc), self.links(doc, (".pdf",)), status, error if doc.status == SKIPPED else "")
+            )
         return rows
 
     def data_links(self, docs: list[DocResult]) -> list[Link]:
@@ -181,9 +204,19 @@ def quarter_index_html(docs: list[DocResult], edition: Edition) -> str:
     say which. The masthead (region, quarter, data version, watermark, board) is the edition's."""
     rows = _Rows(edition.lang)
     return render_index(
-        lang=edition.lang, region_name=edition.focus_name, quarter_label=edition.quarter_label,
-        vintage_label=edition.vintage_label, is_sample=edition.is_sample, watermark=edition.watermark,
-        version=__version__, date=edition.today, packs=rows.packs(docs), themes=rows.themes(docs),
-        factsheets=rows.factsheets(docs), data_links=rows.data_links(docs),
-        problems=[d.error for d in docs if d.failed and d.error], kicker=edition.kicker, fonts_css=font_face_css(False),
+        lang=edition.lang,
+        region_name=edition.focus_name,
+        quarter_label=edition.quarter_label,
+        vintage_label=edition.vintage_label,
+        is_sample=edition.is_sample,
+        watermark=edition.watermark,
+        version=__version__,
+        date=edition.today,
+        packs=rows.packs(docs),
+        themes=rows.themes(docs),
+        factsheets=rows.factsheets(docs),
+        data_links=rows.data_links(docs),
+        problems=[d.error for d in docs if d.failed and d.error],
+        kicker=edition.kicker,
+        fonts_css=font_face_css(False),
     )

@@ -16,8 +16,19 @@ import pandas as pd
 from ..periods import Period
 
 COLUMNS = (
-    "indicator", "title", "theme", "region", "region_name", "level", "role", "period", "value",
-    "unit", "status", "source", "table",
+    "indicator",
+    "title",
+    "theme",
+    "region",
+    "region_name",
+    "level",
+    "role",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "source",
+    "table",
 )
 
 
@@ -76,14 +87,18 @@ def indicator_table(data, focus: str, quarter: Period, indicators: list[str], la
         long = long.merge(_status(data, ind_id), on=["region", "period"], how="left")
         src = ind.source
         long = long.assign(
-            indicator=ind.id, title=ind.title.get(lang), theme=ind.theme, unit=ind.unit,
+            indicator=ind.id,
+            title=ind.title.get(lang),
+            theme=ind.theme,
+            unit=ind.unit,
             region_name=[reg.display_name(c, lang) for c in long["region"]],
-            level=[reg[c].level for c in long["region"]], role=[roles[c] for c in long["region"]],
+            level=[reg[c].level for c in long["region"]],
+            role=[roles[c] for c in long["region"]],
             source=src.publisher + (f" — {src.family}" if src.family else ""),
             table=table_id(manifest, ind) or ("derived" if src.kind == "derived" else ""),
         )
         order = {p: Period.parse(p) for p in long["period"].unique()}
-        long["_order"] = long["period"].map(lambda p: order[p].end())
+        long["_order"] = long["period"].map(lambda p, order=order: order[p].end())
         frames.append(long.sort_values(["_order", "region"]).drop(columns="_order"))
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))

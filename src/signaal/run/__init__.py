@@ -23,6 +23,18 @@ from .themes import discover_themes, theme_notebooks
 publish = swap_into_place  # its name before the run became a package; `signaal.publish` is the stage
 
 __all__ = [
-    "Plan", "RunResult", "DocResult", "Observer", "make_plan", "execute", "run", "discover_themes",
-    "theme_notebooks", "publish", "clean_stale_staging", "carry_over", "SignaalError", "NotebookError",
+    "Plan",
+    "RunResult",
+    "DocResult",
+    "Observer",
+    "make_plan",
+    "execute",
+    "run",
+    "discover_themes",
+    "theme_notebooks",
+    "publish",
+    "clean_stale_staging",
+    "carry_over",
+    "SignaalError",
+    "NotebookError",
 ]

@@ -25,8 +25,9 @@ def _responsible(plan: Plan) -> set[str]:
     return kinds
 
 
-def carry_over(published: dict | None, plan: Plan, results: dict[str, DocResult],
-               staging: Path) -> tuple[list[DocResult], dict[str, str]]:
+def carry_over(
+    published: dict | None, plan: Plan, results: dict[str, DocResult], staging: Path
+) -> tuple[list[DocResult], dict[str, str]]:
     """Documents of the published folder that this run did not make, hard-linked into the
     new folder (status ``carried``), so that a run of some themes (``--themes talent``) or of
     another language (``--lang en``) never takes anything out of the quarter.
@@ -51,9 +52,9 @@ def carry_over(published: dict | None, plan: Plan, results: dict[str, DocResult]
         if d.get("status") not in (BUILT, REUSED, CARRIED):
             skipped[name] = f"{d.get('status')} in the earlier run"
             continue
-        lang = d.get("lang") or run_lang         # manifests before documents recorded their language
+        lang = d.get("lang") or run_lang  # manifests before documents recorded their language
         if kind == "theme" and lang != "nl" and not name.endswith(f".{lang}"):
-            name = f"{name}.{lang}"              # … named their English themes without the language
+            name = f"{name}.{lang}"  # … named their English themes without the language
             if name in results:
                 continue
         if lang == plan.lang and kind in replaced:
@@ -65,8 +66,11 @@ def carry_over(published: dict | None, plan: Plan, results: dict[str, DocResult]
         if clash:
             skipped[name] = f"this run wrote {clash[0]}"
             continue
-        damaged = [o for o in outputs if not (plan.out / o).is_file()
-                   or (o in checksums and inc.sha256_file(plan.out / o) != checksums[o])]
+        damaged = [
+            o
+            for o in outputs
+            if not (plan.out / o).is_file() or (o in checksums and inc.sha256_file(plan.out / o) != checksums[o])
+        ]
         if not outputs or damaged:
             skipped[name] = f"its file {damaged[0]} is missing or changed" if damaged else "it has no files"
             continue
@@ -74,8 +78,18 @@ def carry_over(published: dict | None, plan: Plan, results: dict[str, DocResult]
             inc.link_or_copy(plan.out / rel, staging / rel)
         notes = dict(d.get("notes") or {})
         notes.setdefault("carried_from", published.get("started"))
-        carried.append(DocResult(
-            name=name, notebook=d.get("notebook"), status=CARRIED, kind=kind, outputs=outputs, key=d.get("key"),
-            checksums=dict(checksums), built=d.get("built"), notes=notes, lang=lang,
-        ))
+        carried.append(
+            DocResult(
+                name=name,
+                notebook=d.get("notebook"),
+                status=CARRIED,
+                kind=kind,
+                outputs=outputs,
+                key=d.get("key"),
+                checksums=dict(checksums),
+                built=d.get("built"),
+                notes=notes,
+                lang=lang,
+            )
+        )
     return carried, skipped

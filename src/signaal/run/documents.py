@@ -26,15 +26,18 @@ from .themes import theme_steps
 
 INDEX = "index.html"
 PACK_STEM = "bestuursbriefing"
-ORDER = {"theme": 0, "boardpack": 1, "signals": 2, "factsheet": 3}   # of the documents in the manifest
+ORDER = {"theme": 0, "boardpack": 1, "signals": 2, "factsheet": 3}  # of the documents in the manifest
 
 
 def merge_stage(result: DocResult, stage: DocResult) -> DocResult:
     """Fold a theme's PDF stage into its result."""
     result.timings.update(stage.timings)
     if stage.ok:
-        result.outputs = [*[o for o in result.outputs if o.endswith(".html")], *stage.outputs,
-                          *[o for o in result.outputs if not o.endswith(".html")]]
+        result.outputs = [
+            *[o for o in result.outputs if o.endswith(".html")],
+            *stage.outputs,
+            *[o for o in result.outputs if not o.endswith(".html")],
+        ]
     else:
         result.status, result.error = FAILED, stage.error
         result.outputs = [o for o in result.outputs if not o.endswith(".html")]
@@ -56,8 +59,8 @@ class Documents:
         self.params = plan.parameters()
         self.built = built
         self.results: dict[str, DocResult] = {}
-        self.keys: dict[str, str] = {}                                        # document → key
-        self.theme_keys: dict[str, str] = {}                                  # theme → key
+        self.keys: dict[str, str] = {}  # document → key
+        self.theme_keys: dict[str, str] = {}  # theme → key
         self.doc_of = {theme: plan.output_stem(theme) for theme in plan.themes}  # ``talent.en``
         self.signals_name = plan.output_stem(BOARD_PAGE)
         self.signals_key = inc.digest("signals", self.params, self.data_fp, self.env_fp)
@@ -77,8 +80,15 @@ class Documents:
         for rel in prev["outputs"]:
             inc.link_or_copy(self.plan.out / rel, self.staging / rel)
         return DocResult(
-            name=name, notebook=notebook, status=REUSED, kind=kind, outputs=list(prev["outputs"]),
-            key=key, checksums=dict(prev["checksums"]), built=prev.get("built"), notes=prev.get("notes") or {},
+            name=name,
+            notebook=notebook,
+            status=REUSED,
+            kind=kind,
+            outputs=list(prev["outputs"]),
+            key=key,
+            checksums=dict(prev["checksums"]),
+            built=prev.get("built"),
+            notes=prev.get("notes") or {},
             lang=self.plan.lang,
         )
 
@@ -108,13 +118,22 @@ class Documents:
             if self.reuse(name, "theme", key, path.name):
                 continue
             self.keys[name] = key
-            jobs.append(Job(name=name, kind="theme", key=key, names=[name],
-                            args=dict(name=name, notebook=str(path.resolve()), stem=name)))
+            jobs.append(
+                Job(
+                    name=name,
+                    kind="theme",
+                    key=key,
+                    names=[name],
+                    args=dict(name=name, notebook=str(path.resolve()), stem=name),
+                )
+            )
         for name, reason in self.plan.rejected.items():
-            self.results[name] = DocResult(name=name, notebook=f"{name}.ipynb", status=REJECTED, kind="theme",
-                                           error=reason, lang=self.plan.lang)
-        last_times = {d["name"]: (d.get("timings") or {}).get("execute")
-                      for d in ((self.published or {}).get("documents") or [])}
+            self.results[name] = DocResult(
+                name=name, notebook=f"{name}.ipynb", status=REJECTED, kind="theme", error=reason, lang=self.plan.lang
+            )
+        last_times = {
+            d["name"]: (d.get("timings") or {}).get("execute") for d in ((self.published or {}).get("documents") or [])
+        }
         if all(last_times.get(j.name) for j in jobs):
             jobs.sort(key=lambda j: -last_times[j.name])
         else:
@@ -125,7 +144,7 @@ class Documents:
         """The factsheets not reused, in a batch per worker (at least 4 to a batch)."""
         if self.plan.factsheets == "none":
             return []
-        todo: list[tuple[str, str]] = []        # (code, name)
+        todo: list[tuple[str, str]] = []  # (code, name)
         for code in subjects(self.plan.region, self.plan.factsheets):
             name = factsheet_path(code, self.plan.lang).removesuffix(".pdf")
             key = inc.digest("factsheet", code, self.params, self.data_fp, self.env_fp)
@@ -135,9 +154,15 @@ class Documents:
         jobs = []
         size = max(4, math.ceil(len(todo) / max(1, self.plan.jobs)))
         for i in range(0, len(todo), size):
-            batch = todo[i:i + size]
-            jobs.append(Job(name=f"factsheets {i // size + 1}", kind="factsheet", names=[n for _, n in batch],
-                            args=dict(codes=[c for c, _ in batch], names=dict(batch))))
+            batch = todo[i : i + size]
+            jobs.append(
+                Job(
+                    name=f"factsheets {i // size + 1}",
+                    kind="factsheet",
+                    names=[n for _, n in batch],
+                    args=dict(codes=[c for c, _ in batch], names=dict(batch)),
+                )
+            )
         return jobs
 
     def signals_jobs(self) -> list[Job]:
@@ -145,9 +170,20 @@ class Documents:
         name, key = self.signals_name, self.signals_key
         if not self.plan.board_pack or self.reuse(name, "signals", key):
             return []
-        return [Job(name=name, kind="signals", key=key, names=[name],
-                    args=dict(name=name, stem=name, csv_name=self.plan.output_file("signals", "csv"),
-                              json_name=self.plan.output_file("signals", "json")))]
+        return [
+            Job(
+                name=name,
+                kind="signals",
+                key=key,
+                names=[name],
+                args=dict(
+                    name=name,
+                    stem=name,
+                    csv_name=self.plan.output_file("signals", "csv"),
+                    json_name=self.plan.output_file("signals", "json"),
+                ),
+            )
+        ]
 
     def board_pack(self) -> Job | None:
         """The board pack's job once every theme has run (its key depends on their outcome),
@@ -165,11 +201,18 @@ class Documents:
         missing = [n for n in plan.themes if not results[self.doc_of[n]].ok]
         level = "gemeente" if plan.factsheets != "corop" else "corop"
         return Job(
-            name=self.pack_name, kind="boardpack", key=key, names=[self.pack_name],
-            args=dict(name=self.pack_name, themes=ok, missing=missing,
-                      extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
-                      board_page=f"{self.signals_name}.html" if board is not None and board.ok else None,
-                      indicators_name=plan.output_file("indicators", "csv")),
+            name=self.pack_name,
+            kind="boardpack",
+            key=key,
+            names=[self.pack_name],
+            args=dict(
+                name=self.pack_name,
+                themes=ok,
+                missing=missing,
+                extra_indicators=indicator_ids(level) if plan.factsheets != "none" else [],
+                board_page=f"{self.signals_name}.html" if board is not None and board.ok else None,
+                indicators_name=plan.output_file("indicators", "csv"),
+            ),
         )
 
     # -- outcomes ------------------------------------------------------------------------
@@ -188,11 +231,20 @@ class Documents:
                 doc.built = self.built
             self.results[doc.name] = doc
             if job.kind == "theme" and doc.ok:  # executed and exported: its PDF is next
-                follow.append(Job(
-                    name=f"{doc.name} (pdf)", kind="theme-pdf", key=job.key, names=[doc.name],
-                    args=dict(name=doc.name, stem=job.args["stem"], notebook=doc.notebook or "",
-                              steps=theme_steps(job.args["notebook"])),
-                ))
+                follow.append(
+                    Job(
+                        name=f"{doc.name} (pdf)",
+                        kind="theme-pdf",
+                        key=job.key,
+                        names=[doc.name],
+                        args=dict(
+                            name=doc.name,
+                            stem=job.args["stem"],
+                            notebook=doc.notebook or "",
+                            steps=theme_steps(job.args["notebook"]),
+                        ),
+                    )
+                )
             else:
                 finished.append(doc)
         return finished, follow
@@ -216,8 +268,10 @@ class Documents:
         plan = self.plan
         lang = index_language(docs, plan.lang)
         # what the page shows of each document (built, reused or carried over look the same)
-        listing = [(d.name, d.kind, "ok" if d.ok else d.status, d.lang, d.outputs, d.error, d.notes.get("skipped"))
-                   for d in docs]
+        listing = [
+            (d.name, d.kind, "ok" if d.ok else d.status, d.lang, d.outputs, d.error, d.notes.get("skipped"))
+            for d in docs
+        ]
         key = inc.digest("index", self.params, lang, listing, plan.is_sample, self.env_fp)
         reused = self._published_copy("index", "index", key)
         if reused is not None:
@@ -227,12 +281,21 @@ class Documents:
         try:
             html = quarter_index_html(docs, plan.edition().in_language(lang))
             write_index(self.staging / INDEX, html)
-            return DocResult(name="index", notebook=None, status=BUILT, kind="index", outputs=[INDEX], key=key,
-                             timings={"total": round(time.perf_counter() - t0, 3)}, lang=lang,
-                             built=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+            return DocResult(
+                name="index",
+                notebook=None,
+                status=BUILT,
+                kind="index",
+                outputs=[INDEX],
+                key=key,
+                timings={"total": round(time.perf_counter() - t0, 3)},
+                lang=lang,
+                built=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            )
         except Exception as exc:
             return DocResult(name="index", notebook=None, status=FAILED, kind="index", key=key, lang=lang).fail(
-                "index.html", exc)
+                "index.html", exc
+            )
 
     def checksum(self, docs: list[DocResult]) -> None:
         """Record the checksums of what this run built (reused and carried documents keep theirs)."""

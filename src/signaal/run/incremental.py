@@ -14,6 +14,7 @@ changed stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,8 +28,19 @@ from ..files import sha256 as sha256_file
 
 # Packages whose version changes what a briefing looks like or says.
 RELEVANT_PACKAGES = (
-    "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "pandas", "numpy",
-    "matplotlib", "weasyprint", "pydyf", "babel", "jinja2", "beautifulsoup4",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "weasyprint",
+    "pydyf",
+    "babel",
+    "jinja2",
+    "beautifulsoup4",
 )
 
 
@@ -65,10 +77,8 @@ def code_fingerprint() -> str:
 def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in ("signaal", *RELEVANT_PACKAGES):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             out[name] = version(name)
-        except PackageNotFoundError:
-            pass
     return out
 
 
@@ -83,7 +93,8 @@ def tree_signature(root: Path) -> list:
         return []
     return sorted(
         (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
     )
 
 

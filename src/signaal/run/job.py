@@ -12,21 +12,21 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..indicators.data import Data
 from ..briefing.edition import Edition
+from ..indicators.data import Data
 from ..periods import Period
 from ..publish.data import open_data
 
 
 @dataclass(frozen=True)
 class JobContext:
-    staging: Path          # the run's staging folder: every output is written here
-    region: str            # focus COROP region, e.g. CR12
-    quarter: str           # e.g. 2026Q3
-    lang: str              # language of the documents
-    vintage: str           # vintage id ("sample" for the bundled sample)
+    staging: Path  # the run's staging folder: every output is written here
+    region: str  # focus COROP region, e.g. CR12
+    quarter: str  # e.g. 2026Q3
+    lang: str  # language of the documents
+    vintage: str  # vintage id ("sample" for the bundled sample)
     data_dir: Path
-    today: dt.date         # the date the documents carry
+    today: dt.date  # the date the documents carry
     is_sample: bool
     vintage_checksum: str = ""  # recorded in the documents' metadata
 
@@ -36,8 +36,15 @@ class JobContext:
 
     def edition(self) -> Edition:
         """The masthead facts every document of the run labels itself with."""
-        return Edition(self.region, Period.parse(self.quarter), self.lang, self.vintage, self.is_sample, self.today,
-                       self.vintage_checksum)
+        return Edition(
+            self.region,
+            Period.parse(self.quarter),
+            self.lang,
+            self.vintage,
+            self.is_sample,
+            self.today,
+            self.vintage_checksum,
+        )
 
     def data(self) -> Data:
         """The vintage's data, read once per worker process (shared by the board pack,

@@ -27,13 +27,13 @@ def git_commit() -> str | None:
     """The commit of the source tree the package runs from (``-dirty`` with changes), or None."""
     try:
         root = Path(__file__).resolve().parents[3]
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
-        )
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
         if out.returncode == 0:
             dirty = subprocess.run(
                 ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                capture_output=True, text=True, timeout=5,
+                capture_output=True,
+                text=True,
+                timeout=5,
             ).stdout.strip()
             return out.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
@@ -49,8 +49,16 @@ def read_manifest(folder: Path) -> dict | None:
         return None
 
 
-def build_manifest(plan: Plan, docs: list[DocResult], *, started: str, t0: float, schedule: list[dict],
-                   not_carried: dict[str, str], fingerprints: dict[str, str]) -> dict:
+def build_manifest(
+    plan: Plan,
+    docs: list[DocResult],
+    *,
+    started: str,
+    t0: float,
+    schedule: list[dict],
+    not_carried: dict[str, str],
+    fingerprints: dict[str, str],
+) -> dict:
     """The manifest of a run of ``plan`` that made (or reused, or carried over) ``docs``;
     ``t0``: :func:`time.perf_counter` when it started; ``fingerprints``: the environment and
     data fingerprints of its cache keys."""
@@ -73,9 +81,9 @@ def build_manifest(plan: Plan, docs: list[DocResult], *, started: str, t0: float
         "packages": inc.package_versions(),
         "fingerprints": {"code": inc.code_fingerprint(), **fingerprints},
         "started": started,
-        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},
-        "schedule": schedule,   # which job ran when (seconds since the start), for tuning --jobs
+        "schedule": schedule,  # which job ran when (seconds since the start), for tuning --jobs
         "summary": {s: sum(1 for d in docs if d.status == s) for s in STATUSES},
         "rejected": plan.rejected,
         # documents of the published folder that are not in this one, and why

@@ -39,9 +39,9 @@ class Plan:
     is_sample: bool
     jobs: int
     force: bool = False
-    rejected: dict[str, str] = field(default_factory=dict)   # notebook → why it is not a theme
-    whole_quarter: bool = True                              # all themes: board pack + factsheets
-    factsheets: str = "gemeenten"                           # gemeenten | corop | none
+    rejected: dict[str, str] = field(default_factory=dict)  # notebook → why it is not a theme
+    whole_quarter: bool = True  # all themes: board pack + factsheets
+    factsheets: str = "gemeenten"  # gemeenten | corop | none
     today: dt.date = field(default_factory=dt.date.today)
 
     def output_stem(self, theme: str) -> str:
@@ -62,14 +62,23 @@ class Plan:
 
     def edition(self) -> Edition:
         """The masthead facts of this run's documents (region, quarter, language, data, day)."""
-        return Edition(self.region, self.quarter, self.lang, self.vintage_id, self.is_sample, self.today,
-                       self.vintage_checksum)
+        return Edition(
+            self.region, self.quarter, self.lang, self.vintage_id, self.is_sample, self.today, self.vintage_checksum
+        )
 
     def context(self, staging: Path) -> JobContext:
         """What every worker of this run is handed."""
-        return JobContext(staging=staging, region=self.region, quarter=str(self.quarter), lang=self.lang,
-                          vintage=self.vintage_id, data_dir=self.data_dir, today=self.today, is_sample=self.is_sample,
-                          vintage_checksum=self.vintage_checksum)
+        return JobContext(
+            staging=staging,
+            region=self.region,
+            quarter=str(self.quarter),
+            lang=self.lang,
+            vintage=self.vintage_id,
+            data_dir=self.data_dir,
+            today=self.today,
+            is_sample=self.is_sample,
+            vintage_checksum=self.vintage_checksum,
+        )
 
 
 @dataclass
@@ -150,9 +159,7 @@ def make_plan(
     q = found.resolve_quarter(quarter)
     out_path = Path(out) if out else default_out(q, focus)
     if out_path.exists() and any(out_path.iterdir()) and not (out_path / MANIFEST).exists():
-        raise InputError(
-            f"output folder {out_path} exists and is not a Signaal report folder; choose another --out"
-        )
+        raise InputError(f"output folder {out_path} exists and is not a Signaal report folder; choose another --out")
     return Plan(
         quarter=q,
         region=focus,

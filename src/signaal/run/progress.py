@@ -85,7 +85,9 @@ class RichObserver(Observer):
         total = t.total or 1
         self.progress.start_task(task)
         self.progress.update(
-            task, total=total, completed=total if doc.ok else t.completed,
+            task,
+            total=total,
+            completed=total if doc.ok else t.completed,
             phase=f"[{STYLE.get(doc.status, 'white')}]{doc.status}[/]",
         )
         self.progress.stop_task(task)
@@ -121,7 +123,12 @@ def summary_table(result: RunResult) -> Table:
         secs = sum(_seconds(d) for d in factsheets if d.status == BUILT)
         folder = factsheets[0].name.split("/")[0]
         style = "red" if counts[FAILED] else ("green" if counts[BUILT] else "cyan")
-        table.add_row(f"factsheets ({len(factsheets)})", f"[{style}]{status}[/]", f"{secs:.1f}" if counts[BUILT] else "–", f"{folder}/*.pdf")
+        table.add_row(
+            f"factsheets ({len(factsheets)})",
+            f"[{style}]{status}[/]",
+            f"{secs:.1f}" if counts[BUILT] else "–",
+            f"{folder}/*.pdf",
+        )
     if carried:
         names = ", ".join(d.name for d in carried if d.kind != "factsheet")
         n_fs = sum(1 for d in carried if d.kind == "factsheet")

@@ -47,9 +47,9 @@ def execute(plan: Plan, progress: Observer | None = None) -> RunResult:
 
 def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     """reuse → schedule → carry over → index → manifest → swap."""
-    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    published = read_manifest(plan.out)           # what the folder holds now (carried over below)
+    published = read_manifest(plan.out)  # what the folder holds now (carried over below)
     documents = Documents(plan, staging, published, built=started)
     schedule = _schedule(plan, staging, documents, observer, t0)
 
@@ -61,8 +61,15 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     docs.append(index)
     observer.finished(index)
     documents.checksum(docs)
-    manifest = build_manifest(plan, docs, started=started, t0=t0, schedule=schedule, not_carried=not_carried,
-                              fingerprints=documents.fingerprints)
+    manifest = build_manifest(
+        plan,
+        docs,
+        started=started,
+        t0=t0,
+        schedule=schedule,
+        not_carried=not_carried,
+        fingerprints=documents.fingerprints,
+    )
     write_manifest(staging, manifest)
     archived = swap_into_place(staging, plan.out)
     return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
@@ -88,4 +95,3 @@ def _schedule(plan: Plan, staging: Path, documents: Documents, observer: Observe
 def run(**kwargs) -> RunResult:
     """Validate the parameters, then run. Raises SignaalError for bad input."""
     return execute(make_plan(**kwargs))
-

@@ -26,16 +26,16 @@ from .progress import Observer
 from .workers import call
 
 PRIORITY = {"theme": 0, "signals": 1, "boardpack": 2, "theme-pdf": 3, "factsheet": 4}
-WAITS_FOR = {"boardpack": ("theme", "signals")}   # a deferred job is decided when these are done
+WAITS_FOR = {"boardpack": ("theme", "signals")}  # a deferred job is decided when these are done
 
 
 @dataclass
 class Job:
     name: str
-    kind: str                    # the worker that runs it (see signaal.run.workers)
-    args: dict                   # the worker's own arguments; the run's facts are in the JobContext
+    kind: str  # the worker that runs it (see signaal.run.workers)
+    args: dict  # the worker's own arguments; the run's facts are in the JobContext
     key: str = ""
-    names: list[str] = field(default_factory=list)   # documents it produces (a factsheet batch: several)
+    names: list[str] = field(default_factory=list)  # documents it produces (a factsheet batch: several)
 
 
 class Ledger(Protocol):
@@ -53,10 +53,10 @@ class Scheduler:
         self.ctx = ctx
         self.ledger = ledger
         self.observer = observer
-        self.max_workers = jobs                # --jobs
+        self.max_workers = jobs  # --jobs
         self.t0 = time.perf_counter() if t0 is None else t0
         self.pending: list[Job] = []
-        self.waiting: set[str] = set()         # the jobs the deferred job waits for
+        self.waiting: set[str] = set()  # the jobs the deferred job waits for
         self.deferred: tuple[str, str, Callable[[], Job | None]] | None = None
         self.schedule: list[dict] = []
 
@@ -106,12 +106,27 @@ class Scheduler:
     def _crashed(self, job: Job, exc: BaseException) -> list[DocResult]:
         notebook = job.args.get("notebook")
         why = f"worker crashed: {type(exc).__name__}: {one_line(exc)}"
-        return [DocResult(name=n, notebook=notebook and Path(notebook).name, status=FAILED, kind=job.kind,
-                          lang=self.ctx.lang, error=f"{job.kind} {n}: {why}") for n in job.names]
+        return [
+            DocResult(
+                name=n,
+                notebook=notebook and Path(notebook).name,
+                status=FAILED,
+                kind=job.kind,
+                lang=self.ctx.lang,
+                error=f"{job.kind} {n}: {why}",
+            )
+            for n in job.names
+        ]
 
     def _done(self, job: Job, start: float, docs: list[DocResult]) -> None:
-        self.schedule.append({"job": job.name, "kind": job.kind, "start": round(start - self.t0, 2),
-                              "end": round(time.perf_counter() - self.t0, 2)})
+        self.schedule.append(
+            {
+                "job": job.name,
+                "kind": job.kind,
+                "start": round(start - self.t0, 2),
+                "end": round(time.perf_counter() - self.t0, 2),
+            }
+        )
         finished, follow = self.ledger.record(job, docs)
         self.pending.extend(follow)
         for doc in finished:
@@ -134,8 +149,9 @@ class Scheduler:
     def _run_pool(self, workers: int) -> None:
         mp = get_context("spawn")
         with _progress_from(mp.Queue(), self.observer) as queue:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp, initializer=outcome.set_progress_queue,
-                                       initargs=(queue,))
+            pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=mp, initializer=outcome.set_progress_queue, initargs=(queue,)
+            )
             try:
                 in_flight: dict[Future, tuple[Job, float]] = {}
                 while self.pending or in_flight:

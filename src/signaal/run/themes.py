@@ -40,12 +40,16 @@ def parameters_cell(nb_path: Path) -> dict:
             try:
                 body = ast.parse(cell.source).body
             except SyntaxError as exc:
-                raise InputError(f"notebook {nb_path.name}: its parameters cell is not valid Python ({exc.msg})") from None
+                raise InputError(
+                    f"notebook {nb_path.name}: its parameters cell is not valid Python ({exc.msg})"
+                ) from None
             for node in body:
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         if isinstance(target, ast.Name):
-                            names[target.id] = ast.literal_eval(node.value) if isinstance(node.value, ast.Constant) else None
+                            names[target.id] = (
+                                ast.literal_eval(node.value) if isinstance(node.value, ast.Constant) else None
+                            )
             return names
     raise InputError(
         f"notebook {nb_path.name} has no cell tagged 'parameters'; "

@@ -205,8 +205,16 @@ def render_theme_pdf(ctx: JobContext, name: str, stem: str, notebook: str = "", 
 def signal_board(ctx: JobContext, name: str, stem: str, csv_name: str, json_name: str) -> DocResult:
     """``signals.csv``, ``signals.json`` and the signal board's page (``<stem>.html``)."""
     return boardpack.build_signal_board(
-        name=name, staging=str(ctx.staging), stem=stem, region=ctx.region, quarter=ctx.quarter, lang=ctx.lang,
-        vintage=ctx.vintage, data_dir=str(ctx.data_dir), csv_name=csv_name, json_name=json_name,
+        name=name,
+        staging=str(ctx.staging),
+        stem=stem,
+        region=ctx.region,
+        quarter=ctx.quarter,
+        lang=ctx.lang,
+        vintage=ctx.vintage,
+        data_dir=str(ctx.data_dir),
+        csv_name=csv_name,
+        json_name=json_name,
     )
 
 

@@ -27,6 +27,14 @@ from .output import write_signals
 from .rules import RULES
 
 __all__ = [
-    "KINDS", "RULES", "STATUSES", "Kind", "Signal", "SignalList", "Skipped", "Status",
-    "compute_signals", "write_signals",
+    "KINDS",
+    "RULES",
+    "STATUSES",
+    "Kind",
+    "Signal",
+    "SignalList",
+    "Skipped",
+    "Status",
+    "compute_signals",
+    "write_signals",
 ]

@@ -98,7 +98,7 @@ def aggregate(scores: pd.DataFrame, w: dict[str, float], method: str) -> pd.Seri
     if method == "linear":
         return (x * wt).sum(axis=1) / wt.sum()
     if method == "geometric":
-        shifted = x - x.min() + 1.0   # the lowest region scores 1 on every indicator
+        shifted = x - x.min() + 1.0  # the lowest region scores 1 on every indicator
         return np.exp((np.log(shifted) * wt).sum(axis=1) / wt.sum())
     raise ValueError(f"unknown aggregation {method!r}; valid: {', '.join(AGGREGATIONS)}")
 
@@ -114,14 +114,14 @@ class Compass:
     focus: str
     quarter: Period
     dimensions: dict[str, list[str]]
-    years: dict[str, str]            # indicator → the year used
-    raw: pd.DataFrame                # COROP x indicator, as published
-    national: pd.Series              # NL value per indicator (same years), for context
-    scores: pd.DataFrame             # COROP x indicator, base normalisation (0–100, higher = better)
-    dimension_scores: pd.DataFrame   # COROP x dimension (base)
-    composite: pd.Series             # COROP, base composite (0–100)
-    ranks: pd.Series                 # COROP, base rank (1 = highest)
-    sensitivity: pd.DataFrame        # one row per variant, with every region's rank
+    years: dict[str, str]  # indicator → the year used
+    raw: pd.DataFrame  # COROP x indicator, as published
+    national: pd.Series  # NL value per indicator (same years), for context
+    scores: pd.DataFrame  # COROP x indicator, base normalisation (0–100, higher = better)
+    dimension_scores: pd.DataFrame  # COROP x dimension (base)
+    composite: pd.Series  # COROP, base composite (0–100)
+    ranks: pd.Series  # COROP, base rank (1 = highest)
+    sensitivity: pd.DataFrame  # one row per variant, with every region's rank
     excluded: list[str] = field(default_factory=list)
     polarity: dict[str, str] = field(default_factory=dict)
 
@@ -147,9 +147,14 @@ class Compass:
     def rank_table(self) -> pd.DataFrame:
         """Per region: base rank, lowest and highest rank over the variants, median rank."""
         vr = self.variant_ranks
-        return pd.DataFrame({
-            "base": self.ranks, "low": vr.min().astype(int), "high": vr.max().astype(int), "median": vr.median(),
-        })
+        return pd.DataFrame(
+            {
+                "base": self.ranks,
+                "low": vr.min().astype(int),
+                "high": vr.max().astype(int),
+                "median": vr.median(),
+            }
+        )
 
     def indicator_ranks(self) -> pd.DataFrame:
         """COROP x indicator ranks on each sub-indicator (1 = most favourable)."""
@@ -158,9 +163,13 @@ class Compass:
     def table(self) -> pd.DataFrame:
         """All regions: raw values, sub-scores, dimension scores, composite and ranks (for a CSV)."""
         out = pd.concat(
-            [self.raw.add_prefix("waarde_"), self.scores.add_prefix("score_"),
-             self.dimension_scores.add_prefix("dimensie_"),
-             pd.DataFrame({"kompas": self.composite}), self.rank_table.add_prefix("plaats_")],
+            [
+                self.raw.add_prefix("waarde_"),
+                self.scores.add_prefix("score_"),
+                self.dimension_scores.add_prefix("dimensie_"),
+                pd.DataFrame({"kompas": self.composite}),
+                self.rank_table.add_prefix("plaats_"),
+            ],
             axis=1,
         )
         return out.sort_values("plaats_base")
@@ -198,13 +207,17 @@ def compass(
         for ind_id in ids:
             ind = cat[ind_id]
             if "corop" not in ind.levels:
-                raise DataError(f"compass indicator {ind_id!r} is not published per COROP region; "
-                                "valid: indicators with level corop")
+                raise DataError(
+                    f"compass indicator {ind_id!r} is not published per COROP region; "
+                    "valid: indicators with level corop"
+                )
             table = data.table(ind_id, freq="Y" if ind.frequency != "Y" else None, up_to=q)
             year = _complete_year(table, corop) if not table.empty else None
             if year is None:
-                raise DataError(f"compass indicator {ind_id!r} has no year up to {q} "
-                                f"with figures for all {len(corop)} COROP regions")
+                raise DataError(
+                    f"compass indicator {ind_id!r} has no year up to {q} "
+                    f"with figures for all {len(corop)} COROP regions"
+                )
             raw[ind_id] = table.loc[year, corop].astype(float)
             years[ind_id] = year
             national[ind_id] = float(table.loc[year, reg.national]) if reg.national in table.columns else np.nan
@@ -223,14 +236,31 @@ def compass(
     for norm, scheme, agg in itertools.product(NORMALISATIONS, schemes, AGGREGATIONS):
         comp = aggregate(normalised[norm], weights(dims, scheme), agg)
         r = ranks(comp)
-        rows.append({"normalisation": norm, "weighting": scheme, "aggregation": agg,
-                     "focus_score": float(comp[focus]), **r.to_dict()})
+        rows.append(
+            {
+                "normalisation": norm,
+                "weighting": scheme,
+                "aggregation": agg,
+                "focus_score": float(comp[focus]),
+                **r.to_dict(),
+            }
+        )
     sensitivity = pd.DataFrame(rows)
     excluded = [i for i in EXCLUDED if i in cat and i not in raw_df.columns]
     c = Compass(
-        focus=focus, quarter=q, dimensions=dims, years=years, raw=raw_df, national=pd.Series(national),
-        scores=scores, dimension_scores=dim_scores, composite=composite, ranks=ranks(composite),
-        sensitivity=sensitivity, excluded=excluded, polarity=polarity,
+        focus=focus,
+        quarter=q,
+        dimensions=dims,
+        years=years,
+        raw=raw_df,
+        national=pd.Series(national),
+        scores=scores,
+        dimension_scores=dim_scores,
+        composite=composite,
+        ranks=ranks(composite),
+        sensitivity=sensitivity,
+        excluded=excluded,
+        polarity=polarity,
     )
     return c
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..catalogue import Indicator
-from ..indicators.data import Data
 from ..catalogue.targets import Target, load_targets, targets_path
+from ..indicators.data import Data
 from ..periods import Period
 from . import rules as _rules  # noqa: F401  (importing the rules registers them in .registry)
 from .inputs import Finding, Inputs, Skip
@@ -15,10 +15,10 @@ from .registry import Rule, registered
 from .sentences import reason, render
 from .settings import settings_for, strength
 
-KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}   # urgentie, kans, neutraal
-EVERY_RULE = "alle"   # the rule of a skip that concerns the indicator as a whole
+KIND_ORDER = {kind: i for i, kind in enumerate(Kind)}  # urgentie, kans, neutraal
+EVERY_RULE = "alle"  # the rule of a skip that concerns the indicator as a whole
 
-Namer = Callable[[str, str], str]   # (region code, lang) -> the region's name in a sentence
+Namer = Callable[[str, str], str]  # (region code, lang) -> the region's name in a sentence
 
 
 def compute_signals(
@@ -68,8 +68,11 @@ def compute_signals(
                     found.append(_signal(item, inp, period))
     found.sort(key=lambda s: (-s.strength, KIND_ORDER[s.kind], s.indicator, s.rule))
     meta = {
-        "region": focus, "region_name": reg[focus].name("nl"), "quarter": str(q),
-        "vintage": data.vintage.id, "is_sample": data.vintage.is_sample,
+        "region": focus,
+        "region_name": reg[focus].name("nl"),
+        "quarter": str(q),
+        "vintage": data.vintage.id,
+        "is_sample": data.vintage.is_sample,
     }
     return SignalList(found, skipped, meta)
 
@@ -79,13 +82,20 @@ def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str],
     reg = data.reg
     shown = data.display_region(ind.id, focus)
     if shown == reg.national:
-        return Skip(Status.NOT_APPLICABLE, "sig_skip_level", {"region": focus, "levels": ", ".join(ind.levels)},
-                    EVERY_RULE)
+        return Skip(
+            Status.NOT_APPLICABLE, "sig_skip_level", {"region": focus, "levels": ", ".join(ind.levels)}, EVERY_RULE
+        )
     table = data.table(ind.id, freq=ind.display_freq, up_to=q)
     if table.empty or shown not in table.columns or table[shown].dropna().empty:
         return Skip(Status.TOO_FEW_DATA, "sig_skip_no_data", {"region": shown, "quarter": q}, EVERY_RULE)
     return Inputs(
-        ind=ind, cfg=settings_for(ind), focus=focus, region=shown, national=reg.national, table=table, reg=reg,
+        ind=ind,
+        cfg=settings_for(ind),
+        focus=focus,
+        region=shown,
+        national=reg.national,
+        table=table,
+        reg=reg,
         peers=peers if shown == focus else [],
         targets=[tg for tg in board if tg.indicator == ind.id],
     )
@@ -107,18 +117,38 @@ def _targets_of(data: Data) -> list[Target]:
 
 
 def _skipped(skip: Skip, ind: Indicator, focus: str, period: str, name: Namer) -> Skipped:
-    return Skipped(ind.id, ind.theme, focus, period, skip.rule, skip.status,
-                   reason(skip, "nl", name), reason(skip, "en", name))
+    return Skipped(
+        ind.id, ind.theme, focus, period, skip.rule, skip.status, reason(skip, "nl", name), reason(skip, "en", name)
+    )
 
 
 def _signal(f: Finding, inp: Inputs, period: str) -> Signal:
     nl, facts_nl = render(f, inp, "nl")
     en, facts_en = render(f, inp, "en")
-    numbers = plain({**f.numbers, "case": f.case, "unit": inp.ind.unit, "decimals": inp.ind.decimals,
-                     "polarity": inp.ind.polarity, "frequency": inp.freq})
+    numbers = plain(
+        {
+            **f.numbers,
+            "case": f.case,
+            "unit": inp.ind.unit,
+            "decimals": inp.ind.decimals,
+            "polarity": inp.ind.polarity,
+            "frequency": inp.freq,
+        }
+    )
     return Signal(
-        indicator=inp.ind.id, theme=inp.ind.theme, region=inp.focus, period=period, kind=f.kind,
-        strength=strength(f.rule, f.kind, f.z, inp.cfg.weight, inp.cfg.rule_weights), rule=f.rule, numbers=numbers,
-        sentence_nl=nl, sentence_en=en, data_region=inp.region,
-        title_nl=inp.ind.title.nl, title_en=inp.ind.title.en, facts_nl=facts_nl, facts_en=facts_en,
+        indicator=inp.ind.id,
+        theme=inp.ind.theme,
+        region=inp.focus,
+        period=period,
+        kind=f.kind,
+        strength=strength(f.rule, f.kind, f.z, inp.cfg.weight, inp.cfg.rule_weights),
+        rule=f.rule,
+        numbers=numbers,
+        sentence_nl=nl,
+        sentence_en=en,
+        data_region=inp.region,
+        title_nl=inp.ind.title.nl,
+        title_en=inp.ind.title.en,
+        facts_nl=facts_nl,
+        facts_en=facts_en,
     )

@@ -24,24 +24,24 @@ from .model import Kind, Status
 from .settings import MIN_REGIONS, Settings
 from .stats import spread
 
-NO_YARDSTICK = "geen vergelijking"   # scale_basis of a finding without a comparison set
+NO_YARDSTICK = "geen vergelijking"  # scale_basis of a finding without a comparison set
 
 
 @dataclass
 class Finding:
     kind: Kind
-    case: str          # which sentence: e.g. "behind_widening"
-    z: float           # size in standard deviations of the reference spread
+    case: str  # which sentence: e.g. "behind_widening"
+    z: float  # size in standard deviations of the reference spread
     numbers: dict
-    rule: str = ""     # the rule's key, stamped by the engine
+    rule: str = ""  # the rule's key, stamped by the engine
 
 
 @dataclass
 class Skip:
     status: Status
-    reason: str        # label key (text/labels.yaml)
-    values: dict = field(default_factory=dict)   # Period values are phrased per language
-    rule: str = ""     # the rule's key, stamped by the engine ("alle": the whole indicator)
+    reason: str  # label key (text/labels.yaml)
+    values: dict = field(default_factory=dict)  # Period values are phrased per language
+    rule: str = ""  # the rule's key, stamped by the engine ("alle": the whole indicator)
 
     @classmethod
     def too_few(cls, reason: str, **values) -> Skip:
@@ -63,9 +63,9 @@ class Inputs:
     ind: Indicator
     cfg: Settings
     focus: str
-    region: str               # where the numbers come from (focus, or its province as a proxy)
+    region: str  # where the numbers come from (focus, or its province as a proxy)
     national: str
-    table: pd.DataFrame       # periods x all regions, signal frequency, up to the quarter
+    table: pd.DataFrame  # periods x all regions, signal frequency, up to the quarter
     reg: Registry
     peers: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
@@ -197,4 +197,3 @@ class Inputs:
             if len(row) >= 5:
                 return self.yardstick(row.to_list()), self.level
         return None, NO_YARDSTICK
-

@@ -29,9 +29,9 @@ class Kind(StrEnum):
 class Status(StrEnum):
     """Why a rule gave no signal."""
 
-    TOO_FEW_DATA = "te weinig gegevens"   # too few periods or regions
-    SKIPPED = "overgeslagen"              # e.g. no benchmark value, a method break in between
-    NOT_APPLICABLE = "niet van toepassing"   # e.g. a gap between counts of different sizes
+    TOO_FEW_DATA = "te weinig gegevens"  # too few periods or regions
+    SKIPPED = "overgeslagen"  # e.g. no benchmark value, a method break in between
+    NOT_APPLICABLE = "niet van toepassing"  # e.g. a gap between counts of different sizes
 
 
 KINDS = tuple(Kind)
@@ -71,7 +71,7 @@ class Signal:
     data_region: str = ""
     title_nl: str = ""
     title_en: str = ""
-    facts_nl: list[list[str]] = field(default_factory=list)   # [[label, formatted value], ...]
+    facts_nl: list[list[str]] = field(default_factory=list)  # [[label, formatted value], ...]
     facts_en: list[list[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -124,8 +124,12 @@ class SignalList(list):
     carries ``skipped`` (a list of :class:`Skipped`) and ``meta`` (region, quarter, vintage).
     """
 
-    def __init__(self, signals: Iterable[Signal] = (), skipped: Iterable[Skipped] | None = None,
-                 meta: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        signals: Iterable[Signal] = (),
+        skipped: Iterable[Skipped] | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(signals)
         self.skipped: list[Skipped] = list(skipped or [])
         self.meta: dict = dict(meta or {})

@@ -15,8 +15,18 @@ from ..files import write_atomic
 from .model import Signal, SignalList
 
 CSV_COLUMNS = (
-    "rank", "kind", "strength", "rule", "indicator", "theme", "region", "data_region", "period",
-    "sentence_nl", "sentence_en", "numbers",
+    "rank",
+    "kind",
+    "strength",
+    "rule",
+    "indicator",
+    "theme",
+    "region",
+    "data_region",
+    "period",
+    "sentence_nl",
+    "sentence_en",
+    "numbers",
 )
 
 
@@ -26,10 +36,22 @@ def signals_csv(signals: list[Signal]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for i, s in enumerate(signals, 1):
-        writer.writerow([
-            i, s.kind, f"{s.strength:.3f}", s.rule, s.indicator, s.theme, s.region, s.data_region, s.period,
-            s.sentence_nl, s.sentence_en, json.dumps(s.numbers, ensure_ascii=False, sort_keys=True),
-        ])
+        writer.writerow(
+            [
+                i,
+                s.kind,
+                f"{s.strength:.3f}",
+                s.rule,
+                s.indicator,
+                s.theme,
+                s.region,
+                s.data_region,
+                s.period,
+                s.sentence_nl,
+                s.sentence_en,
+                json.dumps(s.numbers, ensure_ascii=False, sort_keys=True),
+            ]
+        )
     return buf.getvalue()
 
 

@@ -40,8 +40,10 @@ def rule(key: str, *, weight: float) -> Callable[[F], F]:
 
     def register(function: F) -> F:
         if key in _REGISTRY:
-            raise ValueError(f"signal rule {key!r} is registered twice: by {_REGISTRY[key].function.__name__} "
-                             f"and by {function.__name__}")
+            raise ValueError(
+                f"signal rule {key!r} is registered twice: by {_REGISTRY[key].function.__name__} "
+                f"and by {function.__name__}"
+            )
         _REGISTRY[key] = Rule(key, weight, function)
         return function
 

@@ -83,8 +83,11 @@ def _against_national(inp: Inputs) -> tuple[float, float] | Skip:
 # ---------------------------------------------------------------------------- 1. trend
 def _window(inp: Inputs, series: pd.Series, first: Period) -> list[tuple[Period, float]]:
     last = inp.last
-    return [(Period.parse(k), float(v)) for k, v in series.items()
-            if first.ordinal <= Period.parse(k).ordinal <= last.ordinal and np.isfinite(v)]
+    return [
+        (Period.parse(k), float(v))
+        for k, v in series.items()
+        if first.ordinal <= Period.parse(k).ordinal <= last.ordinal and np.isfinite(v)
+    ]
 
 
 def _movement(res, span: float, relative: bool) -> float:
@@ -92,8 +95,9 @@ def _movement(res, span: float, relative: bool) -> float:
     return (math.exp(res.slope * span) - 1.0) * 100.0 if relative else res.slope * span
 
 
-def _regional_movements(inp: Inputs, first: Period, span: float, relative: bool,
-                        steps: list[float]) -> tuple[float, float] | None:
+def _regional_movements(
+    inp: Inputs, first: Period, span: float, relative: bool, steps: list[float]
+) -> tuple[float, float] | None:
     """Mean and spread, over the regions of the comparison set, of the same fitted movement
     over the same window (same break steps, same basis); None with fewer than 5 regions."""
     need = inp.cfg.trend_min_points
@@ -159,16 +163,35 @@ def trend(inp: Inputs) -> Finding | Skip:
         good = (inp.sign > 0) == up
         kind, colour = (Kind.OPPORTUNITY, "groen") if good else (Kind.URGENT, "rood")
         case = "up" if up else "down"
-    return Finding(kind, case, z, {
-        "first": str(window[0][0]), "last": str(last), "window": cfg.trend_window, "points": res.n,
-        "slope_per_period": res.slope, "se": res.se, "t": res.t, "p_value": res.p, "df": res.df,
-        "alpha": cfg.trend_alpha, "significant": significant, "statistically_significant": res.p < cfg.trend_alpha,
-        "colour": colour,
-        "basis": "relatief" if relative else "absoluut", "change_over_window": movement,
-        "usual_change_over_window": usual, "usual_basis": basis if regional else None,
-        "breaks_as_steps": [str(b) for b in steps], "steps": res.steps,
-        "scale": scale, "scale_basis": basis, "z": z,
-    })
+    return Finding(
+        kind,
+        case,
+        z,
+        {
+            "first": str(window[0][0]),
+            "last": str(last),
+            "window": cfg.trend_window,
+            "points": res.n,
+            "slope_per_period": res.slope,
+            "se": res.se,
+            "t": res.t,
+            "p_value": res.p,
+            "df": res.df,
+            "alpha": cfg.trend_alpha,
+            "significant": significant,
+            "statistically_significant": res.p < cfg.trend_alpha,
+            "colour": colour,
+            "basis": "relatief" if relative else "absoluut",
+            "change_over_window": movement,
+            "usual_change_over_window": usual,
+            "usual_basis": basis if regional else None,
+            "breaks_as_steps": [str(b) for b in steps],
+            "steps": res.steps,
+            "scale": scale,
+            "scale_basis": basis,
+            "z": z,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------- 2. latest change
@@ -193,8 +216,13 @@ def latest_change(inp: Inputs) -> Finding | Skip:
     delta = inp.change(v, v_ya)
     if delta is None:
         return Skip.too_few("sig_skip_no_value", period=ya)
-    numbers: dict = {"value": v, "year_ago_period": str(ya), "year_ago": v_ya, "change_year": delta,
-                     "basis": "relatief" if inp.relative else "absoluut"}
+    numbers: dict = {
+        "value": v,
+        "year_ago_period": str(ya),
+        "year_ago": v_ya,
+        "change_year": delta,
+        "basis": "relatief" if inp.relative else "absoluut",
+    }
     if inp.freq != "Y":
         prev = last.shift(-1)
         pv = inp.at(inp.series, prev)
@@ -223,8 +251,16 @@ def latest_change(inp: Inputs) -> Finding | Skip:
         numbers.update(band=now_band, band_year_ago=band_before)
         if now_band != band_before:
             notable, z = True, max(z, CHANGE_Z)
-    numbers.update(usual_change=usual, usual_basis=basis or None, deviation=deviation,
-                   threshold=threshold, scale=scale, scale_basis=basis, z=z, notable=notable)
+    numbers.update(
+        usual_change=usual,
+        usual_basis=basis or None,
+        deviation=deviation,
+        threshold=threshold,
+        scale=scale,
+        scale_basis=basis,
+        z=z,
+        notable=notable,
+    )
     # the direction that counts: away from the usual change (or, without one, from zero)
     direction = deviation if (usual is not None and deviation != 0) else delta
     if not notable or direction == 0:
@@ -268,7 +304,7 @@ def gap(inp: Inputs) -> Finding | Skip:
         return Skip.too_few("sig_skip_no_history")
     gap_now = v - bv
     old_value, old_bench = inp.at(inp.series, old), inp.at(inp.bench, old)
-    assert old_value is not None and old_bench is not None   # _comparable_earlier found both
+    assert old_value is not None and old_bench is not None  # _comparable_earlier found both
     gap_old = old_value - old_bench
     scale, basis = inp.level_spread()
     threshold = inp.cfg.gap_threshold
@@ -277,11 +313,18 @@ def gap(inp: Inputs) -> Finding | Skip:
     peers = [p for p in (inp.at(inp.column(c), last) for c in inp.peers) if p is not None]
     peer_mean = float(np.mean(peers)) if peers else None
     numbers = {
-        "value": v, "benchmark": bv, "benchmark_region": inp.national, "gap": gap_now,
-        "old_period": str(old), "gap_old": gap_old,
+        "value": v,
+        "benchmark": bv,
+        "benchmark_region": inp.national,
+        "gap": gap_now,
+        "old_period": str(old),
+        "gap_old": gap_old,
         "moved_for_break": bool(moved and inp.segment_start(last) is not None),
-        "peers_mean": peer_mean, "gap_peers": (v - peer_mean) if peer_mean is not None else None,
-        "threshold": threshold, "scale": scale, "scale_basis": basis,
+        "peers_mean": peer_mean,
+        "gap_peers": (v - peer_mean) if peer_mean is not None else None,
+        "threshold": threshold,
+        "scale": scale,
+        "scale_basis": basis,
     }
     tol = inp.half_unit()
     material = abs(gap_now) >= max(threshold, tol)
@@ -338,10 +381,19 @@ def position(inp: Inputs) -> Finding | Skip:
     z = abs(v - float(row.mean())) / sd if sd else 0.0
     order = row.sort_values(ascending=ascending if inp.sign else False)
     numbers = {
-        "value": v, "rank": rank, "n": n, "quartile": quartile, "set": inp.level,
-        "median": float(row.median()), "mean": float(row.mean()), "spread": sd,
-        "best_region": order.index[0], "best": float(order.iloc[0]),
-        "worst_region": order.index[-1], "worst": float(order.iloc[-1]), "z": z,
+        "value": v,
+        "rank": rank,
+        "n": n,
+        "quartile": quartile,
+        "set": inp.level,
+        "median": float(row.median()),
+        "mean": float(row.mean()),
+        "spread": sd,
+        "best_region": order.index[0],
+        "best": float(order.iloc[0]),
+        "worst_region": order.index[-1],
+        "worst": float(order.iloc[-1]),
+        "z": z,
     }
     if inp.sign == 0:
         return Finding(Kind.NEUTRAL, "neutral", z, numbers)
@@ -370,12 +422,12 @@ def targets(inp: Inputs) -> list[Finding | Skip]:
 def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
     last = inp.last
     if target.kind == "benchmark":
-        assert target.benchmark   # a benchmark target names its region (Target's schema)
+        assert target.benchmark  # a benchmark target names its region (Target's schema)
         bench = inp.column(target.benchmark)
         if inp.at(bench, last) is None:
             return Skip.skipped("sig_skip_no_benchmark", bench=target.benchmark, period=last)
     else:
-        assert target.value is not None   # a level target has a value (Target's schema)
+        assert target.value is not None  # a level target has a value (Target's schema)
         bench = pd.Series(float(target.value), index=inp.series.index)
     d = inp.ind.decimals
     sign = inp.sign or 1
@@ -385,9 +437,17 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
     scale, basis = inp.level_spread()
     z = _sized(v - bv, scale, True)
     numbers = {
-        "target": target.id, "target_kind": target.kind, "label_nl": target.label_nl, "label_en": target.label_en,
-        "value": v, "benchmark": bv, "benchmark_region": target.benchmark, "gap": v - bv,
-        "scale": scale, "scale_basis": basis, "source_url": target.source_url,
+        "target": target.id,
+        "target_kind": target.kind,
+        "label_nl": target.label_nl,
+        "label_en": target.label_en,
+        "value": v,
+        "benchmark": bv,
+        "benchmark_region": target.benchmark,
+        "gap": v - bv,
+        "scale": scale,
+        "scale_basis": basis,
+        "source_url": target.source_url,
     }
     if g.iloc[-1] >= 0:
         keys = list(g.index)
@@ -397,19 +457,23 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
         since = Period.parse(keys[i])
         crossed = i > 0
         if crossed and last.ordinal - since.ordinal < last.per_year:
-            z = max(z, TARGET_Z)   # newly met: news for the board
-        numbers.update(status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()),
-                       crossed=crossed, z=z)
+            z = max(z, TARGET_Z)  # newly met: news for the board
+        numbers.update(
+            status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()), crossed=crossed, z=z
+        )
         return Finding(Kind.OPPORTUNITY, "met", z, numbers)
     old, _ = _comparable_earlier(inp, inp.series, bench, inp.cfg.gap_window)
-    z_off = max(z, TARGET_Z)   # a board target off track is news for the board
+    z_off = max(z, TARGET_Z)  # a board target off track is news for the board
     if old is None or str(old) not in g.index:
         numbers.update(status="niet gehaald", z=z_off)
         return Finding(Kind.URGENT, "not_met", z_off, numbers)
     periods = last.ordinal - old.ordinal
     rate = (g.iloc[-1] - g[str(old)]) / periods
-    numbers.update(old_period=str(old), gap_old=float(inp.series[str(old)]) - float(bench[str(old)]),
-                   closing_per_period=sign * rate)
+    numbers.update(
+        old_period=str(old),
+        gap_old=float(inp.series[str(old)]) - float(bench[str(old)]),
+        closing_per_period=sign * rate,
+    )
     if rate > 0:
         to_close = -g.iloc[-1] / rate
         eta = last.shift(math.ceil(to_close - 1e-9))
@@ -430,7 +494,7 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     as on the target's own page; with less than a year since the start, the pace so far.
     On track when that pace, kept up to the deadline, reaches the target.
     """
-    assert target.start and target.by and target.value is not None   # Target's schema: cumulative
+    assert target.start and target.by and target.value is not None  # Target's schema: cumulative
     start, by, last = Period.parse(target.start), Period.parse(target.by), inp.last
     if start.freq != inp.freq:
         start = Period.from_date(start.end(), inp.freq)
@@ -442,7 +506,7 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         return Skip.too_few("sig_skip_few_periods", n=0, need=1, freq=inp.freq)
     # progress, pace and projection as on the target's own page (one computation for both)
     prog = target_progress(inp.series, target.model_copy(update={"start": str(start), "by": str(by)}), up_to=last)
-    assert prog is not None   # the series has a value at the start and goes past it
+    assert prog is not None  # the series has a value at the start and goes past it
     goal = float(target.value)
     v = float(inp.series.iloc[-1])
     progress = prog.done
@@ -453,11 +517,22 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     pace = prog.pace_per_year / per_year
     pace_basis = "afgelopen jaar" if prog.basis == "last_year" else "sinds start"
     numbers = {
-        "target": target.id, "target_kind": "cumulative", "label_nl": target.label_nl, "label_en": target.label_en,
-        "start": str(start), "by": str(by), "goal": goal, "start_value": v0, "value": v,
-        "progress": progress, "share_done": progress / goal * 100 if goal else None,
-        "periods_elapsed": elapsed, "periods_left": left,
-        "pace_per_period": pace, "pace_per_year": pace * per_year, "pace_basis": pace_basis,
+        "target": target.id,
+        "target_kind": "cumulative",
+        "label_nl": target.label_nl,
+        "label_en": target.label_en,
+        "start": str(start),
+        "by": str(by),
+        "goal": goal,
+        "start_value": v0,
+        "value": v,
+        "progress": progress,
+        "share_done": progress / goal * 100 if goal else None,
+        "periods_elapsed": elapsed,
+        "periods_left": left,
+        "pace_per_period": pace,
+        "pace_per_year": pace * per_year,
+        "pace_basis": pace_basis,
         "pace_since_start_per_year": since_start * per_year,
         "source_url": target.source_url,
     }
@@ -474,8 +549,13 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         return Finding(Kind.URGENT, "cum_missed", TARGET_Z, numbers)
     needed = (goal - progress) / left
     projected = prog.projection
-    numbers.update(remaining=goal - progress, needed_per_period=needed, needed_per_year=needed * per_year,
-                   projected_total=projected, projected_shortfall=max(goal - projected, 0.0))
+    numbers.update(
+        remaining=goal - progress,
+        needed_per_period=needed,
+        needed_per_year=needed * per_year,
+        projected_total=projected,
+        projected_shortfall=max(goal - projected, 0.0),
+    )
     z = abs(needed - pace) / sd if sd else (abs(needed / pace - 1.0) * 4 if pace > 0 else TARGET_Z)
     if projected >= goal:
         numbers.update(status="op koers", z=z)
@@ -525,10 +605,18 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
     excess = cur - hi if high else lo - cur
     z = 1.0 + excess / sd
     numbers = {
-        "value": cur, "basis": "relatief" if inp.relative else "absoluut", "direction": "hoog" if high else "laag",
-        "history_from": str(min(hist)), "history_periods": len(hist),
-        "previous_extreme": hi if high else lo, "previous_extreme_period": str(hi_p if high else lo_p),
-        "min": lo, "max": hi, "excess": excess, "spread": sd, "z": z,
+        "value": cur,
+        "basis": "relatief" if inp.relative else "absoluut",
+        "direction": "hoog" if high else "laag",
+        "history_from": str(min(hist)),
+        "history_periods": len(hist),
+        "previous_extreme": hi if high else lo,
+        "previous_extreme_period": str(hi_p if high else lo_p),
+        "min": lo,
+        "max": hi,
+        "excess": excess,
+        "spread": sd,
+        "z": z,
     }
     case = ("growth_" if inp.relative else "") + ("high" if high else "low")
     if inp.sign == 0:
@@ -539,9 +627,12 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
 
 # ---------------------------------------------------------------------------- 7. the clock
 CLOCK_KINDS = {
-    "ahead_growing": Kind.OPPORTUNITY, "ahead_shrinking": Kind.NEUTRAL,
-    "behind_closing": Kind.NEUTRAL, "behind_widening": Kind.URGENT,
-    "ahead_stable": Kind.NEUTRAL, "behind_stable": Kind.NEUTRAL,   # the clock is about movement
+    "ahead_growing": Kind.OPPORTUNITY,
+    "ahead_shrinking": Kind.NEUTRAL,
+    "behind_closing": Kind.NEUTRAL,
+    "behind_widening": Kind.URGENT,
+    "ahead_stable": Kind.NEUTRAL,
+    "behind_stable": Kind.NEUTRAL,  # the clock is about movement
 }
 
 
@@ -593,11 +684,27 @@ def clock(inp: Inputs) -> Finding | Skip:
     if not material:
         kind = Kind.NEUTRAL
     z = math.hypot(x, y)
-    return Finding(kind, quadrant, z, {
-        "value": v, "benchmark": bv, "gap": gap_now, "old_period": str(old), "gap_old": gap_old,
-        "x": x, "y": y, "quadrant": quadrant, "stable": stable, "material": material, "threshold": threshold,
-        "scale": scale, "scale_basis": basis, "z": z,
-    })
+    return Finding(
+        kind,
+        quadrant,
+        z,
+        {
+            "value": v,
+            "benchmark": bv,
+            "gap": gap_now,
+            "old_period": str(old),
+            "gap_old": gap_old,
+            "x": x,
+            "y": y,
+            "quadrant": quadrant,
+            "stable": stable,
+            "material": material,
+            "threshold": threshold,
+            "scale": scale,
+            "scale_basis": basis,
+            "z": z,
+        },
+    )
 
 
-RULES = rule_keys()   # the keys in the order the rules run (their order above)
+RULES = rule_keys()  # the keys in the order the rules run (their order above)

@@ -98,8 +98,10 @@ def phrases(rule: str) -> Callable[[Phrasing], Phrasing]:
 
     def register(function: Phrasing) -> Phrasing:
         if rule in _PHRASINGS:
-            raise ValueError(f"words for rule {rule!r} are registered twice: by {_PHRASINGS[rule].__name__} "
-                             f"and by {function.__name__}")
+            raise ValueError(
+                f"words for rule {rule!r} are registered twice: by {_PHRASINGS[rule].__name__} "
+                f"and by {function.__name__}"
+            )
         _PHRASINGS[rule] = function
         return function
 
@@ -120,25 +122,40 @@ def render(f: Finding, inp: Inputs, lang: str) -> tuple[str, list[list[str]]]:
 def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     first, last = Period.parse(n["first"]), Period.parse(n["last"])
-    common = dict(title=w.title, region=w.region, span=w.span(n["first"], n["last"]),
-                  first=first.short_label(), last=last.short_label(),
-                  change=w.change(n["change_over_window"], n["basis"]))
+    common = dict(
+        title=w.title,
+        region=w.region,
+        span=w.span(n["first"], n["last"]),
+        first=first.short_label(),
+        last=last.short_label(),
+        change=w.change(n["change_over_window"], n["basis"]),
+    )
     if f.case == "grey":
         text = w.t("sig_trend_grey", **common)
     else:
         verdict = {"groen": "sig_verdict_good", "rood": "sig_verdict_bad"}.get(n["colour"])
-        text = w.t("sig_trend_significant", direction=w.t("sig_dir_up" if f.case == "up" else "sig_dir_down"),
-                   verdict=w.t(verdict) if verdict else "", **common)
+        text = w.t(
+            "sig_trend_significant",
+            direction=w.t("sig_dir_up" if f.case == "up" else "sig_dir_down"),
+            verdict=w.t(verdict) if verdict else "",
+            **common,
+        )
     for b in n["breaks_as_steps"]:
         text += w.t("sig_trend_break", period=Period.parse(b).label(w.lang))
     facts = [
         [w.t("sig_fact_window", first=first.short_label(), last=last.short_label()), common["change"]],
-        [w.t("sig_fact_p"),
-         ("< " + fmt.number(0.001, 3, w.lang)) if n["p_value"] < 0.001 else fmt.number(n["p_value"], 3, w.lang)],
+        [
+            w.t("sig_fact_p"),
+            ("< " + fmt.number(0.001, 3, w.lang)) if n["p_value"] < 0.001 else fmt.number(n["p_value"], 3, w.lang),
+        ],
     ]
-    if n.get("usual_change_over_window") is not None:   # what the regions did over the same window
-        facts.append([w.t("sig_fact_usual_regions", set=w.t(f"sig_set_{n['usual_basis']}")),
-                      w.change(n["usual_change_over_window"], n["basis"])])
+    if n.get("usual_change_over_window") is not None:  # what the regions did over the same window
+        facts.append(
+            [
+                w.t("sig_fact_usual_regions", set=w.t(f"sig_set_{n['usual_basis']}")),
+                w.change(n["usual_change_over_window"], n["basis"]),
+            ]
+        )
     return text, facts
 
 
@@ -159,10 +176,21 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     usual_part = ""
     if usual is not None:
         basis = n["usual_basis"]
-        usual_part = (w.t("sig_change_usual_own", usual=usual) if basis == "eigen reeks"
-                      else w.t("sig_change_usual_regions", usual=usual, set=w.t(f"sig_set_{basis}")))
-    common = dict(title=w.title, region=w.region, value=w.value(n["value"]), in_period=w.in_period(last),
-                  change=change, usual=usual_part, band=band, verdict=w.t(verdict) if verdict else "")
+        usual_part = (
+            w.t("sig_change_usual_own", usual=usual)
+            if basis == "eigen reeks"
+            else w.t("sig_change_usual_regions", usual=usual, set=w.t(f"sig_set_{basis}"))
+        )
+    common = dict(
+        title=w.title,
+        region=w.region,
+        value=w.value(n["value"]),
+        in_period=w.in_period(last),
+        change=change,
+        usual=usual_part,
+        band=band,
+        verdict=w.t(verdict) if verdict else "",
+    )
     facts = [
         [w.t("sig_fact_value", period=last.short_label()), common["value"]],
         [w.t("sig_fact_change_year"), common["change"]],
@@ -170,10 +198,18 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     if usual is not None:
         facts.append([w.t("sig_fact_usual_change"), usual])
     if "change_previous" in n:
-        text = w.t("sig_change_sub", change_prev=w.change(n["change_previous"], n["basis"]),
-                   prev=w.period(n["previous_period"]), **common)
-        facts.append([w.t("sig_fact_change_prev", period=Period.parse(n["previous_period"]).short_label()),
-                      w.change(n["change_previous"], n["basis"])])
+        text = w.t(
+            "sig_change_sub",
+            change_prev=w.change(n["change_previous"], n["basis"]),
+            prev=w.period(n["previous_period"]),
+            **common,
+        )
+        facts.append(
+            [
+                w.t("sig_fact_change_prev", period=Period.parse(n["previous_period"]).short_label()),
+                w.change(n["change_previous"], n["basis"]),
+            ]
+        )
     else:
         text = w.t("sig_change_year", year_ago=w.period(n["year_ago_period"]), **common)
     return text, facts
@@ -185,9 +221,18 @@ def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     bench = w.name(n["benchmark_region"])
     gap, old_gap = w.pair(n["gap"], n["gap_old"], "size") if "stable" not in f.case else (w.size(n["gap"]), "")
     gap_signed, old_signed = w.pair(n["gap"], n["gap_old"])
-    common = dict(title=w.title, region=w.region, bench=bench, value=w.value(n["value"]),
-                  bench_value=w.value(n["benchmark"]), gap=gap, old_gap=old_gap,
-                  in_old=w.in_period(n["old_period"]), gap_signed=gap_signed, old_gap_signed=old_signed)
+    common = dict(
+        title=w.title,
+        region=w.region,
+        bench=bench,
+        value=w.value(n["value"]),
+        bench_value=w.value(n["benchmark"]),
+        gap=gap,
+        old_gap=old_gap,
+        in_old=w.in_period(n["old_period"]),
+        gap_signed=gap_signed,
+        old_gap_signed=old_signed,
+    )
     text = w.t(f"sig_gap_{f.case}", **common)
     facts = [
         [w.t("sig_fact_gap", bench=bench), common["gap_signed"]],
@@ -199,8 +244,16 @@ def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
 @phrases("positie")
 def _position(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
-    text = w.t(f"sig_pos_{f.case}", title=w.title, region=w.region, rank=n["rank"], n=n["n"],
-               set=w.t(f"sig_set_{n['set']}"), value=w.value(n["value"]), median=w.value(n["median"]))
+    text = w.t(
+        f"sig_pos_{f.case}",
+        title=w.title,
+        region=w.region,
+        rank=n["rank"],
+        n=n["n"],
+        set=w.t(f"sig_set_{n['set']}"),
+        value=w.value(n["value"]),
+        median=w.value(n["median"]),
+    )
     facts = [
         [w.t("sig_fact_rank"), w.t("sig_fact_rank_value", rank=n["rank"], n=n["n"])],
         [w.t("sig_fact_median"), w.value(n["median"])],
@@ -212,33 +265,56 @@ def _position(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
 def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     label = n["label_nl"] if w.lang == "nl" else n["label_en"]
-    status = {"met": "sig_status_met", "on_track": "sig_status_on_track", "off_track": "sig_status_off_track",
-              "off_track_slow": "sig_status_off_track",
-              "not_met": "sig_status_not_met", "cum_met": "sig_status_met", "cum_missed": "sig_status_not_met",
-              "cum_on_track": "sig_status_on_track", "cum_off_track": "sig_status_off_track"}[f.case]
+    status = {
+        "met": "sig_status_met",
+        "on_track": "sig_status_on_track",
+        "off_track": "sig_status_off_track",
+        "off_track_slow": "sig_status_off_track",
+        "not_met": "sig_status_not_met",
+        "cum_met": "sig_status_met",
+        "cum_missed": "sig_status_not_met",
+        "cum_on_track": "sig_status_on_track",
+        "cum_off_track": "sig_status_off_track",
+    }[f.case]
     if f.case.startswith("cum_"):
         sub = ""
         if w.inp.freq != "Y" and "needed_per_period" in n:
             sub = w.t("sig_target_needed_q", needed=w.count(n["needed_per_period"]))
         share = fmt.percent(n["share_done"], 0, w.lang) if n.get("share_done") is not None else "–"
-        common = dict(label=label, progress=w.count(n["progress"]), start=w.period(n["start"]), by=w.period(n["by"]),
-                      target=w.count(n["goal"]), share=share, needed_year=w.count(n.get("needed_per_year", 0.0)),
-                      needed_sub=sub, pace_year=w.count(n["pace_per_year"]),
-                      pace_what=w.t(f"sig_pace_{n['pace_basis']}"))
+        common = dict(
+            label=label,
+            progress=w.count(n["progress"]),
+            start=w.period(n["start"]),
+            by=w.period(n["by"]),
+            target=w.count(n["goal"]),
+            share=share,
+            needed_year=w.count(n.get("needed_per_year", 0.0)),
+            needed_sub=sub,
+            pace_year=w.count(n["pace_per_year"]),
+            pace_what=w.t(f"sig_pace_{n['pace_basis']}"),
+        )
         text = w.t(f"sig_target_{f.case}", **common)
-        facts = [[w.t("sig_fact_progress", period=Period.parse(n["start"]).short_label()), common["progress"]],
-                 [w.t("sig_fact_target"), common["target"]]]
+        facts = [
+            [w.t("sig_fact_progress", period=Period.parse(n["start"]).short_label()), common["progress"]],
+            [w.t("sig_fact_target"), common["target"]],
+        ]
         if "needed_per_year" in n:
             facts.append([w.t("sig_fact_needed"), common["needed_year"]])
         facts.append([w.t("sig_fact_pace"), common["pace_year"]])
         facts.append([w.t("sig_fact_status"), w.t(status)])
         return text, facts
     if n["target_kind"] == "benchmark":
-        comparison = w.t("sig_target_vs_region", value=w.value(n["value"]), region=w.region,
-                         bench_value=w.value(n["benchmark"]), bench=w.name(n["benchmark_region"]))
+        comparison = w.t(
+            "sig_target_vs_region",
+            value=w.value(n["value"]),
+            region=w.region,
+            bench_value=w.value(n["benchmark"]),
+            bench=w.name(n["benchmark_region"]),
+        )
     else:
-        comparison = w.t("sig_target_vs_level", value=w.value(n["value"]), region=w.region,
-                         bench_value=w.value(n["benchmark"]))
+        comparison = w.t(
+            "sig_target_vs_level", value=w.value(n["value"]), region=w.region, bench_value=w.value(n["benchmark"])
+        )
     values = dict(label=label, comparison=comparison, gap=w.size(n["gap"]))
     if f.case == "met":
         values["since"] = w.period(n["met_since"])
@@ -259,9 +335,18 @@ def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     relative = n["basis"] == "relatief"
     now, extreme = w.pair(n["value"], n["previous_extreme"], "relatief" if relative else "value")
     first = Period.parse(n["history_from"])
-    text = w.t(f"sig_range_{f.case}", title=w.title, region=w.region, value=now, change=now,
-               in_period=w.in_period(last), every=w.t(f"sig_every_{last.freq}"), first=w.period(first),
-               extreme=extreme, in_extreme=w.in_period(n["previous_extreme_period"]))
+    text = w.t(
+        f"sig_range_{f.case}",
+        title=w.title,
+        region=w.region,
+        value=now,
+        change=now,
+        in_period=w.in_period(last),
+        every=w.t(f"sig_every_{last.freq}"),
+        first=w.period(first),
+        extreme=extreme,
+        in_extreme=w.in_period(n["previous_extreme_period"]),
+    )
     key = "sig_fact_extreme_high" if n["direction"] == "hoog" else "sig_fact_extreme_low"
     facts = [[w.t("sig_fact_value", period=last.short_label()), now], [w.t(key), extreme]]
     return text, facts

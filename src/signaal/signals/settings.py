@@ -15,20 +15,20 @@ from ..catalogue import Indicator
 from .model import Kind
 from .registry import rule_keys, rule_weights
 
-NEUTRAL_FACTOR = 0.5   # a neutral finding counts half: verdicts come first
+NEUTRAL_FACTOR = 0.5  # a neutral finding counts half: verdicts come first
 
-TREND_WINDOW = 8       # periods: 8 years for yearly series, 8 quarters for quarterly ones
-TREND_ALPHA = 0.05     # two-sided significance level of the slope's t-test
+TREND_WINDOW = 8  # periods: 8 years for yearly series, 8 quarters for quarterly ones
+TREND_ALPHA = 0.05  # two-sided significance level of the slope's t-test
 TREND_MIN_SHARE = 0.75  # at least 75% of the window observed ...
-TREND_MIN_POINTS = 5   # ... and never fewer than 5 points
-GAP_WINDOW = {"Y": 5, "Q": 8}   # "closing or widening" compares with 5 years / 8 quarters back
-GAP_THRESHOLD_SPREAD = 0.1      # no material gap below 0.1 x the spread between regions
+TREND_MIN_POINTS = 5  # ... and never fewer than 5 points
+GAP_WINDOW = {"Y": 5, "Q": 8}  # "closing or widening" compares with 5 years / 8 quarters back
+GAP_THRESHOLD_SPREAD = 0.1  # no material gap below 0.1 x the spread between regions
 RANGE_MIN_PERIODS = 6  # the range rule needs at least 6 earlier periods in the same method
-MIN_REGIONS = {"corop": 20, "provincie": 8}   # the position rule's minimum comparison set
-CHANGE_Z = 1.0         # without a threshold, a change counts when it exceeds 1 SD of past changes
-TARGET_Z = 3.0         # a target off track, missed or newly met (last year) counts as at least 3 SD
-NO_YARDSTICK_Z = 1.0   # without a comparison set (< 5 regions) a finding's size cannot be judged:
-                       # a verdict counts as 1 SD, a finding without one (level, grey) as 0
+MIN_REGIONS = {"corop": 20, "provincie": 8}  # the position rule's minimum comparison set
+CHANGE_Z = 1.0  # without a threshold, a change counts when it exceeds 1 SD of past changes
+TARGET_Z = 3.0  # a target off track, missed or newly met (last year) counts as at least 3 SD
+NO_YARDSTICK_Z = 1.0  # without a comparison set (< 5 regions) a finding's size cannot be judged:
+# a verdict counts as 1 SD, a finding without one (level, grey) as 0
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,9 @@ def settings_for(ind: Indicator) -> Settings:
     )
 
 
-def strength(rule: str, kind: Kind | str, z: float | None, weight: float = 1.0,
-             weights: dict[str, float] | None = None) -> float:
+def strength(
+    rule: str, kind: Kind | str, z: float | None, weight: float = 1.0, weights: dict[str, float] | None = None
+) -> float:
     """Strength on 0..1: indicator weight x rule weight x (1 - exp(-z/2)), neutral x 0.5.
 
     ``z`` is the finding's size in standard deviations of its reference spread (README);

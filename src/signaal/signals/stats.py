@@ -21,13 +21,13 @@ NEGLIGIBLE = 1e-12  # a movement below this share of the data's size is float ro
 
 @dataclass(frozen=True)
 class SlopeTest:
-    slope: float          # per period
+    slope: float  # per period
     se: float
     t: float
     p: float
     df: int
     n: int
-    steps: list[float]    # estimated level shift at each break (same order as given)
+    steps: list[float]  # estimated level shift at each break (same order as given)
 
 
 def slope_test(x: np.ndarray, y: np.ndarray, break_at: list[float] | None = None) -> SlopeTest | None:
@@ -60,10 +60,10 @@ def slope_test(x: np.ndarray, y: np.ndarray, break_at: list[float] | None = None
     if slope == 0.0:
         t_stat, p = 0.0, 1.0
     elif se == 0.0:
-        t_stat, p = math.copysign(math.inf, slope), 0.0   # an exact straight line
+        t_stat, p = math.copysign(math.inf, slope), 0.0  # an exact straight line
     else:
         t_stat = slope / se
-        p = float(2 * stdtr(df, -abs(t_stat)))   # two-sided: 2 x the upper tail
+        p = float(2 * stdtr(df, -abs(t_stat)))  # two-sided: 2 x the upper tail
     return SlopeTest(slope=slope, se=se, t=t_stat, p=p, df=df, n=n, steps=[float(b) for b in beta[2:]])
 
 

@@ -30,5 +30,15 @@ def open_sources(context: SourceContext) -> dict[str, Source]:
     return {kind: cls.open(context) for kind, cls in SOURCES.items()}
 
 
-__all__ = ["SOURCES", "CbsSource", "DuoSource", "Endpoints", "FetchResult", "ManualSource", "Source", "SourceContext",
-           "Unit", "open_sources"]
+__all__ = [
+    "SOURCES",
+    "CbsSource",
+    "DuoSource",
+    "Endpoints",
+    "FetchResult",
+    "ManualSource",
+    "Source",
+    "SourceContext",
+    "Unit",
+    "open_sources",
+]

@@ -10,9 +10,10 @@ asks each one for its units and merges the results.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 import pandas as pd
 
@@ -37,7 +38,7 @@ class Endpoints:
     duo: str = DEFAULT_DUO_URL
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "Endpoints":
+    def from_env(cls, env: dict | None = None) -> Endpoints:
         env = os.environ if env is None else env
 
         def pick(name: str, default: str) -> str:
@@ -67,7 +68,7 @@ class FetchResult:
     files: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
-    def combine(cls, results: list["FetchResult"]) -> "FetchResult":
+    def combine(cls, results: list[FetchResult]) -> FetchResult:
         """All results as one, in order. A table that two results describe ("two families, one
         table": two catalogue families that now resolve to the same CBS table) gets one record
         that lists the indicators, measures, URLs and raw folders of both."""
@@ -117,7 +118,7 @@ class Source(Protocol):
     kind: ClassVar[str]
 
     @classmethod
-    def open(cls, context: SourceContext) -> "Source":
+    def open(cls, context: SourceContext) -> Source:
         """The source, set up for one refresh."""
         ...
 

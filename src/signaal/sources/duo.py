@@ -52,7 +52,11 @@ ENCODINGS = ("utf-8-sig", "cp1252")  # DUO writes UTF-8; older files are Windows
 
 
 def load_config(path: Path | None = None) -> dict:
-    text = Path(path).read_text("utf-8") if path else (resources.files("signaal") / "sources" / "duo.yaml").read_text("utf-8")
+    text = (
+        Path(path).read_text("utf-8")
+        if path
+        else (resources.files("signaal") / "sources" / "duo.yaml").read_text("utf-8")
+    )
     return yaml.safe_load(text)
 
 
@@ -75,8 +79,10 @@ def read_table(content: bytes, where: str) -> list[dict]:
         except UnicodeDecodeError as exc:
             problem = f"byte 0x{content[exc.start]:02x} at position {exc.start}"
     if text is None:
-        raise SourceError(f"{where}: the file is in none of the encodings tried ({', '.join(ENCODINGS)}); "
-                          f"the last one fails on {problem}")
+        raise SourceError(
+            f"{where}: the file is in none of the encodings tried ({', '.join(ENCODINGS)}); "
+            f"the last one fails on {problem}"
+        )
     first = text.splitlines()[0] if text.strip() else ""
     if not first or first.lstrip().startswith("<"):
         raise SourceError(f"{where}: the answer is not a CSV table (it starts with {first[:30]!r})")
@@ -87,9 +93,9 @@ def read_table(content: bytes, where: str) -> list[dict]:
 @dataclass
 class Cell:
     year: int
-    municipality: str       # GM code or ""
+    municipality: str  # GM code or ""
     institution: str
-    count: float | None     # None = censored
+    count: float | None  # None = censored
     censored: bool
 
 
@@ -104,12 +110,16 @@ def cells(rows: list[dict], columns: dict, where: str, by_location: bool = False
     names = list(rows[0].keys())
     inst = _pick(names, columns["institution"])
     if inst is None:
-        raise SourceError(f"{where}: no institution column (looked for {', '.join(columns['institution'])}; has {', '.join(names[:12])})")
+        raise SourceError(
+            f"{where}: no institution column (looked for {', '.join(columns['institution'])}; has {', '.join(names[:12])})"
+        )
     muni = _pick(names, columns["municipality"])
     if muni is None and by_location:
-        raise SourceError(f"{where}: no municipality column, which this file needs to tell the locations inside the "
-                          f"region from those outside (looked for {', '.join(columns['municipality'])}; "
-                          f"has {', '.join(str(n) for n in names)})")
+        raise SourceError(
+            f"{where}: no municipality column, which this file needs to tell the locations inside the "
+            f"region from those outside (looked for {', '.join(columns['municipality'])}; "
+            f"has {', '.join(str(n) for n in names)})"
+        )
     flag = _pick(names, columns.get("censored_flag", []))
     year_col = _pick(names, columns["year"])
     count_col = _pick(names, columns["count"])
@@ -125,7 +135,9 @@ def cells(rows: list[dict], columns: dict, where: str, by_location: bool = False
         try:
             value = float(text.replace(",", "."))
         except ValueError:
-            raise SourceError(f"{where}: count {text!r} is not a number (valid: a number, '<5' or -1 for a masked count)") from None
+            raise SourceError(
+                f"{where}: count {text!r} is not a number (valid: a number, '<5' or -1 for a masked count)"
+            ) from None
         if value < 0:
             return None, True
         return value, False
@@ -156,8 +168,17 @@ class DuoSource:
 
     kind = "duo"
 
-    def __init__(self, *, endpoints, http: HttpClient, raw: RawStore, registry: Registry, force: bool = False,
-                 config: dict | None = None, progress=None):
+    def __init__(
+        self,
+        *,
+        endpoints,
+        http: HttpClient,
+        raw: RawStore,
+        registry: Registry,
+        force: bool = False,
+        config: dict | None = None,
+        progress=None,
+    ):
         self.base = endpoints.duo.rstrip("/")
         self.http = http
         self.raw = raw
@@ -167,9 +188,15 @@ class DuoSource:
         self.progress = progress or (lambda message: None)
 
     @classmethod
-    def open(cls, context: SourceContext) -> "DuoSource":
-        return cls(endpoints=context.endpoints, http=context.http, raw=context.raw, registry=context.registry,
-                   force=context.force, progress=context.progress)
+    def open(cls, context: SourceContext) -> DuoSource:
+        return cls(
+            endpoints=context.endpoints,
+            http=context.http,
+            raw=context.raw,
+            registry=context.registry,
+            force=context.force,
+            progress=context.progress,
+        )
 
     def unit(self, indicator: Indicator) -> Unit:
         return Unit(("duo", indicator.source.file), f"duo {indicator.source.file}")
@@ -191,7 +218,9 @@ class DuoSource:
                 found.append(res)
         if not found:
             names = ", ".join(str(r.get("url", "")).rsplit("/", 1)[-1] for r in body["result"].get("resources", []))
-            raise SourceError(f"{SOURCE} dataset {dataset}: no file matches {spec.get('resource')!r} (files: {names or 'none'})")
+            raise SourceError(
+                f"{SOURCE} dataset {dataset}: no file matches {spec.get('resource')!r} (files: {names or 'none'})"
+            )
         return found[0], response
 
     def fetch(self, indicators: list[Indicator]) -> FetchResult:
@@ -204,9 +233,13 @@ class DuoSource:
             obs_rows.extend(rows)
             warnings.extend(notes)
         obs = pd.DataFrame(obs_rows, columns=["indicator", "region", "period", "value", "status"])
-        return FetchResult(observations=obs, sources={file_name: _source_record(indicators, records, len(all_cells))},
-                           resolution=resolution, warnings=[f"DUO: {w}" for w in warnings],
-                           files={file_name: _extract_csv(extract)})
+        return FetchResult(
+            observations=obs,
+            sources={file_name: _source_record(indicators, records, len(all_cells))},
+            resolution=resolution,
+            warnings=[f"DUO: {w}" for w in warnings],
+            files={file_name: _extract_csv(extract)},
+        )
 
     def _read_files(self) -> tuple[list[tuple[str, bool, Cell]], list[dict]]:
         """Every configured file as cells ``(sector, by_location, cell)``, and a record per file."""
@@ -216,7 +249,9 @@ class DuoSource:
             stored, name, record = self._download(spec)
             where = f"{SOURCE} dataset {spec['dataset']} file {name}"
             by_location = spec.get("municipality") == "location"
-            for cell in cells(read_table(stored.content, where), self.config["columns"], where, by_location=by_location):
+            for cell in cells(
+                read_table(stored.content, where), self.config["columns"], where, by_location=by_location
+            ):
                 all_cells.append((spec["sector"], by_location, cell))
             records.append(record)
         return all_cells, records
@@ -231,8 +266,13 @@ class DuoSource:
             url = self.base + url
         last = str(res.get("last_modified") or res.get("metadata_modified") or res.get("created") or "")
         name = url.rsplit("/", 1)[-1] or f"{spec['dataset']}.csv"
-        bundle = self.raw.bundle("duo", spec["dataset"], last or dt.date.today().isoformat(),
-                                 re.sub(r"[^0-9A-Za-z._-]", "_", name), force=self.force)
+        bundle = self.raw.bundle(
+            "duo",
+            spec["dataset"],
+            last or dt.date.today().isoformat(),
+            re.sub(r"[^0-9A-Za-z._-]", "_", name),
+            force=self.force,
+        )
         if bundle.load("package.json") is None:
             bundle.save("package.json", package, source=SOURCE, table=spec["dataset"])
         stored = bundle.load(name)
@@ -242,22 +282,39 @@ class DuoSource:
             stored = bundle.save(name, response, source=SOURCE, table=spec["dataset"], modified=last)
             bundle.finish({"dataset": spec["dataset"], "file": name, "url": url})
         self.progress(f"{SOURCE} {spec['dataset']} {name}{' (cached)' if cached else ''}")
-        record = {"dataset": spec["dataset"], "sector": spec["sector"], "url": url, "modified": last,
-                  "retrieved": stored.meta.get("retrieved"), "sha256": stored.meta["sha256"],
-                  "raw": bundle.relative(), "cached": cached}
+        record = {
+            "dataset": spec["dataset"],
+            "sector": spec["sector"],
+            "url": url,
+            "modified": last,
+            "retrieved": stored.meta.get("retrieved"),
+            "sha256": stored.meta["sha256"],
+            "raw": bundle.relative(),
+            "cached": cached,
+        }
         return stored, name, record
 
-    def _count(self, ind: Indicator, all_cells: list[tuple[str, bool, Cell]], extract: dict, file_name: str,
-               records: list[dict]) -> tuple[list[tuple], dict, list[str]]:
+    def _count(
+        self,
+        ind: Indicator,
+        all_cells: list[tuple[str, bool, Cell]],
+        extract: dict,
+        file_name: str,
+        records: list[dict],
+    ) -> tuple[list[tuple], dict, list[str]]:
         """One indicator's yearly totals for its region: observation rows, resolution, warnings.
 
         Adds the cells it counts to ``extract`` (the per-institution CSV kept in the vintage)."""
         wanted = ind.source.filters.get("instelling", "")
         sector = ind.source.filters.get("sector", "")
         region = self.registry.get(ind.source.filters.get("regio") or self.registry.default_focus).code
-        members = set(self.registry.children(region, "gemeente")) if self.registry.get(region).level != "gemeente" else {region}
+        members = (
+            set(self.registry.children(region, "gemeente"))
+            if self.registry.get(region).level != "gemeente"
+            else {region}
+        )
         totals: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])  # sum, cells, censored
-        unplaced: dict[int, list] = defaultdict(lambda: [0.0, 0])     # students, cells without a location code
+        unplaced: dict[int, list] = defaultdict(lambda: [0.0, 0])  # students, cells without a location code
         for sec, by_location, cell in all_cells:
             if sector and sec != sector:
                 continue
@@ -279,14 +336,24 @@ class DuoSource:
             ex[0] += 0.0 if cell.censored else (cell.count or 0.0)
             ex[1] += int(cell.censored)
         if not totals:
-            raise SourceError(f"{SOURCE}: no students of an institution named {wanted!r} in {file_name} sources "
-                              f"({', '.join(r['dataset'] for r in records)}); check the instelling filter of {ind.id}")
+            raise SourceError(
+                f"{SOURCE}: no students of an institution named {wanted!r} in {file_name} sources "
+                f"({', '.join(r['dataset'] for r in records)}); check the instelling filter of {ind.id}"
+            )
         rows, censored, warnings = _yearly_rows(ind.id, region, totals)
         for year, (students, n) in sorted(unplaced.items()):
-            warnings.append(f"{ind.id} {year}: {n} row(s) without a municipality code ({students:.0f} students) "
-                            f"left out, since their location may lie outside {region}")
-        resolution = {"source": file_name, "institution": wanted, "region": region,
-                      "years": sorted(str(y) for y in totals), "censored_cells": censored, "rows": len(totals)}
+            warnings.append(
+                f"{ind.id} {year}: {n} row(s) without a municipality code ({students:.0f} students) "
+                f"left out, since their location may lie outside {region}"
+            )
+        resolution = {
+            "source": file_name,
+            "institution": wanted,
+            "region": region,
+            "years": sorted(str(y) for y in totals),
+            "censored_cells": censored,
+            "rows": len(totals),
+        }
         return rows, resolution, warnings
 
 
@@ -299,8 +366,10 @@ def _yearly_rows(ind_id: str, region: str, totals: dict[int, list]) -> tuple[lis
         else:
             rows.append((ind_id, region, str(year), total, "definitief"))
             if n_censored and 4 * n_censored > 0.01 * total:
-                warnings.append(f"{ind_id} {year}: {n_censored} masked counts (<5) may make the total "
-                                f"{total:.0f} up to {4 * n_censored} too low")
+                warnings.append(
+                    f"{ind_id} {year}: {n_censored} masked counts (<5) may make the total "
+                    f"{total:.0f} up to {4 * n_censored} too low"
+                )
         if n_censored:
             censored[str(year)] = n_censored
     return rows, censored, warnings
@@ -324,7 +393,7 @@ def _source_record(indicators: list[Indicator], records: list[dict], n_cells: in
         "file": indicators[0].source.file,
         "title": "DUO: ingeschrevenen per instelling",
         "modified": max(modified) if modified else dt.date.today().isoformat(),
-        "retrieved": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "retrieved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "url": records[0]["url"] if records else "",
         "urls": [r["url"] for r in records],
         "files": records,

@@ -21,8 +21,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -59,12 +60,12 @@ class HttpSettings:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     attempts: int = 5
-    backoff: float = 1.0          # first wait in seconds; doubles per attempt
+    backoff: float = 1.0  # first wait in seconds; doubles per attempt
     backoff_max: float = 60.0
     retry_after_max: float = 120.0
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "HttpSettings":
+    def from_env(cls, env: dict | None = None) -> HttpSettings:
         env = os.environ if env is None else env
         base = cls()
 
@@ -75,7 +76,9 @@ class HttpSettings:
             try:
                 value = float(raw)
             except ValueError:
-                raise SourceError(f"{name}={raw!r} is not a number; give seconds or a count, e.g. {default:g}") from None
+                raise SourceError(
+                    f"{name}={raw!r} is not a number; give seconds or a count, e.g. {default:g}"
+                ) from None
             if value < 0:
                 raise SourceError(f"{name}={raw!r} is negative; give a number of at least 0")
             return value
@@ -119,8 +122,8 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _connection_problem(exc: BaseException, url: str) -> str:
@@ -131,16 +134,33 @@ def _connection_problem(exc: BaseException, url: str) -> str:
     while node is not None and id(node) not in seen:
         seen.add(id(node))
         chain.append(node)
-        node = node.__cause__ or node.__context__ or (node.args[0] if node.args and isinstance(node.args[0], BaseException) else None)
+        node = (
+            node.__cause__
+            or node.__context__
+            or (node.args[0] if node.args and isinstance(node.args[0], BaseException) else None)
+        )
     text = " ".join(f"{type(e).__name__}: {e}" for e in chain)
-    if any(s in text for s in ("NameResolutionError", "Name or service not known", "Temporary failure in name resolution",
-                                "nodename nor servname", "getaddrinfo failed", "No address associated")):
+    if any(
+        s in text
+        for s in (
+            "NameResolutionError",
+            "Name or service not known",
+            "Temporary failure in name resolution",
+            "nodename nor servname",
+            "getaddrinfo failed",
+            "No address associated",
+        )
+    ):
         return f"cannot resolve host {urlsplit(url).hostname!r} (DNS lookup failed: no network, or a wrong base URL?)"
     if isinstance(exc, requests.Timeout) or "timed out" in text.lower():
         return f"no answer from {host} in time (timeout)"
     if "Connection refused" in text or "ConnectionRefusedError" in text:
         return f"cannot connect to {host} (connection refused: no network, or the service is down)"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text or "Connection broken" in text:
+    if (
+        isinstance(exc, requests.exceptions.ChunkedEncodingError)
+        or "IncompleteRead" in text
+        or "Connection broken" in text
+    ):
         return f"the connection to {host} broke off in the middle of the response"
     return f"cannot connect to {host} ({type(exc).__name__})"
 
@@ -185,7 +205,7 @@ class HttpClient:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> "HttpClient":
+    def __enter__(self) -> HttpClient:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -233,7 +253,7 @@ class HttpClient:
     # ---- one attempt ------------------------------------------------------------------
     def _attempt(self, url: str, where: str, expect_json: bool) -> Response:
         self.requests_made += 1
-        retrieved = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        retrieved = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         try:
             resp = self.session.get(url, timeout=(self.settings.connect_timeout, self.settings.read_timeout))
         except requests.exceptions.InvalidURL as exc:

@@ -26,7 +26,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..catalogue import Catalogue, Indicator
-from ..catalogue.targets import FILE as TARGETS_FILE, load_targets
+from ..catalogue.targets import FILE as TARGETS_FILE
+from ..catalogue.targets import load_targets
 from ..errors import DataError, suggest
 from ..files import sha256
 from ..observations import MISSING_STATUSES, STATUSES
@@ -37,8 +38,13 @@ from .raw import RawStore
 
 REQUIRED = ("indicator", "region", "period", "value", "source_url")
 OPTIONAL = ("note", "region_name", "status")
-RANGES = {"mark": (0.0, 10.0), "percent": (0.0, 100.0), "minutes": (0.0, 24 * 60.0), "km": (0.0, 1000.0),
-          "count": (0.0, math.inf)}
+RANGES = {
+    "mark": (0.0, 10.0),
+    "percent": (0.0, 100.0),
+    "minutes": (0.0, 24 * 60.0),
+    "km": (0.0, 1000.0),
+    "count": (0.0, math.inf),
+}
 
 
 class ManualRow(BaseModel):
@@ -98,7 +104,9 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
     if unknown:
         raise DataError(f"{path.name}: unknown column {unknown[0]!r}; valid: {', '.join(REQUIRED + OPTIONAL)}")
 
-    allowed = {i.id: i for i in catalogue.indicators.values() if i.source.kind == "manual" and i.source.file == path.name}
+    allowed = {
+        i.id: i for i in catalogue.indicators.values() if i.source.kind == "manual" and i.source.file == path.name
+    }
     rows, seen = [], {}
     for line, raw_row in enumerate(reader, start=2):
         record = {k.strip(): (v or "").strip() for k, v in raw_row.items() if k is not None}
@@ -114,31 +122,52 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
         ind = allowed.get(row.indicator)
         if ind is None:
             valid = sorted(allowed) or ["(no catalogue indicator reads this file)"]
-            raise _row_error(path, line, f"indicator {row.indicator!r} is not read from {path.name}; {suggest(row.indicator, valid)}")
+            raise _row_error(
+                path, line, f"indicator {row.indicator!r} is not read from {path.name}; {suggest(row.indicator, valid)}"
+            )
         if row.region not in registry:
-            raise _row_error(path, line, f"unknown region {row.region!r}; valid: NL01, PV20-PV31, CR01-CR40 or a GM code")
+            raise _row_error(
+                path, line, f"unknown region {row.region!r}; valid: NL01, PV20-PV31, CR01-CR40 or a GM code"
+            )
         region = registry.get(row.region)
         if region.level not in ind.levels:
-            raise _row_error(path, line, f"region {region.code} is a {region.level}; {ind.id} has levels {', '.join(ind.levels)}")
+            raise _row_error(
+                path, line, f"region {region.code} is a {region.level}; {ind.id} has levels {', '.join(ind.levels)}"
+            )
         try:
             period = Period.parse(row.period)
         except ValueError:
-            raise _row_error(path, line, f"period {row.period!r} is not a period; expected e.g. 2025, 2026Q3 or 2026M09") from None
+            raise _row_error(
+                path, line, f"period {row.period!r} is not a period; expected e.g. 2025, 2026Q3 or 2026M09"
+            ) from None
         if period.freq != ind.frequency:
-            raise _row_error(path, line, f"period {row.period!r} does not match the {ind.frequency} frequency of {ind.id}")
+            raise _row_error(
+                path, line, f"period {row.period!r} does not match the {ind.frequency} frequency of {ind.id}"
+            )
         low, high = RANGES.get(ind.unit, (-math.inf, math.inf))
         if not (low <= row.value <= high) or (ind.unit == "minutes" and row.value <= 0):
-            raise _row_error(path, line, f"value {row.value:g} is out of range for unit {ind.unit} ({low:g} to {high:g})")
+            raise _row_error(
+                path, line, f"value {row.value:g} is out of range for unit {ind.unit} ({low:g} to {high:g})"
+            )
         key = (ind.id, region.code, str(period))
         if key in seen:
             raise _row_error(path, line, f"{ind.id} {region.code} {period} is given twice (also on line {seen[key]})")
         seen[key] = line
-        rows.append({"indicator": ind.id, "region": region.code, "period": str(period), "value": row.value,
-                     "status": row.status, "source_url": row.source_url, "note": row.note})
+        rows.append(
+            {
+                "indicator": ind.id,
+                "region": region.code,
+                "period": str(period),
+                "value": row.value,
+                "status": row.status,
+                "source_url": row.source_url,
+                "note": row.note,
+            }
+        )
 
     frame = pd.DataFrame(rows, columns=["indicator", "region", "period", "value", "status", "source_url", "note"])
     kept = raw.keep("manual", path.name, content, {"url": path.as_uri(), "file": path.name}) if raw else None
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     urls = sorted(set(frame["source_url"]))
     source = {
         "kind": "manual",
@@ -146,7 +175,7 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
         "file": path.name,
         "title": f"curated table {path.name}",
         "modified": mtime.date().isoformat(),
-        "retrieved": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "retrieved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "url": urls[0] if urls else "",
         "urls": urls,
         "raw": str(kept.path.parent) if kept else "",
@@ -155,7 +184,9 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
         "indicators": sorted(set(frame["indicator"])),
         "rows_with_note": int((frame["note"].str.len() > 0).sum()),
     }
-    return ManualTable(file=path.name, observations=frame[["indicator", "region", "period", "value", "status"]], source=source)
+    return ManualTable(
+        file=path.name, observations=frame[["indicator", "region", "period", "value", "status"]], source=source
+    )
 
 
 class ManualSource:
@@ -170,9 +201,10 @@ class ManualSource:
         self.raw = raw
 
     @classmethod
-    def open(cls, context: SourceContext) -> "ManualSource":
-        return cls(folder=context.data_dir / "manual", catalogue=context.catalogue, registry=context.registry,
-                   raw=context.raw)
+    def open(cls, context: SourceContext) -> ManualSource:
+        return cls(
+            folder=context.data_dir / "manual", catalogue=context.catalogue, registry=context.registry, raw=context.raw
+        )
 
     def unit(self, indicator: Indicator) -> Unit:
         return Unit(("manual", indicator.source.file), f"manual {indicator.source.file}")
@@ -185,7 +217,9 @@ class ManualSource:
         return FetchResult(
             observations=obs[obs["indicator"].isin(wanted)],
             sources={table.file: {**table.source, "indicators": sorted(wanted & set(table.source["indicators"]))}},
-            resolution={i.id: {"source": table.file, "rows": int((obs["indicator"] == i.id).sum())} for i in indicators},
+            resolution={
+                i.id: {"source": table.file, "rows": int((obs["indicator"] == i.id).sum())} for i in indicators
+            },
         )
 
 
@@ -199,9 +233,13 @@ def targets_result(path: Path) -> FetchResult:
         return FetchResult(pd.DataFrame())
     targets = load_targets(path)
     record = {
-        "kind": "manual", "file": TARGETS_FILE, "title": "board targets", "rows": len(targets),
-        "checksum": sha256(path.read_bytes()), "urls": sorted({t.source_url for t in targets}),
-        "modified": dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date().isoformat(),
+        "kind": "manual",
+        "file": TARGETS_FILE,
+        "title": "board targets",
+        "rows": len(targets),
+        "checksum": sha256(path.read_bytes()),
+        "urls": sorted({t.source_url for t in targets}),
+        "modified": dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date().isoformat(),
         "indicators": sorted({t.indicator for t in targets}),
     }
     return FetchResult(pd.DataFrame(), sources={TARGETS_FILE: record})

@@ -9,7 +9,7 @@ complete one whose table has not changed) are read from disk instead of fetched 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import quote
 
 from ..errors import SourceError

@@ -36,9 +36,20 @@ COLLECTIONS = {
 }
 PREFIX = {"gemeente": "GM", "corop": "CR", "provincie": "PV"}
 ALIASES = {
-    "gemeente": "gemeente", "gemeenten": "gemeente", "municipality": "gemeente", "municipalities": "gemeente", "gm": "gemeente",
-    "corop": "corop", "coropgebied": "corop", "coropgebieden": "corop", "cr": "corop",
-    "provincie": "provincie", "provincies": "provincie", "province": "provincie", "provinces": "provincie", "pv": "provincie",
+    "gemeente": "gemeente",
+    "gemeenten": "gemeente",
+    "municipality": "gemeente",
+    "municipalities": "gemeente",
+    "gm": "gemeente",
+    "corop": "corop",
+    "coropgebied": "corop",
+    "coropgebieden": "corop",
+    "cr": "corop",
+    "provincie": "provincie",
+    "provincies": "provincie",
+    "province": "provincie",
+    "provinces": "provincie",
+    "pv": "provincie",
 }
 EXCLUDED = {"GM0998"}  # "Buitenland" in some PDOK/CBS files
 CODE_COLUMNS = ("statcode", "gemeentecode", "code", "gm_code", "coropcode", "provinciecode", "regio_code")
@@ -68,7 +79,11 @@ def cached_years(level: str, data_dir: Path | None = None) -> list[int]:
     folder = geo_dir(data_dir)
     if not folder.is_dir():
         return []
-    return sorted(int(m.group(1)) for p in folder.glob(f"{lvl}_*.parquet") if (m := re.fullmatch(rf"{lvl}_(\d{{4}})\.parquet", p.name)))
+    return sorted(
+        int(m.group(1))
+        for p in folder.glob(f"{lvl}_*.parquet")
+        if (m := re.fullmatch(rf"{lvl}_(\d{{4}})\.parquet", p.name))
+    )
 
 
 def _write_cache(frame, level: str, year: int, data_dir: Path | None) -> Path:
@@ -107,15 +122,24 @@ def _tidy(frame, level: str, where: str):
     return out.sort_values("code").reset_index(drop=True)
 
 
-def fetch_boundaries(level: str, year: int, *, endpoints, http: HttpClient, raw: RawStore,
-                     data_dir: Path | None = None, limit: int = 1000):
+def fetch_boundaries(
+    level: str,
+    year: int,
+    *,
+    endpoints,
+    http: HttpClient,
+    raw: RawStore,
+    data_dir: Path | None = None,
+    limit: int = 1000,
+):
     """Download one level and year from PDOK (all pages), keep the raw pages, cache and return it."""
     import geopandas as gpd
 
     lvl = level_name(level)
     collection = COLLECTIONS[lvl]
-    url = (f"{endpoints.pdok}/cbs/gebiedsindelingen/ogc/v1/collections/{collection}/items?"
-           + encode_query({"f": "json", "jaarcode": str(int(year)), "limit": str(limit)}))
+    url = f"{endpoints.pdok}/cbs/gebiedsindelingen/ogc/v1/collections/{collection}/items?" + encode_query(
+        {"f": "json", "jaarcode": str(int(year)), "limit": str(limit)}
+    )
 
     def next_link(data) -> str | None:
         for link in (data or {}).get("links", []) if isinstance(data, dict) else []:
@@ -140,8 +164,15 @@ def fetch_boundaries(level: str, year: int, *, endpoints, http: HttpClient, raw:
     return tidy
 
 
-def import_boundaries(path: Path, *, year: int | None = None, level: str | None = None, registry: Registry | None = None,
-                      data_dir: Path | None = None, dissolve: bool = True) -> dict[str, Path]:
+def import_boundaries(
+    path: Path,
+    *,
+    year: int | None = None,
+    level: str | None = None,
+    registry: Registry | None = None,
+    data_dir: Path | None = None,
+    dissolve: bool = True,
+) -> dict[str, Path]:
     """Fill the cache from a local file; municipalities are also dissolved into COROP and provinces.
 
     Returns the cache files written, by level.
@@ -162,12 +193,16 @@ def import_boundaries(path: Path, *, year: int | None = None, level: str | None 
         ycol = next((cols[c] for c in YEAR_COLUMNS if c in cols), None)
         years = sorted({int(str(v)[:4]) for v in frame[ycol].dropna()}) if ycol else []
         if len(years) != 1:
-            raise InputError(f"boundary file {path.name}: say which year it is with --year (found {years or 'no year'})")
+            raise InputError(
+                f"boundary file {path.name}: say which year it is with --year (found {years or 'no year'})"
+            )
         year = years[0]
     code_col = next((cols[c] for c in CODE_COLUMNS if c in cols), None)
     if level is None:
         if code_col is None:
-            raise InputError(f"boundary file {path.name}: no region code property (looked for {', '.join(CODE_COLUMNS)})")
+            raise InputError(
+                f"boundary file {path.name}: no region code property (looked for {', '.join(CODE_COLUMNS)})"
+            )
         prefixes = frame[code_col].astype(str).str.strip().str[:2].str.upper().value_counts()
         by_prefix = {v: k for k, v in PREFIX.items()}
         top = next((p for p in prefixes.index if p in by_prefix), None)
@@ -185,7 +220,9 @@ def import_boundaries(path: Path, *, year: int | None = None, level: str | None 
         corop["name"] = corop["code"].map(lambda c: registry.get(c).name_nl)
         written["corop"] = _write_cache(corop[["code", "name", "geometry"]], "corop", int(year), data_dir)
         corop["provincie"] = corop["code"].map(parents)
-        prov = corop.dissolve(by="provincie", as_index=False)[["provincie", "geometry"]].rename(columns={"provincie": "code"})
+        prov = corop.dissolve(by="provincie", as_index=False)[["provincie", "geometry"]].rename(
+            columns={"provincie": "code"}
+        )
         prov["name"] = prov["code"].map(lambda c: registry.get(c).name_nl)
         written["provincie"] = _write_cache(prov[["code", "name", "geometry"]], "provincie", int(year), data_dir)
     return written

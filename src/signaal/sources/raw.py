@@ -38,7 +38,7 @@ def stamp(modified: str | None) -> str:
 
 
 def now_stamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 @dataclass
@@ -60,7 +60,7 @@ class RawFile:
 class Bundle:
     """One request (all its pages) or one table's metadata, in one folder."""
 
-    def __init__(self, path: Path, store: "RawStore"):
+    def __init__(self, path: Path, store: RawStore):
         self.path = path
         self._store = store
 
@@ -105,7 +105,7 @@ class Bundle:
         return RawFile(path=path, content=response.content, meta=meta)
 
     def finish(self, info: dict) -> dict:
-        info = {**info, "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        info = {**info, "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         write_atomic(self.path / COMPLETE, (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode())
         return info
 
@@ -141,10 +141,18 @@ class RawStore:
             if memo not in self._forced:
                 self._forced[memo] = table_dir / f"{base}.{now_stamp()}"
             return Bundle(self._forced[memo] / key, self)
-        snapshots = sorted(
-            (p for p in table_dir.glob(f"{base}*") if p.is_dir() and (p.name == base or p.name.startswith(base + "."))),
-            key=lambda p: p.name,
-        ) if table_dir.is_dir() else []
+        snapshots = (
+            sorted(
+                (
+                    p
+                    for p in table_dir.glob(f"{base}*")
+                    if p.is_dir() and (p.name == base or p.name.startswith(base + "."))
+                ),
+                key=lambda p: p.name,
+            )
+            if table_dir.is_dir()
+            else []
+        )
         for snap in reversed(snapshots):
             if (snap / key / COMPLETE).exists():
                 return Bundle(snap / key, self)
@@ -161,6 +169,11 @@ class RawStore:
         found = bundle.load(name)
         if found:
             return found
-        response = Response(url=meta.get("url", ""), status=0, content=content, content_type="text/csv",
-                            retrieved=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        response = Response(
+            url=meta.get("url", ""),
+            status=0,
+            content=content,
+            content_type="text/csv",
+            retrieved=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
         return bundle.save(name, response, **{k: v for k, v in meta.items() if k != "url"})

@@ -8,6 +8,7 @@ vintages; :func:`diff` lists them so that nobody has to notice a revision by acc
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,25 +39,25 @@ def list_vintages(store: Store) -> list[VintageInfo]:
     live = store.vintages()
     out = []
     found = list(live)
-    try:
+    with contextlib.suppress(DataError):
         found.append(store.sample())
-    except DataError:
-        pass
     default = live[-1].id if live else (SAMPLE_ID if len(found) > len(live) else None)
     for v in found:
         m = v.manifest
-        out.append(VintageInfo(
-            id=v.id,
-            created=str(m.get("created", "")),
-            is_sample=v.is_sample,
-            rows=int(m.get("rows", 0) or 0),
-            indicators=len(m.get("indicators") or []),
-            sources=sorted((m.get("sources") or {}).keys()),
-            is_default=v.id == default,
-            warnings=len((m.get("validation") or {}).get("warnings") or []),
-            carried_over=len((m.get("refresh") or {}).get("carried_over") or {}),
-            path=str(v.path),
-        ))
+        out.append(
+            VintageInfo(
+                id=v.id,
+                created=str(m.get("created", "")),
+                is_sample=v.is_sample,
+                rows=int(m.get("rows", 0) or 0),
+                indicators=len(m.get("indicators") or []),
+                sources=sorted((m.get("sources") or {}).keys()),
+                is_default=v.id == default,
+                warnings=len((m.get("validation") or {}).get("warnings") or []),
+                carried_over=len((m.get("refresh") or {}).get("carried_over") or {}),
+                path=str(v.path),
+            )
+        )
     return out
 
 
@@ -74,7 +75,14 @@ def source_info(manifest: dict, indicator_id: str, table: str | None = None) -> 
             for name, info in sources.items():
                 if name.upper() == str(key).upper() and isinstance(info, dict):
                     return info
-    return next((info for info in sources.values() if isinstance(info, dict) and indicator_id in (info.get("indicators") or [])), {})
+    return next(
+        (
+            info
+            for info in sources.values()
+            if isinstance(info, dict) and indicator_id in (info.get("indicators") or [])
+        ),
+        {},
+    )
 
 
 def table_id(manifest: dict | None, indicator) -> str | None:
@@ -100,7 +108,11 @@ def table_id(manifest: dict | None, indicator) -> str | None:
         cat = catalogue()
         for dep in cat.dependencies(indicator.id):
             d = cat[dep]
-            if d.id != indicator.id and d.source.kind == "cbs" and str(d.source.table).upper() == str(src.table).upper():
+            if (
+                d.id != indicator.id
+                and d.source.kind == "cbs"
+                and str(d.source.table).upper() == str(src.table).upper()
+            ):
                 return table_id(manifest, d)
     return src.table
 
@@ -123,18 +135,21 @@ def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFr
             table = src.table or src.file
         info = source_info(m, ind_id, table)
         source_id = (resolution.get(ind_id) or {}).get("source") or info.get("table") or info.get("file") or table or ""
-        rows.append({
-            "indicator": ind_id,
-            "latest": latest,
-            "status": status,
-            "periods": len(periods),
-            "regions": int(present["region"].nunique()),
-            "source": source_id or "–",
-            "modified": info.get("modified") or "–",
-            "carried_over_from": carried.get(ind_id, ""),
-        })
-    return pd.DataFrame(rows, columns=["indicator", "latest", "status", "periods", "regions", "source", "modified",
-                                       "carried_over_from"])
+        rows.append(
+            {
+                "indicator": ind_id,
+                "latest": latest,
+                "status": status,
+                "periods": len(periods),
+                "regions": int(present["region"].nunique()),
+                "source": source_id or "–",
+                "modified": info.get("modified") or "–",
+                "carried_over_from": carried.get(ind_id, ""),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["indicator", "latest", "status", "periods", "regions", "source", "modified", "carried_over_from"]
+    )
 
 
 @dataclass
@@ -153,8 +168,17 @@ class Diff:
 
     @property
     def empty(self) -> bool:
-        return all(f.empty for f in (self.revised, self.new_periods, self.vanished_periods, self.vanished_regions,
-                                     self.new_regions, self.unit_changes)) and not (self.new_indicators or self.removed_indicators)
+        return all(
+            f.empty
+            for f in (
+                self.revised,
+                self.new_periods,
+                self.vanished_periods,
+                self.vanished_regions,
+                self.new_regions,
+                self.unit_changes,
+            )
+        ) and not (self.new_indicators or self.removed_indicators)
 
     def lines(self, limit: int = 10) -> list[str]:
         """A readable report; at most ``limit`` examples per kind of change."""
@@ -181,8 +205,16 @@ class Diff:
 
         block("revised values", self.revised, revision)
         block("new periods", self.new_periods, lambda r: f"{r.indicator} {r.period} ({r.regions} regions)")
-        block("periods no longer present", self.vanished_periods, lambda r: f"{r.indicator} {r.period} ({r.regions} regions)")
-        block("regions no longer present", self.vanished_regions, lambda r: f"{r.indicator} {r.region} (last {r.last_period})")
+        block(
+            "periods no longer present",
+            self.vanished_periods,
+            lambda r: f"{r.indicator} {r.period} ({r.regions} regions)",
+        )
+        block(
+            "regions no longer present",
+            self.vanished_regions,
+            lambda r: f"{r.indicator} {r.region} (last {r.last_period})",
+        )
         block("new regions", self.new_regions, lambda r: f"{r.indicator} {r.region}")
         block("unit or source changes", self.unit_changes, lambda r: f"{r.indicator} {r.what}: {r.old} → {r.new}")
         return out
@@ -191,6 +223,7 @@ class Diff:
 def revised_values(old, new, decimals: int | None) -> tuple[str, str]:
     """An old and a new value as the report shows them: with the indicator's decimals (so that
     1,234,567 → 1,234,571 stays readable), and with more where those would hide the revision."""
+
     def missing(v) -> bool:
         return v is None or (isinstance(v, float) and np.isnan(v))
 
@@ -220,8 +253,14 @@ def diff(old: Vintage, new: Vintage, rtol: float = 1e-9, catalogue: Catalogue | 
     vanished = ~np.isnan(ov) & np.isnan(nv)
     status = (joined["status_old"] != joined["status_new"]).to_numpy() & ~moved & ~appeared & ~vanished
     change = np.select([moved, appeared, vanished, status], ["value", "now available", "now missing", "status"], "")
-    revised = joined.assign(change=change)[change != ""].rename(columns={
-        "value_old": "old_value", "value_new": "new_value", "status_old": "old_status", "status_new": "new_status"})
+    revised = joined.assign(change=change)[change != ""].rename(
+        columns={
+            "value_old": "old_value",
+            "value_new": "new_value",
+            "status_old": "old_status",
+            "status_new": "new_status",
+        }
+    )
     revised = revised[["indicator", "region", "period", "old_value", "new_value", "old_status", "new_status", "change"]]
     revised = revised.sort_values(["indicator", "region", "period"]).reset_index(drop=True)
 
@@ -234,7 +273,14 @@ def diff(old: Vintage, new: Vintage, rtol: float = 1e-9, catalogue: Catalogue | 
     gone_p = pa[~pa.index.isin(pb.index)].reset_index(name="regions")
     new_p = new_p[new_p["indicator"].isin(common)]
     gone_p = gone_p[gone_p["indicator"].isin(common)]
-    order = lambda f: f.assign(_o=f["period"].map(lambda p: Period.parse(p).end())).sort_values(["indicator", "_o"]).drop(columns="_o").reset_index(drop=True)  # noqa: E731
+
+    def order(f: pd.DataFrame) -> pd.DataFrame:
+        return (
+            f.assign(_o=f["period"].map(lambda p: Period.parse(p).end()))
+            .sort_values(["indicator", "_o"])
+            .drop(columns="_o")
+            .reset_index(drop=True)
+        )
 
     ra = a.groupby(["indicator", "region"])["period"].agg(lambda s: max(s, key=Period.parse))
     rb = b.groupby(["indicator", "region"])["period"].agg(lambda s: max(s, key=Period.parse))
@@ -259,8 +305,13 @@ def diff(old: Vintage, new: Vintage, rtol: float = 1e-9, catalogue: Catalogue | 
                 changes.append({"indicator": ind, "what": what, "old": ov_, "new": nv_})
     unit_changes = pd.DataFrame(changes, columns=["indicator", "what", "old", "new"])
     return Diff(
-        old=old.id, new=new.id, revised=revised, new_periods=order(new_p) if not new_p.empty else new_p,
-        vanished_periods=order(gone_p) if not gone_p.empty else gone_p, vanished_regions=gone_r, new_regions=new_r,
+        old=old.id,
+        new=new.id,
+        revised=revised,
+        new_periods=order(new_p) if not new_p.empty else new_p,
+        vanished_periods=order(gone_p) if not gone_p.empty else gone_p,
+        vanished_regions=gone_r,
+        new_regions=new_r,
         unit_changes=unit_changes,
         new_indicators=sorted(set(b["indicator"]) - set(a["indicator"])),
         removed_indicators=sorted(set(a["indicator"]) - set(b["indicator"])),

@@ -25,17 +25,19 @@ pages that did arrive stay in ``data/raw`` for the next refresh.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from .. import __version__, config
-from ..catalogue import Catalogue, Indicator, catalogue as default_catalogue
+from ..catalogue import Catalogue, Indicator
+from ..catalogue import catalogue as default_catalogue
 from ..catalogue.targets import targets_path
 from ..errors import CatalogueError, DataError, InputError, SignaalError, SourceError, suggest
-from ..regions import Registry, registry as default_registry
+from ..regions import Registry
+from ..regions import registry as default_registry
 from ..sources import SOURCES, Endpoints, FetchResult, Source, SourceContext, Unit, open_sources
 from ..sources.http import HttpClient
 from ..sources.manual import targets_result
@@ -76,7 +78,9 @@ class Fetched:
     failed_indicators: list[str] = field(default_factory=list)
 
 
-def select(catalogue: Catalogue, only: list[str] | tuple[str, ...] | None, previous: Vintage | None = None) -> list[Indicator]:
+def select(
+    catalogue: Catalogue, only: list[str] | tuple[str, ...] | None, previous: Vintage | None = None
+) -> list[Indicator]:
     """The stored indicators a refresh fetches; ``only`` narrows it by id, table, file or kind."""
     fetchable = [i for i in catalogue.stored() if i.source.kind in FETCHED_KINDS]
     tokens = [t.strip() for item in (only or []) for t in str(item).split(",") if t.strip()]
@@ -90,7 +94,8 @@ def select(catalogue: Catalogue, only: list[str] | tuple[str, ...] | None, previ
     for token in tokens:
         low, up = token.lower(), token.upper()
         hits = [
-            i for i in fetchable
+            i
+            for i in fetchable
             if i.id == low
             or (i.source.table or "").upper() == up
             or (i.source.file or "").lower() == low
@@ -98,8 +103,11 @@ def select(catalogue: Catalogue, only: list[str] | tuple[str, ...] | None, previ
             or i.id in resolved.get(up, set())
         ]
         if not hits:
-            names = sorted({i.id for i in fetchable} | {i.source.table for i in fetchable if i.source.table}
-                           | {i.source.file for i in fetchable if i.source.file})
+            names = sorted(
+                {i.id for i in fetchable}
+                | {i.source.table for i in fetchable if i.source.table}
+                | {i.source.file for i in fetchable if i.source.file}
+            )
             derived = token in catalogue.indicators and catalogue[token].transform is not None
             why = " (a derived indicator: refresh what it is computed from)" if derived else ""
             raise InputError(f"--only {token!r} matches no indicator, table or file{why}; {suggest(token, names)}")
@@ -170,8 +178,9 @@ def plan_refresh(store: Store, cat: Catalogue, only) -> Plan:
     return Plan(indicators=indicators, wanted=wanted, previous=previous, warnings=warnings)
 
 
-def fetch_units(indicators: list[Indicator], sources: dict[str, Source], *, keep_going: bool,
-                say: Callable[[str], None]) -> Fetched:
+def fetch_units(
+    indicators: list[Indicator], sources: dict[str, Source], *, keep_going: bool, say: Callable[[str], None]
+) -> Fetched:
     """Each unit from its source, kind by kind; under ``keep_going`` a failed unit is listed, not raised."""
     units: dict[Unit, tuple[Source, list[Indicator]]] = {}
     for kind, source in sources.items():
@@ -294,14 +303,23 @@ def refresh(
     plan = plan_refresh(store, cat, only)
     own_http = http is None
     http = http or HttpClient(on_retry=lambda m: say(f"retry: {m}"))
-    context = SourceContext(endpoints=endpoints, http=http, raw=RawStore(data_dir / "raw"),
-                            registry=registry or default_registry(), catalogue=cat, data_dir=data_dir, force=force,
-                            progress=say)
+    context = SourceContext(
+        endpoints=endpoints,
+        http=http,
+        raw=RawStore(data_dir / "raw"),
+        registry=registry or default_registry(),
+        catalogue=cat,
+        data_dir=data_dir,
+        force=force,
+        progress=say,
+    )
     try:
         fetched = fetch_units(plan.indicators, open_sources(context), keep_going=keep_going, say=say)
         result, refreshed, carried = assemble(plan, fetched, data_dir)
         check_whole(result.observations, plan, fetched)
-        obs, checks = validate_vintage(result.observations, cat, context.registry, rounding=_rounding(result.resolution))
+        obs, checks = validate_vintage(
+            result.observations, cat, context.registry, rounding=_rounding(result.resolution)
+        )
         warnings = [*plan.warnings, *result.warnings, *checks.warnings]
         manifest = {
             "is_sample": False,
@@ -318,8 +336,12 @@ def refresh(
                 "failed": fetched.failed,
                 "requests": http.requests_made,
                 "seconds": round(time.monotonic() - started, 2),
-                "endpoints": {"cbs_v3": endpoints.cbs_v3, "cbs_v4": endpoints.cbs_v4, "pdok": endpoints.pdok,
-                              "duo": endpoints.duo},
+                "endpoints": {
+                    "cbs_v3": endpoints.cbs_v3,
+                    "cbs_v4": endpoints.cbs_v4,
+                    "pdok": endpoints.pdok,
+                    "duo": endpoints.duo,
+                },
             },
             "validation": {"warnings": warnings, "checks": checks.checks},
             "signaal_version": __version__,
@@ -330,5 +352,12 @@ def refresh(
     finally:
         if own_http:
             http.close()
-    return RefreshResult(vintage=vintage, warnings=warnings, failed=fetched.failed, carried_over=carried,
-                         refreshed=refreshed, requests=http.requests_made, seconds=time.monotonic() - started)
+    return RefreshResult(
+        vintage=vintage,
+        warnings=warnings,
+        failed=fetched.failed,
+        carried_over=carried,
+        refreshed=refreshed,
+        requests=http.requests_made,
+        seconds=time.monotonic() - started,
+    )

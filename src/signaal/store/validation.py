@@ -27,9 +27,9 @@ import pandas as pd
 from ..catalogue import Catalogue
 from ..errors import DataError
 from ..formatting import number
+from ..observations import validate_observations
 from ..periods import Period
 from ..regions import Registry
-from ..observations import validate_observations
 
 JUMP_POINTS = {"percent": 5.0, "mark": 1.0, "ratio": 0.5}
 JUMP_RELATIVE = 0.5
@@ -42,10 +42,16 @@ class Validation:
     checks: dict = field(default_factory=dict)
 
 
-def validate_vintage(obs: pd.DataFrame, catalogue: Catalogue, registry: Registry, *,
-                     sum_tolerance: float = SUM_TOLERANCE, jump_relative: float = JUMP_RELATIVE,
-                     jump_points: dict[str, float] | None = None,
-                     rounding: dict[str, float] | None = None) -> tuple[pd.DataFrame, Validation]:
+def validate_vintage(
+    obs: pd.DataFrame,
+    catalogue: Catalogue,
+    registry: Registry,
+    *,
+    sum_tolerance: float = SUM_TOLERANCE,
+    jump_relative: float = JUMP_RELATIVE,
+    jump_points: dict[str, float] | None = None,
+    rounding: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, Validation]:
     """Return the canonical table and the warnings; raise DataError on what must not be stored.
 
     ``rounding``: per indicator, the last digit the source publishes (1 000 for "1 000 banen"

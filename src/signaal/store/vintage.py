@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import new_folder_beside, sha256
 from ..errors import DataError, InputError, suggest
+from ..files import new_folder_beside, sha256
 from ..observations import validate_observations
 from ..periods import Period
 
@@ -91,7 +91,7 @@ class Vintage:
             raise DataError(f"vintage {self.id!r} holds no observations")
         return max(p.quarter() for p in sub)
 
-    def resolve_quarter(self, quarter: "str | Period | None" = None) -> Period:
+    def resolve_quarter(self, quarter: str | Period | None = None) -> Period:
         """The quarter a run or briefing is about: the one asked for (a malformed one or one
         past the data is bad input), else the latest in this vintage. Cheap (no charts), so a
         re-run with nothing to do stays fast."""
@@ -140,9 +140,7 @@ class Store:
     def sample(self) -> Vintage:
         path = self.root / "sample"
         if not (path / "manifest.json").exists():
-            raise DataError(
-                f"no bundled sample at {path}; run `signaal data sample` or check SIGNAAL_DATA_DIR"
-            )
+            raise DataError(f"no bundled sample at {path}; run `signaal data sample` or check SIGNAAL_DATA_DIR")
         return self._read(path, SAMPLE_ID)
 
     def vintages(self) -> list[Vintage]:
@@ -176,7 +174,7 @@ class Store:
     # ---- writing ------------------------------------------------------------------
     @staticmethod
     def new_id(now: dt.datetime | None = None) -> str:
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         return now.strftime("%Y%m%dT%H%M%SZ")
 
     def write_vintage(
@@ -202,7 +200,7 @@ class Store:
             full = {
                 **manifest,
                 "id": vintage_id,
-                "created": manifest.get("created") or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "created": manifest.get("created") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "checksum": sha256(data_path),
                 "rows": int(len(obs)),
                 "indicators": sorted(obs["indicator"].unique().tolist()),
@@ -213,4 +211,3 @@ class Store:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return self._read(target, vintage_id)
-

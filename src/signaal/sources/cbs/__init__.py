@@ -26,8 +26,8 @@ in :mod:`.tidy`, the two APIs' dialects in :mod:`.v3` and :mod:`.v4` (shared par
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 
@@ -42,8 +42,16 @@ from ..paging import fetch_pages
 from ..raw import Bundle, RawStore
 from .backend import Backend
 from .model import FREQ_KIND, Code, TableMeta, unit_scale
-from .resolve import (FREQ_WORD, KIND_WORD, Resolved, choose_edition, region_prefixes, resolve_categories,
-                      resolve_measure, unit_warning)
+from .resolve import (
+    FREQ_WORD,
+    KIND_WORD,
+    Resolved,
+    choose_edition,
+    region_prefixes,
+    resolve_categories,
+    resolve_measure,
+    unit_warning,
+)
 from .tidy import tidy
 from .v3 import V3Backend
 from .v4 import V4Backend
@@ -56,8 +64,8 @@ class Edition:
     """The table a family resolves to, how it was found, and its ``TableInfos``/``Properties``."""
 
     table_id: str
-    how: str                 # "family" or "last_known_id"
-    ordered: list[dict]      # the family's editions, newest first
+    how: str  # "family" or "last_known_id"
+    ordered: list[dict]  # the family's editions, newest first
     info: dict
     response: Response
 
@@ -89,8 +97,16 @@ class CbsSource:
 
     kind = "cbs"
 
-    def __init__(self, *, endpoints, http: HttpClient, raw: RawStore, registry: Registry, force: bool = False,
-                 progress: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        *,
+        endpoints,
+        http: HttpClient,
+        raw: RawStore,
+        registry: Registry,
+        force: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ):
         self.backends = {"v3": V3Backend(endpoints.cbs_v3, http, raw), "v4": V4Backend(endpoints.cbs_v4, http, raw)}
         self.http = http
         self.raw = raw
@@ -99,9 +115,15 @@ class CbsSource:
         self.progress = progress or (lambda message: None)
 
     @classmethod
-    def open(cls, context: SourceContext) -> "CbsSource":
-        return cls(endpoints=context.endpoints, http=context.http, raw=context.raw, registry=context.registry,
-                   force=context.force, progress=context.progress)
+    def open(cls, context: SourceContext) -> CbsSource:
+        return cls(
+            endpoints=context.endpoints,
+            http=context.http,
+            raw=context.raw,
+            registry=context.registry,
+            force=context.force,
+            progress=context.progress,
+        )
 
     def unit(self, indicator: Indicator) -> Unit:
         """Indicators with the same api, family and last known table are fetched together."""
@@ -148,16 +170,19 @@ class CbsSource:
             info, response = backend.info(table_id)
         except NotFound as exc:
             if how == "family":
-                raise SourceError(f"{backend.source} table {table_id} (family {family!r}) is listed in the catalogue "
-                                  f"but does not answer: not found at {exc.url}") from None
+                raise SourceError(
+                    f"{backend.source} table {table_id} (family {family!r}) is listed in the catalogue "
+                    f"but does not answer: not found at {exc.url}"
+                ) from None
             raise SourceError(
                 f"{backend.source} table {table_id} (family {family!r}) no longer exists: not found at {exc.url}, and the "
                 f"CBS catalogue lists no table whose title starts with the family; update source.family/table in indicators.yaml"
             ) from None
         return Edition(table_id, how, ordered, info, response)
 
-    def _plan(self, meta: TableMeta, indicators: list[Indicator],
-              warnings: list[str]) -> tuple[dict[tuple, Request], dict[str, Resolved]]:
+    def _plan(
+        self, meta: TableMeta, indicators: list[Indicator], warnings: list[str]
+    ) -> tuple[dict[tuple, Request], dict[str, Resolved]]:
         """Resolve each indicator, then group identical selections into one request."""
         requests: dict[tuple, Request] = {}
         resolved: dict[str, Resolved] = {}
@@ -181,16 +206,22 @@ class CbsSource:
             unit_note = unit_warning(ind, measure)
             if unit_note:
                 warnings.append(unit_note)
-            resolved[ind.id] = Resolved(indicator=ind, measure=measure, matched=matched, cats=cats, kind=kind,
-                                        scale=scale, plan=sel)
+            resolved[ind.id] = Resolved(
+                indicator=ind, measure=measure, matched=matched, cats=cats, kind=kind, scale=scale, plan=sel
+            )
         return requests, resolved
 
     def _download(self, backend: Backend, meta: TableMeta, info: dict, requests: dict[tuple, Request]) -> Download:
         """Every request's pages, from data/raw when a complete copy of this ``Modified`` is there."""
         out = Download()
         for sel, request in requests.items():
-            url = backend.data_url(meta, prefixes=sorted(request.prefixes), codes=request.codes, kind=request.kind,
-                                   measures=request.measures)
+            url = backend.data_url(
+                meta,
+                prefixes=sorted(request.prefixes),
+                codes=request.codes,
+                kind=request.kind,
+                measures=request.measures,
+            )
             key = "data-" + sha256(url.encode())[:16]  # a mirror gets its own bundle
             bundle = self.raw.bundle(backend.raw_source, meta.table_id, info["modified"], key, force=self.force)
             was_complete = bundle.complete is not None
@@ -199,8 +230,16 @@ class CbsSource:
             def on_page(n: int, cached: bool, _t=meta.table_id) -> None:
                 self.progress(f"{backend.source} {_t}: page {n}{' (cached)' if cached else ''}")
 
-            pages = fetch_pages(self.http, bundle, "data", url, source=backend.source, table=meta.table_id,
-                                sidecar={"modified": info["modified"]}, on_page=on_page)
+            pages = fetch_pages(
+                self.http,
+                bundle,
+                "data",
+                url,
+                source=backend.source,
+                table=meta.table_id,
+                sidecar={"modified": info["modified"]},
+                on_page=on_page,
+            )
             frame = backend.observations(meta, pages, request.measures)
             if not was_complete:
                 bundle.finish({"table": meta.table_id, "url": url, "pages": len(pages), "rows": int(len(frame))})
@@ -212,8 +251,15 @@ class CbsSource:
         return out
 
     @staticmethod
-    def _source_record(backend: Backend, first: SourceSpec, edition: Edition, meta: TableMeta, meta_bundle: Bundle,
-                       download: Download, resolution: dict) -> dict:
+    def _source_record(
+        backend: Backend,
+        first: SourceSpec,
+        edition: Edition,
+        meta: TableMeta,
+        meta_bundle: Bundle,
+        download: Download,
+        resolution: dict,
+    ) -> dict:
         """The manifest's record of the table: which edition, when modified, what was asked and kept."""
         info = edition.info
         modified = str(info["modified"] or "")

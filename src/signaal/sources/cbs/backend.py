@@ -15,16 +15,21 @@ from .model import GEO_KEYS, Dimension, Measure, TableMeta
 
 def empty_frame(meta: TableMeta) -> pd.DataFrame:
     """The long frame of a table that answered no rows."""
-    return pd.DataFrame(columns=["geo", "period", *[d.key for d in meta.others], "measure", "value", "missing", "reason"])
+    return pd.DataFrame(
+        columns=["geo", "period", *[d.key for d in meta.others], "measure", "value", "missing", "reason"]
+    )
 
 
 def long_frame(meta: TableMeta, rows: pd.DataFrame, measure_column: str, cells: list[tuple]) -> pd.DataFrame:
     """Name the columns of the long frame: one row per row of ``rows``, ``cells`` the parsed
     ``(value, missing, reason)`` of each."""
-    out = pd.DataFrame({
-        "geo": rows[meta.geo.key].astype(str).values if meta.geo is not None else None,
-        "period": rows[meta.time.key].astype(str).values if meta.time is not None else None,
-    }, index=range(len(rows)))
+    out = pd.DataFrame(
+        {
+            "geo": rows[meta.geo.key].astype(str).values if meta.geo is not None else None,
+            "period": rows[meta.time.key].astype(str).values if meta.time is not None else None,
+        },
+        index=range(len(rows)),
+    )
     for d in meta.others:
         out[d.key] = rows[d.key].astype(str).values
     out["measure"] = rows[measure_column].astype(str).values
@@ -61,15 +66,24 @@ class Backend:
 
     def search(self, family: str) -> list[dict]:
         """Catalogue rows whose title starts with ``family`` (the server filters, we check)."""
-        url = f"{self.base}/{self.catalogue_path}?" + encode_query({
-            **self.catalogue_query,
-            "$filter": f"startswith(Title,'{odata_quote(family)}')",
-            "$select": self.catalogue_select,
-        })
+        url = f"{self.base}/{self.catalogue_path}?" + encode_query(
+            {
+                **self.catalogue_query,
+                "$filter": f"startswith(Title,'{odata_quote(family)}')",
+                "$select": self.catalogue_select,
+            }
+        )
         key = "family-" + sha256(family.encode())[:12]
         bundle = self.raw.bundle(self.raw_source, "_catalogue", now_stamp(), key)
-        pages = fetch_pages(self.http, bundle, self.catalogue_entity, url, source=f"{self.source} catalogue", table=None,
-                            sidecar={"family": family})
+        pages = fetch_pages(
+            self.http,
+            bundle,
+            self.catalogue_entity,
+            url,
+            source=f"{self.source} catalogue",
+            table=None,
+            sidecar={"family": family},
+        )
         bundle.finish({"family": family, "url": url, "pages": len(pages)})
         rows = [r for p in pages for r in odata_values(p, f"{self.source} catalogue")]
         return [
@@ -93,15 +107,24 @@ class Backend:
 
     def listing(self, bundle: Bundle, name: str, url: str, table_id: str, info: dict) -> list[dict]:
         """All rows of a metadata list (every page kept in ``bundle``)."""
-        pages = fetch_pages(self.http, bundle, name, url, source=self.source, table=table_id,
-                            sidecar={"modified": info["modified"]})
+        pages = fetch_pages(
+            self.http, bundle, name, url, source=self.source, table=table_id, sidecar={"modified": info["modified"]}
+        )
         return [r for p in pages for r in odata_values(p, f"{self.source} table {table_id}")]
 
-    def table_meta(self, table_id: str, info: dict, bundle: Bundle, measures: list[Measure],
-                   dimensions: list[Dimension]) -> TableMeta:
+    def table_meta(
+        self, table_id: str, info: dict, bundle: Bundle, measures: list[Measure], dimensions: list[Dimension]
+    ) -> TableMeta:
         """Mark the metadata bundle whole and describe the table."""
         if not bundle.complete:
             bundle.finish({"table": table_id, "modified": info["modified"]})
-        return TableMeta(api=self.api, table_id=info["id"] or table_id, title=info["title"], modified=info["modified"],
-                         version=info.get("version", ""), status=info.get("status", ""), measures=measures,
-                         dimensions=dimensions)
+        return TableMeta(
+            api=self.api,
+            table_id=info["id"] or table_id,
+            title=info["title"],
+            modified=info["modified"],
+            version=info.get("version", ""),
+            status=info.get("status", ""),
+            measures=measures,
+            dimensions=dimensions,
+        )

@@ -23,11 +23,11 @@ def norm(text: str | None) -> str:
 
 @dataclass(frozen=True)
 class Measure:
-    key: str                 # v3 column key (``Werkloosheidspercentage_12``) or v4 identifier (``M001924``)
+    key: str  # v3 column key (``Werkloosheidspercentage_12``) or v4 identifier (``M001924``)
     title: str
     unit: str = ""
     decimals: int | None = None
-    group: str = ""          # title of the topic group it sits in (v3 TopicGroup)
+    group: str = ""  # title of the topic group it sits in (v3 TopicGroup)
     datatype: str = ""
 
     @property
@@ -38,9 +38,9 @@ class Measure:
 
 @dataclass(frozen=True)
 class Code:
-    key: str                 # as the API gives it, padding included (used verbatim in filters)
+    key: str  # as the API gives it, padding included (used verbatim in filters)
     title: str
-    status: str = ""         # time dimension: Definitief / Voorlopig / Nader voorlopig
+    status: str = ""  # time dimension: Definitief / Voorlopig / Nader voorlopig
 
     @property
     def code(self) -> str:
@@ -51,7 +51,7 @@ class Code:
 class Dimension:
     key: str
     title: str
-    kind: str                # "geo", "time" or "dim"
+    kind: str  # "geo", "time" or "dim"
     codes: list[Code] = field(default_factory=list)
 
     def by_code(self) -> dict[str, Code]:
@@ -60,12 +60,12 @@ class Dimension:
 
 @dataclass
 class TableMeta:
-    api: str                 # "v3" or "v4"
+    api: str  # "v3" or "v4"
     table_id: str
     title: str
-    modified: str            # as CBS gives it (ISO date-time)
+    modified: str  # as CBS gives it (ISO date-time)
     version: str = ""
-    status: str = ""         # Regulier / Gediscontinueerd
+    status: str = ""  # Regulier / Gediscontinueerd
     measures: list[Measure] = field(default_factory=list)
     dimensions: list[Dimension] = field(default_factory=list)
 
@@ -128,11 +128,13 @@ SYMBOLS = {"": ("ontbreekt", "empty"), ".": ("ontbreekt", "."), "x": ("geheim", 
 # "1.234" is 1.234 with a decimal point and 1234 in Dutch notation, so a guess made "1.234"
 # and "1.234.567" come out a thousand times apart.
 NOTATIONS = {
-    "point": re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"),     # 1234.5 (v3 UntypedDataSet, v4 StringValue)
-    "dutch": re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"),        # 1.234,5
+    "point": re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"),  # 1234.5 (v3 UntypedDataSet, v4 StringValue)
+    "dutch": re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"),  # 1.234,5
 }
-NOTATION_TEXT = {"point": "a decimal point and no thousands separator, e.g. 1234.5",
-                 "dutch": "a decimal comma and points between thousands, e.g. 1.234,5"}
+NOTATION_TEXT = {
+    "point": "a decimal point and no thousands separator, e.g. 1234.5",
+    "dutch": "a decimal comma and points between thousands, e.g. 1.234,5",
+}
 _NUMBERISH = re.compile(r"[-+]?[\d.,]*\d[\d.,]*")
 
 

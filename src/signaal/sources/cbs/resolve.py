@@ -36,7 +36,9 @@ class Resolved:
 
 
 def _year_after(title: str, family: str) -> int:
-    years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", title[len(family):] if norm(title).startswith(norm(family)) else "")
+    years = re.findall(
+        r"(?<!\d)(?:19|20)\d{2}(?!\d)", title[len(family) :] if norm(title).startswith(norm(family)) else ""
+    )
     return max((int(y) for y in years), default=0)
 
 
@@ -49,7 +51,11 @@ def choose_edition(rows: list[dict], family: str) -> tuple[dict | None, list[dic
     """
     fam = norm(family)
     cands = [r for r in rows if r.get("id") and norm(r.get("title")).startswith(fam)]
-    dutch = [r for r in cands if str(r.get("language") or "nl").lower().startswith("nl") and not r["id"].upper().endswith("ENG")]
+    dutch = [
+        r
+        for r in cands
+        if str(r.get("language") or "nl").lower().startswith("nl") and not r["id"].upper().endswith("ENG")
+    ]
     cands = dutch or cands
     if not cands:
         return None, []
@@ -97,7 +103,11 @@ def resolve_categories(meta: TableMeta, filters: dict[str, str]) -> dict[str, tu
     by_title = {norm(d.title): d for d in meta.others}
     chosen: dict[str, tuple[Code, str]] = {}
     for name, value in filters.items():
-        dim = dims.get(name) or by_title.get(norm(name)) or next((d for d in meta.others if norm(d.key) == norm(name)), None)
+        dim = (
+            dims.get(name)
+            or by_title.get(norm(name))
+            or next((d for d in meta.others if norm(d.key) == norm(name)), None)
+        )
         if dim is None:
             raise SourceError(
                 f"{where}: filter on unknown dimension {name!r}; {suggest(name, [d.key for d in meta.others] or ['(none)'])}"
@@ -134,7 +144,9 @@ def unit_warning(ind: Indicator, measure: Measure) -> str | None:
         "per_1000": ("per 1 000", "per 1000", "promille"),
     }.get(ind.unit)
     if expected and not any(e in u for e in expected):
-        return f"{ind.id}: CBS unit {measure.unit!r} of {measure.key} does not look like the catalogue unit {ind.unit!r}"
+        return (
+            f"{ind.id}: CBS unit {measure.unit!r} of {measure.key} does not look like the catalogue unit {ind.unit!r}"
+        )
     if ind.unit == "count" and ("%" in u or "euro" in u):
         return f"{ind.id}: CBS unit {measure.unit!r} of {measure.key} is not a count"
     return None

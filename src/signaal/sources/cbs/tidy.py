@@ -50,13 +50,23 @@ def tidy(meta: TableMeta, r: Resolved, frame: pd.DataFrame, registry: Registry) 
 
     values = np.array([np.nan if v is None else float(v) for v in sub["value"].tolist()], dtype="float64")
     missing = [m if isinstance(m, str) and m else None for m in sub["missing"].tolist()]
-    final_status = [m if m else s for m, s in zip(missing, statuses)]
-    values = np.array([
-        np.nan if (m or np.isnan(v)) else scaled(v, r.scale, measure.decimals) for v, m in zip(values, missing)
-    ], dtype="float64")
-    obs = pd.DataFrame({
-        "indicator": ind.id, "region": regions.values, "period": periods, "value": values, "status": final_status,
-    })
+    final_status = [m if m else s for m, s in zip(missing, statuses, strict=True)]
+    values = np.array(
+        [
+            np.nan if (m or np.isnan(v)) else scaled(v, r.scale, measure.decimals)
+            for v, m in zip(values, missing, strict=True)
+        ],
+        dtype="float64",
+    )
+    obs = pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "region": regions.values,
+            "period": periods,
+            "value": values,
+            "status": final_status,
+        }
+    )
     obs = obs[obs["period"].notna()].reset_index(drop=True)
     dupes = obs.duplicated(["region", "period"], keep=False)
     if dupes.any():
@@ -71,8 +81,13 @@ def tidy(meta: TableMeta, r: Resolved, frame: pd.DataFrame, registry: Registry) 
         "source": meta.table_id,
         "api": meta.api,
         "measure": {
-            "key": measure.key, "title": measure.title, "group": measure.group, "matched_by": r.matched,
-            "unit": measure.unit, "scale": scale, "decimals": measure.decimals,
+            "key": measure.key,
+            "title": measure.title,
+            "group": measure.group,
+            "matched_by": r.matched,
+            "unit": measure.unit,
+            "scale": scale,
+            "decimals": measure.decimals,
         },
         "categories": {k: {"code": c.code, "title": c.title, "how": how} for k, (c, how) in r.cats.items()},
         "period_type": r.kind,

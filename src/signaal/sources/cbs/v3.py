@@ -16,7 +16,9 @@ import pandas as pd
 
 from ...errors import SourceError
 from ..http import Response
-from ..paging import encode_query, odata_quote as _quote, odata_values as _values
+from ..paging import encode_query
+from ..paging import odata_quote as _quote
+from ..paging import odata_values as _values
 from ..raw import Bundle
 from .backend import Backend, dimension_kind, empty_frame, long_frame
 from .model import Code, Dimension, Measure, NotationError, TableMeta, parse_cell
@@ -54,7 +56,9 @@ class V3Backend(Backend):
             "version": row.get("Modified") or "",
         }, resp
 
-    def metadata(self, table_id: str, info: dict, info_response: Response, force: bool = False) -> tuple[TableMeta, Bundle]:
+    def metadata(
+        self, table_id: str, info: dict, info_response: Response, force: bool = False
+    ) -> tuple[TableMeta, Bundle]:
         bundle = self.meta_bundle(table_id, info, info_response, force)
         root = self.root(table_id)
         props = self.listing(bundle, "DataProperties", f"{root}/DataProperties?$format=json", table_id, info)
@@ -71,22 +75,39 @@ class V3Backend(Backend):
         for p in props:
             ptype = p.get("Type") or ""
             if ptype == "Topic":
-                measures.append(Measure(
-                    key=p["Key"], title=str(p.get("Title") or "").strip(), unit=str(p.get("Unit") or "").strip(),
-                    decimals=p.get("Decimals"), group=group_title(p), datatype=p.get("Datatype") or "",
-                ))
+                measures.append(
+                    Measure(
+                        key=p["Key"],
+                        title=str(p.get("Title") or "").strip(),
+                        unit=str(p.get("Unit") or "").strip(),
+                        decimals=p.get("Decimals"),
+                        group=group_title(p),
+                        datatype=p.get("Datatype") or "",
+                    )
+                )
             elif ptype in ("Dimension", "TimeDimension", "GeoDimension") and p.get("Key"):
                 codes = [
-                    Code(key=str(c.get("Key", "")), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or ""))
+                    Code(
+                        key=str(c.get("Key", "")),
+                        title=str(c.get("Title") or "").strip(),
+                        status=str(c.get("Status") or ""),
+                    )
                     for c in self.listing(bundle, p["Key"], f"{root}/{p['Key']}?$format=json", table_id, info)
                 ]
-                dims.append(Dimension(key=p["Key"], title=str(p.get("Title") or p["Key"]),
-                                      kind=dimension_kind(ptype, p["Key"]), codes=codes))
+                dims.append(
+                    Dimension(
+                        key=p["Key"],
+                        title=str(p.get("Title") or p["Key"]),
+                        kind=dimension_kind(ptype, p["Key"]),
+                        codes=codes,
+                    )
+                )
         return self.table_meta(table_id, info, bundle, measures, dims), bundle
 
     # ---- data -----------------------------------------------------------------------
-    def data_url(self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None,
-                 measures: list[str]) -> str:
+    def data_url(
+        self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None, measures: list[str]
+    ) -> str:
         clauses = []
         if meta.geo is not None and prefixes:
             clauses.append("(" + " or ".join(f"startswith({meta.geo.key},'{_quote(p)}')" for p in prefixes) + ")")
@@ -111,7 +132,9 @@ class V3Backend(Backend):
             return empty_frame(meta)
         lacking = [c for c in id_cols + list(measures) if c not in frame.columns]
         if lacking:
-            raise SourceError(f"{where}: the answer has no column {lacking[0]!r} (columns: {', '.join(map(str, frame.columns))})")
+            raise SourceError(
+                f"{where}: the answer has no column {lacking[0]!r} (columns: {', '.join(map(str, frame.columns))})"
+            )
         long = frame.melt(id_vars=id_cols, value_vars=list(measures), var_name="measure", value_name="raw")
         return _cells(long, meta, self.notation, where)
 
@@ -126,5 +149,7 @@ def _cells(long: pd.DataFrame, meta: TableMeta, notation: str, where: str) -> pd
                 uniques[key] = parse_cell(raw, notation)
             except NotationError as exc:
                 raise SourceError(f"{where}: {exc}; did the table's format change?") from None
-    parsed = [uniques[(type(r).__name__, r if not isinstance(r, float) or r == r else "nan")] for r in long["raw"].tolist()]
+    parsed = [
+        uniques[(type(r).__name__, r if not isinstance(r, float) or r == r else "nan")] for r in long["raw"].tolist()
+    ]
     return long_frame(meta, long, "measure", parsed)

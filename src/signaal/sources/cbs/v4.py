@@ -20,7 +20,9 @@ import pandas as pd
 
 from ...errors import SourceError
 from ..http import Response
-from ..paging import encode_query, odata_quote as _quote, odata_values as _values
+from ..paging import encode_query
+from ..paging import odata_quote as _quote
+from ..paging import odata_values as _values
 from ..raw import Bundle
 from .backend import Backend, dimension_kind, empty_frame, long_frame
 from .model import Code, Dimension, Measure, NotationError, TableMeta, attribute_status, parse_cell
@@ -54,7 +56,9 @@ class V4Backend(Backend):
             "version": str(row.get("Version") or ""),
         }, resp
 
-    def metadata(self, table_id: str, info: dict, info_response: Response, force: bool = False) -> tuple[TableMeta, Bundle]:
+    def metadata(
+        self, table_id: str, info: dict, info_response: Response, force: bool = False
+    ) -> tuple[TableMeta, Bundle]:
         bundle = self.meta_bundle(table_id, info, info_response, force)
         root = self.root(table_id)
 
@@ -62,22 +66,39 @@ class V4Backend(Backend):
             return self.listing(bundle, name, f"{root}/{name}", table_id, info)
 
         measures = [
-            Measure(key=str(m["Identifier"]), title=str(m.get("Title") or "").strip(), unit=str(m.get("Unit") or "").strip(),
-                    decimals=m.get("Decimals"), group=str(m.get("MeasureGroupId") or ""), datatype=m.get("DataType") or "")
+            Measure(
+                key=str(m["Identifier"]),
+                title=str(m.get("Title") or "").strip(),
+                unit=str(m.get("Unit") or "").strip(),
+                decimals=m.get("Decimals"),
+                group=str(m.get("MeasureGroupId") or ""),
+                datatype=m.get("DataType") or "",
+            )
             for m in listing("MeasureCodes")
         ]
         dims = []
         for d in listing("Dimensions"):
             key = d["Identifier"]
-            codes = [Code(key=str(c["Identifier"]), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or ""))
-                     for c in listing(f"{key}Codes")]
-            dims.append(Dimension(key=key, title=str(d.get("Title") or key), kind=dimension_kind(d.get("Kind") or "", key),
-                                  codes=codes))
+            codes = [
+                Code(
+                    key=str(c["Identifier"]), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or "")
+                )
+                for c in listing(f"{key}Codes")
+            ]
+            dims.append(
+                Dimension(
+                    key=key,
+                    title=str(d.get("Title") or key),
+                    kind=dimension_kind(d.get("Kind") or "", key),
+                    codes=codes,
+                )
+            )
         return self.table_meta(table_id, info, bundle, measures, dims), bundle
 
     # ---- data -----------------------------------------------------------------------
-    def data_url(self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None,
-                 measures: list[str]) -> str:
+    def data_url(
+        self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None, measures: list[str]
+    ) -> str:
         clauses = ["(" + " or ".join(f"Measure eq '{_quote(m)}'" for m in measures) + ")"]
         if meta.geo is not None and prefixes:
             clauses.append("(" + " or ".join(f"startswith({meta.geo.key},'{_quote(p)}')" for p in prefixes) + ")")
@@ -96,13 +117,21 @@ class V4Backend(Backend):
         needed = ["Measure", *[d.key for d in meta.dimensions]]
         lacking = [c for c in needed if c not in frame.columns]
         if lacking:
-            raise SourceError(f"{where}: the observations have no column {lacking[0]!r} (columns: {', '.join(map(str, frame.columns))})")
+            raise SourceError(
+                f"{where}: the observations have no column {lacking[0]!r} (columns: {', '.join(map(str, frame.columns))})"
+            )
         frame = frame[frame["Measure"].astype(str).isin(set(measures))]
-        attr = frame["ValueAttribute"].astype(str) if "ValueAttribute" in frame.columns else pd.Series("None", index=frame.index)
+        attr = (
+            frame["ValueAttribute"].astype(str)
+            if "ValueAttribute" in frame.columns
+            else pd.Series("None", index=frame.index)
+        )
         value = frame["Value"] if "Value" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-        text = frame["StringValue"] if "StringValue" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        text = (
+            frame["StringValue"] if "StringValue" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        )
         cells = []
-        for a, v, s in zip(attr.tolist(), value.tolist(), text.tolist()):
+        for a, v, s in zip(attr.tolist(), value.tolist(), text.tolist(), strict=True):
             if a not in ("None", "none", "", "nan"):
                 cells.append((None, attribute_status(a), a))
                 continue

@@ -28,18 +28,21 @@ import pandas as pd
 import yaml
 
 from ...catalogue import Catalogue, catalogue
-from ...files import new_folder_beside, replace_folder
+from ...files import new_folder_beside, replace_folder, sha256
+from ...observations import validate_observations
 from ...periods import Period
 from ...regions import Registry, registry
-from ...files import sha256
-from ...observations import validate_observations
 from ..vintage import SAMPLE_ID
 
 GENERATOR_VERSION = 1
 
 
 def load_spec(path: Path | None = None) -> dict:
-    text = Path(path).read_text("utf-8") if path else (resources.files("signaal") / "store" / "sample" / "spec.yaml").read_text("utf-8")
+    text = (
+        Path(path).read_text("utf-8")
+        if path
+        else (resources.files("signaal") / "store" / "sample" / "spec.yaml").read_text("utf-8")
+    )
     return yaml.safe_load(text)
 
 
@@ -56,7 +59,7 @@ def _t(p: Period) -> float:
 
 def _path(anchors: dict, periods: list[Period]) -> np.ndarray:
     pts = sorted((_t(Period.parse(str(k))), float(v)) for k, v in anchors.items())
-    xs, ys = zip(*pts)
+    xs, ys = zip(*pts, strict=True)
     return np.interp([_t(p) for p in periods], xs, ys)
 
 
@@ -70,7 +73,7 @@ class _Geo:
     pv_by_corop: dict[str, str]
 
     @classmethod
-    def build(cls, reg: Registry) -> "_Geo":
+    def build(cls, reg: Registry) -> _Geo:
         corop = reg.codes("corop")
         return cls(
             reg=reg,
@@ -99,7 +102,9 @@ def _population(spec: dict, geo: _Geo, years: list[Period]) -> dict[str, np.ndar
     return out
 
 
-def _offset_paths(ind: dict, rng: np.random.Generator, keys: list[str], periods: list[Period], sd: float) -> dict[str, np.ndarray]:
+def _offset_paths(
+    ind: dict, rng: np.random.Generator, keys: list[str], periods: list[Period], sd: float
+) -> dict[str, np.ndarray]:
     n = len(periods)
     per_year = periods[0].per_year
     drift = ind.get("drift", 0.0) / np.sqrt(per_year)
@@ -112,7 +117,13 @@ def _offset_paths(ind: dict, rng: np.random.Generator, keys: list[str], periods:
 
 
 def _generate_indicator(
-    ind_id: str, ind: dict, spec: dict, geo: _Geo, periods: list[Period], pop_year: dict[str, np.ndarray], years: list[Period]
+    ind_id: str,
+    ind: dict,
+    spec: dict,
+    geo: _Geo,
+    periods: list[Period],
+    pop_year: dict[str, np.ndarray],
+    years: list[Period],
 ) -> dict[str, np.ndarray]:
     """Values per region code (municipalities, COROP, provinces, NL) for one indicator."""
     rng = _rng(spec["seed"], ind_id)
@@ -168,6 +179,7 @@ def _generate_indicator(
         else:
             for g in gms:
                 values[g] = np.maximum(gm_vals[g] * pop[g], 0.0)
+
     # aggregate upwards
     def weighted(codes: list[str]) -> np.ndarray:
         if ind["kind"] == "rate":
@@ -265,7 +277,9 @@ def generate(spec: dict | None = None, cat: Catalogue | None = None, reg: Regist
                 gone = rng.random(len(periods)) < spec["missing_share"]
                 vals = np.where(gone, np.nan, vals)
                 status = np.where(gone, "ontbreekt", status)
-            frames.append(pd.DataFrame({"indicator": ind_id, "region": code, "period": labels, "value": vals, "status": status}))
+            frames.append(
+                pd.DataFrame({"indicator": ind_id, "region": code, "period": labels, "value": vals, "status": status})
+            )
     obs = pd.concat(frames, ignore_index=True)
     obs = obs.sort_values(["indicator", "region", "period"], key=None).reset_index(drop=True)
     return validate_observations(obs, where="sample")
@@ -287,13 +301,17 @@ def write_sample(target: Path, spec: dict | None = None) -> Path:
     obs = generate(spec, cat)
     target = Path(target)
     decimals = {i: cat[i].decimals for i in obs["indicator"].unique()}
-    text = obs.assign(value=[_format_value(v, decimals[i]) for i, v in zip(obs["indicator"], obs["value"])])
+    text = obs.assign(
+        value=[_format_value(v, decimals[i]) for i, v in zip(obs["indicator"], obs["value"], strict=True)]
+    )
     csv_bytes = text.to_csv(index=False, lineterminator="\n").encode("utf-8")
     build = new_folder_beside(target)
     try:
         data_path = build / "observations.csv.gz"
-        with open(data_path, "wb") as raw, gzip.GzipFile(filename="observations.csv", mode="wb", fileobj=raw, mtime=0,
-                                                          compresslevel=9) as gz:
+        with (
+            open(data_path, "wb") as raw,
+            gzip.GzipFile(filename="observations.csv", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+        ):
             gz.write(csv_bytes)
         manifest = {
             "id": SAMPLE_ID,
