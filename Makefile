@@ -8,11 +8,12 @@ STAMP   = $(VENV)/.signaal-installed
 QUARTER ?=
 ARGS   ?=
 
-.PHONY: help setup briefings quarterly test test-fast lab sample clean
+.PHONY: help setup briefings quarterly test test-fast lint lab sample clean
 
 help:
 	@echo "make briefings   write the briefings for the latest quarter in the data (bundled sample offline)"
-	@echo "make test        run the tests"
+	@echo "make test        lint (ruff), types (mypy) and every test"
+	@echo "make test-fast   the fast tests (no kernels, no PDFs; under a minute)"
 	@echo "make lab         open JupyterLab on notebooks/"
 	@echo "make quarterly QUARTER=2026Q3   the whole quarter (all themes)"
 
@@ -34,7 +35,17 @@ quarterly: $(STAMP)
 	$(BIN)/signaal run $(if $(QUARTER),--quarter $(QUARTER)) $(ARGS)
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/python -m pytest $(ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e and not slow" $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,dev]"

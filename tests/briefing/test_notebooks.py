@@ -10,7 +10,7 @@ from signaal.catalogue import catalogue
 from signaal.run.themes import REQUIRED_PARAMETERS, parameters_cell
 
 INDICATOR_CALLS = ("topic", "page", "target", "signals")
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks():

@@ -139,7 +139,7 @@ def test_factsheet_says_whose_it_is_and_that_it_is_sample_data():
 
 def test_page_footer_names_the_board_of_the_briefing():
     css = (
-        Path(__file__).parents[1] / "src" / "signaal" / "publish" / "templates" / "signaal" / "signaal.css"
+        Path(__file__).parents[2] / "src" / "signaal" / "publish" / "templates" / "signaal" / "signaal.css"
     ).read_text()
     assert "Twente Board" not in css
     assert '@bottom-left { content: "Twente Board · Signaal"; }' in page_css("nl", "", footer_text("Twente Board"))

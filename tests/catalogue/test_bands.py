@@ -18,7 +18,7 @@ from signaal.signals import compute_signals
 from signalkit import make_data, quarters
 
 UWV = {"zeer_ruim": 0.25, "ruim": 0.67, "gemiddeld": 1.5, "krap": 4.0}
-HERE = Path(__file__).resolve().parents[1] / "src" / "signaal" / "catalogue"
+HERE = Path(__file__).resolve().parents[2] / "src" / "signaal" / "catalogue"
 
 
 @pytest.mark.parametrize(

@@ -447,7 +447,7 @@ def test_the_seven_rules_are_registered_once_in_their_documented_order_each_with
 
 
 def test_the_rule_weights_are_the_ones_the_readme_documents():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     documented = re.search(r"Rule weights: (.*?) \(the", readme, re.S).group(1)
     assert {k: float(w) for k, w in re.findall(r"`(\w+)` ([\d.]+)", documented)} == rule_weights()
 

@@ -8,7 +8,7 @@ import yaml
 from signaal.catalogue import catalogue, load_catalogue
 from signaal.errors import CatalogueError, InputError
 
-HERE = Path(__file__).resolve().parents[1] / "src" / "signaal" / "catalogue"
+HERE = Path(__file__).resolve().parents[2] / "src" / "signaal" / "catalogue"
 LABOUR = {
     "netto_arbeidsparticipatie",
     "werkloosheid",

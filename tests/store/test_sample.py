@@ -19,6 +19,7 @@ def sample(root):
     return Data(Store(root / "data").sample())
 
 
+@pytest.mark.slow
 def test_the_generator_is_deterministic_and_the_committed_sample_is_its_output(tmp_path, root):
     a, b = generate(), generate()
     assert a.equals(b)
@@ -30,6 +31,7 @@ def test_the_generator_is_deterministic_and_the_committed_sample_is_its_output(t
     assert filecmp.cmp(fresh / "manifest.json", committed / "manifest.json", shallow=False)
 
 
+@pytest.mark.slow
 def test_a_different_seed_gives_different_numbers():
     spec = load_spec()
     spec["seed"] += 1

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from signaal.catalogue import catalogue
 from signaal.regions import registry
-from test_notebooks import NOTEBOOKS, named_indicators
 
 from conftest import signaal
+from test_notebooks import NOTEBOOKS, named_indicators
 
 pytestmark = pytest.mark.e2e
 
