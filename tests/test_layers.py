@@ -41,6 +41,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("cli", ("signaal.cli",)),
 ]
 FOUNDATION_MAX = 9  # modules directly in src/signaal/, __init__.py included
+MAX_FUNCTION_LINES = 100  # papermill's and nbconvert's functions are far shorter; this is the ceiling
+MAX_CLASS_LINES = 300
 
 
 def module_name(path: Path) -> str:
@@ -147,3 +149,20 @@ def test_the_layer_check_can_fail(stage):
         return
     module = next(m for m in MODULES if stage_of(m) == rank)
     assert stage_of("signaal.cli") > stage_of(module)
+
+
+def test_no_function_or_class_is_too_long():
+    """Small units: no function over 100 lines, no class over 300 (decorators and docstrings count)."""
+    too_long = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            limit = {
+                ast.FunctionDef: MAX_FUNCTION_LINES,
+                ast.AsyncFunctionDef: MAX_FUNCTION_LINES,
+                ast.ClassDef: MAX_CLASS_LINES,
+            }.get(type(node))
+            if limit is not None:
+                lines = node.end_lineno - node.lineno + 1  # type: ignore[attr-defined]
+                if lines > limit:
+                    too_long.append(f"{module}.{node.name}: {lines} lines (at most {limit})")  # type: ignore[attr-defined]
+    assert not too_long, "\n".join(too_long)
