@@ -254,9 +254,11 @@ def data_status(vintage, data_dir) -> int:
     label = " (bundled sample)" if chosen.is_sample else ""
     click.echo(f"freshness of {chosen.id}{label}:")
     click.echo(f"  {'indicator':<28} {'latest':<8} {'status':<16} {'source':<24} {'modified':<11} note")
-    for r in table.itertuples(index=False):
-        note = f"carried over from {r.carried_over_from}" if r.carried_over_from else ""
-        click.echo(f"  {r.indicator:<28} {r.latest:<8} {r.status:<16} {r.source:<24} {r.modified:<11} {note}".rstrip())
+    for f in table.to_dict("records"):
+        note = f"carried over from {f['carried_over_from']}" if f["carried_over_from"] else ""
+        click.echo(
+            f"  {f['indicator']:<28} {f['latest']:<8} {f['status']:<16} {f['source']:<24} {f['modified']:<11} {note}".rstrip()
+        )
     missing = (chosen.manifest.get("refresh") or {}).get("missing_indicators") or []
     if missing:
         click.echo(f"  not in this vintage: {', '.join(missing)}")

@@ -117,7 +117,7 @@ def klok_figure(signals: list[Signal], lang: str, region_name: str, limit: int =
     clock = t("sig_rule_klok", lang, region=region_name)
     quadrants = ["ahead_growing", "ahead_shrinking", "behind_closing", "behind_widening"]
     labels = {q: t(f"sig_quadrant_{q}", lang) for q in quadrants}
-    counts = {}
+    counts: dict[str, int] = {}
     for s in pts:
         counts[s.numbers["quadrant"]] = counts.get(s.numbers["quadrant"], 0) + 1
     summary = (

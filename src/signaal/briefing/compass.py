@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from html import escape
 from itertools import chain
+from typing import cast
+
+import pandas as pd
 
 from .. import formatting as fmt
 from ..charts.base import Chart
@@ -26,6 +29,11 @@ from .pages import CompassPage
 
 def _name(data: Data | None, code: str, lang: str) -> str:
     return data.reg.display_name(code, lang) if data is not None else code
+
+
+def _cell(frame: pd.DataFrame, row: str, column: str) -> float:
+    """One number of a frame of numbers (pandas-stubs type a cell as any scalar)."""
+    return cast(float, frame.loc[row, column])
 
 
 def compass_chart(c: Compass, lang: str, data: Data | None = None) -> Chart:
@@ -79,24 +87,22 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
             )
             body.append(
                 f"<tr>{dim_cell}<td>{escape(ind.title.get(lang))}</td><td>{escape(c.years[ind_id])}</td>"
-                f'<td class="num">{escape(fmt.value(c.raw.loc[c.focus, ind_id], ind.unit, ind.decimals, lang))}</td>'
+                f'<td class="num">{escape(fmt.value(_cell(c.raw, c.focus, ind_id), ind.unit, ind.decimals, lang))}</td>'
                 f'<td class="num">{escape(fmt.value(c.national[ind_id], ind.unit, ind.decimals, lang))}</td>'
-                f'<td class="num">{escape(fmt.number(c.scores.loc[c.focus, ind_id], 0, lang))}</td>'
-                f'<td class="num">{int(ind_ranks.loc[c.focus, ind_id])}</td></tr>'
+                f'<td class="num">{escape(fmt.number(_cell(c.scores, c.focus, ind_id), 0, lang))}</td>'
+                f'<td class="num">{int(_cell(ind_ranks, c.focus, ind_id))}</td></tr>'
             )
         body.append(
             f'<tr class="compass-dimension"><td>{escape(t("compass_dimension_score", lang))}</td><td></td><td></td><td></td>'
-            f'<td class="num">{escape(fmt.number(c.dimension_scores.loc[c.focus, dim], 0, lang))}</td>'
-            f'<td class="num">{int(dim_ranks.loc[c.focus, dim])}</td></tr>'
+            f'<td class="num">{escape(fmt.number(_cell(c.dimension_scores, c.focus, dim), 0, lang))}</td>'
+            f'<td class="num">{int(_cell(dim_ranks, c.focus, dim))}</td></tr>'
         )
     body.append(
         f'<tr class="compass-total"><th scope="row" colspan="5">{escape(t("compass_total", lang))}</th>'
         f'<td class="num">{escape(fmt.number(c.composite[c.focus], 0, lang))}</td><td class="num">{c.focus_rank}</td></tr>'
     )
     chart = compass_chart(c, lang, data)
-    tables = sorted(
-        {data.cat[i].source.table for ids in c.dimensions.values() for i in ids if data.cat[i].source.table}
-    )
+    tables = sorted({table for ids in c.dimensions.values() for i in ids if (table := data.cat[i].source.table)})
     excluded = ""
     if c.excluded:
         why = " ".join(t(EXCLUDED[i], lang) for i in c.excluded)

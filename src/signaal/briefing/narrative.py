@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -190,7 +191,7 @@ def growth_since_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | N
     old = last.shift(-GAP_YEARS * last.per_year)
     a, b = _at(focus, str(old)), _at(focus, str(last))
     na, nb = _at(nat, str(old)), _at(nat, str(last))
-    if None in (a, b, na, nb) or ctx.region == ctx.national:
+    if a is None or b is None or na is None or nb is None or ctx.region == ctx.national:
         return None
     return t(
         "growth_since_line",
@@ -214,7 +215,7 @@ def rank_line(ctx: Context) -> str | None:
     last = table[ctx.region].last_valid_index()
     if last is None:
         return None
-    row = table.loc[last, corop].dropna()
+    row = cast(pd.Series, table.loc[last, corop]).dropna()  # one row label: a Series (stubs allow a DataFrame)
     if len(row) < 10:
         return None
     ascending = ctx.ind.polarity == "lower_is_better"
@@ -236,7 +237,7 @@ def spread_line(ctx: Context) -> str | None:
     if len(row) < 3:
         return None
     if not ctx.ind.additive:
-        low, high = row.idxmin(), row.idxmax()
+        low, high = str(row.idxmin()), str(row.idxmax())
         return t(
             "spread_line",
             ctx.lang,
@@ -307,5 +308,5 @@ def bullets(ctx: Context, limit: int = 4, signal_lines: list[str] | None = None)
         spread_line(ctx),
     ]
     out = [c for c in candidates if c]
-    keep = max(2, limit - len(notes))
-    return (out[:keep] + notes)[:limit]
+    room = max(2, limit - len(notes))
+    return (out[:room] + notes)[:limit]

@@ -65,7 +65,7 @@ class Briefing:
         self,
         theme: str,
         region: str | None = None,
-        quarter: str | None = None,
+        quarter: str | Period | None = None,
         vintage: str | None = None,
         lang: str = "nl",
         topics: list[str] | None = None,

@@ -47,6 +47,7 @@ def target_page(ctx: PageContext, indicator: str) -> TopicPage | None:
     prog = progress(ctx.data.series(indicator, ctx.focus), tg, up_to=ctx.quarter)
     if prog is None:
         return None
+    assert tg.start and tg.by and tg.value is not None  # a cumulative target (Target's schema)
     lang = ctx.lang
     unit = ind.unit_label.get(lang) if ind.unit_label else ""
     start_p, by = Period.parse(tg.start), Period.parse(tg.by)
@@ -91,8 +92,9 @@ def target_page(ctx: PageContext, indicator: str) -> TopicPage | None:
             short=n(tg.value - prog.projection),
         ),
     ]
-    if tg.note(lang):
-        lines.append(tg.note(lang))
+    note = tg.note(lang)
+    if note:
+        lines.append(note)
     labels = {
         "path": t("target_path", lang),
         "actual": t("target_actual", lang),
@@ -249,12 +251,12 @@ def institutions_page(ctx: PageContext, indicators: list[str] | None = None) -> 
     ind0 = ctx.cat[indicators[0]]
     chart, lines, subtitle = None, [], ""
     if series:
-        table = pd.DataFrame(series).sort_index(key=lambda idx: [Period.parse(p) for p in idx])
+        table = pd.DataFrame(series).sort_index(key=lambda idx: pd.Index([Period.parse(p) for p in idx]))
         first, last = table.index[0], table.index[-1]
         subtitle = t("institutions_subtitle", lang, first=first, last=last)
-        labels = {i: ctx.cat[i].short_title(lang) for i in table}
+        labels = {i: ctx.cat[i].short_title(lang) for i in series}  # the columns of table
         old = str(Period.parse(last).shift(-GAP_YEARS))
-        for ind_id in table:
+        for ind_id in series:
             s = table[ind_id].dropna()
             change = fmt.relative_change(s.iloc[-1], s.get(old, np.nan), 1, lang) if old in s.index else "–"
             lines.append(

@@ -9,6 +9,8 @@ the last year. When the page shows a province as a proxy, the provinces are comp
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from .. import formatting as fmt
@@ -126,8 +128,8 @@ def _main_panel(
         r_first = Period.parse(recent.index[0]).short_label()
         title = t("panel_flow_columns", lang, regio=ctx.name(shown), first=r_first, last=last_l)
 
-        def draw(ax, r=recent):
-            draw_columns(ax, r, ind.unit, ind.decimals, lang, average_label=t("moving_average", lang))
+        def draw(ax):
+            draw_columns(ax, recent, ind.unit, ind.decimals, lang, average_label=t("moving_average", lang))
     elif kind == "band" and ind.signals.bands:
         band_labels = {k: t(f"band_{k}", lang) for k in list(ind.signals.bands) + ["zeer_krap"]}
 
@@ -167,7 +169,8 @@ def comparison_panels(
     growth = ind.additive  # counts compare by their growth, not their size
     if growth and old not in table.index:
         return panels
-    values_row = ((table.loc[last] / table.loc[old] - 1) * 100) if growth else table.loc[last]
+    # one row label gives a row Series (the stubs allow a DataFrame)
+    values_row = cast(pd.Series, ((table.loc[last] / table.loc[old] - 1) * 100) if growth else table.loc[last])
     unit, decimals = ("percent", 1) if growth else (ind.unit, ind.decimals)
     label_old, label_last = Period.parse(old).short_label(), last_p.short_label()
     nat_value = values_row.get(ctx.national)

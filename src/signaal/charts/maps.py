@@ -134,7 +134,7 @@ def tile_positions(points: dict[str, tuple[float, float]]) -> dict[str, tuple[in
     centre = np.array([gx.mean(), gy.mean()])
     order = np.argsort(np.hypot(gx - centre[0], gy - centre[1]))
     taken: set[tuple[int, int]] = set()
-    out = {}
+    out: dict[str, tuple[int, int]] = {}
     for i in order:
         best, best_d = None, None
         for cx in range(-1, cols + 1):
@@ -144,6 +144,7 @@ def tile_positions(points: dict[str, tuple[float, float]]) -> dict[str, tuple[in
                 d = (cx - gx[i]) ** 2 + (cy - gy[i]) ** 2
                 if best_d is None or d < best_d:
                     best, best_d = (cx, cy), d
+        assert best is not None  # the grid has more cells than regions, so one is always free
         taken.add(best)
         out[codes[i]] = best
     return out

@@ -87,7 +87,7 @@ def klok_chart(
     """
     use_house_style()
     fig = plt.figure(figsize=(7.0, 3.9))
-    ax = fig.add_axes([0.08, 0.13, 0.56, 0.82])
+    ax = fig.add_axes((0.08, 0.13, 0.56, 0.82))
     xs = [min(abs(p["x"]), clip) for p in points] or [0.0]
     ys = [min(abs(p["y"]), clip) for p in points] or [0.0]
     lim_x = max(0.5, max(xs) * 1.2)

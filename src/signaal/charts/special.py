@@ -222,7 +222,7 @@ def draw_institutions(ax, table: pd.DataFrame, names: dict[str, str], lang: str 
     for k, column in enumerate(table):
         ax.plot(x, table[column].to_numpy(), color=colours[k % len(colours)], linewidth=2.0)
         last_v = table[column].dropna()
-        ends.append((x[-1], float(last_v.iloc[-1]), names[column], colours[k % len(colours)], False))
+        ends.append((x[-1], float(last_v.iloc[-1]), names[str(column)], colours[k % len(colours)], False))
     year_ticks(ax, periods)
     ax.set_xlim(x.min() - 0.2, x.max() + (x.max() - x.min()) * 0.3)
     ax.set_ylim(0, float(np.nanmax(table.to_numpy())) * 1.15)

@@ -78,9 +78,9 @@ def draw_line(
     x, periods = x_positions(table.index)
     ends = []
     drew_peer = False
-    for code in peers or []:
-        if code in table and table[code].notna().any():
-            ax.plot(x, table[code].to_numpy(), color=PALETTE["peer"], linewidth=0.8, zorder=1)
+    for peer in peers or []:
+        if peer in table and table[peer].notna().any():
+            ax.plot(x, table[peer].to_numpy(), color=PALETTE["peer"], linewidth=0.8, zorder=1)
             drew_peer = True
     for code, colour, style, width in (
         (province, PALETTE["province"], "-", 1.3),

@@ -244,19 +244,19 @@ def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, 
     parts.append(
         f'<circle cx="{x(fig.subject)}" cy="11" r="4.2" fill="{STRIP_COLOURS["subject"]}" stroke="white" stroke-width="1"/>'
     )
-    v = lambda n: fmt.value(n, fig.unit, fig.decimals, lang)  # noqa: E731
+    shown = lambda n: fmt.value(n, fig.unit, fig.decimals, lang)  # noqa: E731
     peer_vals = list(fig.peers.values())
     alt = t(
         "factsheet_strip_alt",
         lang,
         subject=names[subject],
-        value=v(fig.subject),
+        value=shown(fig.subject),
         parent=names[parent],
-        parent_value=v(fig.parent),
+        parent_value=shown(fig.parent),
         national=t("netherlands", lang),
-        national_value=v(fig.national),
-        low=v(min(peer_vals)) if peer_vals else "–",
-        high=v(max(peer_vals)) if peer_vals else "–",
+        national_value=shown(fig.national),
+        low=shown(min(peer_vals)) if peer_vals else "–",
+        high=shown(max(peer_vals)) if peer_vals else "–",
     )
     return (
         f'<svg class="fs-strip" role="img" aria-label="{escape(alt)}" viewBox="0 0 {width:g} {height:g}" '

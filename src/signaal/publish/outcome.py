@@ -73,7 +73,7 @@ class DocResult:
         return self
 
 
-def one_line(text: str) -> str:
+def one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 

@@ -75,7 +75,7 @@ class Documents:
         """The published document ``name``, hard-linked into staging, when it was made with
         ``key`` and its files are intact; else None."""
         prev = self.previous.get(name)
-        if not inc.reusable(prev, key, self.plan.out):
+        if prev is None or not inc.reusable(prev, key, self.plan.out):
             return None
         for rel in prev["outputs"]:
             inc.link_or_copy(self.plan.out / rel, self.staging / rel)
@@ -135,7 +135,7 @@ class Documents:
             d["name"]: (d.get("timings") or {}).get("execute") for d in ((self.published or {}).get("documents") or [])
         }
         if all(last_times.get(j.name) for j in jobs):
-            jobs.sort(key=lambda j: -last_times[j.name])
+            jobs.sort(key=lambda j: -(last_times[j.name] or 0))  # every one is set (checked above)
         else:
             jobs.sort(key=lambda j: -theme_steps(j.args["notebook"]))
         return jobs

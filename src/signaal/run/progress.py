@@ -9,7 +9,7 @@ document gets one line when it is done. Both end with the same summary table.
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..publish.outcome import BUILT, CARRIED, FAILED, REJECTED, REUSED, SKIPPED, DocResult
@@ -61,7 +61,7 @@ class RichObserver(Observer):
             TimeElapsedColumn(),
             console=console,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def planned(self, plan, to_build, reused) -> None:
         self.console.print(f"signaal: {len(to_build)} document(s) to build, {len(reused)} unchanged (reused)")
@@ -120,13 +120,13 @@ def summary_table(result: RunResult) -> Table:
     if factsheets:
         counts = {s: sum(1 for d in factsheets if d.status == s) for s in (BUILT, REUSED, SKIPPED, FAILED)}
         status = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        secs = sum(_seconds(d) for d in factsheets if d.status == BUILT)
+        total_secs = sum(_seconds(d) for d in factsheets if d.status == BUILT)
         folder = factsheets[0].name.split("/")[0]
         style = "red" if counts[FAILED] else ("green" if counts[BUILT] else "cyan")
         table.add_row(
             f"factsheets ({len(factsheets)})",
             f"[{style}]{status}[/]",
-            f"{secs:.1f}" if counts[BUILT] else "–",
+            f"{total_secs:.1f}" if counts[BUILT] else "–",
             f"{folder}/*.pdf",
         )
     if carried:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -218,9 +219,12 @@ def compass(
                     f"compass indicator {ind_id!r} has no year up to {q} "
                     f"with figures for all {len(corop)} COROP regions"
                 )
-            raw[ind_id] = table.loc[year, corop].astype(float)
+            # one row label: the stubs allow a DataFrame and any scalar where pandas gives a row and a number
+            raw[ind_id] = cast(pd.Series, table.loc[year, corop]).astype(float)
             years[ind_id] = year
-            national[ind_id] = float(table.loc[year, reg.national]) if reg.national in table.columns else np.nan
+            national[ind_id] = (
+                float(cast(float, table.loc[year, reg.national])) if reg.national in table.columns else np.nan
+            )
             polarity[ind_id] = ind.polarity
     raw_df = pd.DataFrame(raw)[[i for ids in dims.values() for i in ids]]
     oriented = orient(raw_df, polarity)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -170,13 +171,14 @@ class Inputs:
         key = str(p)
         if key not in self.table.index:
             return pd.Series(dtype=float)
-        return self.table.loc[key, self.comparison].dropna().astype(float)
+        # one index label and a list of columns: a row Series (the stubs allow a DataFrame)
+        return cast(pd.Series, self.table.loc[key, self.comparison]).dropna().astype(float)
 
     def yoy_history(self) -> list[float]:
         """The series' year-on-year changes before the last period, within methods."""
         out = []
         for key, v in self.series.items():
-            p = Period.parse(key)
+            p = Period.parse(str(key))
             if p == self.last:
                 continue
             old = p.year_earlier()

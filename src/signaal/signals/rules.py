@@ -84,9 +84,9 @@ def _against_national(inp: Inputs) -> tuple[float, float] | Skip:
 def _window(inp: Inputs, series: pd.Series, first: Period) -> list[tuple[Period, float]]:
     last = inp.last
     return [
-        (Period.parse(k), float(v))
+        (Period.parse(str(k)), float(v))
         for k, v in series.items()
-        if first.ordinal <= Period.parse(k).ordinal <= last.ordinal and np.isfinite(v)
+        if first.ordinal <= Period.parse(str(k)).ordinal <= last.ordinal and np.isfinite(v)
     ]
 
 
@@ -578,12 +578,12 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
     if inp.relative:
         values = {}
         for key, v in inp.series.items():
-            p = Period.parse(key)
+            p = Period.parse(str(key))
             ov = inp.at(inp.series, p.year_earlier())
             if ov and inp.break_between(p.year_earlier(), p) is None:
                 values[p] = (v / ov - 1) * 100
     else:
-        values = {Period.parse(k): float(v) for k, v in inp.series.items()}
+        values = {Period.parse(str(k)): float(v) for k, v in inp.series.items()}
     if last not in values:
         return Skip.too_few("sig_skip_no_value", period=last.year_earlier())
     hist = {p: v for p, v in values.items() if p.ordinal < last.ordinal and (seg is None or p.ordinal >= seg.ordinal)}

@@ -10,7 +10,7 @@ asks each one for its units and merges the results.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
@@ -38,11 +38,11 @@ class Endpoints:
     duo: str = DEFAULT_DUO_URL
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> Endpoints:
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Endpoints:
+        environ: Mapping[str, str] = os.environ if env is None else env
 
         def pick(name: str, default: str) -> str:
-            return (env.get(name) or default).rstrip("/")
+            return (environ.get(name) or default).rstrip("/")
 
         return cls(
             cbs_v3=pick("SIGNAAL_CBS_V3_URL", DEFAULT_CBS_V3_URL),

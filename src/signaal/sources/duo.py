@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import yaml
@@ -42,7 +43,7 @@ from ..errors import SourceError
 from ..files import sha256
 from ..regions import Registry
 from .base import FetchResult, SourceContext, Unit
-from .http import HttpClient
+from .http import HttpClient, Response
 from .paging import encode_query
 from .raw import RawFile, RawStore
 
@@ -166,7 +167,7 @@ def cells(rows: list[dict], columns: dict, where: str, by_location: bool = False
 class DuoSource:
     """Students per institution from DUO's open data portal (one unit per catalogue file)."""
 
-    kind = "duo"
+    kind: ClassVar[str] = "duo"
 
     def __init__(
         self,
@@ -199,9 +200,11 @@ class DuoSource:
         )
 
     def unit(self, indicator: Indicator) -> Unit:
-        return Unit(("duo", indicator.source.file), f"duo {indicator.source.file}")
+        file = indicator.source.file
+        assert file  # the catalogue schema requires a file for a DUO source
+        return Unit(("duo", file), f"duo {file}")
 
-    def _resource(self, spec: dict) -> tuple[dict, object]:
+    def _resource(self, spec: dict) -> tuple[dict, Response]:
         """The CKAN resource of a dataset whose file name matches the configured pattern."""
         dataset = spec["dataset"]
         url = f"{self.base}/api/3/action/package_show?" + encode_query({"id": dataset})
@@ -225,6 +228,7 @@ class DuoSource:
 
     def fetch(self, indicators: list[Indicator]) -> FetchResult:
         file_name = indicators[0].source.file
+        assert file_name  # the catalogue schema requires a file for a DUO source
         all_cells, records = self._read_files()
         obs_rows, resolution, warnings = [], {}, []
         extract: dict[tuple, list] = defaultdict(lambda: [0.0, 0])
@@ -281,6 +285,7 @@ class DuoSource:
             response = self.http.get(url, source=SOURCE, table=spec["dataset"], expect_json=False)
             stored = bundle.save(name, response, source=SOURCE, table=spec["dataset"], modified=last)
             bundle.finish({"dataset": spec["dataset"], "file": name, "url": url})
+        assert stored is not None  # cached means it was loaded, else it was just saved
         self.progress(f"{SOURCE} {spec['dataset']} {name}{' (cached)' if cached else ''}")
         record = {
             "dataset": spec["dataset"],

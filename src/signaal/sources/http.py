@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,12 +65,12 @@ class HttpSettings:
     retry_after_max: float = 120.0
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> HttpSettings:
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None) -> HttpSettings:
+        environ: Mapping[str, str] = os.environ if env is None else env
         base = cls()
 
         def num(name: str, default: float) -> float:
-            raw = env.get(name)
+            raw = environ.get(name)
             if raw in (None, ""):
                 return default
             try:

@@ -21,6 +21,7 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -107,7 +108,8 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
     allowed = {
         i.id: i for i in catalogue.indicators.values() if i.source.kind == "manual" and i.source.file == path.name
     }
-    rows, seen = [], {}
+    rows: list[dict] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for line, raw_row in enumerate(reader, start=2):
         record = {k.strip(): (v or "").strip() for k, v in raw_row.items() if k is not None}
         if not any(record.values()):
@@ -192,7 +194,7 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
 class ManualSource:
     """The curated tables in ``data/manual`` as a source: one unit per file."""
 
-    kind = "manual"
+    kind: ClassVar[str] = "manual"
 
     def __init__(self, *, folder: Path, catalogue: Catalogue, registry: Registry, raw: RawStore | None = None):
         self.folder = Path(folder)
@@ -207,11 +209,15 @@ class ManualSource:
         )
 
     def unit(self, indicator: Indicator) -> Unit:
-        return Unit(("manual", indicator.source.file), f"manual {indicator.source.file}")
+        file = indicator.source.file
+        assert file  # the catalogue schema requires a file for a manual source
+        return Unit(("manual", file), f"manual {file}")
 
     def fetch(self, indicators: list[Indicator]) -> FetchResult:
         """The rows of some of a file's indicators (the file is validated as a whole)."""
-        table = load_manual(self.folder / indicators[0].source.file, self.catalogue, self.registry, self.raw)
+        file = indicators[0].source.file
+        assert file  # the catalogue schema requires a file for a manual source
+        table = load_manual(self.folder / file, self.catalogue, self.registry, self.raw)
         wanted = {i.id for i in indicators}
         obs = table.observations
         return FetchResult(

@@ -61,19 +61,21 @@ def fetch_pages(
     pages: list[RawFile] = []
     seen: set[str] = set()
     n = 1
-    while url:
-        if url in seen or n > MAX_PAGES:
-            raise SourceError(f"{source}{' table ' + table if table else ''}: the next-page links loop at {url}")
-        seen.add(url)
+    page_url: str | None = url
+    while page_url:
+        if page_url in seen or n > MAX_PAGES:
+            raise SourceError(f"{source}{' table ' + table if table else ''}: the next-page links loop at {page_url}")
+        seen.add(page_url)
         fname = f"{name}-{n:04d}.json"
         stored = bundle.load(fname)
-        cached = stored is not None and stored.meta.get("url") == url
+        cached = stored is not None and stored.meta.get("url") == page_url
         if not cached:
-            response = http.get_json(url, source=source, table=table)
+            response = http.get_json(page_url, source=source, table=table)
             stored = bundle.save(fname, response, source=source, table=table, page=n, **(sidecar or {}))
+        assert stored is not None  # cached means it was loaded, else it was just saved
         pages.append(stored)
         if on_page:
             on_page(n, cached)
-        url = next_url(stored.json())
+        page_url = next_url(stored.json())
         n += 1
     return pages

@@ -124,7 +124,8 @@ def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFr
     resolution = m.get("resolution") or {}
     carried = (m.get("refresh") or {}).get("carried_over") or {}
     rows = []
-    for ind_id, sub in obs.groupby("indicator"):
+    for key, sub in obs.groupby("indicator"):
+        ind_id = str(key)  # groupby keys are typed as any scalar; indicator ids are str
         present = sub[sub["value"].notna()]
         periods = sorted(present["period"].unique(), key=Period.parse)
         latest = periods[-1] if periods else "–"
@@ -231,7 +232,8 @@ def revised_values(old, new, decimals: int | None) -> tuple[str, str]:
         return "–" if missing(v) else f"{v:,.{places}f}"
 
     if decimals is None:  # an indicator no longer in the catalogue: every digit there is
-        return tuple("–" if missing(v) else f"{float(v):,}" for v in (old, new))
+        old_text, new_text = ("–" if missing(v) else f"{float(v):,}" for v in (old, new))
+        return old_text, new_text
     places = int(decimals)
     while not missing(old) and not missing(new) and old != new and fmt(old, places) == fmt(new, places) and places < 12:
         places += 1

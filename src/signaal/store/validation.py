@@ -69,14 +69,14 @@ def validate_vintage(
         raise DataError(f"new vintage: unknown region {bad_regions[0]!r}; it is not in the region registry")
     freq = {p: Period.parse(p).freq for p in obs["period"].unique()}
     for ind_id, periods in obs.groupby("indicator")["period"]:
-        expected = catalogue[ind_id].frequency
+        expected = catalogue[str(ind_id)].frequency
         wrong = sorted({p for p in periods.unique() if freq[p] != expected})
         if wrong:
             raise DataError(f"new vintage: {ind_id} has period {wrong[0]!r}, but its frequency is {expected}")
 
     levels = obs["region"].map({c: r.level for c, r in registry.regions.items()})
     for ind_id, sub in obs.assign(level=levels).groupby("indicator"):
-        lacking = [lvl for lvl in catalogue[ind_id].levels if lvl not in set(sub["level"])]
+        lacking = [lvl for lvl in catalogue[str(ind_id)].levels if lvl not in set(sub["level"])]
         if lacking:
             result.warnings.append(f"{ind_id}: no observations at level {', '.join(lacking)}")
 

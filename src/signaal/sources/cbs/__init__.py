@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import pandas as pd
 
@@ -95,7 +96,7 @@ class Download:
 class CbsSource:
     """Fetch catalogue indicators from CBS (both APIs) for the regions of the registry."""
 
-    kind = "cbs"
+    kind: ClassVar[str] = "cbs"
 
     def __init__(
         self,
@@ -128,10 +129,12 @@ class CbsSource:
     def unit(self, indicator: Indicator) -> Unit:
         """Indicators with the same api, family and last known table are fetched together."""
         s = indicator.source
+        assert s.family and s.table  # the catalogue schema requires both for a CBS source
         return Unit(("cbs", s.api, s.family, s.table.upper()), f"CBS {s.table.upper()} ({s.api})")
 
     def fetch(self, indicators: list[Indicator]) -> FetchResult:
         first = indicators[0].source
+        assert first.family and first.table  # the catalogue schema requires both for a CBS source
         backend = self.backends[first.api]
         warnings: list[str] = []
         edition = self._edition(backend, first.family, first.table, warnings)
@@ -187,6 +190,7 @@ class CbsSource:
         requests: dict[tuple, Request] = {}
         resolved: dict[str, Resolved] = {}
         for ind in indicators:
+            assert ind.source.measure  # the catalogue schema requires it for a CBS source
             measure, matched = resolve_measure(meta, ind.source.measure)
             cats = resolve_categories(meta, dict(ind.source.filters))
             kind = FREQ_KIND[ind.frequency]

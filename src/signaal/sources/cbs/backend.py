@@ -10,7 +10,7 @@ from ...files import sha256
 from ..http import HttpClient, Response
 from ..paging import encode_query, fetch_pages, odata_quote, odata_values
 from ..raw import Bundle, RawStore, now_stamp
-from .model import GEO_KEYS, Dimension, Measure, TableMeta
+from .model import GEO_KEYS, Code, Dimension, Measure, TableMeta
 
 
 def empty_frame(meta: TableMeta) -> pd.DataFrame:
@@ -96,6 +96,27 @@ class Backend:
             }
             for r in rows
         ]
+
+    # ---- what each backend implements ----------------------------------------------
+    def info(self, table_id: str) -> tuple[dict, Response]:
+        """Title and ``Modified`` of a table, and the answer they were read from."""
+        raise NotImplementedError
+
+    def metadata(
+        self, table_id: str, info: dict, info_response: Response, force: bool = False
+    ) -> tuple[TableMeta, Bundle]:
+        """A table's measures and dimensions, kept in its metadata bundle."""
+        raise NotImplementedError
+
+    def data_url(
+        self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None, measures: list[str]
+    ) -> str:
+        """The URL of the observations of one request."""
+        raise NotImplementedError
+
+    def observations(self, meta: TableMeta, pages: list, measures: list[str]) -> pd.DataFrame:
+        """Pages → the long frame (see :func:`long_frame`)."""
+        raise NotImplementedError
 
     # ---- metadata -------------------------------------------------------------------
     def meta_bundle(self, table_id: str, info: dict, info_response: Response, force: bool) -> Bundle:

@@ -38,15 +38,16 @@ def tidy(meta: TableMeta, r: Resolved, frame: pd.DataFrame, registry: Registry) 
     sub, regions = sub[keep], regions[keep]
 
     status_of = {c.code: period_status(c.status, c.title) for c in meta.time.codes} if meta.time else {}
-    periods, statuses = [], []
+    periods: list[str | None] = []
+    statuses: list[str] = []
     skipped_periods = 0
-    for code in sub["period"].astype(str).str.strip().tolist():
+    for raw in sub["period"].astype(str).str.strip().tolist():
         try:
-            periods.append(str(Period.from_cbs(code)))
+            periods.append(str(Period.from_cbs(raw)))
         except ValueError:
             periods.append(None)
             skipped_periods += 1
-        statuses.append(status_of.get(code, "definitief"))
+        statuses.append(status_of.get(raw, "definitief"))
 
     values = np.array([np.nan if v is None else float(v) for v in sub["value"].tolist()], dtype="float64")
     missing = [m if isinstance(m, str) and m else None for m in sub["missing"].tolist()]

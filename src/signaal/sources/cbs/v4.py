@@ -130,7 +130,7 @@ class V4Backend(Backend):
         text = (
             frame["StringValue"] if "StringValue" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         )
-        cells = []
+        cells: list[tuple[float | None, str | None, str | None]] = []
         for a, v, s in zip(attr.tolist(), value.tolist(), text.tolist(), strict=True):
             if a not in ("None", "none", "", "nan"):
                 cells.append((None, attribute_status(a), a))

@@ -75,11 +75,17 @@ class _Geo:
     @classmethod
     def build(cls, reg: Registry) -> _Geo:
         corop = reg.codes("corop")
+
+        def province(c: str) -> str:
+            pv = reg.province_of(c)
+            assert pv is not None, f"COROP region {c} lies in no province of the registry"
+            return pv
+
         return cls(
             reg=reg,
             corop=corop,
             gm_by_corop={c: reg.children(c) for c in corop},
-            pv_by_corop={c: reg.province_of(c) for c in corop},
+            pv_by_corop={c: province(c) for c in corop},
         )
 
 
