@@ -37,6 +37,7 @@ quarterly: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(ARGS)
 
 test-fast: $(STAMP)

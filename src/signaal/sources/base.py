@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import pandas as pd
 
@@ -110,6 +110,18 @@ class SourceContext:
     data_dir: Path
     force: bool = False
     progress: Callable[[str], None] = field(default=lambda message: None)
+
+    def for_download(self) -> dict[str, Any]:
+        """What a source that downloads is opened with (CBS, DUO): the servers, the HTTP
+        client, the raw snapshots, the regions, ``--force`` and the progress callback."""
+        return {
+            "endpoints": self.endpoints,
+            "http": self.http,
+            "raw": self.raw,
+            "registry": self.registry,
+            "force": self.force,
+            "progress": self.progress,
+        }
 
 
 class Source(Protocol):

@@ -190,14 +190,7 @@ class DuoSource:
 
     @classmethod
     def open(cls, context: SourceContext) -> DuoSource:
-        return cls(
-            endpoints=context.endpoints,
-            http=context.http,
-            raw=context.raw,
-            registry=context.registry,
-            force=context.force,
-            progress=context.progress,
-        )
+        return cls(**context.for_download())
 
     def unit(self, indicator: Indicator) -> Unit:
         file = indicator.source.file

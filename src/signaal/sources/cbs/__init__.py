@@ -117,14 +117,7 @@ class CbsSource:
 
     @classmethod
     def open(cls, context: SourceContext) -> CbsSource:
-        return cls(
-            endpoints=context.endpoints,
-            http=context.http,
-            raw=context.raw,
-            registry=context.registry,
-            force=context.force,
-            progress=context.progress,
-        )
+        return cls(**context.for_download())
 
     def unit(self, indicator: Indicator) -> Unit:
         """Indicators with the same api, family and last known table are fetched together."""
