@@ -30,7 +30,7 @@ def make_indicator(**source) -> Indicator:
         "polarity": "neutral",
         "frequency": source.pop("frequency", "Y"),
         "levels": source.pop("levels", ["land"]),
-        "source": {"kind": "cbs", **source},
+        "source": {"kind": "cbs", "verified": False, "unverified": "a test table", **source},
     }
     return Indicator.model_validate(base)
 
@@ -158,7 +158,7 @@ def test_tiny_v3_symbols_scale_padding_and_regions(loopback, cbs):
     assert lookup(obs, "GM0153", "2024").status == "voorlopig" and lookup(obs, "GM0153", "2023").status == "definitief"
     assert set(obs["region"]) == {"NL01", "PV23", "CR12", *registry().children("CR12")}  # LD02 and GM9999 dropped
     res = result.resolution["banen_werknemers"]
-    assert res["measure"]["key"] == "BanenVanWerknemers_1" and res["measure"]["scale"] == 1000
+    assert res["measure"]["key"] == "BanenVanWerknemersInDecember_1" and res["measure"]["scale"] == 1000
     assert res["missing"] == {"x": 1, ".": 1} and set(res["dropped_regions"]) == {"LD02", "GM9999"}
     request = loopback.requests_for("UntypedDataSet")[0]
     assert "startswith(RegioS,'GM')" in request and "startswith(RegioS,'CR')" in request
@@ -237,13 +237,13 @@ def test_renamed_measure_names_table_and_what_exists(loopback, cbs):
     loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
     props = json.loads((V3 / "86088NED" / "DataProperties.json").read_text())
     for p in props["value"]:
-        if p.get("Key") == "Nettoarbeidsparticipatie_3":
+        if p.get("Key") == "NettoArbeidsparticipatie_3":
             p["Key"], p["Title"] = "NettoParticipatiegraad_3", "Netto participatiegraad"
     loopback.body("/ODataFeed/odata/86088NED/DataProperties", props)
     with pytest.raises(SourceError) as err:
         cbs().fetch([catalogue()["netto_arbeidsparticipatie"]])
     msg = str(err.value)
-    assert "CBS table 86088NED" in msg and "no measure matches 'Nettoarbeidsparticipatie' (renamed?)" in msg
+    assert "CBS table 86088NED" in msg and "no measure matches 'Netto arbeidsparticipatie' (renamed?)" in msg
     assert "Netto participatiegraad (NettoParticipatiegraad)" in msg
 
 

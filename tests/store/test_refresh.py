@@ -42,7 +42,7 @@ def test_refresh_writes_vintage_raw_and_manifest(data_dir, cbs_83582, endpoints,
     assert src["url"].startswith(cbs_83582.base) and "UntypedDataSet" in src["url"] and src["retrieved"]
     assert src["family"] == "Banen van werknemers in december; economische activiteit (SBI2008), regio"
     assert src["rows"] == 2 * 19 * 3 and len(src["checksum"]) == 64
-    assert m["resolution"]["banen_werknemers"]["measure"]["key"] == "BanenVanWerknemers_1"
+    assert m["resolution"]["banen_werknemers"]["measure"]["key"] == "BanenVanWerknemersInDecember_1"
     assert set(m["sources"]) >= {"btg_rapportcijfers.csv", "reistijden_trein.csv", "doelen.csv"}
     assert m["sources"]["btg_rapportcijfers.csv"]["rows_with_note"] == 3
     obs = v.observations
@@ -115,11 +115,11 @@ FAULTS = {
             json.loads(
                 (V3 / "83582NED" / "DataProperties.json")
                 .read_text()
-                .replace('"Banen van werknemers"', '"Werknemersbanen"')
-                .replace("BanenVanWerknemers_1", "Werknemersbanen_1")
+                .replace('"Banen van werknemers in december"', '"Werknemersbanen"')
+                .replace("BanenVanWerknemersInDecember_1", "Werknemersbanen_1")
             ),
         ),
-        "no measure matches 'Banen van werknemers'",
+        "no measure matches 'BanenVanWerknemersInDecember'",
     ),
 }
 

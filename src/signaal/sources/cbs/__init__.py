@@ -184,8 +184,10 @@ class CbsSource:
         resolved: dict[str, Resolved] = {}
         for ind in indicators:
             assert ind.source.measure  # the catalogue schema requires it for a CBS source
-            measure, matched = resolve_measure(meta, ind.source.measure)
-            cats = resolve_categories(meta, dict(ind.source.filters))
+            wanted = ind.source.keys.get("v4" if meta.api == "v4" else "v3") or ind.source.measure
+            assert isinstance(wanted, str)  # summed measures: resolved in the next commit
+            measure, matched = resolve_measure(meta, wanted)
+            cats = resolve_categories(meta, {k: str(v) for k, v in ind.source.filters.items()})
             kind = FREQ_KIND[ind.frequency]
             if meta.time is not None and not any(c.code[4:6] == kind for c in meta.time.codes):
                 kinds = sorted({KIND_WORD.get(c.code[4:6], c.code[4:6]) for c in meta.time.codes})

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from ...catalogue import Indicator
 from ...errors import SourceError, suggest
+from ...regions import PREFIX as LEVEL_PREFIX
 from ...regions import normalise_code
 from .model import Code, Measure, TableMeta, norm, total_code
 
-LEVEL_PREFIX = {"land": "NL", "provincie": "PV", "corop": "CR", "gemeente": "GM"}
 FREQ_WORD = {"Y": "yearly", "Q": "quarterly", "M": "monthly"}
 KIND_WORD = {"JJ": "yearly", "KW": "quarterly", "MM": "monthly"}
 
