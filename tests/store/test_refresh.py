@@ -119,7 +119,7 @@ FAULTS = {
                 .replace("BanenVanWerknemersInDecember_1", "Werknemersbanen_1")
             ),
         ),
-        "no measure matches 'BanenVanWerknemersInDecember'",
+        "no measure has the key 'BanenVanWerknemersInDecember'",
     ),
 }
 
@@ -231,6 +231,7 @@ def test_two_families_that_resolve_to_one_table_share_one_record(data_dir, loopb
     from signaal.catalogue import Catalogue, catalogue
 
     serve_v3_table(loopback, V3 / "86088NED", "86088NED")
+    serve_v3_table(loopback, V3 / "86008NED", "86008NED")
     loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
     cat = catalogue()
     indicators = dict(cat.indicators)
