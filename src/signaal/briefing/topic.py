@@ -113,7 +113,8 @@ def _main_panel(
     first, last = focus_series.index[0], focus_series.index[-1]
     first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
     codes = [shown, ctx.national] + ([province] if province else []) + peers
-    main_table = table.reindex(columns=[c for c in codes if c in table.columns]).loc[first:]
+    # once each: a national-only indicator shows the Netherlands as its region
+    main_table = table.reindex(columns=list(dict.fromkeys(c for c in codes if c in table.columns))).loc[first:]
     names = ctx.names(list(table.columns))
     if shown != ctx.focus:
         names["_peers"] = t("other_provinces", lang)

@@ -268,6 +268,12 @@ def generate(spec: dict | None = None, cat: Catalogue | None = None, reg: Regist
             values[reg.national] = np.array([values[c] for c in geo.corop]).sum(0)
         else:
             values = _generate_indicator(ind_id, ind, spec, geo, periods, pop_year, years)
+        if "arbeidsmarktregio" in meta.levels:
+            # a labour-market region only where a real source names the COROP region it equals
+            for c in geo.corop:
+                am = reg.labour_market_region(c)
+                if am and c in values:
+                    values[am] = values[c]
         if ind.get("regions"):
             values = {c: v for c, v in values.items() if c in _expand_regions(ind["regions"], reg)}
         rng = _rng(spec["seed"], ind_id, "missing")
