@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, config
-from .errors import InputError, SignaalError
+from .errors import DataError, InputError, SignaalError
 from .files import write_atomic
 from .formatting import number
 from .periods import Period, parse_quarter
@@ -228,7 +228,7 @@ def data_status(vintage, data_dir) -> int:
 
     store = Store(data_dir or config.data_dir())
     rows = list_vintages(store)
-    if not rows:
+    if not rows and not store.broken():
         click.echo(
             f"no vintages and no bundled sample in {store.root}; run `signaal data refresh` or `signaal data sample`"
         )
@@ -249,7 +249,16 @@ def data_status(vintage, data_dir) -> int:
             extra.append(f"{r.warnings} warnings")
         tail = f" [{'; '.join(extra)}]" if extra else ""
         click.echo(f"{mark} {r.id:<22} {r.created[:25]:<26} {r.rows:>8} {r.indicators:>5}  {what}{tail}")
-    chosen = store.resolve(vintage or None)
+    for vid, problem in store.broken().items():
+        click.echo(f"! {vid:<22} broken: {problem}")
+    try:
+        chosen = store.resolve(vintage or None)
+    except DataError as exc:  # a broken vintage: say so, and show the newest good one
+        click.echo(f"signaal: warning: {exc}", err=True)
+        good = [r.id for r in rows if not r.is_sample] or [r.id for r in rows]
+        if not good:
+            return 2
+        chosen = store.resolve(good[-1])
     table = freshness(chosen, catalogue())
     label = " (bundled sample)" if chosen.is_sample else ""
     click.echo(f"freshness of {chosen.id}{label}:")
