@@ -48,6 +48,10 @@ WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 NO_SPACE = re.compile(r"\[Errno (28|122)\]|No space left on device|Disk quota exceeded")
 
 
+def _no_space(doc: DocResult) -> bool:
+    return doc.failed and NO_SPACE.search(doc.error or "") is not None
+
+
 class OutputError(SignaalError):
     """The run's files could not be written (a full disk, a read-only folder); nothing was published."""
 
@@ -100,7 +104,7 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
     published = read_manifest(plan.out)  # what the folder holds now (carried over below)
     documents = Documents(plan, staging, published, built=started)
     schedule = _schedule(plan, staging, documents, observer, t0)
-    full = next((d for d in documents.results.values() if d.failed and NO_SPACE.search(d.error or "")), None)
+    full = next((d for d in documents.results.values() if _no_space(d)), None)
     if full is not None:
         raise _output_error(plan, full.error or "", f"while making {full.name}")
 
@@ -143,6 +147,7 @@ def _schedule(plan: Plan, staging: Path, documents: Documents, observer: Observe
     themes = documents.theme_jobs()
     factsheets = documents.factsheet_jobs()
     scheduler = Scheduler(plan.context(staging), documents, observer, plan.jobs, t0)
+    scheduler.stop_after = _no_space  # the disk is full: the run ends (see _execute)
     scheduler.add(*themes, *documents.signals_jobs())
     if plan.board_pack:
         scheduler.defer(documents.pack_name, "boardpack", documents.board_pack)

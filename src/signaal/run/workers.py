@@ -112,17 +112,22 @@ def ensure_kernel() -> None:
 
 class Limits:
     """The time limits of one notebook's execution: each cell may run ``cell`` seconds, the
-    notebook as a whole (from the start of its kernel) ``notebook`` seconds. nbclient asks for
+    notebook as a whole (from the start of its kernel) ``whole`` seconds. nbclient asks for
     each cell's limit as it starts it (:meth:`timeout`), so the last cells get what is left;
     past a limit nbclient stops waiting and the kernel is shut down (killed when it does not
-    stop)."""
+    stop). The notebook being executed is kept (:meth:`on_notebook_start`), so that what it
+    ran before it was stopped can be saved for debugging."""
 
-    def __init__(self, notebook: float, cell: float):
-        self.notebook, self.cell = notebook, cell
+    def __init__(self, whole: float, cell: float):
+        self.whole, self.cell = whole, cell
         self.started = time.monotonic()
         self.count = 0  # code cells started: the execution count of the running cell
         self.source = ""
-        self.by_notebook = False  # the running cell's limit is what is left of the notebook's
+        self.by_whole = False  # the running cell's limit is what is left of the notebook's
+        self.nb = None  # the notebook as executed so far
+
+    def on_notebook_start(self, notebook, **_kw) -> None:
+        self.nb = notebook
 
     def on_cell_start(self, cell, **_kw) -> None:
         if cell.cell_type == "code" and cell.source.strip():
@@ -130,16 +135,23 @@ class Limits:
             self.source = cell.source
 
     def timeout(self, cell) -> float:
-        left = self.notebook - (time.monotonic() - self.started)
-        self.by_notebook = left < self.cell
+        left = self.whole - (time.monotonic() - self.started)
+        self.by_whole = left < self.cell
         return max(0.1, min(self.cell, left))  # nbclient takes 0 for "no limit"
 
     def message(self, notebook: str) -> str:
-        if self.by_notebook:
-            why = f"the notebook ran longer than its limit of {self.notebook:g} s (--timeout)"
+        if self.by_whole:
+            why = f"the notebook ran longer than its limit of {self.whole:g} s (--timeout)"
         else:
             why = f"the cell ran longer than its limit of {self.cell:g} s (SIGNAAL_CELL_TIMEOUT)"
         return f"notebook {notebook} timed out in cell {self.count} ({_source(self.source)}): {why}; its kernel was stopped"
+
+    def save(self, executed: Path) -> None:
+        """The notebook as far as it ran, when papermill did not save it (it saves on a normal
+        end and on an error in a cell, not when it was stopped)."""
+        if self.nb is not None and not executed.exists():
+            with contextlib.suppress(Exception):
+                write_atomic(executed, nbformat.writes(self.nb).encode("utf-8"))
 
 
 def _source(text: str) -> str:
@@ -202,6 +214,7 @@ def _execute_notebook(
             log_output=False,
             request_save_on_cell_execute=False,
             on_cell_executed=on_cell,
+            on_notebook_start=limits.on_notebook_start,
             on_cell_start=limits.on_cell_start,
             timeout_func=limits.timeout,
         )
@@ -227,6 +240,7 @@ def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocRe
     try:
         _execute_notebook(ctx, name, notebook, executed, log_path, total, limits)
     except Exception as exc:  # the executed notebook is kept for debugging
+        limits.save(executed)
         result.status = FAILED
         result.error, result.cell = _failure(exc, Path(notebook).name, limits)
         result.outputs = [k for k in kept if (staging / k).exists()]
