@@ -95,6 +95,13 @@ def _existing(path: Path) -> Path:
     return path
 
 
+def _read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
 def folder_size(folder: Path) -> int:
     """Bytes of the files under ``folder`` (each inode once: hard-linked files cost once)."""
     seen, total = set(), 0
@@ -131,7 +138,8 @@ def output_problems(out: Path, quarter: Period, region: str, suggestion: Path | 
         ]
     problems = []
     if not os.access(base, os.W_OK | os.X_OK):
-        problems.append(f"--out {out} cannot be written: {base} is read-only; choose another --out")
+        how = "is on a read-only file system" if _read_only_fs(base) else "is read-only"
+        problems.append(f"--out {out} cannot be written: {base} {how}; choose another --out")
     if out.is_dir():
         problems += _published_problems(out, quarter, region, suggestion)
         need = folder_size(out)
@@ -154,7 +162,9 @@ def _published_problems(out: Path, quarter: Period, region: str, suggestion: Pat
         published = json.loads((out / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return []  # an unreadable manifest: nothing to carry over; the folder goes to the archive
-    params = published.get("parameters") or {}
+    params = published.get("parameters") if isinstance(published, dict) else None
+    if not isinstance(params, dict) or "quarter" not in params or "region" not in params:
+        return []  # it does not say what it holds: nothing to carry over, and it goes to the archive
     if params.get("quarter") == str(quarter) and params.get("region") == region:
         return []
     reg = registry()
