@@ -235,18 +235,20 @@ def test_every_input_problem_is_found_before_any_work_and_all_at_once(tmp_path, 
 
 
 @pytest.mark.parametrize(
-    "args, expected",
+    "kw, expected",
     [
-        (["--out", "/etc/hosts"], "--out /etc/hosts is a file, not a folder"),
-        (["--quarter", "1990Q1"], "quarter 1990Q1 is before the data: vintage 'sample' starts at 2012Q1"),
-        (["--vintage", "../sample"], "--vintage '../sample' is a path; give the id of a vintage"),
-        (["--timeout", "0"], "Invalid value for '--timeout'"),
+        (dict(out="/etc/hosts"), "--out /etc/hosts is a file, not a folder"),
+        (dict(out="/etc/hosts/x"), "--out /etc/hosts/x cannot be made: /etc/hosts is a file, not a folder"),
+        (dict(quarter="1990Q1"), "quarter 1990Q1 is before the data: vintage 'sample' starts at 2012Q1"),
+        (dict(vintage="../sample"), "--vintage '../sample' is a path; give the id of a vintage"),
+        (dict(timeout=0), "--timeout 0 is not a time limit"),
     ],
 )
-def test_bad_run_input_is_one_line_and_nothing_written(tmp_path, args, expected):
-    proc = signaal("run", "--themes", "talent", *(["--out", str(tmp_path / "o")] if "--out" not in args else []), *args)
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and expected in proc.stderr, proc.stderr
-    assert "Traceback" not in proc.stderr and not (tmp_path / "o").exists()
+def test_bad_run_input_is_one_line_and_nothing_written(tmp_path, kw, expected):
+    with pytest.raises(InputError) as err:
+        make_plan(themes="talent", **{"out": tmp_path / "o", **kw})
+    assert expected in str(err.value) and "\n" not in str(err.value)
+    assert not (tmp_path / "o").exists()
 
 
 def test_an_unusable_output_folder_is_named_before_any_work(tmp_path, monkeypatch):
@@ -297,10 +299,5 @@ def test_a_notebook_without_cell_ids_gives_no_nbformat_warning(tmp_path):
 def test_signals_offers_the_themes_that_have_a_briefing():
     proc = signaal("signals", "--theme", "economie")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
-    assert "valid: arbeidsmarkt, wonen, bereikbaarheid, talent, brede-welvaart" in proc.stderr
-    assert "economie" not in proc.stderr.split("valid:")[1]
-
-
-def test_timeout_must_be_a_time_limit():
-    with pytest.raises(InputError, match="--timeout -1 is not a time limit"):
-        make_plan(timeout=-1)
+    valid = proc.stderr.split("valid: ")[1].strip().split(", ")
+    assert "economie" not in valid and {"arbeidsmarkt", "wonen"} <= set(valid)  # a catalogue theme, no notebook

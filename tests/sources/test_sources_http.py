@@ -124,6 +124,7 @@ class RawServer:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4)
+        self.sock.settimeout(0.1)  # so that the loop sees ``stop`` between connections
         self.head, self.pieces, self.pause = head, pieces, pause
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -137,8 +138,11 @@ class RawServer:
         while not self.stop.is_set():
             try:
                 conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(None)
             with conn:
                 try:
                     conn.recv(65536)
