@@ -154,7 +154,13 @@ def _failure(exc: SignaalError, store: Store) -> SignaalError:
         live = store.vintages()
     except SignaalError:
         live = []
-    if live:
+    broken = store.broken()
+    if live and broken:
+        keep = (
+            f"vintage {live[-1].id} is untouched; `signaal run` needs --vintage {live[-1].id} while "
+            f"{', '.join(broken)} is broken"
+        )
+    elif live:
         keep = f"vintage {live[-1].id} is untouched and `signaal run` will use it"
     elif (store.root / SAMPLE_ID / "manifest.json").exists():
         keep = "there is no live vintage yet, so `signaal run` will use the bundled sample"
