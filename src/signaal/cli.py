@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, config
-from .errors import InputError, SignaalError
+from .errors import DataError, InputError, SignaalError, suggest
 from .files import write_atomic
 from .formatting import number
 from .periods import Period, parse_quarter
@@ -36,6 +36,11 @@ class _Group(click.Group):
             rv = super().main(*args, **kwargs)
             return rv if isinstance(rv, int) else 0
         except SignaalError as exc:
+            problems = getattr(exc, "problems", None)  # several problems found at once: a line each
+            if problems:
+                for line in problems:
+                    click.echo(f"signaal: error: {line}", err=True)
+                sys.exit(exc.exit_code)
             _fail(str(exc), exc.exit_code)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help())
@@ -87,12 +92,34 @@ def main() -> None:
     help="Factsheets: gemeenten (the focus region's municipalities), corop (all 40 COROP regions) or none (default: gemeenten for the whole quarter, none with --themes).",
 )
 @click.option("--force", is_flag=True, help="Rebuild everything, also what is unchanged since the published run.")
-def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jobs, factsheets, force) -> int:
-    """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF)."""
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help=f"Seconds one theme notebook may run (default {config.NOTEBOOK_TIMEOUT:g}, or SIGNAAL_NOTEBOOK_TIMEOUT; "
+    f"one cell: {config.CELL_TIMEOUT:g}, or SIGNAAL_CELL_TIMEOUT).",
+)
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Publish even a run that lost documents the published folder has (by default it is set aside beside it).",
+)
+def run_cmd(
+    quarter, themes, region, lang, out, vintage, data_dir, notebooks, jobs, factsheets, force, timeout, allow_partial
+) -> int:
+    """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF).
+
+    \b
+    Exit codes: 0 published, all documents made; 2 bad input or a problem found before any
+    work (nothing written); 4 published, some documents failed or notebooks are not themes;
+    5 not published: it lost documents the published folder has, which is kept, and the run
+    is set aside beside it (.failed-<folder>-<time>); 6 the output could not be written (disk
+    full, read-only): nothing published.
+    """
     from .run import execute, make_plan
     from .run.progress import observer_for, summary_table
 
-    console = Console(stderr=True, soft_wrap=True)
+    console = Console(file=sys.stderr, soft_wrap=True)  # the console's, also while a job's stderr goes to its log
     plan = make_plan(
         quarter=quarter or None,
         themes=themes or None,
@@ -105,6 +132,8 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
         jobs=jobs,
         force=force,
         factsheets=factsheets,
+        timeout=timeout,
+        allow_partial=allow_partial,
     )
     sample = " (bundled sample data)" if plan.is_sample else ""
     what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"
@@ -123,6 +152,24 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
     console.print(summary_table(result))
     if result.archived:
         console.print(f"signaal: previous run kept at {result.archived}", highlight=False)
+    _report_failures(result)
+    summary = result.manifest["summary"]
+    more = "".join(
+        f", {summary[k]} {what}"
+        for k, what in (("skipped", "skipped"), ("carried", "kept from earlier runs"))
+        if summary.get(k)
+    )
+    done = "wrote" if result.published else "set aside (not published)"
+    console.print(
+        f"signaal: {done} {result.out} in {result.manifest['timings']['total_seconds']:.1f} s "
+        f"({summary['built']} built, {summary['reused']} reused, {summary['failed'] + summary['rejected']} failed{more})",
+        highlight=False,
+    )
+    return result.exit_code
+
+
+def _report_failures(result) -> None:
+    """One line per failed document, and why the run was not published when it was not."""
     for doc in result.failures:
         kept = next((o for o in doc.outputs if o.endswith(".ipynb")), None)
         where = f" (executed notebook kept at {result.out / kept})" if kept else ""
@@ -132,18 +179,13 @@ def run_cmd(quarter, themes, region, lang, out, vintage, data_dir, notebooks, jo
             else ""
         )
         click.echo(f"signaal: error: {prefix}{doc.error}{where}", err=True)
-    summary = result.manifest["summary"]
-    more = "".join(
-        f", {summary[k]} {what}"
-        for k, what in (("skipped", "skipped"), ("carried", "kept from earlier runs"))
-        if summary.get(k)
-    )
-    console.print(
-        f"signaal: wrote {result.out} in {result.manifest['timings']['total_seconds']:.1f} s "
-        f"({summary['built']} built, {summary['reused']} reused, {summary['failed'] + summary['rejected']} failed{more})",
-        highlight=False,
-    )
-    return 0 if result.ok else 4
+    if not result.published:
+        lost = ", ".join(result.lost[:6]) + (f" … ({len(result.lost)})" if len(result.lost) > 6 else "")
+        click.echo(
+            f"signaal: error: not published: {lost} failed, which {result.plan.out} has; that folder is kept as it "
+            f"was and this run is at {result.out} (fix the cause and run again, or publish it with --allow-partial)",
+            err=True,
+        )
 
 
 @main.command("themes")
@@ -280,7 +322,7 @@ def data_status(vintage, data_dir) -> int:
 
     store = Store(data_dir or config.data_dir())
     rows = list_vintages(store)
-    if not rows:
+    if not rows and not store.broken():
         click.echo(
             f"no vintages and no bundled sample in {store.root}; run `signaal data refresh` or `signaal data sample`"
         )
@@ -301,7 +343,16 @@ def data_status(vintage, data_dir) -> int:
             extra.append(f"{r.warnings} warnings")
         tail = f" [{'; '.join(extra)}]" if extra else ""
         click.echo(f"{mark} {r.id:<22} {r.created[:25]:<26} {r.rows:>8} {r.indicators:>5}  {what}{tail}")
-    chosen = store.resolve(vintage or None)
+    for vid, problem in store.broken().items():
+        click.echo(f"! {vid:<22} broken: {problem}")
+    try:
+        chosen = store.resolve(vintage or None)
+    except DataError as exc:  # a broken vintage: say so, and show the newest good one
+        click.echo(f"signaal: warning: {exc}", err=True)
+        good = [r.id for r in rows if not r.is_sample] or [r.id for r in rows]
+        if not good:
+            return 2
+        chosen = store.resolve(good[-1])
     table = freshness(chosen, catalogue())
     label = " (bundled sample)" if chosen.is_sample else ""
     click.echo(f"freshness of {chosen.id}{label}:")
@@ -416,6 +467,8 @@ def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vinta
     check_lang(lang)
     focus = registry().focus(region or None).code
     asked = parse_quarter(quarter) if quarter else None
+    if theme:
+        _check_briefing_theme(theme)
 
     from .indicators.data import Data
     from .signals import compute_signals
@@ -423,8 +476,6 @@ def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vinta
 
     data = Data.open(vintage or None, data_dir)
     q = data.vintage.resolve_quarter(asked)
-    if theme:
-        data.cat.theme(theme)
     found = compute_signals(data, focus, q, theme=theme or None)
     shown = found if limit is None else type(found)(found[:limit], found.skipped, found.meta)
     if out_format == "csv":
@@ -435,6 +486,18 @@ def signals_cmd(quarter, region, out_format, theme, lang, limit, show_all, vinta
         return 0
     _print_signals(shown, lang, show_all)
     return 0
+
+
+def _check_briefing_theme(theme: str) -> None:
+    """A theme of ``--theme``: one of the catalogue's themes that has a notebook (what
+    ``signaal themes`` lists and ``signaal run --themes`` takes)."""
+    from .catalogue import catalogue
+    from .run.themes import discover_themes
+
+    known = catalogue().themes
+    themes = [t for t in discover_themes() if t in known]
+    if theme not in themes:
+        raise InputError(f"unknown theme {theme!r}; {suggest(theme, themes)}")
 
 
 def _print_signals(found, lang: str, show_all: bool) -> None:

@@ -3,6 +3,10 @@
 A checkout works without any settings: the data folder is ``data/`` of the project that
 holds this package (an editable install), or the first ``data/`` with a bundled sample found
 upwards from the current directory. ``SIGNAAL_DATA_DIR`` and ``SIGNAAL_PROJECT_DIR`` override.
+
+Also the time limits of a run: how long one theme notebook may take as a whole (``--timeout``,
+default :data:`NOTEBOOK_TIMEOUT`, or ``SIGNAAL_NOTEBOOK_TIMEOUT``) and one of its cells
+(:data:`CELL_TIMEOUT`, or ``SIGNAAL_CELL_TIMEOUT``).
 """
 
 from __future__ import annotations
@@ -10,12 +14,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import InputError
+
 KERNEL_NAME = "signaal"
 SAMPLE_WATERMARK = {
     "nl": "VOORBEELDDATA — geen officiële cijfers",
     "en": "SAMPLE DATA — not official statistics",
 }
 LANGUAGES = ("nl", "en")
+NOTEBOOK_TIMEOUT = 1800.0  # seconds one theme notebook may run as a whole (kernel start to last cell)
+CELL_TIMEOUT = 600.0  # seconds one cell of a theme notebook may run
 
 
 def _looks_like_project(path: Path) -> bool:
@@ -49,3 +57,26 @@ def notebooks_dir() -> Path:
 
 def reports_dir() -> Path:
     return project_dir() / "reports"
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"{name}={raw!r} is not a number of seconds; e.g. {default:g}") from None
+    if value <= 0:
+        raise InputError(f"{name}={raw!r} is not a time limit; give a number of seconds above 0")
+    return value
+
+
+def notebook_timeout() -> float:
+    """Seconds one theme notebook may run as a whole (``--timeout`` overrides)."""
+    return _seconds("SIGNAAL_NOTEBOOK_TIMEOUT", NOTEBOOK_TIMEOUT)
+
+
+def cell_timeout() -> float:
+    """Seconds one cell of a theme notebook may run."""
+    return _seconds("SIGNAAL_CELL_TIMEOUT", CELL_TIMEOUT)

@@ -265,3 +265,45 @@ def test_a_bad_targets_file_stops_the_refresh_and_names_the_line(data_dir, cbs_8
     assert msg.startswith("doelen.csv line 2: region: unknown region 'CR99'")
     assert msg.endswith("no new vintage was written; vintage v0 is untouched and `signaal run` will use it")
     assert vintage_folders(data_dir) == ["v0"]
+
+
+# ---- no silent all-missing indicator (reliability review C-valuestring) --------------------------
+def _cells_replaced(value: str) -> dict:
+    page = json.loads((V3 / "83582NED" / "UntypedDataSet.json").read_text("utf-8"))
+    for row in page["value"]:
+        row["BanenVanWerknemers_1"] = value
+    return page
+
+
+def test_text_where_numbers_belong_stops_the_refresh_naming_table_and_a_cell(data_dir, cbs_83582, endpoints, fast_http):
+    cbs_83582.body("/ODataFeed/odata/83582NED/UntypedDataSet", _cells_replaced('<script>alert("x")</script>'))
+    with pytest.raises(SourceError) as err:
+        run(data_dir, endpoints, fast_http, only=["banen_werknemers"], force=True, vintage_id="v1")
+    msg = str(err.value)
+    assert msg.startswith("83582NED: banen_werknemers has text where numbers belong in 51 cell(s), e.g. '<script>aler'")
+    assert msg.endswith("no new vintage was written; vintage v0 is untouched and `signaal run` will use it")
+    assert vintage_folders(data_dir) == ["v0"]
+
+
+def test_an_indicator_without_one_value_stops_or_keeps_the_earlier_values(data_dir, cbs_83582, endpoints, fast_http):
+    run(data_dir, endpoints, fast_http, only=["banen_werknemers"], vintage_id="v1")
+    cbs_83582.body("/ODataFeed/odata/83582NED/UntypedDataSet", _cells_replaced("."))  # every figure "unknown"
+    with pytest.raises(SourceError) as err:
+        run(data_dir, endpoints, fast_http, only=["banen_werknemers"], force=True, vintage_id="v2")
+    msg = str(err.value)
+    assert msg.startswith("CBS 83582NED (v3): banen_werknemers has 51 rows and not one value (ontbreekt 51)")
+    assert "while vintage v1 has 49; --keep-going carries the earlier values over" in msg
+    assert vintage_folders(data_dir) == ["v0", "v1"]
+
+    result = run(
+        data_dir,
+        endpoints,
+        fast_http,
+        only=["banen_werknemers", "manual"],
+        force=True,
+        keep_going=True,
+        vintage_id="v2",
+    )
+    assert result.carried_over["banen_werknemers"] == "v1" and "not one value" in result.failed["CBS 83582NED (v3)"]
+    obs = result.vintage.observations
+    assert obs.loc[obs["indicator"] == "banen_werknemers", "value"].notna().sum() == 49

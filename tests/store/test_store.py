@@ -75,7 +75,9 @@ def test_a_write_that_fails_halfway_leaves_nothing_in_vintages(failing, tmp_path
 
         monkeypatch.setattr(Path, "write_bytes", write_bytes)
         extra = {"duo_extract.csv": b"indicator,students\nstudenten_ut,2150\n"}
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(
+        DataError, match="cannot write vintage 'v2' in .*: No space left on device; nothing was written"
+    ):
         store.write_vintage(_obs(GOOD), {}, vintage_id="v2", extra_files=extra)
     assert half_written and half_written[0].parent == tmp_path / "vintages"  # it did fail inside the temporary folder
     assert sorted(p.name for p in (tmp_path / "vintages").iterdir()) == ["v1"]
@@ -134,3 +136,69 @@ def test_a_checksum_of_bytes_matches_that_of_the_file_holding_them(tmp_path):
     (tmp_path / "f.csv").write_bytes(content)
     assert sha256(content) == sha256(tmp_path / "f.csv") == sha256(str(tmp_path / "f.csv"))
     assert sha256(b"") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+# ---- breaks of the reliability review (A09, A16, A33, A35): one line, nothing guessed ----------
+def test_a_broken_vintage_names_the_good_ones_and_vintage_and_does_not_hide_them(tmp_path, root):
+    import shutil
+
+    shutil.copytree(root / "data" / "sample", tmp_path / "sample")
+    store = Store(tmp_path)
+    store.write_vintage(_obs(GOOD), {"created": "2026-01-01T00:00:00+00:00"}, vintage_id="vgood")
+    store.write_vintage(_obs(GOOD), {"created": "2026-02-01T00:00:00+00:00"}, vintage_id="vmani")
+    manifest = tmp_path / "vintages" / "vmani" / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes()[:40])  # cut off, as by a full disk or a crash
+    with pytest.raises(DataError) as err:
+        store.resolve()
+    msg = str(err.value)
+    assert msg.startswith("vintage 'vmani': manifest.json is not valid JSON")
+    assert msg.endswith("repair or remove it, or give one with --vintage: vgood, sample (newest first)")
+    assert store.resolve("vgood").id == "vgood"  # an explicit good vintage still works
+    assert [v.id for v in store.vintages()] == ["vgood"] and list(store.broken()) == ["vmani"]
+
+
+@pytest.mark.parametrize("given", ["../sample", "/tmp/x", "./vgood", ".", ".."])
+def test_a_vintage_given_as_a_path_is_refused(tmp_path, root, given):
+    import shutil
+
+    shutil.copytree(root / "data" / "sample", tmp_path / "sample")
+    Store(tmp_path).write_vintage(_obs(GOOD), {}, vintage_id="vgood")
+    with pytest.raises(InputError, match=r"--vintage .* is a path; give the id of a vintage .*valid: vgood, sample"):
+        Store(tmp_path).resolve(given)
+
+
+def test_a_quarter_before_the_data_is_refused_like_one_after_it(root):
+    sample = Store(root / "data").sample()
+    first, latest = sample.first_quarter(), sample.latest_quarter()
+    assert str(first) < "2013" and str(latest) == "2026Q3"
+    with pytest.raises(
+        InputError, match=rf"quarter 1990Q1 is before the data: .* starts at {first}; valid: {first} to"
+    ):
+        sample.resolve_quarter("1990Q1")
+    assert str(sample.resolve_quarter(str(first))) == str(first)
+
+
+def test_text_where_numbers_belong_in_a_vintage_file_names_a_cell(tmp_path, root, recwarn):
+    import gzip
+    import shutil
+
+    shutil.copytree(root / "data" / "sample", tmp_path / "sample")
+    path = tmp_path / "sample" / "observations.csv.gz"
+    lines = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
+    i = next(n for n, ln in enumerate(lines) if ln.startswith("werkloosheid,CR12,"))
+    cells = lines[i].split(",")
+    cells[3] = "abc"
+    lines[i] = ",".join(cells)
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8")))
+    manifest = tmp_path / "sample" / "manifest.json"
+    meta = json.loads(manifest.read_text("utf-8"))
+    from signaal.files import sha256
+
+    meta["checksum"] = sha256(path)  # a consistent but damaged file
+    manifest.write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(DataError) as err:
+        _ = Store(tmp_path).sample().observations
+    msg = str(err.value)
+    assert msg.startswith("vintage 'sample': observations.csv.gz has text where numbers belong in 1 value(s)")
+    assert f"e.g. werkloosheid CR12 {cells[2]}: 'abc'" in msg
+    assert not [w for w in recwarn if "DtypeWarning" in type(w.message).__name__]

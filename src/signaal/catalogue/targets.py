@@ -17,7 +17,6 @@ into "overgeslagen" without anyone noticing. How far a region is on its way to a
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Literal
 
@@ -25,11 +24,28 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .. import config
 from ..errors import DataError, suggest
+from ..files import read_csv_table
 from ..periods import Period
 from ..regions import registry
 from . import catalogue
 
 FILE = "doelen.csv"
+REQUIRED = ("id", "region", "indicator", "kind", "label_nl", "label_en", "source_url")
+COLUMNS = (
+    "id",
+    "region",
+    "indicator",
+    "kind",
+    "benchmark",
+    "value",
+    "start",
+    "by",
+    "label_nl",
+    "label_en",
+    "source_url",
+    "note_nl",
+    "note_en",
+)
 
 
 def targets_path(data_dir: Path | None = None) -> Path:
@@ -86,32 +102,31 @@ def load_targets(path: Path | None = None) -> list[Target]:
     path = Path(path) if path else targets_path()
     if not path.exists():
         return []
+    table = read_csv_table(path, COLUMNS, REQUIRED, numeric=("value",))
     reg, cat = registry(), catalogue()
     out = []
-    with open(path, encoding="utf-8", newline="") as fh:
-        for n, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                target = Target.model_validate(row)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                field = ".".join(str(p) for p in first["loc"]) or "row"
-                raise DataError(f"{path.name} line {n}: {field}: {first['msg']}") from None
-            where = f"{path.name} line {n}"
-            for column, code in (("region", target.region), ("benchmark", target.benchmark)):
-                if code is not None and code not in reg:
-                    raise DataError(f"{where}: {column}: unknown region {code!r}; {suggest(code, list(reg.regions))}")
-            if target.indicator not in cat:
-                raise DataError(
-                    f"{where}: unknown indicator {target.indicator!r}; "
-                    f"{suggest(target.indicator, list(cat.indicators))}"
-                )
-            if target.kind == "cumulative" and not cat[target.indicator].additive:
-                additive = [i for i, ind in cat.indicators.items() if ind.additive]
-                raise DataError(
-                    f"{where}: a cumulative target adds up its indicator, but {target.indicator!r} is not "
-                    f"additive (a count); {suggest(target.indicator, additive, limit=8)}"
-                )
-            out.append(target)
+    for n, row in table.rows:
+        try:
+            target = Target.model_validate(row)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "row"
+            raise DataError(f"{path.name} line {n}: {field}: {first['msg']}") from None
+        where = f"{path.name} line {n}"
+        for column, code in (("region", target.region), ("benchmark", target.benchmark)):
+            if code is not None and code not in reg:
+                raise DataError(f"{where}: {column}: unknown region {code!r}; {suggest(code, list(reg.regions))}")
+        if target.indicator not in cat:
+            raise DataError(
+                f"{where}: unknown indicator {target.indicator!r}; {suggest(target.indicator, list(cat.indicators))}"
+            )
+        if target.kind == "cumulative" and not cat[target.indicator].additive:
+            additive = [i for i, ind in cat.indicators.items() if ind.additive]
+            raise DataError(
+                f"{where}: a cumulative target adds up its indicator, but {target.indicator!r} is not "
+                f"additive (a count); {suggest(target.indicator, additive, limit=8)}"
+            )
+        out.append(target)
     ids = [t.id for t in out]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:

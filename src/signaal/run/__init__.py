@@ -1,7 +1,7 @@
 """Stage 9 · the quarterly run: every theme notebook, the board pack, the factsheets, one folder.
 
 The flow, one module each: :mod:`~.themes` (which notebooks are themes) → :mod:`~.plan`
-(everything validated) → :mod:`~.documents` (reuse, or a job per document) →
+(everything validated; the input checked at once by :mod:`~.preflight`) → :mod:`~.documents` (reuse, or a job per document) →
 :mod:`~.scheduler` (the jobs, at most ``--jobs`` at a time) → :mod:`~.workers` (what a job
 runs, given a :mod:`~.job` context) → :mod:`~.carry` (keep what this run did not make) →
 :mod:`~.manifest` → :mod:`~.folder` (staging, lock, swap into place). :mod:`~.quarter` strings
@@ -16,9 +16,12 @@ from ..publish.outcome import DocResult
 from .carry import carry_over
 from .folder import clean_stale_staging, swap_into_place
 from .plan import Plan, RunResult, make_plan
+from .preflight import Problems, quiet_nbformat
 from .progress import Observer
-from .quarter import execute, run
+from .quarter import OutputError, execute, run
 from .themes import discover_themes, theme_notebooks
+
+quiet_nbformat()  # in the run's process and in every worker process (they import this package)
 
 publish = swap_into_place  # its name before the run became a package; `signaal.publish` is the stage
 
@@ -37,4 +40,6 @@ __all__ = [
     "carry_over",
     "SignaalError",
     "NotebookError",
+    "OutputError",
+    "Problems",
 ]

@@ -127,9 +127,10 @@ class Documents:
                     args=dict(name=name, notebook=str(path.resolve()), stem=name),
                 )
             )
-        for name, reason in self.plan.rejected.items():
+        for stem, reason in self.plan.rejected.items():  # a document of this run's language (``schets.en``)
+            name = self.plan.output_stem(stem)
             self.results[name] = DocResult(
-                name=name, notebook=f"{name}.ipynb", status=REJECTED, kind="theme", error=reason, lang=self.plan.lang
+                name=name, notebook=f"{stem}.ipynb", status=REJECTED, kind="theme", error=reason, lang=self.plan.lang
             )
         last_times = {
             d["name"]: (d.get("timings") or {}).get("execute") for d in ((self.published or {}).get("documents") or [])

@@ -6,7 +6,9 @@
 - **one run at a time** — a lock per report folder, released by the OS if the run is killed;
 - **recover** — a run killed half-way leaves the published folder untouched; the next run
   (holding the lock, so never while another run still writes) deletes its incomplete
-  staging folder, or archives a complete one.
+  staging folder, or archives a complete one;
+- **never worse** — a complete run that would lose what the published folder has is not
+  swapped in but set aside beside it, in ``.failed-<name>-<time>/`` (:func:`set_aside`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: no lock
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MANIFEST", "archive_path", "clean_stale_staging", "lock", "staging_folder", "swap_into_place"]
+__all__ = [
+    "MANIFEST",
+    "archive_path",
+    "clean_stale_staging",
+    "lock",
+    "set_aside",
+    "staging_folder",
+    "swap_into_place",
+]
 
 
 def archive_path(target: Path, suffix: str = "") -> Path:
@@ -65,6 +75,18 @@ def swap_into_place(staging: Path, target: Path) -> Path | None:
         os.replace(target, archived)
         os.replace(staging, target)
     return archived
+
+
+def set_aside(staging: Path, target: Path) -> Path:
+    """Put a complete run that is not published beside ``target``: ``.failed-<name>-<time>``
+    (returned). The published folder is not touched."""
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    path = target.parent / f".failed-{target.name}-{stamp}"
+    n = 1
+    while path.exists():
+        path, n = target.parent / f".failed-{target.name}-{stamp}-{n}", n + 1
+    os.replace(staging, path)
+    return path
 
 
 def _staging_prefix(out: Path) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import config
 from ..briefing.edition import Edition
 from ..indicators.data import Data
 from ..periods import Period
@@ -29,6 +30,8 @@ class JobContext:
     today: dt.date  # the date the documents carry
     is_sample: bool
     vintage_checksum: str = ""  # recorded in the documents' metadata
+    notebook_timeout: float = config.NOTEBOOK_TIMEOUT  # seconds a theme notebook may run as a whole (--timeout)
+    cell_timeout: float = config.CELL_TIMEOUT  # seconds one of its cells may run
 
     def parameters(self) -> dict:
         """A theme notebook's parameters (its ``parameters`` cell)."""

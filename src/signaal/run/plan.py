@@ -1,8 +1,9 @@
 """The plan of a quarterly run: every parameter validated before anything is written.
 
-:func:`make_plan` checks the language, region, quarter, ``--jobs``, the factsheet set, the
-themes asked for and the output folder, and resolves the vintage; :class:`RunResult` is
-what executing the plan gave.
+:func:`make_plan` checks the language, region, quarter, ``--jobs``, ``--timeout``, the
+factsheet set and the themes asked for, then the input of the run all at once (the curated
+tables and targets, the vintage, the output folder: :mod:`~signaal.run.preflight`);
+:class:`RunResult` is what executing the plan gave, and its exit code.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from pathlib import Path
 
 from .. import config
 from ..briefing.edition import Edition
-from ..errors import InputError, suggest
+from ..errors import InputError, SignaalError, suggest
 from ..periods import Period, parse_quarter
-from ..publish.outcome import MANIFEST, DocResult
+from ..publish.outcome import DocResult
 from ..regions import registry
 from ..store.vintage import Store
 from ..text import check_lang
 from .job import JobContext
+from .preflight import Problems, curated_problems, output_problems
 from .themes import check_notebook, discover_themes, theme_notebooks
 
 FACTSHEET_MODES = ("gemeenten", "corop", "none")
@@ -43,6 +45,9 @@ class Plan:
     whole_quarter: bool = True  # all themes: board pack + factsheets
     factsheets: str = "gemeenten"  # gemeenten | corop | none
     today: dt.date = field(default_factory=dt.date.today)
+    timeout: float = config.NOTEBOOK_TIMEOUT  # seconds one notebook may run (--timeout)
+    cell_timeout: float = config.CELL_TIMEOUT  # seconds one of its cells may run
+    allow_partial: bool = False  # publish even what is worse than the published folder
 
     def output_stem(self, theme: str) -> str:
         """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
@@ -78,25 +83,45 @@ class Plan:
             today=self.today,
             is_sample=self.is_sample,
             vintage_checksum=self.vintage_checksum,
+            notebook_timeout=self.timeout,
+            cell_timeout=self.cell_timeout,
         )
+
+
+# Exit codes of `signaal run` (README "Exit codes"); 2 is bad input (nothing written), 3 a source
+EXIT_OK = 0  # every document built, reused or carried over, and published
+EXIT_FAILED = 4  # published, but some documents failed or some notebooks are not themes
+EXIT_KEPT = 5  # not published: it would have lost what the published folder has; set aside beside it
+EXIT_OUTPUT = 6  # the output could not be written (disk full, read-only): nothing published
 
 
 @dataclass
 class RunResult:
     plan: Plan
     documents: list[DocResult]
-    out: Path
+    out: Path  # where this run's folder is: the published folder, or the one set aside
     archived: Path | None
     manifest: dict
     recovered: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)  # documents the published folder has and this run failed
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
     @property
+    def published(self) -> bool:
+        return self.out == self.plan.out
+
+    @property
     def failures(self) -> list[DocResult]:
         return [d for d in self.documents if d.failed]
+
+    @property
+    def exit_code(self) -> int:
+        if not self.published:
+            return EXIT_KEPT
+        return EXIT_OK if self.ok else EXIT_FAILED
 
 
 def default_out(quarter: Period, region: str, reports: Path | None = None) -> Path:
@@ -144,22 +169,41 @@ def make_plan(
     jobs: int | None = None,
     force: bool = False,
     factsheets: str | None = None,
+    timeout: float | None = None,
+    allow_partial: bool = False,
 ) -> Plan:
+    """Validate every parameter, then the input of the run (:mod:`~signaal.run.preflight`);
+    raise one :class:`~signaal.errors.InputError` for a bad parameter, or one
+    :class:`~signaal.run.preflight.Problems` with every problem of the input."""
     lang = check_lang(lang)
     focus = registry().focus(region).code
     if quarter not in (None, ""):
         parse_quarter(quarter)  # malformed quarters fail before data is read
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs {jobs} is not a number of processes; valid: 1 or more")
+    if timeout is not None and not timeout > 0:
+        raise InputError(f"--timeout {timeout:g} is not a time limit; valid: a number of seconds above 0")
     if factsheets not in (None, *FACTSHEET_MODES):
         raise InputError(f"unknown factsheet set {factsheets!r}; valid: {', '.join(FACTSHEET_MODES)}")
+    limits = (timeout or config.notebook_timeout(), config.cell_timeout())
     chosen, rejected, whole = _chosen_themes(themes, Path(notebooks) if notebooks else None)
     root = Path(data_dir) if data_dir else config.data_dir()
-    found = Store(root).resolve(vintage or None)
-    q = found.resolve_quarter(quarter)
-    out_path = Path(out) if out else default_out(q, focus)
-    if out_path.exists() and any(out_path.iterdir()) and not (out_path / MANIFEST).exists():
-        raise InputError(f"output folder {out_path} exists and is not a Signaal report folder; choose another --out")
+
+    problems = curated_problems(root)
+    found, q = None, None
+    try:
+        found = Store(root).resolve(vintage or None)
+        q = found.resolve_quarter(quarter)
+    except SignaalError as exc:
+        problems.append(str(exc))
+    if q is None and quarter:
+        q = parse_quarter(quarter)
+    out_path = Path(out) if out else (default_out(q, focus) if q is not None else None)
+    if out_path is not None and q is not None:
+        usual = default_out(q, focus)
+        problems += output_problems(out_path, q, focus, suggestion=out_path.parent / usual.name if out else usual)
+    if problems or found is None or q is None or out_path is None:
+        raise Problems(problems)
     return Plan(
         quarter=q,
         region=focus,
@@ -175,4 +219,7 @@ def make_plan(
         rejected=rejected,
         whole_quarter=whole,
         factsheets=factsheets or ("gemeenten" if whole else "none"),
+        timeout=limits[0],
+        cell_timeout=limits[1],
+        allow_partial=allow_partial,
     )

@@ -15,43 +15,98 @@ rest (PRODUCT.md §1, §7, §9, §10), in this order:
    keeps every published document it does not make itself;
 5. **index** (:mod:`signaal.publish.site`) and **manifest** (:mod:`~signaal.run.manifest`);
 6. **swap** (:mod:`~signaal.run.folder`) — all of it was built in a staging folder, which now
-   replaces the published folder in one step; the replaced one goes to the archive.
+   replaces the published folder in one step; the replaced one goes to the archive. A run
+   that would lose a document the published folder has (its board pack, a theme, a
+   factsheet … failed) is set aside beside it instead, unless ``--allow-partial``.
+
+A full disk (or another write error) at any step ends the run with one line: the staging
+folder is removed and the published folder is as it was (:class:`OutputError`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import re
+import shutil
 import time
 from pathlib import Path
 
+from ..errors import SignaalError
+from ..publish.outcome import BUILT, CARRIED, REUSED, DocResult
 from .carry import carry_over
 from .documents import Documents
-from .folder import clean_stale_staging, lock, staging_folder, swap_into_place
+from .folder import clean_stale_staging, lock, set_aside, staging_folder, swap_into_place
 from .manifest import build_manifest, read_manifest, write_manifest
-from .plan import Plan, RunResult, make_plan
+from .plan import EXIT_OUTPUT, Plan, RunResult, make_plan
 from .progress import Observer
 from .scheduler import Scheduler
-from .workers import ensure_kernel
+from .workers import RUN_LOG, ensure_kernel
+
+# errors of writing the run's files that are the machine's, not a bug: one line, not a traceback
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EBUSY}
+NO_SPACE = re.compile(r"\[Errno (28|122)\]|No space left on device|Disk quota exceeded")
+
+
+def _no_space(doc: DocResult) -> bool:
+    return doc.failed and NO_SPACE.search(doc.error or "") is not None
+
+
+class OutputError(SignaalError):
+    """The run's files could not be written (a full disk, a read-only folder); nothing was published."""
+
+    exit_code = EXIT_OUTPUT
+
+
+def _output_error(plan: Plan, problem: str, where: str) -> OutputError:
+    try:
+        free = f" ({shutil.disk_usage(plan.out.parent).free / 1024 / 1024:.1f} MB free)"
+    except OSError:
+        free = ""
+    if NO_SPACE.search(problem) or "No space" in problem:
+        problem = f"no space left on the device of {plan.out.parent}{free}"
+    return OutputError(
+        f"{problem} {where}; nothing was published and {plan.out} is as it was; "
+        "free some space (or make the folder writable) and run again"
+    )
 
 
 def execute(plan: Plan, progress: Observer | None = None) -> RunResult:
     """Run a validated plan."""
     observer = progress or Observer()
-    with lock(plan.out):
-        recovered = clean_stale_staging(plan.out)
-        with staging_folder(plan.out) as staging:  # deleted if the run fails
-            result = _execute(plan, staging, observer)
-        result.recovered = recovered
-        return result
+    try:
+        with lock(plan.out):
+            recovered = clean_stale_staging(plan.out)
+            with staging_folder(plan.out) as staging:  # deleted if the run fails
+                result = _execute(plan, staging, observer)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        where = f"while writing {exc.filename}" if exc.filename else "while writing the run's files"
+        raise _output_error(plan, exc.strerror or str(exc), where) from None
+    result.recovered = recovered
+    return result
+
+
+def lost_documents(published: dict | None, docs: list[DocResult]) -> list[str]:
+    """The documents this run failed that the published folder has (and its board pack: a
+    quarter without one is never worse than one with)."""
+    if not published:
+        return []
+    had = {d.get("name") for d in published.get("documents") or [] if d.get("status") in (BUILT, REUSED, CARRIED)}
+    return [d.name for d in docs if d.failed and (d.name in had or d.kind == "boardpack")]
 
 
 def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
-    """reuse → schedule → carry over → index → manifest → swap."""
+    """reuse → schedule → carry over → index → manifest → swap (or set aside)."""
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     published = read_manifest(plan.out)  # what the folder holds now (carried over below)
     documents = Documents(plan, staging, published, built=started)
     schedule = _schedule(plan, staging, documents, observer, t0)
+    full = next((d for d in documents.results.values() if _no_space(d)), None)
+    if full is not None:
+        raise _output_error(plan, full.error or "", f"while making {full.name}")
 
     carried, not_carried = carry_over(published, plan, documents.results, staging)
     for doc in carried:
@@ -70,7 +125,19 @@ def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
         not_carried=not_carried,
         fingerprints=documents.fingerprints,
     )
+    log = staging / RUN_LOG
+    if log.exists() and log.stat().st_size == 0:
+        log.unlink()
+    if log.exists():
+        manifest["log"] = RUN_LOG  # what the board pack, signals and factsheets wrote to stderr
+    lost = [] if plan.allow_partial else lost_documents(published, docs)
+    if lost:
+        manifest["published"] = False
+        manifest["not_published"] = {"kept": str(plan.out), "lost": lost}
     write_manifest(staging, manifest)
+    if lost:
+        aside = set_aside(staging, plan.out)
+        return RunResult(plan=plan, documents=docs, out=aside, archived=None, manifest=manifest, lost=lost)
     archived = swap_into_place(staging, plan.out)
     return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
 
@@ -80,6 +147,7 @@ def _schedule(plan: Plan, staging: Path, documents: Documents, observer: Observe
     themes = documents.theme_jobs()
     factsheets = documents.factsheet_jobs()
     scheduler = Scheduler(plan.context(staging), documents, observer, plan.jobs, t0)
+    scheduler.stop_after = _no_space  # the disk is full: the run ends (see _execute)
     scheduler.add(*themes, *documents.signals_jobs())
     if plan.board_pack:
         scheduler.defer(documents.pack_name, "boardpack", documents.board_pack)

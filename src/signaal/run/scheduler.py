@@ -59,6 +59,8 @@ class Scheduler:
         self.waiting: set[str] = set()  # the jobs the deferred job waits for
         self.deferred: tuple[str, str, Callable[[], Job | None]] | None = None
         self.schedule: list[dict] = []
+        # a document whose failure ends the run (a full disk): nothing more is started after it
+        self.stop_after: Callable[[DocResult], bool] = lambda doc: False
 
     def add(self, *jobs: Job) -> None:
         self.pending.extend(jobs)
@@ -131,6 +133,11 @@ class Scheduler:
         self.pending.extend(follow)
         for doc in finished:
             self.observer.finished(doc)
+        if any(self.stop_after(doc) for doc in docs):
+            self.pending.clear()
+            self.waiting.clear()
+            self.deferred = None
+            return
         self.waiting.discard(job.name)
         if not self.waiting and self.deferred:
             self._decide(self.deferred[2])

@@ -64,10 +64,36 @@ def register(kind: str, fn: Worker) -> None:
     WORKERS.register(kind, fn)
 
 
+RUN_LOG = "logs/run.log"  # what the jobs other than theme notebooks write to stderr
+
+
+def log_of(kind: str, args: dict) -> str:
+    """The log a job's stderr goes to: its theme's ``logs/<stem>.log``, else :data:`RUN_LOG`."""
+    return f"logs/{args['stem']}.log" if kind in ("theme", "theme-pdf") and "stem" in args else RUN_LOG
+
+
 def call(kind: str, ctx: JobContext, args: dict) -> list[DocResult]:
-    """A worker process's entry: run the worker of ``kind``; always a list of DocResults."""
-    out = WORKERS.get(kind)(ctx, **args)
+    """A worker process's entry: run the worker of ``kind``; always a list of DocResults.
+
+    What the job writes to ``sys.stderr`` (warnings, the traceback of a document that failed)
+    goes to its log (:func:`log_of`) in the run's folder; the run's own output has the one
+    line per failure."""
+    worker = WORKERS.get(kind)
+    with _stderr_in(ctx.staging / log_of(kind, args)):
+        out = worker(ctx, **args)
     return out if isinstance(out, list) else [out]
+
+
+@contextlib.contextmanager
+def _stderr_in(path: Path) -> Iterator[None]:
+    """``sys.stderr`` appended to ``path`` while inside (left alone when the log cannot be made)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(contextlib.redirect_stderr(stack.enter_context(open(path, "a", encoding="utf-8"))))
+        except OSError:
+            pass
+        yield
 
 
 # ---------------------------------------------------------------------------------------
@@ -84,19 +110,68 @@ def ensure_kernel() -> None:
         install(kernel_name=config.KERNEL_NAME, display_name="Signaal (Python 3)", prefix=sys.prefix)
 
 
-def _failure(exc: BaseException, notebook: str) -> tuple[str, int | None]:
+class Limits:
+    """The time limits of one notebook's execution: each cell may run ``cell`` seconds, the
+    notebook as a whole (from the start of its kernel) ``whole`` seconds. nbclient asks for
+    each cell's limit as it starts it (:meth:`timeout`), so the last cells get what is left;
+    past a limit nbclient stops waiting and the kernel is shut down (killed when it does not
+    stop). The notebook being executed is kept (:meth:`on_notebook_start`), so that what it
+    ran before it was stopped can be saved for debugging."""
+
+    def __init__(self, whole: float, cell: float):
+        self.whole, self.cell = whole, cell
+        self.started = time.monotonic()
+        self.count = 0  # code cells started: the execution count of the running cell
+        self.source = ""
+        self.by_whole = False  # the running cell's limit is what is left of the notebook's
+        self.nb = None  # the notebook as executed so far
+
+    def on_notebook_start(self, notebook, **_kw) -> None:
+        self.nb = notebook
+
+    def on_cell_start(self, cell, **_kw) -> None:
+        if cell.cell_type == "code" and cell.source.strip():
+            self.count += 1
+            self.source = cell.source
+
+    def timeout(self, cell) -> float:
+        left = self.whole - (time.monotonic() - self.started)
+        self.by_whole = left < self.cell
+        return max(0.1, min(self.cell, left))  # nbclient takes 0 for "no limit"
+
+    def message(self, notebook: str) -> str:
+        if self.by_whole:
+            why = f"the notebook ran longer than its limit of {self.whole:g} s (--timeout)"
+        else:
+            why = f"the cell ran longer than its limit of {self.cell:g} s (SIGNAAL_CELL_TIMEOUT)"
+        return f"notebook {notebook} timed out in cell {self.count} ({_source(self.source)}): {why}; its kernel was stopped"
+
+    def save(self, executed: Path) -> None:
+        """The notebook as far as it ran, when papermill did not save it (it saves on a normal
+        end and on an error in a cell, not when it was stopped)."""
+        if self.nb is not None and not executed.exists():
+            with contextlib.suppress(Exception):
+                write_atomic(executed, nbformat.writes(self.nb).encode("utf-8"))
+
+
+def _source(text: str) -> str:
+    source = " ".join((text or "").split())
+    return source[:77] + "…" if len(source) > 80 else source
+
+
+def _failure(exc: BaseException, notebook: str, limits: Limits | None = None) -> tuple[str, int | None]:
     """One line naming the notebook, the failing cell and the error."""
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError  # lazily: papermill takes 0.3 s to import
 
     if isinstance(exc, PapermillExecutionError):
-        source = " ".join((exc.source or "").split())
-        if len(source) > 80:
-            source = source[:77] + "…"
         return (
-            f"notebook {notebook} failed in cell {exc.exec_count or exc.cell_index} ({source}): "
+            f"notebook {notebook} failed in cell {exc.exec_count or exc.cell_index} ({_source(exc.source)}): "
             f"{exc.ename}: {one_line(exc.evalue)}",
             exc.cell_index,
         )
+    if isinstance(exc, CellTimeoutError) and limits is not None:
+        return limits.message(notebook), limits.count
     return f"notebook {notebook} failed: {type(exc).__name__}: {one_line(exc)}", None
 
 
@@ -115,9 +190,11 @@ def _stderr_to(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def _execute_notebook(ctx: JobContext, name: str, notebook: str, executed: Path, log_path: Path, total: int) -> None:
+def _execute_notebook(
+    ctx: JobContext, name: str, notebook: str, executed: Path, log_path: Path, total: int, limits: Limits
+) -> None:
     """papermill in a fresh kernel, its chatter in the log; progress per executed cell (of
-    ``total`` steps)."""
+    ``total`` steps); within the run's time limits."""
     import papermill as pm  # lazily: papermill takes 0.3 s to import, only theme jobs need it
 
     done = [0]
@@ -137,6 +214,9 @@ def _execute_notebook(ctx: JobContext, name: str, notebook: str, executed: Path,
             log_output=False,
             request_save_on_cell_execute=False,
             on_cell_executed=on_cell,
+            on_notebook_start=limits.on_notebook_start,
+            on_cell_start=limits.on_cell_start,
+            timeout_func=limits.timeout,
         )
 
 
@@ -156,11 +236,13 @@ def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocRe
     kept = [str(executed.relative_to(staging)), str(log_path.relative_to(staging))]
     total = theme_steps(notebook)
     report(name, 0, total, "kernel")
+    limits = Limits(ctx.notebook_timeout, ctx.cell_timeout)
     try:
-        _execute_notebook(ctx, name, notebook, executed, log_path, total)
+        _execute_notebook(ctx, name, notebook, executed, log_path, total, limits)
     except Exception as exc:  # the executed notebook is kept for debugging
+        limits.save(executed)
         result.status = FAILED
-        result.error, result.cell = _failure(exc, Path(notebook).name)
+        result.error, result.cell = _failure(exc, Path(notebook).name, limits)
         result.outputs = [k for k in kept if (staging / k).exists()]
         result.timings["execute"] = round(time.perf_counter() - t0, 3)
         return result

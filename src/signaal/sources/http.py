@@ -2,15 +2,17 @@
 
 Why one module: CBS asks for fair use, and a quarterly run must survive a flaky network
 without hammering anyone. So every request goes through :class:`HttpClient`: one
-``requests.Session`` (connection reuse, one User-Agent), a connect and a read timeout,
-and retries with exponential backoff (tenacity) on HTTP 429 and 5xx, on connection errors
+``requests.Session`` (connection reuse, one User-Agent), a connect and a read timeout, an
+overall deadline per request (the body is read in pieces and the clock checked after each,
+so a server that trickles a byte a second fails in bounded time too), and retries with exponential backoff (tenacity) on HTTP 429 and 5xx, on connection errors
 and on answers that are cut off or not JSON. A ``Retry-After`` header is honoured (capped).
 When the retries are used up, the failure becomes one :class:`~signaal.errors.SourceError`
 line that names the source, the table and the URL.
 
 Retry counts and waits come from :class:`HttpSettings` (environment variables
 ``SIGNAAL_HTTP_ATTEMPTS``, ``SIGNAAL_HTTP_BACKOFF``, ``SIGNAAL_HTTP_BACKOFF_MAX``,
-``SIGNAAL_HTTP_RETRY_AFTER_MAX``, ``SIGNAAL_HTTP_TIMEOUT``), so tests can run them fast.
+``SIGNAAL_HTTP_RETRY_AFTER_MAX``, ``SIGNAAL_HTTP_TIMEOUT``, ``SIGNAAL_HTTP_DEADLINE``), so
+tests can run them fast.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from .. import __version__
@@ -36,6 +39,7 @@ log = logging.getLogger("signaal.sources.http")
 
 RETRY_STATUS = {429, 500, 502, 503, 504, 507, 509}
 USER_AGENT = f"signaal/{__version__} (quarterly briefings for Twente Board; python-requests)"
+CHUNK = 1 << 16  # bytes read at most at a time; the deadline is checked after each read
 
 
 class NotFound(SourceError):
@@ -63,6 +67,7 @@ class HttpSettings:
     backoff: float = 1.0  # first wait in seconds; doubles per attempt
     backoff_max: float = 60.0
     retry_after_max: float = 120.0
+    deadline: float = 300.0  # seconds for one request, from sending it to its last byte
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> HttpSettings:
@@ -91,6 +96,7 @@ class HttpSettings:
             backoff=num("SIGNAAL_HTTP_BACKOFF", base.backoff),
             backoff_max=num("SIGNAAL_HTTP_BACKOFF_MAX", base.backoff_max),
             retry_after_max=num("SIGNAAL_HTTP_RETRY_AFTER_MAX", base.retry_after_max),
+            deadline=num("SIGNAAL_HTTP_DEADLINE", base.deadline) or base.deadline,
         )
 
 
@@ -165,19 +171,24 @@ def _connection_problem(exc: BaseException, url: str) -> str:
     return f"cannot connect to {host} ({type(exc).__name__})"
 
 
-def _parse_json(resp: requests.Response) -> Any:
+def _parse_json(body: bytes, ctype: str) -> Any:
     """The parsed body (parsed once: a CBS page is up to 10,000 rows); a body that should be
     JSON but is not raises :class:`_Transient` saying why (HTML, cut off, not UTF-8 …)."""
-    body = resp.content
-    ctype = resp.headers.get("Content-Type", "")
     head = body[:200].lstrip().lower()
     if "html" in ctype.lower() or head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<feed")):
         kind = "Atom/XML" if head.startswith((b"<?xml", b"<feed")) and "html" not in ctype.lower() else "HTML"
         raise _Transient(f"the server answered {kind} instead of JSON (Content-Type {ctype or 'not given'})")
+    if not body.strip():
+        raise _Transient("the response is empty (0 bytes of JSON)")
     try:
-        return json.loads(body.decode("utf-8-sig"))
+        text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _Transient("the response is not UTF-8 text, so not JSON") from None
+    if not text.lstrip().startswith(("{", "[")):
+        start = " ".join(text.split())[:40]
+        raise _Transient(f"the response is not JSON: it starts with {start!r}")
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         if not body.rstrip().endswith((b"}", b"]")):
             raise _Transient(f"the response is cut off: the JSON stops after {len(body)} bytes") from None
@@ -229,9 +240,10 @@ class HttpClient:
                 f"{where}: {getattr(exc, 'what', exc)}; attempt {state.attempt_number} of {s.attempts}, "
                 f"retrying in {state.next_action.sleep:.1f} s"
             )
-            log.warning(message)
-            if self._on_retry:
+            if self._on_retry:  # the caller shows it (once); else the log does
                 self._on_retry(message)
+            else:
+                log.warning(message)
 
         retrying = Retrying(
             stop=stop_after_attempt(s.attempts),
@@ -254,8 +266,11 @@ class HttpClient:
     def _attempt(self, url: str, where: str, expect_json: bool) -> Response:
         self.requests_made += 1
         retrieved = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        started = time.monotonic()
         try:
-            resp = self.session.get(url, timeout=(self.settings.connect_timeout, self.settings.read_timeout))
+            resp = self.session.get(
+                url, timeout=(self.settings.connect_timeout, self.settings.read_timeout), stream=True
+            )
         except requests.exceptions.InvalidURL as exc:
             raise SourceError(f"{where}: invalid URL {url!r} ({exc}); check the SIGNAAL_*_URL settings") from None
         except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
@@ -263,20 +278,40 @@ class HttpClient:
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise _Transient(_connection_problem(exc, url)) from None
 
-        status = resp.status_code
-        reason = f"HTTP {status}{' ' + resp.reason if resp.reason else ''}"
-        if status in RETRY_STATUS:
-            raise _Transient(reason, retry_after=_retry_after(resp.headers.get("Retry-After")))
-        if status in (404, 410):
-            raise NotFound(f"{where}: not found ({reason}) at {url}", url)
-        if status >= 400:
-            raise SourceError(f"{where}: the server refused the request ({reason}) at {url}")
-        data = _parse_json(resp) if expect_json else None
+        with resp:  # streamed: the connection goes back to the pool when the body is read or given up
+            status = resp.status_code
+            reason = f"HTTP {status}{' ' + resp.reason if resp.reason else ''}"
+            if status in RETRY_STATUS:
+                raise _Transient(reason, retry_after=_retry_after(resp.headers.get("Retry-After")))
+            if status in (404, 410):
+                raise NotFound(f"{where}: not found ({reason}) at {url}", url)
+            if status >= 400:
+                raise SourceError(f"{where}: the server refused the request ({reason}) at {url}")
+            content = self._body(resp, url, started)
+        ctype = resp.headers.get("Content-Type", "")
         return Response(
             url=url,
             status=status,
-            content=resp.content,
-            content_type=resp.headers.get("Content-Type", ""),
+            content=content,
+            content_type=ctype,
             retrieved=retrieved,
-            data=data,
+            data=_parse_json(content, ctype) if expect_json else None,
         )
+
+    def _body(self, resp: requests.Response, url: str, started: float) -> bytes:
+        """The whole body, read a piece at a time (each piece as soon as it arrives, within
+        the read timeout); past the deadline, counted from sending the request, it is given up."""
+        deadline = self.settings.deadline
+        chunks: list[bytes] = []
+        try:
+            while chunk := resp.raw.read1(CHUNK, decode_content=True):
+                chunks.append(chunk)
+                if time.monotonic() - started > deadline:
+                    host = urlsplit(url).netloc or url
+                    raise _Transient(
+                        f"the answer from {host} did not finish within {deadline:g} s "
+                        f"({sum(map(len, chunks))} bytes so far; SIGNAAL_HTTP_DEADLINE)"
+                    )
+        except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+            raise _Transient(_connection_problem(exc, url)) from None
+        return b"".join(chunks)

@@ -15,9 +15,7 @@ A bad row stops the load with one line naming the file, the line and what is val
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +28,7 @@ from ..catalogue import Catalogue, Indicator
 from ..catalogue.targets import FILE as TARGETS_FILE
 from ..catalogue.targets import load_targets
 from ..errors import DataError, suggest
-from ..files import sha256
+from ..files import read_csv_table, sha256
 from ..observations import MISSING_STATUSES, STATUSES
 from ..periods import Period
 from ..regions import Registry
@@ -94,26 +92,15 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
     path = Path(path)
     if not path.exists():
         raise DataError(f"curated table {path.name} not found at {path}; expected columns {', '.join(REQUIRED)}")
-    content = path.read_bytes()
-    text = content.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    lacking = [c for c in REQUIRED if c not in header]
-    if lacking:
-        raise DataError(f"{path.name}: missing column(s) {', '.join(lacking)}; expected {', '.join(REQUIRED)} (+ note)")
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise DataError(f"{path.name}: unknown column {unknown[0]!r}; valid: {', '.join(REQUIRED + OPTIONAL)}")
+    table = read_csv_table(path, REQUIRED + OPTIONAL, REQUIRED, numeric=("value",))
+    content = table.content
 
     allowed = {
         i.id: i for i in catalogue.indicators.values() if i.source.kind == "manual" and i.source.file == path.name
     }
     rows: list[dict] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for line, raw_row in enumerate(reader, start=2):
-        record = {k.strip(): (v or "").strip() for k, v in raw_row.items() if k is not None}
-        if not any(record.values()):
-            continue
+    for line, record in table.rows:
         try:
             row = ManualRow.model_validate(record)
         except ValidationError as exc:

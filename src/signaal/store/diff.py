@@ -42,6 +42,8 @@ def list_vintages(store: Store) -> list[VintageInfo]:
     with contextlib.suppress(DataError):
         found.append(store.sample())
     default = live[-1].id if live else (SAMPLE_ID if len(found) > len(live) else None)
+    if store.broken():
+        default = None  # `signaal run` refuses to choose while a vintage is broken
     for v in found:
         m = v.manifest
         out.append(

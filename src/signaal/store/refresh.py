@@ -154,7 +154,13 @@ def _failure(exc: SignaalError, store: Store) -> SignaalError:
         live = store.vintages()
     except SignaalError:
         live = []
-    if live:
+    broken = store.broken()
+    if live and broken:
+        keep = (
+            f"vintage {live[-1].id} is untouched; `signaal run` needs --vintage {live[-1].id} while "
+            f"{', '.join(broken)} is broken"
+        )
+    elif live:
         keep = f"vintage {live[-1].id} is untouched and `signaal run` will use it"
     elif (store.root / SAMPLE_ID / "manifest.json").exists():
         keep = "there is no live vintage yet, so `signaal run` will use the bundled sample"
@@ -178,20 +184,70 @@ def plan_refresh(store: Store, cat: Catalogue, only) -> Plan:
     return Plan(indicators=indicators, wanted=wanted, previous=previous, warnings=warnings)
 
 
+def _values_held(previous: Vintage | None) -> dict[str, int]:
+    """How many values (not missing) the previous vintage holds per indicator."""
+    if previous is None:
+        return {}
+    obs = previous.observations
+    counts = obs[obs["value"].notna()].groupby("indicator").size()
+    return {str(k): int(n) for k, n in counts.items()}
+
+
+def check_numbers(result: FetchResult, unit: str, earlier: dict[str, int], previous: Vintage | None) -> None:
+    """Refuse what a source gave when it is not numbers: text where numbers belong (a table
+    whose format changed, an error page in the cells), or an indicator without one value
+    where the previous vintage had values. Without an earlier value: a warning."""
+    for ind_id, record in result.resolution.items():
+        reasons = (record.get("missing") or {}) if isinstance(record, dict) else {}
+        text = {k[len("symbol ") :]: n for k, n in reasons.items() if str(k).startswith("symbol ")}
+        if text:
+            table = record.get("source") or unit
+            raise SourceError(
+                f"{table}: {ind_id} has text where numbers belong in {sum(text.values())} cell(s), "
+                f"e.g. {next(iter(text))}; did the table's format change?"
+            )
+    obs = result.observations
+    if obs.empty:
+        return
+    values = obs.assign(has=obs["value"].notna()).groupby("indicator")["has"].agg(["sum", "size"])
+    for ind_id, (held, rows) in values.iterrows():
+        if held:
+            continue
+        statuses = ", ".join(
+            f"{k} {n}" for k, n in obs.loc[obs["indicator"] == ind_id, "status"].value_counts().items()
+        )
+        if earlier.get(str(ind_id)):
+            assert previous is not None
+            raise SourceError(
+                f"{unit}: {ind_id} has {rows} rows and not one value ({statuses}), while vintage {previous.id} "
+                f"has {earlier[str(ind_id)]}; --keep-going carries the earlier values over"
+            )
+        result.warnings.append(f"{unit}: {ind_id} has {rows} rows and not one value ({statuses})")
+
+
 def fetch_units(
-    indicators: list[Indicator], sources: dict[str, Source], *, keep_going: bool, say: Callable[[str], None]
+    indicators: list[Indicator],
+    sources: dict[str, Source],
+    *,
+    keep_going: bool,
+    say: Callable[[str], None],
+    previous: Vintage | None = None,
 ) -> Fetched:
-    """Each unit from its source, kind by kind; under ``keep_going`` a failed unit is listed, not raised."""
+    """Each unit from its source, kind by kind, its numbers checked (:func:`check_numbers`);
+    under ``keep_going`` a failed unit is listed, not raised."""
     units: dict[Unit, tuple[Source, list[Indicator]]] = {}
     for kind, source in sources.items():
         for ind in indicators:
             if ind.source.kind == kind:
                 units.setdefault(source.unit(ind), (source, []))[1].append(ind)
     out = Fetched()
+    earlier = _values_held(previous)
     for unit, (source, group) in units.items():
         say(f"{unit.name}: {', '.join(i.id for i in group)}")
         try:
-            out.results.append(source.fetch(group))
+            result = source.fetch(group)
+            check_numbers(result, unit.name, earlier, previous)
+            out.results.append(result)
         except SignaalError as exc:
             if not keep_going:
                 raise
@@ -314,7 +370,9 @@ def refresh(
         progress=say,
     )
     try:
-        fetched = fetch_units(plan.indicators, open_sources(context), keep_going=keep_going, say=say)
+        fetched = fetch_units(
+            plan.indicators, open_sources(context), keep_going=keep_going, say=say, previous=plan.previous
+        )
         result, refreshed, carried = assemble(plan, fetched, data_dir)
         check_whole(result.observations, plan, fetched)
         obs, checks = validate_vintage(

@@ -33,6 +33,24 @@ from ..periods import Period
 SAMPLE_ID = "sample"
 
 
+def _refuse_text_values(df: pd.DataFrame, where: str) -> None:
+    """Text where the values belong (a damaged or hand-edited file) is an error naming a
+    sample cell, never a silent missing value."""
+    if "value" not in df.columns or pd.api.types.is_numeric_dtype(df["value"]):
+        return
+    values = df["value"]
+    text = values.astype("string").str.strip()
+    bad = values.notna() & text.ne("") & text.str.lower().ne("nan") & pd.to_numeric(values, errors="coerce").isna()
+    if bad.any():
+        first = df[bad].iloc[0]
+        cell = " ".join(str(first.get(c, "")) for c in ("indicator", "region", "period"))
+        raise DataError(
+            f"{where} has text where numbers belong in {int(bad.sum())} value(s), e.g. {cell}: {first['value']!r}; "
+            "the file was damaged or edited by hand (restore it, or write the bundled sample again with "
+            "`signaal data sample`)"
+        )
+
+
 @dataclass
 class Vintage:
     """One immutable snapshot of the observations, with its manifest."""
@@ -73,28 +91,42 @@ class Vintage:
         try:
             if path.suffix == ".parquet":
                 df = pd.read_parquet(path)
-            else:
-                df = pd.read_csv(path, dtype={"indicator": str, "region": str, "period": str, "status": str})
+            else:  # low_memory=False: a column with text in it is read whole (as text), not warned about
+                df = pd.read_csv(
+                    path, dtype={"indicator": str, "region": str, "period": str, "status": str}, low_memory=False
+                )
         except Exception as exc:  # corrupt file: say which
             raise DataError(f"vintage {self.id!r}: cannot read {path.name}: {exc}") from None
         expected = self.manifest.get("checksum")
         if expected and expected != sha256(path):
             raise DataError(f"vintage {self.id!r}: {path.name} does not match its checksum; the vintage was changed")
+        _refuse_text_values(df, f"vintage {self.id!r}: {path.name}")
         return validate_observations(df, where=f"vintage {self.id!r}")
+
+    @cached_property
+    def _periods(self) -> list[Period]:
+        """The periods with at least one value."""
+        obs = self.observations
+        return [Period.parse(p) for p in obs.loc[obs["value"].notna(), "period"].unique()]
 
     def latest_quarter(self) -> Period:
         """The last quarter that any quarterly or monthly series reaches."""
-        obs = self.observations
-        periods = [Period.parse(p) for p in obs.loc[obs["value"].notna(), "period"].unique()]
+        periods = self._periods
         sub = [p for p in periods if p.freq in ("Q", "M")] or periods
         if not sub:
             raise DataError(f"vintage {self.id!r} holds no observations")
         return max(p.quarter() for p in sub)
 
+    def first_quarter(self) -> Period:
+        """The first quarter with a figure: any period (a year included) that ends in it."""
+        if not self._periods:
+            raise DataError(f"vintage {self.id!r} holds no observations")
+        return min(p.quarter() for p in self._periods)
+
     def resolve_quarter(self, quarter: str | Period | None = None) -> Period:
-        """The quarter a run or briefing is about: the one asked for (a malformed one or one
-        past the data is bad input), else the latest in this vintage. Cheap (no charts), so a
-        re-run with nothing to do stays fast."""
+        """The quarter a run or briefing is about: the one asked for (a malformed one, one past
+        the data or one before its first figure is bad input), else the latest in this vintage.
+        Cheap (no charts), so a re-run with nothing to do stays fast."""
         from ..periods import parse_quarter
 
         latest = self.latest_quarter()
@@ -104,6 +136,11 @@ class Vintage:
         if latest < q:
             raise InputError(
                 f"quarter {q} has no data yet: vintage {self.id!r} runs to {latest}; valid: {latest} or earlier"
+            )
+        first = self.first_quarter()
+        if q < first:
+            raise InputError(
+                f"quarter {q} is before the data: vintage {self.id!r} starts at {first}; valid: {first} to {latest}"
             )
         return q
 
@@ -115,6 +152,16 @@ class Vintage:
             "checksum": self.checksum,
             "path": str(self.path),
         }
+
+
+def _broken_message(broken: dict[str, str], good: list[str]) -> str:
+    problem = next(iter(broken.values()))
+    more = f" (and {len(broken) - 1} more broken)" if len(broken) > 1 else ""
+    if good:
+        choice = f"give one with --vintage: {', '.join(good)} (newest first)"
+    else:
+        choice = "there is no good vintage to give with --vintage"
+    return f"{problem}{more}; repair or remove it, or {choice}"
 
 
 class Store:
@@ -133,8 +180,13 @@ class Store:
             manifest = json.loads(manifest_path.read_text("utf-8"))
         except FileNotFoundError:
             raise DataError(f"vintage {vintage_id!r} at {path} has no manifest.json") from None
-        except json.JSONDecodeError as exc:
-            raise DataError(f"vintage {vintage_id!r}: manifest.json is not valid JSON ({exc.msg})") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            raise DataError(f"vintage {vintage_id!r}: manifest.json is not valid JSON ({why})") from None
+        except OSError as exc:
+            raise DataError(f"vintage {vintage_id!r}: cannot read manifest.json ({exc.strerror or exc})") from None
+        if not isinstance(manifest, dict):
+            raise DataError(f"vintage {vintage_id!r}: manifest.json is not a manifest (a JSON object)")
         return Vintage(id=vintage_id, path=path, manifest=manifest)
 
     def sample(self) -> Vintage:
@@ -143,15 +195,27 @@ class Store:
             raise DataError(f"no bundled sample at {path}; run `signaal data sample` or check SIGNAAL_DATA_DIR")
         return self._read(path, SAMPLE_ID)
 
-    def vintages(self) -> list[Vintage]:
-        """Complete live vintages, oldest first (folders being written start with '.')."""
+    def _scan(self) -> tuple[list[Vintage], dict[str, str]]:
+        """(complete live vintages oldest first, {id: why} of those whose manifest cannot be
+        read); folders being written start with '.'."""
         if not self.vintages_dir.is_dir():
-            return []
-        found = []
+            return [], {}
+        found, broken = [], {}
         for p in self.vintages_dir.iterdir():
             if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").exists():
-                found.append(self._read(p, p.name))
-        return sorted(found, key=lambda v: (v.created, v.id))
+                try:
+                    found.append(self._read(p, p.name))
+                except DataError as exc:
+                    broken[p.name] = str(exc)
+        return sorted(found, key=lambda v: (v.created, v.id)), dict(sorted(broken.items()))
+
+    def vintages(self) -> list[Vintage]:
+        """Complete live vintages whose manifest can be read, oldest first (see :meth:`broken`)."""
+        return self._scan()[0]
+
+    def broken(self) -> dict[str, str]:
+        """Live vintages whose manifest cannot be read: {id: the problem, in one line}."""
+        return self._scan()[1]
 
     def ids(self) -> list[str]:
         ids = [v.id for v in self.vintages()]
@@ -160,12 +224,24 @@ class Store:
         return ids
 
     def resolve(self, vintage_id: str | None = None) -> Vintage:
-        """A named vintage; by default the newest live one, else the bundled sample."""
+        """A named vintage; by default the newest live one, else the bundled sample.
+
+        The default is refused while a live vintage is broken (it may be the newest: running
+        on an older one without saying so would brief on stale figures); the error names the
+        good vintages and ``--vintage``."""
         if vintage_id in (None, "", "latest"):
-            live = self.vintages()
+            live, broken = self._scan()
+            if broken:
+                sample = [SAMPLE_ID] if (self.root / "sample" / "manifest.json").exists() else []
+                raise DataError(_broken_message(broken, [v.id for v in reversed(live)] + sample))
             return live[-1] if live else self.sample()
         if vintage_id == SAMPLE_ID:
             return self.sample()
+        if Path(vintage_id).name != vintage_id or vintage_id.startswith(".") or "\\" in vintage_id:
+            raise InputError(
+                f"--vintage {vintage_id!r} is a path; give the id of a vintage (a folder name in "
+                f"{self.vintages_dir}); {suggest(Path(vintage_id).name, self.ids())}"
+            )
         path = self.vintages_dir / vintage_id
         if not (path / "manifest.json").exists():
             raise InputError(f"unknown vintage {vintage_id!r}; {suggest(vintage_id, self.ids())}")
@@ -207,6 +283,11 @@ class Store:
             }
             (tmp / "manifest.json").write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", "utf-8")
             os.replace(tmp, target)
+        except OSError as exc:  # a full disk, a read-only data folder: nothing written, one line
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise DataError(
+                f"cannot write vintage {vintage_id!r} in {self.vintages_dir}: {exc.strerror or exc}; nothing was written"
+            ) from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
