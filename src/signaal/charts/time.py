@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..periods import Period
-from .base import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, figure, house_chart, to_svg
 
 
 def x_positions(index) -> tuple[np.ndarray, list[Period]]:
@@ -129,6 +129,7 @@ def draw_line(
     label_ends(ax, ends, unit, decimals, lang)
 
 
+@house_chart
 def line(
     table: pd.DataFrame,
     focus: str,
@@ -140,10 +141,8 @@ def line(
     **kw,
 ) -> Chart:
     """A single line chart (see :func:`draw_line`)."""
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots()
+    fig = figure()
+    ax = fig.subplots()
     draw_line(ax, table, focus, names, unit, decimals, lang, **kw)
     return to_svg(fig, title)
 
@@ -202,6 +201,7 @@ def draw_band(
     label_ends(ax, ends, "ratio", decimals, lang)
 
 
+@house_chart
 def band(
     table: pd.DataFrame,
     focus: str,
@@ -213,10 +213,8 @@ def band(
     national: str | None = None,
     title: str = "",
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots()
+    fig = figure()
+    ax = fig.subplots()
     draw_band(ax, table, focus, names, bands, band_labels, decimals, lang, national)
     return to_svg(fig, title)
 
