@@ -73,7 +73,8 @@ class SignaalPreprocessor(Preprocessor):
     def preprocess(self, nb, resources):
         check_executed(nb, resources.get("metadata", {}).get("name"))  # after --execute, if asked
         resources["signaal_heading"] = first_heading(nb.cells)  # before cells tagged 'remove' go
-        resources["signaal"] = board_outputs(nb)
+        # what the notebook says about itself, over what the caller knows (the run's edition)
+        resources["signaal"] = {**(resources.get("signaal_defaults") or {}), **board_outputs(nb)}
         return nb, resources
 
 
