@@ -42,10 +42,10 @@ PAGE_SELECTORS = ("html", "body", "main", ":root")  # the exported page's frame:
 EXPORT_ONLY = (".jp-", "a.anchor-link", ".watermark", ".running-title", ".sample-banner")
 
 # What a front end's own stylesheet does to tables and blocks that the briefing does not want
-# (JupyterLab stripes and centres tables, right-aligns cells, adds margins), and the wrapper
+# (JupyterLab stripes and centres tables, floats definition lists, adds margins), and the wrapper
 # itself: a white sheet of the exported page's width.
 NOTEBOOK_RULES = f"""
-{SCOPE} {{ margin: 0; padding: 4mm 6mm 6mm; background: white; color: var(--ink); box-sizing: border-box; }}
+{SCOPE} {{ margin: 0; padding: 4mm 6mm 6mm; background: white; color: var(--ink); box-sizing: content-box; }}
 {SCOPE} table {{ margin: 0; table-layout: auto; font-size: inherit; color: inherit; }}
 {SCOPE} tbody tr, {SCOPE} tbody tr:nth-child(odd), {SCOPE} tbody tr:hover {{ background: transparent; }}
 {SCOPE} th, {SCOPE} td {{ line-height: 1.42; max-width: none; white-space: normal; }}
@@ -53,6 +53,7 @@ NOTEBOOK_RULES = f"""
 {SCOPE} .topic, {SCOPE} .summary, {SCOPE} .sources, {SCOPE} .signal-board, {SCOPE} .compass-page {{
   margin-top: 0; padding-top: 0; border-top: 0; }}
 {SCOPE} img, {SCOPE} svg {{ max-width: 100%; }}
+{SCOPE} dt, {SCOPE} dd {{ float: none; width: auto; clear: none; padding: 0; text-align: left; }}
 """
 
 
