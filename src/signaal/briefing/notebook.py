@@ -94,7 +94,16 @@ def heading_title(theme: str) -> str:
 
 
 class Briefing:
-    """A theme briefing for one focus region, quarter, vintage and language."""
+    """A theme briefing for one focus region, quarter, vintage and language.
+
+    In a notebook each block method (``cover``, ``signals``, ``summary``, ``topic``, ``target``,
+    ``travel_times``, ``institutions``, ``compass``, ``sources``) shows its block and returns
+    nothing; ``show=False`` returns the block instead. The figures behind any page, as a tidy
+    pandas DataFrame::
+
+        df = b.frame("woz_waarde")                  # region, region_name, period, value, unit, status
+        df.attrs["table"]                           # the CBS table id, with source and date beside it
+    """
 
     def __init__(
         self,
@@ -194,7 +203,8 @@ class Briefing:
     def cover(self, show: bool = True) -> Cover | None:
         """The cover: the theme's title, the region and quarter, the data's vintage, the date
         and (on sample data) the sample notice. Also records the briefing's metadata (title,
-        watermark, board) for the exporters, so it comes first."""
+        watermark, board) for the exporters, so it comes first. The figures behind any later
+        page: ``b.frame(indicator)``."""
         cover = self.edition.cover(self.title, self.theme.intro.get(self.lang) if self.theme else "")
         if not show:
             return cover
@@ -205,7 +215,8 @@ class Briefing:
     def signals(self, show: bool = True):
         """The signal board that opens the briefing: the theme's urgencies and opportunities,
         strongest first, each with its numbers and a small chart. ``show=False`` returns the
-        :class:`signaal.signals.SignalList` instead (also ``b.found_signals()``)."""
+        :class:`signaal.signals.SignalList` instead (also ``b.found_signals()``); the figures of
+        a signal's indicator: ``b.frame(signal.indicator)``."""
         found = self.ctx.found_signals()
         if not show:
             return found
@@ -233,7 +244,7 @@ class Briefing:
     def target(self, indicator: str, show: bool = True) -> TopicPage | None:
         """Progress toward a dated cumulative board target (e.g. the Woondeal), with the pace
         needed. Shows nothing when the focus region has no such target or the briefing's
-        quarter does not reach past the target's start."""
+        quarter does not reach past the target's start. The figures: ``b.frame(indicator)``."""
         page = target_page(self.ctx, indicator)
         return self._block(page, show) if page is not None else None
 
@@ -242,23 +253,27 @@ class Briefing:
     ) -> TopicPage | None:
         """Rail travel times from the focus region's stations (a curated table), next to the CBS
         distance-to-facility figures for the region and the Netherlands. Shows nothing when no
-        travel times are kept for the focus region (its distances have topic pages of their own)."""
+        travel times are kept for the focus region (its distances have topic pages of their own).
+        The distances as a DataFrame: ``b.frame("afstand_treinstation")``."""
         page = travel_times_page(self.ctx, indicators, distances)
         return self._block(page, show) if page is not None else None
 
     def institutions(self, indicators: list[str] | None = None, show: bool = True) -> TopicPage | None:
-        """Students per institution (DUO) in the focus region: one line per institution."""
+        """Students per institution (DUO) in the focus region: one line per institution. The
+        figures: ``b.frame(indicator)`` for each of its indicators."""
         return self._block(institutions_page(self.ctx, indicators), show)
 
     def compass(self, show: bool = True) -> CompassPage | None:
         """The broad-welfare page: the published Bruto Twents Geluk marks as published, then our
         own compass (income, work, personal development across the 40 COROP regions) with its
-        sub-indicators and sensitivity analysis."""
+        sub-indicators and sensitivity analysis. The figures of a sub-indicator:
+        ``b.frame("mediaan_inkomen")``."""
         return self._block(compass_page(self.ctx), show)
 
     def sources(self, show: bool = True) -> Sources | None:
         """The sources appendix: every indicator shown so far, with its definition, publisher,
-        table id and date (generated from the catalogue and the vintage)."""
+        table id and date (generated from the catalogue and the vintage); ``b.frame(indicator)``
+        carries the same source and table id in ``df.attrs``."""
         return self._block(sources_block(self.ctx), show)
 
     @staticmethod
