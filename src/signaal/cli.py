@@ -142,6 +142,9 @@ def run_cmd(
         f"{plan.jobs} job(s) → {plan.out}",
         highlight=False,
     )
+    if plan.left_out:
+        names = ", ".join(f"{n} ({why})" for n, why in plan.left_out.items())
+        console.print(f"signaal: left out of the quarter: {names}; see `signaal themes`", highlight=False)
     observer = observer_for(console)
     try:
         result = execute(plan, progress=observer)
@@ -192,16 +195,77 @@ def _report_failures(result) -> None:
 @click.option(
     "--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/)."
 )
-def themes_cmd(notebooks) -> int:
-    """List the theme notebooks (and notebooks that are not themes, with the reason)."""
-    from .run import theme_notebooks
+@click.option(
+    "--mark",
+    "to_mark",
+    multiple=True,
+    metavar="NAME",
+    help="Mark this notebook as a theme (metadata.signaal.theme), so that the quarterly run runs it (repeatable).",
+)
+def themes_cmd(notebooks, to_mark) -> int:
+    """List the notebooks: themes (marked: the quarterly run runs them), unmarked (scratch work:
+    left alone) and broken (marked, but they cannot run). Exit code 4 when one is broken."""
+    from .run.themes import BROKEN, listing, mark_themes
 
-    themes, rejected = theme_notebooks(notebooks)
-    for theme, path in themes.items():
-        click.echo(f"{theme}\t{path}")
-    for reason in rejected.values():
-        click.echo(f"signaal: error: not a theme: {reason}", err=True)
-    return 0 if not rejected else 4
+    for line in mark_themes(notebooks, list(to_mark)):
+        click.echo(line)
+    rows = listing(notebooks)
+    for row in rows:
+        click.echo("\t".join(row.cells()))
+    for row in rows:
+        if row.status == BROKEN:
+            click.echo(f"signaal: error: not a theme: {row.note}", err=True)
+    return 4 if any(r.status == BROKEN for r in rows) else 0
+
+
+@main.command("preview")
+@click.argument("theme")
+@click.option("--region", "-r", default=None, help="Focus COROP region, e.g. CR10 (default: the notebook's own).")
+@click.option("--quarter", "-q", default="", help="Quarter, e.g. 2026Q3 (default: the notebook's own).")
+@click.option("--lang", "-l", default="", help="Language: nl or en (default: the notebook's own).")
+@click.option("--vintage", default="", help="Data vintage id (default: the notebook's own).")
+@click.option(
+    "--notebooks", type=click.Path(path_type=Path), default=None, help="Notebook folder (default: notebooks/)."
+)
+@click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; only print the address.")
+def preview_cmd(theme, region, quarter, lang, vintage, notebooks, port, no_browser) -> int:
+    """Preview a theme's briefing (THEME: e.g. wonen, or a notebook path): execute it, serve its
+    page on 127.0.0.1 and render it again on every save of the notebook (Ctrl-C stops)."""
+    import threading
+    import webbrowser
+
+    from .run.preview import cleanup, open_preview
+
+    if lang:
+        check_lang(lang)
+    if region:
+        region = registry().get(region).code
+    if quarter:
+        parse_quarter(quarter)
+    params = {"region": region, "quarter": quarter, "lang": lang, "vintage": vintage}
+    click.echo(f"signaal: rendering {theme} …", err=True)
+    preview = open_preview(theme, params, notebooks)
+
+    def said(p) -> None:
+        what = f"error: {p.error}" if p.error else f"rendered in {p.seconds:.1f} s"
+        click.echo(f"signaal: {p.notebook.name} {what}", err=True)
+
+    server = preview.serve(port=port)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    said(preview)
+    click.echo(f"signaal: preview of {preview.notebook} at {url} (renders again on every save; Ctrl-C stops)")
+    if not no_browser:
+        webbrowser.open(url)
+    stop = threading.Event()
+    try:
+        preview.watch(stop, on_render=said)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        cleanup(preview)
+    return 0
 
 
 @main.group("data", cls=_Group)

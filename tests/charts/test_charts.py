@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -27,10 +28,8 @@ NAMES = {
 
 @pytest.fixture
 def ax():
-    charts.use_house_style()
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
+    with charts.house_style():
+        yield charts.figure().subplots()
 
 
 def texts(ax) -> list[str]:
@@ -174,3 +173,38 @@ def test_svg_has_alt_text_and_unique_ids():
     ids_a = set(re.findall(r'id="([^"]+)"', a.svg))
     ids_b = set(re.findall(r'id="([^"]+)"', b.svg))
     assert ids_a and not ids_a & ids_b
+
+
+def test_counts_of_very_different_size_are_drawn_as_an_index(ax):
+    """18 million against 640 thousand on one axis would leave the region a flat line."""
+    years = [str(y) for y in range(2020, 2026)]
+    table = pd.DataFrame(
+        {
+            "CR12": np.linspace(630_000, 640_000, 6),
+            "NL01": np.linspace(17.4e6, 18.0e6, 6),
+            "PV23": np.linspace(1.16e6, 1.2e6, 6),
+        },
+        index=years,
+    )
+    draw_line(ax, table, "CR12", NAMES, "count", 0, "nl", national="NL01", province="PV23")
+    labels = texts(ax)
+    assert ax.get_ylabel() == "index, 2020 = 100"
+    assert "Twente 102" in labels and "Nederland 103" in labels and "Overijssel 103" in labels
+    # rates and counts of a similar size stay levels
+    with charts.house_style():
+        other = charts.figure().subplots()
+    draw_line(other, table[["CR12", "PV23"]], "CR12", NAMES, "count", 0, "nl", province="PV23")
+    assert other.get_ylabel() == "" and "Twente 640.000" in texts(other)
+
+
+def test_charts_change_no_global_matplotlib_state():
+    """Drawing a chart leaves the analyst's settings, backend and pyplot figures alone."""
+    before = dict(matplotlib.rcParams)
+    figures = plt.get_fignums()
+    chart = charts.line(small_table(), "CR12", NAMES, "percent", 1, "nl", national="NL01", title="x")
+    assert "Source Sans 3" in chart.svg  # drawn in the house style all the same
+    assert dict(matplotlib.rcParams) == before
+    assert plt.get_fignums() == figures  # no figure left for plt.show() to pick up
+    with charts.house_style():
+        assert matplotlib.rcParams["font.size"] == 9.5
+    assert dict(matplotlib.rcParams) == before

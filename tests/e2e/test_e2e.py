@@ -148,6 +148,21 @@ def test_bad_input_one_line_nonzero_nothing_written(tmp_path, args, expected):
 # A failing notebook among good ones: tests/test_quarterly.py
 
 
+def test_exporting_a_notebook_that_never_ran_says_so(tmp_path, root):
+    """Not a blank page: one line naming the notebook and what to do, exit code 1."""
+    shutil.copy(root / "notebooks" / "talent.ipynb", tmp_path)
+    proc = subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "signaal-pdf", str(tmp_path / "talent.ipynb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and not (tmp_path / "talent.pdf").exists()
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("signaal: error:")]
+    assert len(errors) == 1 and "talent.ipynb was never executed" in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 @pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")))
 def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path, root, name):
     """What an analyst does in JupyterLab: run every cell of a theme notebook with its default
@@ -173,3 +188,11 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path, root, name):
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     theme = catalogue().themes[name]
     assert theme.title.nl in html and 'class="topic"' in html and "Toelichting" in html
+    # Run All shows the page and nothing under it: no printed return values, no SVG as text,
+    # and the house stylesheet once
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "execute_result"]
+    for o in outputs:
+        if "text/html" in o.get("data", {}):
+            assert len("".join(o["data"].get("text/plain", ""))) < 300, o["data"]["text/plain"][:300]
+    assert sum("application/vnd.signaal.style+json" in o.get("data", {}) for o in outputs) == 1

@@ -297,7 +297,7 @@ def test_a_run_of_one_theme_in_english_keeps_the_published_quarter(quarter, tmp_
 # ---------------------------------------------------------------------------------------
 # Failures, rejected notebooks, interruption
 # ---------------------------------------------------------------------------------------
-def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp_path, root):
+def test_failing_notebook_among_good_ones_a_broken_theme_and_a_scratch_notebook(tmp_path, root):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     good = theme_variant(root / "notebooks" / "arbeidsmarkt.ipynb", "wonen", VARIANTS["wonen"])
@@ -305,37 +305,41 @@ def test_failing_notebook_among_good_ones_and_a_notebook_that_is_not_a_theme(tmp
     good.cells.insert(3, nbformat.v4.new_code_cell('raise ValueError("kapotte cel")'))
     nbformat.write(good, notebooks / "bereikbaarheid.ipynb")
     bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('geen parameters')")])
-    nbformat.write(bare, notebooks / "schets.ipynb")
+    nbformat.write(bare, notebooks / "schets.ipynb")  # scratch work: not marked as a theme
+    bare.metadata["signaal"] = {"theme": "kapot"}
+    nbformat.write(bare, notebooks / "kapot.ipynb")  # marked as a theme, but it cannot run as one
     out = tmp_path / "2026Q3"
     proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out), "--jobs", "2", "--factsheets", "none")
     assert proc.returncode == 4
     errors = [line for line in proc.stderr.splitlines() if line.startswith("signaal: error:")]
     assert len(errors) == 2, proc.stderr
-    kapot = next(e for e in errors if "bereikbaarheid.ipynb" in e)
-    assert "cell" in kapot and "ValueError: kapotte cel" in kapot
-    schets = next(e for e in errors if "schets.ipynb" in e)
-    assert "no cell tagged 'parameters'" in schets
+    failed = next(e for e in errors if "bereikbaarheid.ipynb" in e)
+    assert "cell" in failed and "ValueError: kapotte cel" in failed
+    broken = next(e for e in errors if "kapot.ipynb" in e)
+    assert "no cell tagged 'parameters'" in broken
+    assert "schets (not marked as a theme)" in proc.stderr and "schets.ipynb" not in " ".join(errors)
     assert (out / "notebooks" / "bereikbaarheid.ipynb").exists()  # kept for debugging
     assert not (out / "bereikbaarheid.pdf").exists() and not (out / "bereikbaarheid.html").exists()
     assert (out / "wonen.pdf").exists() and (out / "bestuursbriefing.pdf").exists()
     assert statuses(out) == {
         "wonen": "built",
         "bereikbaarheid": "failed",
-        "schets": "rejected",
+        "kapot": "rejected",
         "bestuursbriefing": "built",
         "index": "built",
         **({"signaalbord": "built"} if SIGNALS_AVAILABLE else {}),
     }
     pack = " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
     assert "Het thema Bereikbaarheid ontbreekt in deze bestuursbriefing: er ging iets mis bij het maken" in pack
-    for developer_text in ("schets", "kapotte cel", "ValueError", "failed", "cell", "signaal.signals", "is missing"):
+    for developer_text in ("schets", "kapot", "ValueError", "failed", "cell", "signaal.signals", "is missing"):
         assert developer_text not in pack, developer_text
     index = (out / "index.html").read_text("utf-8")  # the details are for the analysts
-    assert "kapotte cel" in index and 'href="notebooks/bereikbaarheid.ipynb"' in index
+    assert "kapotte cel" in index and 'href="notebooks/bereikbaarheid.ipynb"' in index and "schets" not in index
     # `signaal themes` says the same about the folder
     proc = signaal("themes", "--notebooks", str(notebooks))
-    assert "wonen" in proc.stdout and "bereikbaarheid" in proc.stdout and "schets" not in proc.stdout
-    assert "no cell tagged 'parameters'" in proc.stderr
+    listed = {line.split("\t")[0]: line.split("\t")[1] for line in proc.stdout.splitlines()}
+    assert listed == {"wonen": "theme", "bereikbaarheid": "theme", "kapot": "broken", "schets": "unmarked"}
+    assert proc.returncode == 4 and "not a theme: notebook kapot.ipynb has no cell tagged 'parameters'" in proc.stderr
 
 
 def test_one_job_builds_everything_in_this_process_with_progress(quarter, tmp_path, monkeypatch):
@@ -505,3 +509,64 @@ def test_index_opens_in_headless_chromium_and_every_link_resolves(quarter, chrom
                 continue
             path = Path(unquote(parsed.path)) if parsed.scheme == "file" else page.parent / unquote(parsed.path)
             assert path.is_file(), f"{page.name}: {tag} {url} does not resolve"
+
+
+# ---------------------------------------------------------------------------------------
+# Scratch notebooks and notebooks of the analyst's own (issue 14)
+# ---------------------------------------------------------------------------------------
+def test_a_scratch_notebook_does_not_change_the_quarter_or_its_exit_code(quarter, tmp_path):
+    """An experiment in notebooks/ that is not marked as a theme (and would fail if run) is
+    left alone: the whole quarter still succeeds, and nothing is rebuilt for it."""
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(quarter["notebooks"], notebooks)
+    scratch = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("region = 'CR12'\nquarter = ''", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("raise ValueError('half af')"),
+        ]
+    )
+    nbformat.write(scratch, notebooks / "eigen.ipynb")
+    out = tmp_path / "reports" / "2026Q3"
+    shutil.copytree(quarter["out"], out)
+    proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "left out of the quarter: eigen (not marked as a theme)" in proc.stderr
+    assert "signaal: error" not in proc.stderr and "eigen" not in statuses(out)
+    assert set(statuses(out).values()) == {"reused"}
+
+
+def test_a_notebook_with_only_region_and_quarter_publishes_its_own_figure(quarter, tmp_path):
+    """A notebook of the analyst's own: two parameters, no Briefing, a pandas/matplotlib chart
+    of ``signaal.frame``. Named with --themes it runs without the mark, in Dutch only; its PDF
+    has its figure, its first heading as title, and the run's watermark and masthead."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# WOZ-waarde in beeld\n\nEen eigen analyse."),
+            nbformat.v4.new_code_cell('region = "CR12"\nquarter = ""', metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(
+                "import matplotlib.pyplot as plt\nimport signaal\n\n"
+                'df = signaal.frame("woz_waarde", [region, "NL01"], up_to=quarter or None)\n'
+                'df.pivot(index="period", columns="region_name", values="value").plot(title="WOZ-waarde")\n'
+                "plt.show()"
+            ),
+        ],
+        metadata={"kernelspec": {"name": "signaal", "display_name": "Signaal (Python 3)", "language": "python"}},
+    )
+    nbformat.write(nb, notebooks / "eigen.ipynb")
+    out = tmp_path / "reports" / "2026Q3"
+    shutil.copytree(quarter["out"], out)
+    english = signaal("run", "--notebooks", str(notebooks), "--themes", "eigen", "--lang", "en", "--out", str(out))
+    assert english.returncode == 2 and "publishes in Dutch only" in english.stderr
+    proc = signaal("run", "--notebooks", str(notebooks), "--themes", "eigen", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert statuses(out)["eigen"] == "built" and statuses(out)["wonen"] == "carried"
+    executed = nbformat.read(out / "notebooks" / "eigen.ipynb", as_version=4)
+    assert executed.metadata["papermill"]["parameters"] == {"region": "CR12", "quarter": "2026Q3"}
+    reader = PdfReader(str(out / "eigen.pdf"))
+    assert any(page.images for page in reader.pages)  # the analyst's own matplotlib figure
+    text = " ".join(pdf_pages(out / "eigen.pdf"))
+    assert "WOZ-waarde in beeld" in text and WATERMARK in text and "Twente Board" in text
+    html = (out / "eigen.html").read_text("utf-8")
+    assert "<title>WOZ-waarde in beeld · Twente · 3e kwartaal 2026</title>" in html

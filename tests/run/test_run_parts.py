@@ -157,21 +157,23 @@ def test_index_escapes_text_and_links_only_what_exists(tmp_path):
     assert "VOORBEELDDATA" in html and "http" not in html.replace("http-equiv", "")
 
 
-def test_a_notebook_without_parameters_is_rejected_with_what_it_lacks(tmp_path, root):
+def test_a_marked_notebook_that_cannot_run_is_rejected_with_what_it_lacks(tmp_path, root):
     nbformat.write(nbformat.read(root / "notebooks" / "arbeidsmarkt.ipynb", as_version=4), tmp_path / "goed.ipynb")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("region = 'CR12'\nlang = 'nl'")])
     nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["signaal"] = {"theme": "half"}
     nbformat.write(nb, tmp_path / "half.ipynb")
     (tmp_path / "kapot.ipynb").write_text("not json")
     themes, rejected = theme_notebooks(tmp_path)
     assert list(themes) == ["goed"]
     assert rejected["half"] == (
-        "notebook half.ipynb: its parameters cell lacks quarter, vintage; a theme notebook takes region, quarter, vintage, lang"
+        "notebook half.ipynb: its parameters cell lacks quarter; a theme notebook takes region, quarter "
+        "(and optionally vintage, lang)"
     )
     assert "kapot.ipynb cannot be read as a notebook" in rejected["kapot"]
     # naming a rejected notebook explicitly is bad input: one line, nothing written
     proc = signaal("run", "--notebooks", str(tmp_path), "--themes", "half", "--out", str(tmp_path / "out"))
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "lacks quarter, vintage" in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "lacks quarter" in proc.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -14,11 +14,21 @@ A theme notebook stays thin::
     b.topic("werkloosheid")
     b.sources()
 
-Each method displays HTML in the notebook (and in the exported briefing), with what the block
-is beside it for the board pack, and returns the page object, so tests and the board pack can
-use the same pieces without Jupyter. :class:`Briefing` only wires the calls: the masthead
-facts are an :class:`~signaal.briefing.edition.Edition`, the pages are built in
-:mod:`.topic`, :mod:`.special`, :mod:`.summary` and :mod:`.compass`, over a
+Each block method shows its block in the notebook (and so in the exported briefing): its HTML
+as the PDF will show it, with what the block is beside it for the board pack. It returns
+nothing, so that nothing but the page appears under the cell. ``show=False`` builds the block
+without showing it and returns the page object instead (for tests, the board pack and your
+own use); a page object shows itself when it is a cell's last expression or is passed to
+``display()``, and its text form is one short line. The first block a notebook shows also
+loads the briefing's fonts and stylesheet (:mod:`.style`), so that Run All in JupyterLab looks
+like the HTML briefing.
+
+The numbers behind a page: ``b.frame("woz_waarde")`` (a tidy DataFrame, see
+:func:`signaal.indicators.frame.frame`).
+
+:class:`Briefing` only wires the calls: the masthead facts are an
+:class:`~signaal.briefing.edition.Edition`, the pages are built in :mod:`.topic`,
+:mod:`.special`, :mod:`.summary` and :mod:`.compass`, over a
 :class:`~signaal.briefing.context.PageContext`. Nothing here knows about a particular region:
 names, peers and targets come from the registry, the region settings and the targets table.
 """
@@ -26,10 +36,15 @@ names, peers and targets come from the registry, the region settings and the tar
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from pathlib import Path
+
+import pandas as pd
 
 from ..catalogue import catalogue
 from ..indicators.data import Data
+from ..indicators.frame import frame
 from ..periods import Period
 from ..regions import registry
 from ..text import check_lang, t
@@ -37,8 +52,9 @@ from .board import signal_board_html
 from .compass import compass_page
 from .context import PageContext
 from .edition import Edition
-from .pages import BOARD_BLOCK, Cover, MetaOutput, Output, Sources, Summary, TopicPage
+from .pages import BOARD_BLOCK, CompassPage, Cover, MetaOutput, Output, Sources, Summary, TopicPage, first_heading
 from .special import institutions_page, target_page, travel_times_page
+from .style import StyleOutput, stylesheet_due
 from .summary import sources_block, summary_block
 from .topic import topic_page
 
@@ -53,13 +69,41 @@ def _display(obj) -> None:
         display(obj)
 
 
-def _show(page, text: str) -> None:
-    """A page in the notebook: its HTML, and what it is (``page.block()``) beside it."""
-    _display(Output(page.html(), text, page.block()))
+def _show(block) -> None:
+    """A block in the notebook: its HTML, and what it is beside it (``page.block()``); the
+    first block of a notebook brings the stylesheet."""
+    if stylesheet_due():
+        _display(StyleOutput())
+    _display(block)
+
+
+def heading_title(theme: str) -> str:
+    """The first heading of the theme's notebook, for a theme ``themes.yaml`` does not name:
+    ``<theme>.ipynb`` in the kernel's folder (papermill and JupyterLab start the kernel in the
+    notebook's folder), else the notebook JupyterLab says it runs (``JPY_SESSION_NAME``)."""
+    candidates = [Path.cwd() / f"{theme}.ipynb"]
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session.endswith(".ipynb"):
+        candidates.append(Path(session))
+    for path in candidates:
+        try:
+            return first_heading(json.loads(path.read_text("utf-8")).get("cells") or [])
+        except (OSError, ValueError, AttributeError):
+            continue
+    return ""
 
 
 class Briefing:
-    """A theme briefing for one focus region, quarter, vintage and language."""
+    """A theme briefing for one focus region, quarter, vintage and language.
+
+    In a notebook each block method (``cover``, ``signals``, ``summary``, ``topic``, ``target``,
+    ``travel_times``, ``institutions``, ``compass``, ``sources``) shows its block and returns
+    nothing; ``show=False`` returns the block instead. The figures behind any page, as a tidy
+    pandas DataFrame::
+
+        df = b.frame("woz_waarde")                  # region, region_name, period, value, unit, status
+        df.attrs["table"]                           # the CBS table id, with source and date beside it
+    """
 
     def __init__(
         self,
@@ -85,6 +129,10 @@ class Briefing:
         for ind_id in topics:
             cat.get(ind_id)  # unknown indicators fail here, with suggestions
         self.ctx = PageContext(self.edition, data, data_dir, list(topics))
+        self._heading: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<Briefing {self.theme_id} {self.focus} {self.quarter} {self.lang}>"
 
     # ---- what the briefing is ----------------------------------------------------------
     @property
@@ -114,86 +162,123 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return self.theme.title.get(self.lang) if self.theme else self.theme_id
+        """The theme's title: from ``catalogue/themes.yaml``, else the notebook's first heading,
+        else the theme id."""
+        if self.theme:
+            return self.theme.title.get(self.lang)
+        if self._heading is None:
+            self._heading = heading_title(self.theme_id)
+        return self._heading or self.theme_id
 
     def meta(self) -> dict:
+        """What the notebook records about the briefing (title, region, quarter, vintage,
+        watermark, language, board): the exporters label the page with it."""
         return self.edition.meta(self.theme_id, self.title)
 
     def found_signals(self):
+        """The theme's signals (a :class:`signaal.signals.SignalList`), without showing them."""
         return self.ctx.found_signals()
 
     def page(self, indicator: str, chart: str | None = None) -> TopicPage:
-        """Build the topic page for an indicator (without displaying it)."""
+        """Build the topic page for an indicator without showing it (``b.page(...)`` as a cell's
+        last expression shows it; ``page.chart.svg`` is its figure)."""
         return topic_page(self.ctx, indicator, chart)
 
+    def frame(self, indicator: str, regions: str | list[str] | None = None) -> pd.DataFrame:
+        """The figures behind a page as a tidy DataFrame, from this briefing's vintage, up to
+        its quarter, with region names in its language::
+
+            df = b.frame("woz_waarde")                 # every region
+            df = b.frame("woz_waarde", ["CR12", "NL01"])
+            df.attrs["table"], df.attrs["source"]      # ('85036NED', 'CBS StatLine')
+
+        Columns: ``indicator, region, region_name, level, period`` (pandas Periods), ``value,
+        unit, status``; the source in ``df.attrs`` (see :func:`signaal.indicators.frame.frame`,
+        the same as ``signaal.frame``)."""
+        return frame(indicator, regions, up_to=self.quarter, lang=self.lang, data=self.data)
+
     # ---- blocks, one per notebook call -----------------------------------------------------
-    def cover(self, show: bool = True) -> Cover:
+    # Shown (the default): the block appears under the cell and the method returns None, so
+    # nothing else does. show=False: nothing appears and the block is returned.
+    def cover(self, show: bool = True) -> Cover | None:
+        """The cover: the theme's title, the region and quarter, the data's vintage, the date
+        and (on sample data) the sample notice. Also records the briefing's metadata (title,
+        watermark, board) for the exporters, so it comes first. The figures behind any later
+        page: ``b.frame(indicator)``."""
         cover = self.edition.cover(self.title, self.theme.intro.get(self.lang) if self.theme else "")
-        if show:
-            _display(MetaOutput(self.meta()))
-            _show(cover, f"{self.title} — {self.edition.focus_name} — {self.quarter}")
-        return cover
+        if not show:
+            return cover
+        _display(MetaOutput(self.meta()))
+        _show(Output(cover.html(), f"{self.title} — {self.edition.focus_name} — {self.quarter}", cover.block()))
+        return None
 
     def signals(self, show: bool = True):
-        """The theme's signals (urgencies and opportunities), strongest first, shown as the
-        signal board that opens the briefing; returns the :class:`signaal.signals.SignalList`."""
+        """The signal board that opens the briefing: the theme's urgencies and opportunities,
+        strongest first, each with its numbers and a small chart. ``show=False`` returns the
+        :class:`signaal.signals.SignalList` instead (also ``b.found_signals()``); the figures of
+        a signal's indicator: ``b.frame(signal.indicator)``."""
         found = self.ctx.found_signals()
-        if show:
-            html = signal_board_html(found, self.lang, data=self.data)
-            _display(Output(html, t("sig_board_title", self.lang), BOARD_BLOCK))
-        return found
+        if not show:
+            return found
+        html = signal_board_html(found, self.lang, data=self.data)
+        _show(Output(html, t("sig_board_title", self.lang), BOARD_BLOCK))
+        return None
 
-    def summary(self, show: bool = True) -> Summary:
+    def summary(self, show: bool = True) -> Summary | None:
+        """ "In het kort": one line per topic of the briefing (``topics=[...]``), linking to its page."""
         block = summary_block(self.ctx)
-        if show:
-            _show(block, t("in_het_kort", self.lang))
-        return block
+        return self._block(block, show)
 
-    def topic(self, indicator: str, chart: str | None = None, show: bool = True) -> TopicPage:
+    def topic(self, indicator: str, chart: str | None = None, show: bool = True) -> TopicPage | None:
+        """The page of one indicator (Twente Index convention): its question as title, one
+        figure (the trend against the Netherlands, province and peers; beneath it the
+        municipalities and the rank among the 40 COROP regions), the source and date lines and
+        two to four "Toelichting" bullets. ``chart`` overrides the catalogue's main chart:
+        ``"line"``, ``"index"`` (first period = 100), ``"bar"`` (a flow as columns), ``"band"``
+        (tension bands) or ``"map"`` (municipalities on a map). The figures behind it:
+        ``b.frame(indicator)``."""
         page = self.page(indicator, chart)
         self.ctx.mark_shown(indicator)
-        if show:
-            _show(page, page.question)
-        return page
+        return self._block(page, show)
 
     def target(self, indicator: str, show: bool = True) -> TopicPage | None:
         """Progress toward a dated cumulative board target (e.g. the Woondeal), with the pace
         needed. Shows nothing when the focus region has no such target or the briefing's
-        quarter does not reach past the target's start."""
+        quarter does not reach past the target's start. The figures: ``b.frame(indicator)``."""
         page = target_page(self.ctx, indicator)
-        if page is not None and show:
-            _show(page, page.question)
-        return page
+        return self._block(page, show) if page is not None else None
 
     def travel_times(
         self, indicators: list[str] | None = None, distances: list[str] | None = None, show: bool = True
     ) -> TopicPage | None:
         """Rail travel times from the focus region's stations (a curated table), next to the CBS
         distance-to-facility figures for the region and the Netherlands. Shows nothing when no
-        travel times are kept for the focus region (its distances have topic pages of their own)."""
+        travel times are kept for the focus region (its distances have topic pages of their own).
+        The distances as a DataFrame: ``b.frame("afstand_treinstation")``."""
         page = travel_times_page(self.ctx, indicators, distances)
-        if page is not None and show:
-            _show(page, page.question)
-        return page
+        return self._block(page, show) if page is not None else None
 
-    def institutions(self, indicators: list[str] | None = None, show: bool = True) -> TopicPage:
-        """Students per institution (DUO) in the focus region: one line per institution."""
-        page = institutions_page(self.ctx, indicators)
-        if show:
-            _show(page, page.question)
-        return page
+    def institutions(self, indicators: list[str] | None = None, show: bool = True) -> TopicPage | None:
+        """Students per institution (DUO) in the focus region: one line per institution. The
+        figures: ``b.frame(indicator)`` for each of its indicators."""
+        return self._block(institutions_page(self.ctx, indicators), show)
 
-    def compass(self, show: bool = True) -> str:
+    def compass(self, show: bool = True) -> CompassPage | None:
         """The broad-welfare page: the published Bruto Twents Geluk marks as published, then our
         own compass (income, work, personal development across the 40 COROP regions) with its
-        sub-indicators and sensitivity analysis. Returns the HTML."""
-        page = compass_page(self.ctx)
-        if show:
-            _show(page, page.question)
-        return page.html()
+        sub-indicators and sensitivity analysis. The figures of a sub-indicator:
+        ``b.frame("mediaan_inkomen")``."""
+        return self._block(compass_page(self.ctx), show)
 
-    def sources(self, show: bool = True) -> Sources:
-        block = sources_block(self.ctx)
-        if show:
-            _show(block, t("sources_appendix", self.lang))
-        return block
+    def sources(self, show: bool = True) -> Sources | None:
+        """The sources appendix: every indicator shown so far, with its definition, publisher,
+        table id and date (generated from the catalogue and the vintage); ``b.frame(indicator)``
+        carries the same source and table id in ``df.attrs``."""
+        return self._block(sources_block(self.ctx), show)
+
+    @staticmethod
+    def _block(block, show: bool):
+        if not show:
+            return block
+        _show(block)
+        return None

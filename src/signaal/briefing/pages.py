@@ -4,6 +4,11 @@ Each block is a dataclass with ``html()``; the HTML uses the classes styled by t
 template (``publish/templates/signaal/signaal.css``). Every text that comes from data or the
 catalogue is escaped here.
 
+In a notebook a block shows itself (``display(page)``, or a page as a cell's last expression):
+its HTML, in the wrapper the notebook's stylesheet is scoped to (:mod:`.style`), with what it
+is beside it. Its text form is one short line (``<TopicPage werkloosheid: 'Hoeveel …?'>``):
+never the chart's SVG.
+
 Each block also says what it is in ``block()``: plain JSON that the notebook stores beside
 the HTML (mimetype :data:`BLOCK_MIMETYPE`), so that the board pack reads a block's kind, its
 anchor, the indicator it shows and its source rows without parsing HTML::
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
@@ -25,6 +31,7 @@ from babel.dates import format_date
 
 from ..formatting import LOCALES
 from ..text import t
+from .style import STYLE_MIMETYPE, wrap
 
 if TYPE_CHECKING:  # the pages only embed a chart's SVG; drawing one needs matplotlib
     from ..charts.base import Chart
@@ -32,6 +39,44 @@ if TYPE_CHECKING:  # the pages only embed a chart's SVG; drawing one needs matpl
 META_MIMETYPE = "application/vnd.signaal.briefing+json"
 BLOCK_MIMETYPE = "application/vnd.signaal.block+json"
 BOARD_BLOCK = {"kind": "board"}  # the signal board (its HTML: :mod:`signaal.briefing.board`)
+__all__ = ["BLOCK_MIMETYPE", "META_MIMETYPE", "STYLE_MIMETYPE"]
+
+
+class Shown:
+    """What every block shares: a notebook shows it as its page (HTML and what it is), its
+    text form is one short line. A block has ``html()``, ``block()`` and ``label``."""
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+    def html(self) -> str:
+        raise NotImplementedError
+
+    def block(self) -> dict:
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return Output(self.html(), self.label, self.block())._repr_mimebundle_()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.label!r}>"
+
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def first_heading(cells) -> str:
+    """The text of a notebook's first Markdown heading ('' when it has none): the title of a
+    theme that ``catalogue/themes.yaml`` does not name. ``cells``: a notebook's cells (dicts)."""
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source") or ""
+        match = _HEADING.search("".join(source) if isinstance(source, list) else source)
+        if match:
+            return re.sub(r"[*_`]", "", match.group(1)).strip()
+    return ""
 
 
 def long_date(day: dt.date | str, lang: str) -> str:
@@ -40,8 +85,8 @@ def long_date(day: dt.date | str, lang: str) -> str:
     return format_date(day, format="long", locale=LOCALES.get(lang, "nl_NL"))
 
 
-@dataclass
-class Cover:
+@dataclass(repr=False)
+class Cover(Shown):
     theme_title: str
     region_name: str
     quarter_label: str
@@ -51,6 +96,10 @@ class Cover:
     is_sample: bool
     intro: str = ""
     kicker: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.theme_title
 
     def html(self) -> str:
         rows = [
@@ -81,11 +130,15 @@ class SummaryRow:
     anchor: str = ""
 
 
-@dataclass
-class Summary:
+@dataclass(repr=False)
+class Summary(Shown):
     rows: list[SummaryRow]
     lang: str
     title: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.title or t("in_het_kort", self.lang)
 
     def html(self) -> str:
         body = "".join(
@@ -107,8 +160,8 @@ class Summary:
         return {"kind": "summary"}
 
 
-@dataclass
-class TopicPage:
+@dataclass(repr=False)
+class TopicPage(Shown):
     """One topic page in the Twente Index convention."""
 
     indicator: str
@@ -122,6 +175,13 @@ class TopicPage:
     note: str = ""
     badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
     subject: str | None = None  # the catalogue indicator the page shows (None: a page across several)
+
+    @property
+    def label(self) -> str:
+        return self.question
+
+    def __repr__(self) -> str:
+        return f"<TopicPage {self.indicator}: {self.question!r}>"
 
     def html(self) -> str:
         chart = (
@@ -148,12 +208,16 @@ class TopicPage:
         return {"kind": "topic", "id": f"topic-{self.indicator}", "indicator": self.subject, "title": self.question}
 
 
-@dataclass
-class CompassPage:
+@dataclass(repr=False)
+class CompassPage(Shown):
     """The broad-welfare page (its body: :mod:`signaal.briefing.compass`); a topic page to the board pack."""
 
     question: str
     body: str
+
+    @property
+    def label(self) -> str:
+        return self.question
 
     def html(self) -> str:
         return (
@@ -174,10 +238,14 @@ class SourceRow:
     updated: str
 
 
-@dataclass
-class Sources:
+@dataclass(repr=False)
+class Sources(Shown):
     rows: list[SourceRow]
     lang: str
+
+    @property
+    def label(self) -> str:
+        return t("sources_appendix", self.lang)
 
     def html(self) -> str:
         body = "".join(
@@ -217,7 +285,7 @@ class Output:
         self.block = json.loads(json.dumps(block)) if block else None  # plain JSON only
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self._html, "text/plain": self._text or "[Signaal briefing block]"}
+        bundle = {"text/html": wrap(self._html), "text/plain": self._text or "[Signaal briefing block]"}
         if self.block:
             bundle[BLOCK_MIMETYPE] = self.block
         return bundle

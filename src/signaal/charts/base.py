@@ -1,19 +1,34 @@
-"""The house style and the chart value: palette, fonts, style file, SVG serialisation."""
+"""The house style and the chart value: palette, fonts, style file, SVG serialisation.
+
+Nothing here changes matplotlib's global state when it is imported: no backend is chosen and
+no style is applied. Every chart function draws inside :func:`house_style` (the bundled fonts
+and ``signaal.mplstyle`` for the length of one chart, then the analyst's own settings again)
+on a figure of its own (:func:`figure`: a :class:`~matplotlib.figure.Figure` with the Agg
+canvas, not a pyplot figure), so charts draw the same in a worker without a display and in a
+notebook with ``%matplotlib inline`` or a GUI backend, and ``plt.show()`` and ``df.plot()`` in
+the analyst's notebook are untouched. :func:`use_house_style` is the opt-in for analysts who
+want their own charts in the house style too.
+"""
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 import re
 import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.style
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 PALETTE = {
     "focus": "#0072B2",  # blue
@@ -30,37 +45,84 @@ PALETTE = {
 }
 FONT_FILES = sorted((Path(str(resources.files("signaal"))) / "publish" / "fonts").glob("*.ttf"))
 STYLE = str(resources.files("signaal") / "charts" / "signaal.mplstyle")
-_registered = False
+_fonts_registered = False
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def register_fonts() -> None:
+    """Make the bundled Source Sans 3 known to matplotlib (once per process). Adding a font
+    to the font list changes no setting: only a style that names it uses it."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    for f in FONT_FILES:
+        font_manager.fontManager.addfont(str(f))
+    # the fallback family has no SemiBold; matplotlib says so on every title
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    _fonts_registered = True
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """The house style for the length of a ``with`` block; the settings before it come back
+    afterwards (``matplotlib.style.context``, which is ``rc_context`` with the style file)."""
+    register_fonts()
+    with matplotlib.style.context(STYLE):
+        yield
+
+
+def house_chart(fn: F) -> F:
+    """A chart function drawn in the house style (:func:`house_style` around the whole call:
+    drawing and saving both read the style)."""
+
+    @functools.wraps(fn)
+    def drawn(*args, **kwargs):
+        with house_style():
+            return fn(*args, **kwargs)
+
+    return drawn  # type: ignore[return-value]
+
+
+def figure(figsize: tuple[float, float] | None = None) -> Figure:
+    """A figure of its own, outside pyplot: no global backend, no figure manager, nothing for
+    ``plt.show()`` to pick up; its canvas (Agg) needs no display. Call inside :func:`house_style`
+    so that the size, resolution and colours come from the style file."""
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def use_house_style() -> None:
-    """Register the bundled fonts and apply the style file (idempotent)."""
-    global _registered
-    if not _registered:
-        import logging
+    """Opt-in for analysts: the house style (fonts, sizes, grid; ``signaal.mplstyle``) for
+    every chart of this session, your own ``plt.plot()`` and ``df.plot()`` included::
 
-        for f in FONT_FILES:
-            font_manager.fontManager.addfont(str(f))
-        # the fallback family has no SemiBold; matplotlib says so on every title
-        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-        _registered = True
-    plt.style.use(STYLE)
+        import signaal.charts
+        signaal.charts.use_house_style()
+
+    This changes matplotlib's global settings (``matplotlib.style.use``); ``plt.rcdefaults()``
+    undoes it. Signaal's own charts do not need it: they use :func:`house_style` per chart."""
+    register_fonts()
+    matplotlib.style.use(STYLE)
 
 
 @dataclass
 class Chart:
+    """A drawn chart: its SVG (inline, unique ids, an accessible label) and its alt text."""
+
     svg: str
     alt: str
 
-    def _repr_svg_(self) -> str:  # shows in JupyterLab too
+    def __repr__(self) -> str:  # the SVG is tens of kilobytes: never as text
+        return f"Chart({self.alt[:60]!r}, {len(self.svg) // 1024} KB SVG)"
+
+    def _repr_svg_(self) -> str:  # a Chart as a notebook's last expression shows as a picture
         return self.svg
 
 
-def to_svg(fig, alt: str) -> Chart:
+def to_svg(fig: Figure, alt: str) -> Chart:
     """Serialise a figure as inline SVG with unique ids and an accessible label."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined in HTML
     # unique ids per chart, so that several inline SVGs in one page do not clash

@@ -8,7 +8,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import formatting as fmt
 from ..text import t
-from .base import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, figure, house_chart, to_svg
 
 
 def _zoomed(values: pd.Series) -> bool:
@@ -108,6 +108,7 @@ def draw_bars(
     ax.set_ylim(-0.6, len(s) - 0.4)
 
 
+@house_chart
 def bars(
     values: pd.Series,
     names: dict[str, str],
@@ -119,10 +120,8 @@ def bars(
     title: str = "",
 ) -> Chart:
     """Municipalities (or provinces) side by side, as one chart."""
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(7.0, max(2.0, 0.22 * values.notna().sum() + 0.8)))
+    fig = figure(figsize=(7.0, max(2.0, 0.22 * values.notna().sum() + 0.8)))
+    ax = fig.subplots()
     draw_bars(ax, values, names, unit, decimals, lang, reference, highlight, fontsize=8.5)
     return to_svg(fig, title)
 
@@ -208,6 +207,7 @@ def draw_rank_strip(
     return rank
 
 
+@house_chart
 def rank_strip(
     values: pd.Series,
     focus: str,
@@ -219,10 +219,8 @@ def rank_strip(
     national: float | None = None,
     title: str = "",
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(7.0, 2.4))
+    fig = figure(figsize=(7.0, 2.4))
+    ax = fig.subplots()
     draw_rank_strip(ax, values, focus, names, unit, decimals, polarity, lang, national, fontsize=8.5)
     return to_svg(fig, title)
 

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from .. import formatting as fmt
 from ..text import t
-from .base import Chart, to_svg, use_house_style
+from .base import Chart, figure, house_chart, to_svg
 
 CMAP = "Blues"
 
@@ -201,17 +201,17 @@ def draw_tiles(
         _legend_below(ax, handles, fontsize, title=t("chart_tile_note", lang))
 
 
+@house_chart
 def choropleth(
     gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl", title: str = ""
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(6.0, 4.2))
+    fig = figure(figsize=(6.0, 4.2))
+    ax = fig.subplots()
     draw_choropleth(ax, gdf, values, names, unit, decimals, lang, fontsize=8)
     return to_svg(fig, title)
 
 
+@house_chart
 def tiles(
     values: pd.Series,
     points: dict[str, tuple[float, float]],
@@ -221,9 +221,7 @@ def tiles(
     lang: str = "nl",
     title: str = "",
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(6.0, 4.2))
+    fig = figure(figsize=(6.0, 4.2))
+    ax = fig.subplots()
     draw_tiles(ax, values, points, names, unit, decimals, lang, fontsize=8)
     return to_svg(fig, title)

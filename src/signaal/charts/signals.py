@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Rectangle
 
 from .. import formatting as fmt
 from ..periods import Period
-from .base import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, figure, house_chart, to_svg
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}
 
@@ -22,6 +22,7 @@ def _x(index) -> np.ndarray:
     return np.array([Period.parse(p).ordinal / Period.parse(p).per_year for p in index], dtype=float)
 
 
+@house_chart
 def sparkline(
     focus: pd.Series,
     alt: str,
@@ -32,8 +33,8 @@ def sparkline(
 ) -> Chart:
     """A small line: the region (blue), the Netherlands (grey, dashed) and, for a
     cumulative target, the path the target needs (dotted, from start to deadline)."""
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(2.3, 0.8))
+    fig = figure(figsize=(2.3, 0.8))
+    ax = fig.subplots()
     x = _x(focus.index)
     if bench is not None and not bench.empty:
         ax.plot(_x(bench.index), bench.to_numpy(dtype=float), color=PALETTE["national"], linestyle="--", linewidth=0.9)
@@ -75,6 +76,7 @@ def sparkline(
     return to_svg(fig, alt)
 
 
+@house_chart
 def klok_chart(
     points: list[dict], alt: str, x_label: str, y_label: str, quadrant_labels: dict[str, str], clip: float = 3.0
 ) -> Chart:
@@ -85,8 +87,7 @@ def klok_chart(
 
     ``points``: dicts with ``x``, ``y``, ``label`` and ``kind``.
     """
-    use_house_style()
-    fig = plt.figure(figsize=(7.0, 3.9))
+    fig = figure(figsize=(7.0, 3.9))
     ax = fig.add_axes((0.08, 0.13, 0.56, 0.82))
     xs = [min(abs(p["x"]), clip) for p in points] or [0.0]
     ys = [min(abs(p["y"]), clip) for p in points] or [0.0]
@@ -99,7 +100,7 @@ def klok_chart(
         (-1, 1): "#FBF7D9",
     }
     for (sx, sy), colour in shades.items():
-        ax.add_patch(plt.Rectangle((0, 0), sx * lim_x, sy * lim_y, color=colour, zorder=0, linewidth=0))
+        ax.add_patch(Rectangle((0, 0), sx * lim_x, sy * lim_y, color=colour, zorder=0, linewidth=0))
     corners = {
         "ahead_growing": (1, 1),
         "ahead_shrinking": (1, -1),
@@ -145,6 +146,7 @@ def klok_chart(
     return to_svg(fig, alt)
 
 
+@house_chart
 def sensitivity_chart(
     table: pd.DataFrame,
     focus: str,
@@ -158,10 +160,10 @@ def sensitivity_chart(
 
     ``table``: one row per region with ``base``, ``low``, ``high`` (ranks), sorted by base.
     """
-    use_house_style()
     t = table.sort_values("base")
     n = len(t)
-    fig, ax = plt.subplots(figsize=(7.0, max(3.0, 0.16 * n + 0.8)))
+    fig = figure(figsize=(7.0, max(3.0, 0.16 * n + 0.8)))
+    ax = fig.subplots()
     y = np.arange(n)[::-1]
     for yi, (code, row) in zip(y, t.iterrows(), strict=True):
         is_focus = code == focus

@@ -8,7 +8,7 @@ import pandas as pd
 from .. import formatting as fmt
 from ..periods import Period
 from ..text import t
-from .base import PALETTE, Chart, to_svg, use_house_style
+from .base import PALETTE, Chart, figure, house_chart, to_svg
 from .time import label_ends, x_positions, year_ticks
 
 
@@ -94,6 +94,7 @@ def draw_target_progress(
     ax.legend(loc="upper left", fontsize=8)
 
 
+@house_chart
 def target_progress(
     cumulative: pd.Series,
     target: float,
@@ -106,10 +107,8 @@ def target_progress(
     title: str = "",
     projection: float | None = None,
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    fig = figure(figsize=(7.0, 3.4))
+    ax = fig.subplots()
     draw_target_progress(ax, cumulative, target, start, by, labels, unit, decimals, lang, projection)
     return to_svg(fig, title)
 
@@ -194,6 +193,7 @@ def draw_travel_times(
     ax.set_ylim(-0.6, len(dests) - 0.4)
 
 
+@house_chart
 def travel_times(
     latest: pd.DataFrame,
     earliest: pd.DataFrame | None,
@@ -202,10 +202,8 @@ def travel_times(
     earliest_label: str = "",
     title: str = "",
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(7.0, 0.75 * len(latest) + 1.0))
+    fig = figure(figsize=(7.0, 0.75 * len(latest) + 1.0))
+    ax = fig.subplots()
     draw_travel_times(ax, latest, earliest, names, lang, earliest_label)
     return to_svg(fig, title)
 
@@ -230,10 +228,9 @@ def draw_institutions(ax, table: pd.DataFrame, names: dict[str, str], lang: str 
     label_ends(ax, ends, "count", 0, lang)
 
 
+@house_chart
 def institutions(table: pd.DataFrame, names: dict[str, str], lang: str = "nl", title: str = "") -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(7.0, 3.2))
+    fig = figure(figsize=(7.0, 3.2))
+    ax = fig.subplots()
     draw_institutions(ax, table, names, lang)
     return to_svg(fig, title)

@@ -7,7 +7,8 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..periods import Period
-from .base import PALETTE, Chart, to_svg, use_house_style
+from ..text import t
+from .base import PALETTE, Chart, figure, house_chart, to_svg
 
 
 def x_positions(index) -> tuple[np.ndarray, list[Period]]:
@@ -57,6 +58,22 @@ def label_ends(ax, items: list[tuple[float, float, str, str, bool]], unit: str, 
         )
 
 
+SCALE_GAP = 5.0  # counts whose lines lie this many times apart cannot share one axis as levels
+
+
+def comparable(table: pd.DataFrame, codes: list[str | None], unit: str) -> pd.DataFrame | None:
+    """The table as an index (its first period = 100) when its lines are counts of very
+    different size — 18 million inhabitants of the Netherlands against 640 thousand of Twente
+    on one axis leave the region a flat line at the bottom — else None (levels are fine)."""
+    if unit != "count" or table.empty:
+        return None
+    ends = [abs(float(table[c].dropna().iloc[-1])) for c in codes if c and c in table and table[c].notna().any()]
+    ends = [e for e in ends if e > 0]
+    if len(ends) < 2 or max(ends) / min(ends) < SCALE_GAP:
+        return None
+    return table / table.iloc[0].replace(0, np.nan) * 100
+
+
 def draw_line(
     ax,
     table: pd.DataFrame,
@@ -74,7 +91,13 @@ def draw_line(
     min_span: float | None = None,
 ) -> None:
     """Lines over time. ``min_span`` keeps small moves from looking dramatic (a mark out of
-    10 that moves 0,3 should not fill the whole height)."""
+    10 that moves 0,3 should not fill the whole height). Counts of regions of very different
+    size are drawn as an index (:func:`comparable`), and the value axis says so."""
+    indexed = comparable(table, [focus, national, province, *(peers or [])], unit)
+    if indexed is not None:
+        table, unit, decimals, min_span = indexed, "index", 0, None
+        first = Period.parse(table.index[0]).short_label()
+        ax.set_ylabel(t("chart_index_axis", lang, first=first), fontsize=8, color="#555555")
     x, periods = x_positions(table.index)
     ends = []
     drew_peer = False
@@ -131,6 +154,7 @@ def draw_line(
     label_ends(ax, ends, unit, decimals, lang)
 
 
+@house_chart
 def line(
     table: pd.DataFrame,
     focus: str,
@@ -142,10 +166,8 @@ def line(
     **kw,
 ) -> Chart:
     """A single line chart (see :func:`draw_line`)."""
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots()
+    fig = figure()
+    ax = fig.subplots()
     draw_line(ax, table, focus, names, unit, decimals, lang, **kw)
     return to_svg(fig, title)
 
@@ -204,6 +226,7 @@ def draw_band(
     label_ends(ax, ends, "ratio", decimals, lang)
 
 
+@house_chart
 def band(
     table: pd.DataFrame,
     focus: str,
@@ -215,10 +238,8 @@ def band(
     national: str | None = None,
     title: str = "",
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
-    fig, ax = plt.subplots()
+    fig = figure()
+    ax = fig.subplots()
     draw_band(ax, table, focus, names, bands, band_labels, decimals, lang, national)
     return to_svg(fig, title)
 

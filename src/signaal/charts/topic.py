@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from matplotlib.gridspec import GridSpec
 
-from .base import Chart, to_svg, use_house_style
+from .base import Chart, figure, house_chart, to_svg
 
 
 @dataclass
@@ -26,19 +26,18 @@ def _title(ax, text: str) -> None:
     ax.set_title(text, loc="left", fontsize=9, fontweight="semibold", color="#333333", pad=14)
 
 
+@house_chart
 def topic_chart(
     main: Panel, panels: list[Panel], alt: str, main_height: float = 2.9, panel_height: float = 2.7
 ) -> Chart:
-    import matplotlib.pyplot as plt
-
-    use_house_style()
     panels = panels[:2]
     if not panels:
-        fig, ax = plt.subplots(figsize=(7.0, main_height + 0.4))
+        fig = figure(figsize=(7.0, main_height + 0.4))
+        ax = fig.subplots()
         _title(ax, main.title)
         main.draw(ax)
         return to_svg(fig, alt)
-    fig = plt.figure(figsize=(7.0, main_height + panel_height + 0.9))
+    fig = figure(figsize=(7.0, main_height + panel_height + 0.9))
     widths = [p.weight for p in panels] if len(panels) == 2 else [1.0]
     gs = GridSpec(
         2,

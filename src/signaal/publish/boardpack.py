@@ -31,7 +31,7 @@ import nbformat
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from ..briefing.edition import Edition
-from ..briefing.pages import BLOCK_MIMETYPE, SourceRow, Sources
+from ..briefing.pages import BLOCK_MIMETYPE, SourceRow, Sources, first_heading
 from ..catalogue import catalogue
 from ..text import t
 from .data import open_data
@@ -110,6 +110,7 @@ def read_theme(path: Path, name: str | None = None) -> ThemeParts:
     """Read an executed notebook into blocks, keeping only what reaches the board (the same
     filter as the exporters: no code, no prints, no cells tagged ``remove``)."""
     nb = nbformat.read(path, as_version=4)
+    heading = first_heading(nb.cells)  # the title of a theme without a Briefing (before 'remove' cells go)
     meta = board_outputs(nb, SAFE_MIMETYPES + (BLOCK_MIMETYPE,))
     name = name or Path(path).stem
     blocks: list[Block] = []
@@ -123,7 +124,7 @@ def read_theme(path: Path, name: str | None = None) -> ThemeParts:
     return ThemeParts(
         name=name,
         theme=meta.get("theme") or name,
-        title=meta.get("title") or name,
+        title=meta.get("title") or heading or name,
         intro=intro,
         meta=meta,
         blocks=blocks,

@@ -17,7 +17,9 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode, default
 
 from .. import __version__
-from ..briefing.pages import META_MIMETYPE
+from ..briefing.pages import META_MIMETYPE, first_heading
+from ..briefing.style import STYLE_MIMETYPE, unwrap
+from ..errors import InputError
 from ..regions import registry
 from ..text import sample_watermark
 
@@ -34,8 +36,9 @@ def board_outputs(nb, keep: tuple[str, ...] = SAFE_MIMETYPES) -> dict:
     (its ``META_MIMETYPE`` outputs).
 
     Drops cells tagged ``remove`` (notes for analysts), stream output (prints, warnings),
-    errors, and every mimetype not in ``keep`` (plain-text reprs, scripts, widgets); an output
-    with nothing left goes. Code never reaches the page (the exporter excludes all inputs)."""
+    errors, the notebook's stylesheet (a page has its own), and every mimetype not in ``keep``
+    (plain-text reprs, scripts, widgets); an output with nothing left goes. A block's HTML
+    loses its notebook wrapper. Code never reaches the page (the exporter excludes all inputs)."""
     meta: dict = {}
     nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:
@@ -47,11 +50,14 @@ def board_outputs(nb, keep: tuple[str, ...] = SAFE_MIMETYPES) -> dict:
             if META_MIMETYPE in data:
                 meta.update(data[META_MIMETYPE])
                 continue
-            if out.get("output_type") not in ("display_data", "execute_result"):
+            if out.get("output_type") not in ("display_data", "execute_result") or STYLE_MIMETYPE in data:
                 continue
             safe = {k: v for k, v in data.items() if k in keep}
             if not safe:
                 continue
+            if "text/html" in safe:
+                html = safe["text/html"]
+                safe["text/html"] = unwrap("".join(html) if isinstance(html, list) else html)
             out["data"] = safe
             kept.append(out)
         cell.outputs = kept
@@ -59,12 +65,16 @@ def board_outputs(nb, keep: tuple[str, ...] = SAFE_MIMETYPES) -> dict:
 
 
 class SignaalPreprocessor(Preprocessor):
-    """Keep only the outputs meant for the board (:func:`board_outputs`) and collect the
-    briefing's metadata into ``resources["signaal"]``. Declared in the template's
+    """Refuse a notebook that never ran (:func:`check_executed`), keep only the outputs meant
+    for the board (:func:`board_outputs`) and collect the briefing's metadata into
+    ``resources["signaal"]``. Declared in the template's
     ``conf.json``, as nbconvert's own templates declare theirs."""
 
     def preprocess(self, nb, resources):
-        resources["signaal"] = board_outputs(nb)
+        check_executed(nb, resources.get("metadata", {}).get("name"))  # after --execute, if asked
+        resources["signaal_heading"] = first_heading(nb.cells)  # before cells tagged 'remove' go
+        # what the notebook says about itself, over what the caller knows (the run's edition)
+        resources["signaal"] = {**(resources.get("signaal_defaults") or {}), **board_outputs(nb)}
         return nb, resources
 
 
@@ -88,7 +98,12 @@ class SignaalPagePreprocessor(Preprocessor):
         if meta.get("is_sample") and not watermark:
             watermark = sample_watermark(True, lang)
             meta["watermark"] = watermark
-        title = meta.get("title") or nb.metadata.get("title") or resources.get("metadata", {}).get("name", "Briefing")
+        title = (
+            meta.get("title")
+            or nb.metadata.get("title")
+            or resources.get("signaal_heading")
+            or resources.get("metadata", {}).get("name", "Briefing")
+        )
         running = " · ".join(x for x in (title, meta.get("region_name"), meta.get("quarter_label")) if x)
         resources["language_code"] = lang  # <html lang="…">
         resources["signaal_title"] = running or title
@@ -142,6 +157,30 @@ class SignaalHTMLExporter(HTMLExporter):
         resources = dict(resources or {})
         resources["signaal_options"] = {"lang": self.lang, "for_pdf": self.for_pdf, "svg_images": self.svg_images}
         return super().from_notebook_node(nb, resources, **kw)
+
+
+class NotExecutedError(InputError):
+    """A notebook that was never run: its page would be blank."""
+
+
+def check_executed(nb, name: str | None = None) -> None:
+    """Refuse a notebook whose code cells never ran (no outputs, no execution counts): its
+    briefing would be an empty page. On the command line (``jupyter nbconvert --to
+    signaal-pdf``) this is one line on stderr and exit code 1."""
+    code = [c for c in nb.cells if c.get("cell_type") == "code" and (c.get("source") or "").strip()]
+    if not code or any(c.get("outputs") or c.get("execution_count") for c in code):
+        return
+    what = f"{name}.ipynb" if name else "the notebook"
+    message = (
+        f"{what} was never executed (no cell has run, so the briefing would be blank); run it first: "
+        f"Run All in JupyterLab and save, `signaal run --themes {name or '<theme>'}`, or "
+        f"`jupyter nbconvert --execute --to signaal-pdf {what}`"
+    )
+    from nbconvert.nbconvertapp import NbConvertApp  # the command line, or the run in-process
+
+    if NbConvertApp.initialized():
+        raise SystemExit(f"signaal: error: {message}")
+    raise NotExecutedError(message)
 
 
 def board_of(meta: dict, lang: str = "nl") -> str:

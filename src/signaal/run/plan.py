@@ -23,7 +23,7 @@ from ..store.vintage import Store
 from ..text import check_lang
 from .job import JobContext
 from .preflight import Problems, curated_problems, output_problems
-from .themes import check_notebook, discover_themes, theme_notebooks
+from .themes import check_named, discover_themes, left_out, theme_notebooks
 
 FACTSHEET_MODES = ("gemeenten", "corop", "none")
 
@@ -42,6 +42,7 @@ class Plan:
     jobs: int
     force: bool = False
     rejected: dict[str, str] = field(default_factory=dict)  # notebook → why it is not a theme
+    left_out: dict[str, str] = field(default_factory=dict)  # unmarked (scratch) notebooks → why not run
     whole_quarter: bool = True  # all themes: board pack + factsheets
     factsheets: str = "gemeenten"  # gemeenten | corop | none
     today: dt.date = field(default_factory=dt.date.today)
@@ -133,28 +134,34 @@ def default_out(quarter: Period, region: str, reports: Path | None = None) -> Pa
     return base / name
 
 
-def _chosen_themes(themes: str | list[str] | None, folder: Path | None) -> tuple[dict[str, Path], dict[str, str], bool]:
-    """(themes, rejected, whole quarter): the notebooks asked for (each must be a theme), or
-    every theme notebook of the folder."""
+def _chosen_themes(
+    themes: str | list[str] | None, folder: Path | None, lang: str = "nl"
+) -> tuple[dict[str, Path], dict[str, str], bool]:
+    """(themes, rejected, whole quarter): the notebooks asked for (each must be able to run as
+    a theme, marked or not), or every notebook of the folder marked as a theme."""
     available = discover_themes(folder)
     if isinstance(themes, str):
         themes = [x.strip() for x in themes.split(",") if x.strip()]
     chosen: dict[str, Path] = {}
     rejected: dict[str, str] = {}
+    marked, broken = theme_notebooks(folder, lang)
     if themes:
         for theme in themes:
             if theme not in available:
                 raise InputError(f"unknown theme {theme!r}; {suggest(theme, list(available))}")
-            check_notebook(available[theme])  # a notebook asked for by name must be a theme
+            check_named(available[theme], lang)  # a notebook asked for by name must be able to run
             chosen[theme] = available[theme]
     else:
-        chosen, rejected = theme_notebooks(folder)
+        chosen, rejected = marked, broken
     if not chosen:
         where = folder or config.notebooks_dir()
         if rejected:
             raise InputError(f"no theme notebooks in {where}: {next(iter(rejected.values()))}")
-        raise InputError(f"no theme notebooks found in {where}")
-    return chosen, rejected, not themes or set(chosen) == set(available)
+        raise InputError(
+            f"no theme notebooks found in {where}; mark one with `signaal themes --mark NAME` "
+            "(metadata.signaal.theme) or name it with --themes"
+        )
+    return chosen, rejected, not themes or set(chosen) == set(marked)
 
 
 def make_plan(
@@ -186,7 +193,8 @@ def make_plan(
     if factsheets not in (None, *FACTSHEET_MODES):
         raise InputError(f"unknown factsheet set {factsheets!r}; valid: {', '.join(FACTSHEET_MODES)}")
     limits = (timeout or config.notebook_timeout(), config.cell_timeout())
-    chosen, rejected, whole = _chosen_themes(themes, Path(notebooks) if notebooks else None)
+    folder = Path(notebooks) if notebooks else None
+    chosen, rejected, whole = _chosen_themes(themes, folder, lang)
     root = Path(data_dir) if data_dir else config.data_dir()
 
     problems = curated_problems(root)
@@ -217,6 +225,7 @@ def make_plan(
         jobs=jobs or os.cpu_count() or 1,
         force=force,
         rejected=rejected,
+        left_out=left_out(folder, lang) if not themes else {},
         whole_quarter=whole,
         factsheets=factsheets or ("gemeenten" if whole else "none"),
         timeout=limits[0],

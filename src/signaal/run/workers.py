@@ -31,7 +31,7 @@ from ..publish import boardpack, factsheets
 from ..publish.exporters import SignaalHTMLExporter, render_pdf
 from ..publish.outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
 from .job import JobContext
-from .themes import theme_steps
+from .themes import theme_parameters, theme_steps
 
 Worker = Callable[..., "DocResult | list[DocResult]"]
 
@@ -207,7 +207,7 @@ def _execute_notebook(
         pm.execute_notebook(
             notebook,
             str(executed),
-            parameters=ctx.parameters(),
+            parameters=theme_parameters(notebook, ctx.parameters()),  # only those its cell takes
             kernel_name=config.KERNEL_NAME,
             cwd=str(Path(notebook).parent),
             progress_bar=False,
@@ -218,6 +218,13 @@ def _execute_notebook(
             on_cell_start=limits.on_cell_start,
             timeout_func=limits.timeout,
         )
+
+
+def _page_defaults(ctx: JobContext, name: str) -> dict:
+    """What the page of a theme says about itself when its notebook does not (a notebook of
+    the analyst's own charts, without a Briefing): the run's region, quarter, board and, on
+    sample data, the watermark; the title comes from the notebook's first heading."""
+    return {"signaal_defaults": ctx.edition().meta(name, "")}
 
 
 def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocResult:
@@ -251,7 +258,7 @@ def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocRe
         t1 = time.perf_counter()
         report(name, total - 2, total, "html")
         nb = nbformat.read(executed, as_version=4)
-        html, _ = SignaalHTMLExporter(for_pdf=False).from_notebook_node(nb)
+        html, _ = SignaalHTMLExporter(for_pdf=False).from_notebook_node(nb, _page_defaults(ctx, name))
         write_atomic(staging / f"{stem}.html", html.encode("utf-8"))
         result.timings["html"] = round(time.perf_counter() - t1, 3)
         result.outputs = [f"{stem}.html", *kept]
@@ -270,7 +277,7 @@ def render_theme_pdf(ctx: JobContext, name: str, stem: str, notebook: str = "", 
     report(name, steps - 1, steps, "pdf")
     try:
         nb = nbformat.read(ctx.staging / "notebooks" / f"{stem}.ipynb", as_version=4)
-        html, _ = SignaalHTMLExporter(for_pdf=True, svg_images=True).from_notebook_node(nb)
+        html, _ = SignaalHTMLExporter(for_pdf=True, svg_images=True).from_notebook_node(nb, _page_defaults(ctx, name))
         pdf = render_pdf(html)
         write_atomic(ctx.staging / f"{stem}.pdf", pdf)
         result.outputs = [f"{stem}.pdf"]

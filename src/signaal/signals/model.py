@@ -134,6 +134,13 @@ class SignalList(list):
         self.skipped: list[Skipped] = list(skipped or [])
         self.meta: dict = dict(meta or {})
 
+    def __repr__(self) -> str:  # one line: a notebook prints it, and a list of signals is long
+        shown = ", ".join(f"{s.indicator}/{s.rule}" for s in self[:3]) + (", …" if len(self) > 3 else "")
+        return f"<SignalList of {len(self)} signals ({shown}); {len(self.skipped)} skipped>"
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython prints list subclasses as lists otherwise
+        p.text(repr(self))
+
     def of_kind(self, kind: Kind | str) -> SignalList:
         return SignalList([s for s in self if s.kind == kind], [], self.meta)
 
