@@ -35,7 +35,9 @@ def tree(folder: Path) -> dict[str, str]:
 def theme_notebook(path: Path) -> None:
     cell = nbformat.v4.new_code_cell('region = "CR12"\nquarter = "2026Q3"\nvintage = ""\nlang = "nl"')
     cell.metadata["tags"] = ["parameters"]
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("print(1)")]), path)
+    nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("print(1)")])
+    nb.metadata["signaal"] = {"theme": path.stem}  # a theme of the quarterly run (not a scratch notebook)
+    nbformat.write(nb, path)
 
 
 class StandIns:
@@ -291,6 +293,7 @@ def test_a_notebook_without_cell_ids_gives_no_nbformat_warning(tmp_path):
     for cell in raw["cells"]:
         cell.pop("id", None)  # as an older or script-made notebook
     raw["nbformat_minor"] = 5
+    raw["metadata"]["signaal"] = {"theme": "schets"}  # marked, so that its missing parameters cell is an error
     (tmp_path / "schets.ipynb").write_text(json.dumps(raw))
     proc = signaal("themes", "--notebooks", str(tmp_path))
     assert proc.returncode == 4 and "MissingIDFieldWarning" not in proc.stderr and proc.stderr.count("\n") == 1

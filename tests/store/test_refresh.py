@@ -270,8 +270,9 @@ def test_a_bad_targets_file_stops_the_refresh_and_names_the_line(data_dir, cbs_8
 # ---- no silent all-missing indicator (reliability review C-valuestring) --------------------------
 def _cells_replaced(value: str) -> dict:
     page = json.loads((V3 / "83582NED" / "UntypedDataSet.json").read_text("utf-8"))
+    key = next(k for k in page["value"][0] if k.startswith("BanenVanWerknemers"))  # the fixture's measure key
     for row in page["value"]:
-        row["BanenVanWerknemers_1"] = value
+        row[key] = value
     return page
 
 
