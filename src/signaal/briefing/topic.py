@@ -243,12 +243,15 @@ def comparison_panels(
 def _map_drawing(
     ctx: PageContext, members: list[str], values: pd.Series, names: dict[str, str], unit: str, decimals: int
 ):
-    """The municipalities on a map: real boundaries when cached, else a labelled tile map."""
+    """The municipalities on a map: real boundaries (the PDOK cache, else the bundled ones) with
+    their source named, else a labelled tile map."""
     gdf = boundaries_or_none("gemeente", ctx.data_dir)
     if gdf is not None and set(members) <= set(gdf["code"]):
+        key = "chart_boundary_source_bundled" if gdf.attrs.get("source") == "bundled" else "chart_boundary_source_year"
+        source = t(key, ctx.lang, year=gdf.attrs.get("year", ""))
 
         def draw_map(ax):
-            draw_choropleth(ax, gdf, values, names, unit, decimals, ctx.lang)
+            draw_choropleth(ax, gdf, values, names, unit, decimals, ctx.lang, source=source)
 
         return draw_map
     points = {m: (ctx.reg[m].x_rd, ctx.reg[m].y_rd) for m in members if ctx.reg[m].x_rd is not None}
