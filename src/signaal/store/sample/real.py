@@ -128,12 +128,14 @@ def read_v4_capture(real_dir: Path, table: str, origins: dict) -> RealTable:
     return RealTable(table, meta, frame, record)
 
 
-def read_typed_csv(real_dir: Path, table: str, origins: dict, spec: dict) -> RealTable:
+def read_typed_csv(real_dir: Path, table: str, origins: dict) -> RealTable:
     """A v3 ``TypedDataSet`` CSV → the long frame, as the v3 backend reads its pages.
 
-    ``spec`` gives what the extract lacks and the CBS table page shows: the measure's title,
-    unit and decimals, the dimension titles, and which periods are provisional."""
+    The table's ``metadata`` in ``origins.yaml`` gives what the extract lacks and the CBS table
+    page shows: the measure's title, unit and decimals, the dimension titles, and which periods
+    are provisional."""
     entry = origins["tables"][table]
+    spec = entry["metadata"]
     name = next(iter(entry["files"]))
     text = gzip.decompress((Path(real_dir) / table / name).read_bytes()).decode("utf-8")
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -158,6 +160,18 @@ def read_typed_csv(real_dir: Path, table: str, origins: dict, spec: dict) -> Rea
     record = _source_record(table, entry, origins, meta.title, str(entry.get("retrieved") or ""), "")
     record["status_note"] = " ".join(str(entry.get("status_note") or "").split())
     return RealTable(table, meta, frame, record)
+
+
+def read_table(real_dir: Path, table: str, origins: dict) -> RealTable:
+    """A real table of ``origins.yaml`` read with its reader."""
+    reader = origins["tables"][table]["reader"]
+    if reader == "v4_capture":
+        return read_v4_capture(real_dir, table, origins)
+    if reader == "typed_csv":
+        return read_typed_csv(real_dir, table, origins)
+    if reader == "geo_key_figures":
+        return read_geo_key_figures(real_dir, table, origins)
+    raise ValueError(f"data/real/origins.yaml: table {table} has unknown reader {reader!r}")
 
 
 def tidy_indicator(
