@@ -99,7 +99,7 @@ class Data:
             return recorded or {lvl: prov.kind(indicator, lvl) for lvl in ind.levels}
         t = ind.transform
         inputs = [self.figure_kinds(op) for op in (t.numerator, t.denominator, t.of, t.deflator) if op]
-        out = {}
+        out: dict[str, str] = {}
         for lvl in ind.levels:
             kinds = [dep.get(lvl) or (dep.get("land") if set(dep) == {"land"} else None) for dep in inputs]
             if all(kinds):
