@@ -276,6 +276,47 @@ def break_lines(ctx: Context, focus: pd.Series) -> list[str]:
     return out
 
 
+def members_lines(ctx: Context) -> list[str]:
+    """The bullets of a page whose region figure CBS does not publish: the spread of the focus
+    region's municipalities in the latest period beside the province and the Netherlands, and
+    how many municipalities lie above the Dutch figure."""
+    focus = ctx.focus or ctx.region
+    reg = ctx.data.reg
+    members = reg.children(focus)
+    table = ctx.data.table(ctx.ind.id, [*members, ctx.region, ctx.national], freq=ctx.freq, up_to=ctx.quarter)
+    rows = table[members].dropna(how="all") if not table.empty else table
+    if rows.empty:
+        return [t("no_data", ctx.lang, quarter=ctx.quarter.phrase(ctx.lang))]
+    period = str(rows.index[-1])
+    row = cast(pd.Series, rows.loc[period]).dropna()
+    low, high = str(row.idxmin()), str(row.idxmax())
+
+    def at(code: str) -> str:
+        value = _at(table[code], period) if code in table else None
+        return ctx.v(value) if value is not None else "–"
+
+    lines = [
+        t(
+            "np_range_line",
+            ctx.lang,
+            period=Period.parse(period).label(ctx.lang),
+            regio=ctx.name(focus),
+            low=ctx.v(row[low]),
+            low_name=ctx.name(low),
+            high=ctx.v(row[high]),
+            high_name=ctx.name(high),
+            provincie=ctx.name(ctx.region) if ctx.region != ctx.national else ctx.name(ctx.national),
+            prov_value=at(ctx.region),
+            nat_value=at(ctx.national),
+        )
+    ]
+    nat = _at(table[ctx.national], period) if ctx.national in table else None
+    if nat is not None:
+        above = int((row > nat).sum())
+        lines.append(t("np_above_line", ctx.lang, n=above, total=len(row), regio=ctx.name(focus)))
+    return lines
+
+
 def bullets(ctx: Context, limit: int = 4, signal_lines: list[str] | None = None) -> list[str]:
     """Two to four Toelichting bullets for a topic page.
 

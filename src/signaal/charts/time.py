@@ -72,9 +72,12 @@ def draw_line(
     target: float | None = None,
     label_room: float = 0.24,
     min_span: float | None = None,
+    companion: str | None = None,
 ) -> None:
     """Lines over time. ``min_span`` keeps small moves from looking dramatic (a mark out of
-    10 that moves 0,3 should not fill the whole height)."""
+    10 that moves 0,3 should not fill the whole height). ``companion``: a column drawn as a
+    thin dotted line in the focus colour and labelled at its end (the nominal amount beside a
+    series in real terms)."""
     x, periods = x_positions(table.index)
     ends = []
     drew_peer = False
@@ -85,6 +88,7 @@ def draw_line(
     for code, colour, style, width in (
         (province, PALETTE["province"], "-", 1.3),
         (national, PALETTE["national"], "--", 1.4),
+        (companion, PALETTE["focus"], ":", 1.3),
         (focus, PALETTE["focus"], "-", 2.4),
     ):
         if not code or code not in table or not table[code].notna().any():

@@ -80,6 +80,8 @@ def compute_signals(
 def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str], board: list[Target]) -> Inputs | Skip:
     """What the rules read about ``ind`` for ``focus`` up to ``q``, or why no rule can run."""
     reg = data.reg
+    if data.not_published(ind.id, focus):  # CBS has the municipalities only: no figure to judge
+        return Skip(Status.NOT_APPLICABLE, "sig_skip_not_published", {"region": focus}, EVERY_RULE)
     shown = data.display_region(ind.id, focus)
     if shown == reg.national:
         return Skip(
