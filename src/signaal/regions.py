@@ -1,9 +1,14 @@
 """The region registry: CBS region codes, names and parents, read from data files.
 
 ``reference/regions.csv`` lists the Netherlands, its 12 provinces, the 40 COROP regions and
-the municipalities with their parent (municipality → COROP → province → NL). Region settings
-(default focus region, peers, demonyms) are in ``reference/regions.yaml``. Codes are CBS codes
-with CBS's trailing-space padding stripped (:func:`normalise_code`).
+the municipalities with their parent (municipality → COROP → province → NL), and the 35
+labour-market regions (``AM..``, the UWV division CBS publishes WW benefits for; their names as
+CBS's real code list gives them, e.g. ``AM05`` "Twente (AM)"). A labour-market region lies in
+the Netherlands but not inside one province (FoodValley spans Gelderland and Utrecht), so its
+parent is NL01; which labour-market region covers the same area as a COROP region is stated
+only where a real source lists the municipalities (``labour_market_regions`` in regions.yaml).
+Region settings (default focus region, peers, demonyms) are in ``reference/regions.yaml``.
+Codes are CBS codes with CBS's trailing-space padding stripped (:func:`normalise_code`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import yaml
 
 from .errors import InputError
 
-LEVELS = ("land", "provincie", "corop", "gemeente")
+LEVELS = ("land", "provincie", "corop", "arbeidsmarktregio", "gemeente")
+PREFIX = {"land": "NL", "provincie": "PV", "corop": "CR", "arbeidsmarktregio": "AM", "gemeente": "GM"}
 
 
 def normalise_code(code: str) -> str:
@@ -74,7 +80,18 @@ class Registry:
         for r in regions.values():
             if r.parent and r.parent not in regions:
                 raise ValueError(f"regions.csv: parent {r.parent} of {r.code} is not in the registry")
-        return cls(regions=regions, settings=yaml.safe_load(settings_text) or {})
+        settings = yaml.safe_load(settings_text) or {}
+        for corop, entry in (settings.get("labour_market_regions") or {}).items():
+            am = normalise_code((entry or {}).get("code", ""))
+            if regions.get(normalise_code(corop)) is None or regions.get(am) is None:
+                raise ValueError(
+                    f"regions.yaml: labour_market_regions {corop}: {am or '(no code)'} is not in the registry"
+                )
+            if regions[am].level != "arbeidsmarktregio" or regions[normalise_code(corop)].level != "corop":
+                raise ValueError(
+                    f"regions.yaml: labour_market_regions maps a COROP region to an AM code, not {corop} to {am}"
+                )
+        return cls(regions=regions, settings=settings)
 
     # ---- look-up ------------------------------------------------------------------
     def __contains__(self, code: str) -> bool:
@@ -94,7 +111,8 @@ class Registry:
             hint = f"did you mean {' or '.join(close)}? " if close else ""
             raise InputError(
                 f"unknown region {code!r}; {hint}valid: NL01, a province PV20-PV31, a COROP region "
-                "CR01-CR40 (e.g. CR12 Twente) or a municipality code from the registry (e.g. GM0153)"
+                "CR01-CR40 (e.g. CR12 Twente), a labour-market region AM01-AM38 (e.g. AM05) or a "
+                "municipality code from the registry (e.g. GM0153)"
             ) from None
 
     def codes(self, level: str | None = None) -> list[str]:
@@ -155,6 +173,13 @@ class Registry:
         same = [c for c in self.children(province, "corop") if c != code] if province else []
         extra = [normalise_code(c) for c in self.settings.get("fallback_peers", []) if normalise_code(c) not in same]
         return [c for c in same + extra if c != code]
+
+    def labour_market_region(self, code: str) -> str | None:
+        """The labour-market region (``AM..``) covering the same municipalities as a COROP region,
+        where a real source says so (``labour_market_regions`` in regions.yaml); else None."""
+        entry = (self.settings.get("labour_market_regions") or {}).get(self.get(code).code) or {}
+        am = normalise_code(entry["code"]) if entry.get("code") else None
+        return am if am in self.regions else None
 
     def board(self, code: str, lang: str = "nl") -> str:
         """The board a focus region's briefings are for ("Twente Board"), else "Signaal"."""

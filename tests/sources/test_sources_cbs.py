@@ -30,7 +30,7 @@ def make_indicator(**source) -> Indicator:
         "polarity": "neutral",
         "frequency": source.pop("frequency", "Y"),
         "levels": source.pop("levels", ["land"]),
-        "source": {"kind": "cbs", **source},
+        "source": {"kind": "cbs", "verified": False, "unverified": "a test table", **source},
     }
     return Indicator.model_validate(base)
 
@@ -158,7 +158,7 @@ def test_tiny_v3_symbols_scale_padding_and_regions(loopback, cbs):
     assert lookup(obs, "GM0153", "2024").status == "voorlopig" and lookup(obs, "GM0153", "2023").status == "definitief"
     assert set(obs["region"]) == {"NL01", "PV23", "CR12", *registry().children("CR12")}  # LD02 and GM9999 dropped
     res = result.resolution["banen_werknemers"]
-    assert res["measure"]["key"] == "BanenVanWerknemers_1" and res["measure"]["scale"] == 1000
+    assert res["measure"]["key"] == "BanenVanWerknemersInDecember_1" and res["measure"]["scale"] == 1000
     assert res["missing"] == {"x": 1, ".": 1} and set(res["dropped_regions"]) == {"LD02", "GM9999"}
     request = loopback.requests_for("UntypedDataSet")[0]
     assert "startswith(RegioS,'GM')" in request and "startswith(RegioS,'CR')" in request
@@ -219,17 +219,24 @@ def test_family_resolves_to_newest_edition_and_shares_one_request(loopback, cbs)
     assert choose_edition(rows[:1], "Arbeidsdeelname; regionale indeling")[0]["id"] == "85494NED"
 
     serve_v3_table(loopback, V3 / "86088NED", "86088NED")
+    serve_v3_table(loopback, V3 / "86008NED", "86008NED")
     loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
     cat = catalogue()
     result = cbs().fetch([cat["netto_arbeidsparticipatie"], cat["werkloosheid"]])
-    assert loopback.count("UntypedDataSet") == 1  # one request for both measures
+    # one request for both measures per table: the regional table and the municipality table
+    assert loopback.count("86088NED/UntypedDataSet") == 1 and loopback.count("86008NED/UntypedDataSet") == 1
     obs = result.observations
     part = obs[obs["indicator"] == "netto_arbeidsparticipatie"]
     assert lookup(part, "CR12", "2024").value == 70.2 and lookup(part, "CR12", "2024").status == "voorlopig"
     assert lookup(obs[obs["indicator"] == "werkloosheid"], "GM0153", "2023").value == 5.1
+    assert set(part["region"]) == {"NL01", "PV23", "CR12", "GM0153", "GM0164"}
     record = result.sources["86088NED"]
     assert record["resolved_by"] == "family" and record["editions"][:2] == ["86088NED", "85494NED"]
     assert record["measures"]["werkloosheid"]["key"] == "Werkloosheidspercentage_6"
+    # the municipalities come from the table of source.also, recorded beside the main table
+    assert result.sources["86008NED"]["indicators"] == ["netto_arbeidsparticipatie", "werkloosheid"]
+    also = result.resolution["werkloosheid"]["also"]["86008NED"]
+    assert also["levels"] == {"gemeente": 4} and result.resolution["werkloosheid"]["levels"]["corop"] == 2  # rows
 
 
 def test_renamed_measure_names_table_and_what_exists(loopback, cbs):
@@ -237,14 +244,15 @@ def test_renamed_measure_names_table_and_what_exists(loopback, cbs):
     loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
     props = json.loads((V3 / "86088NED" / "DataProperties.json").read_text())
     for p in props["value"]:
-        if p.get("Key") == "Nettoarbeidsparticipatie_3":
+        if p.get("Key") == "NettoArbeidsparticipatie_3":
             p["Key"], p["Title"] = "NettoParticipatiegraad_3", "Netto participatiegraad"
     loopback.body("/ODataFeed/odata/86088NED/DataProperties", props)
     with pytest.raises(SourceError) as err:
         cbs().fetch([catalogue()["netto_arbeidsparticipatie"]])
     msg = str(err.value)
-    assert "CBS table 86088NED" in msg and "no measure matches 'Nettoarbeidsparticipatie' (renamed?)" in msg
-    assert "Netto participatiegraad (NettoParticipatiegraad)" in msg
+    assert "CBS table 86088NED" in msg and "no measure matches 'Netto arbeidsparticipatie' (renamed?)" in msg
+    assert msg.startswith("netto_arbeidsparticipatie: CBS table 86088NED (Arbeidsdeelname; regionale indeling 2024)")
+    assert "Netto participatiegraad (NettoParticipatiegraad_3, in Beroepsbevolking)" in msg
 
 
 def test_table_that_no_longer_exists(loopback, cbs):

@@ -37,7 +37,7 @@ def publish_update(lb) -> None:
             and r["Perioden"] == "2023JJ00"
             and r["BedrijfstakkenBranchesSBI2008"] == "T001081"
         ):
-            r = {**r, "BanenVanWerknemers_1": "    82.4"}
+            r = {**r, "BanenVanWerknemersInDecember_1": "    82.4"}
         rows.append(r)
         if r["Perioden"] == "2024JJ00":
             rows.append({**r, "Perioden": "2025JJ00"})

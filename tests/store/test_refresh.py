@@ -42,7 +42,7 @@ def test_refresh_writes_vintage_raw_and_manifest(data_dir, cbs_83582, endpoints,
     assert src["url"].startswith(cbs_83582.base) and "UntypedDataSet" in src["url"] and src["retrieved"]
     assert src["family"] == "Banen van werknemers in december; economische activiteit (SBI2008), regio"
     assert src["rows"] == 2 * 19 * 3 and len(src["checksum"]) == 64
-    assert m["resolution"]["banen_werknemers"]["measure"]["key"] == "BanenVanWerknemers_1"
+    assert m["resolution"]["banen_werknemers"]["measure"]["key"] == "BanenVanWerknemersInDecember_1"
     assert set(m["sources"]) >= {"btg_rapportcijfers.csv", "reistijden_trein.csv", "doelen.csv"}
     assert m["sources"]["btg_rapportcijfers.csv"]["rows_with_note"] == 3
     obs = v.observations
@@ -115,11 +115,11 @@ FAULTS = {
             json.loads(
                 (V3 / "83582NED" / "DataProperties.json")
                 .read_text()
-                .replace('"Banen van werknemers"', '"Werknemersbanen"')
-                .replace("BanenVanWerknemers_1", "Werknemersbanen_1")
+                .replace('"Banen van werknemers in december"', '"Werknemersbanen"')
+                .replace("BanenVanWerknemersInDecember_1", "Werknemersbanen_1")
             ),
         ),
-        "no measure matches 'Banen van werknemers'",
+        "no measure has the key 'BanenVanWerknemersInDecember'",
     ),
 }
 
@@ -231,6 +231,7 @@ def test_two_families_that_resolve_to_one_table_share_one_record(data_dir, loopb
     from signaal.catalogue import Catalogue, catalogue
 
     serve_v3_table(loopback, V3 / "86088NED", "86088NED")
+    serve_v3_table(loopback, V3 / "86008NED", "86008NED")
     loopback.file("/ODataCatalog/Tables", V3 / "catalogue_tables.json")
     cat = catalogue()
     indicators = dict(cat.indicators)

@@ -93,7 +93,7 @@ def test_diff_lists_revisions_new_periods_vanished_regions_and_units(tmp_path):
         return {
             "banen_werknemers": {
                 "source": "83582NED",
-                "measure": {"key": "BanenVanWerknemers_1", "unit": unit, "scale": 1000.0},
+                "measure": {"key": "BanenVanWerknemersInDecember_1", "unit": unit, "scale": 1000.0},
             }
         }
 

@@ -105,7 +105,7 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
     tables = sorted({table for ids in c.dimensions.values() for i in ids if (table := data.cat[i].source.table)})
     excluded = ""
     if c.excluded:
-        why = " ".join(t(EXCLUDED[i], lang) for i in c.excluded)
+        why = " ".join(t(key, lang) for key in dict.fromkeys(EXCLUDED[i] for i in c.excluded))
         excluded = f'<p class="compass-note">{escape(t("compass_excluded", lang, names=", ".join(data.cat[i].title.get(lang) for i in c.excluded), why=why))}</p>'
     return (
         '<section class="compass">'

@@ -15,7 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..periods import Period
 from .bands import check_edges
 
-LEVEL = Literal["land", "provincie", "corop", "gemeente"]
+# Region levels as CBS publishes them: the Netherlands (NL), provinces (PV), COROP regions (CR),
+# labour-market regions (AM, the UWV division: WW benefits and labour-market figures) and
+# municipalities (GM). An indicator lists the levels its table really has.
+LEVEL = Literal["land", "provincie", "corop", "arbeidsmarktregio", "gemeente"]
+API = Literal["v3", "v4"]
 UNITS = (
     "percent",  # 0-100, shown as 4,1%
     "count",  # people, jobs, homes: 12.345
@@ -43,23 +47,87 @@ class Text(_Strict):
         return self.nl if lang == "nl" else self.en
 
 
+class Share(_Strict):
+    """A percentage computed from two categories of one dimension (young people in work =
+    the category "working" / all young people): ``numerator / denominator × 100``."""
+
+    dimension: str  # the dimension's key or title
+    numerator: str  # a category code or exact title
+    denominator: str  # a category code or exact title (often the total)
+
+
+_MEASURE_NOTE = (
+    "give the title (both APIs resolve it) or the key prefix, and an exact key only in `keys` "
+    "where two measures share a prefix or a title"
+)
+
+
+def _check_cbs_part(where: str, table: str | None, measure, keys: dict) -> None:
+    """What a CBS table reference must hold: a real table id, a measure, no suffix in the measure."""
+    if not re.fullmatch(r"\d{5}(NED|ned|ENG|eng)", table or ""):
+        raise ValueError(f"{where}table {table!r} is not a CBS table id such as 86088NED")
+    for m in measure if isinstance(measure, list) else [measure]:
+        if re.search(r"_\d+$", m or ""):
+            raise ValueError(f"{where}measure {m!r} carries a table-specific key suffix; {_MEASURE_NOTE}")
+    if keys and isinstance(measure, list):
+        raise ValueError(f"{where}`keys` names one measure per API; a summed measure list takes titles only")
+
+
+class SourcePart(_Strict):
+    """Another CBS table that gives some of an indicator's levels (the province figures of a
+    price index whose main table is COROP-only). Resolved with the same rules as the main table."""
+
+    family: str
+    table: str
+    measure: str | list[str]
+    keys: dict[API, str] = Field(default_factory=dict)
+    filters: dict[str, str | list[str]] = Field(default_factory=dict)
+    region_dimension: str | None = None
+    levels: list[LEVEL] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> SourcePart:
+        _check_cbs_part(f"also {self.table}: ", self.table, self.measure, self.keys)
+        return self
+
+
 class Source(_Strict):
     """Where the numbers come from.
 
     ``cbs``: a CBS StatLine table *family* (resolved to the newest table id at refresh
-    time) and a measure given by its title or key prefix, never by a table-specific key.
-    ``table`` is the id last resolved, used in source lines and as the starting point.
+    time) and a measure given by its title (which both APIs resolve) or key prefix, never by
+    a table-specific key. ``table`` is the id last resolved, used in source lines and as the
+    starting point. Where reality needs more:
+
+    - ``keys``: the measure's key per API (``{v3: AfstandTotZiekenhuis_7}``), used instead of
+      ``measure`` on that API: a key prefix, or an exact key where two measures share a prefix;
+    - ``measure`` as a list: the sum of those measures (hbo bachelor + hbo/wo master);
+    - ``filters``: a category per dimension (code or exact title); a list is the sum of those
+      categories (hbo + wo); every dimension without a total needs one;
+    - ``share``: a percentage of two categories of one dimension;
+    - ``region_dimension``: the region dimension where a table has two (home and work region)
+      or one under another name (``Regiokenmerken``);
+    - ``also``: other tables for some of the levels.
+
+    ``verified``: whether the measure and the dimension pins were resolved against a real CBS
+    answer (a fixture in the tests); ``unverified`` says what was not (required when false).
     """
 
     kind: Literal["cbs", "manual", "duo", "derived", "uwv"]
     publisher: str = "CBS StatLine"
     family: str | None = None
     table: str | None = None
-    api: Literal["v3", "v4"] = "v3"
-    measure: str | None = None
-    filters: dict[str, str] = Field(default_factory=dict)
+    api: API = "v3"
+    measure: str | list[str] | None = None
+    keys: dict[API, str] = Field(default_factory=dict)
+    filters: dict[str, str | list[str]] = Field(default_factory=dict)
+    share: Share | None = None
+    region_dimension: str | None = None
+    also: list[SourcePart] = Field(default_factory=list)
     file: str | None = None
     url: str | None = None
+    verified: bool | None = None
+    unverified: str | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Source:
@@ -67,16 +135,23 @@ class Source(_Strict):
             missing = [k for k in ("family", "table", "measure") if not getattr(self, k)]
             if missing:
                 raise ValueError(f"a CBS source needs {', '.join(missing)}")
-            if not re.fullmatch(r"\d{5}(NED|ned|ENG|eng)", self.table or ""):
-                raise ValueError(f"table {self.table!r} is not a CBS table id such as 86088NED")
-            if re.search(r"_\d+$", self.measure or ""):
-                raise ValueError(
-                    f"measure {self.measure!r} carries a table-specific key suffix; "
-                    "give the title or the key prefix and let the refresh resolve it"
-                )
+            _check_cbs_part("", self.table, self.measure, self.keys)
+            if self.verified is None:
+                raise ValueError("a CBS source says `verified: true` or `verified: false` (and what is unverified)")
+        elif self.keys or self.share or self.region_dimension or self.also:
+            raise ValueError(f"keys, share, region_dimension and also belong to a CBS source, not a {self.kind} one")
+        if self.verified is False and not self.unverified:
+            raise ValueError(
+                "`verified: false` needs `unverified`: what has not been checked against real CBS metadata"
+            )
         if self.kind in ("manual", "duo") and not self.file:
             raise ValueError(f"a {self.kind} source needs the file it is read from")
         return self
+
+    def filter_text(self, name: str) -> str:
+        """A filter as text (a summed list joined with '+'): for DUO and the sources appendix."""
+        value = self.filters.get(name, "")
+        return "+".join(value) if isinstance(value, list) else value
 
 
 class Transform(_Strict):
@@ -178,7 +253,26 @@ class Indicator(_Strict):
             raise ValueError("a percentage cannot be additive")
         if self.flow and not self.additive:
             raise ValueError("a flow is a count, so it is additive too")
+        if self.source.share is not None and self.unit != "percent":
+            raise ValueError("a share of two categories is a percentage: unit must be percent")
+        seen: list[str] = []
+        for part in self.source.also:
+            outside = [lvl for lvl in part.levels if lvl not in self.levels or lvl in seen]
+            if outside:
+                raise ValueError(
+                    f"source.also {part.table}: level {outside[0]} is not one of the indicator's levels "
+                    "or is given by another table"
+                )
+            seen.extend(part.levels)
+        if self.source.also and not [lvl for lvl in self.levels if lvl not in seen]:
+            raise ValueError("source.also gives every level; the main table must give at least one")
         return self
+
+    @property
+    def main_levels(self) -> list[str]:
+        """The levels the main source table gives (the others come from ``source.also``)."""
+        other = {lvl for part in self.source.also for lvl in part.levels}
+        return [lvl for lvl in self.levels if lvl not in other]
 
     def short_title(self, lang: str) -> str:
         return (self.short or self.title).get(lang)

@@ -43,10 +43,14 @@ from ..periods import Period
 DIMENSIONS: dict[str, list[str]] = {
     "inkomen": ["mediaan_inkomen", "laag_inkomen"],
     "werk": ["netto_arbeidsparticipatie", "werkloosheid"],
-    "ontwikkeling": ["hoogopgeleiden", "levenlang_leren", "voortijdig_schoolverlaters"],
+    "ontwikkeling": ["hoogopgeleiden"],
 }
 # Proxies for a dimension that are not measured per COROP region, and why they stay out.
-EXCLUDED = {"spanning": "compass_excluded_spanning"}
+EXCLUDED = {
+    "spanning": "compass_excluded_spanning",
+    "levenlang_leren": "compass_excluded_not_corop",
+    "voortijdig_schoolverlaters": "compass_excluded_not_corop",
+}
 NORMALISATIONS = ("minmax", "zscore", "rank")
 AGGREGATIONS = ("linear", "geometric")
 BASE = ("minmax", "dimension", "linear")

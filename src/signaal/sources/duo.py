@@ -303,9 +303,9 @@ class DuoSource:
         """One indicator's yearly totals for its region: observation rows, resolution, warnings.
 
         Adds the cells it counts to ``extract`` (the per-institution CSV kept in the vintage)."""
-        wanted = ind.source.filters.get("instelling", "")
-        sector = ind.source.filters.get("sector", "")
-        region = self.registry.get(ind.source.filters.get("regio") or self.registry.default_focus).code
+        wanted = ind.source.filter_text("instelling")
+        sector = ind.source.filter_text("sector")
+        region = self.registry.get(ind.source.filter_text("regio") or self.registry.default_focus).code
         members = (
             set(self.registry.children(region, "gemeente"))
             if self.registry.get(region).level != "gemeente"

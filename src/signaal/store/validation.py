@@ -97,19 +97,19 @@ def _sums(obs, catalogue, registry, tolerance, checks, rounding) -> list[str]:
     """Additive indicators: members must add up to their parent where all members are present."""
     parent = {c: r.parent for c, r in registry.regions.items()}
     level = {c: r.level for c, r in registry.regions.items()}
-    members: dict[str, list[str]] = defaultdict(list)
+    # members per parent and level: NL01 holds the provinces and, beside them, the labour-market regions
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for code, p in parent.items():
         if p:
-            members[p].append(code)
+            members[(p, level[code])].append(code)
     out = []
     additive = [i for i in obs["indicator"].unique() if catalogue[i].additive]
     for ind_id in additive:
         sub = obs[(obs["indicator"] == ind_id) & obs["value"].notna()]
         table = sub.pivot(index="region", columns="period", values="value")
         compared, off = 0, []
-        for par in table.index:
-            kids = members.get(par, [])
-            if not kids or not set(kids) <= set(table.index):
+        for (par, _kid_level), kids in members.items():
+            if par not in table.index or not set(kids) <= set(table.index):
                 continue
             kid_values = table.loc[kids]
             for period in table.columns:

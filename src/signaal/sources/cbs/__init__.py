@@ -1,6 +1,7 @@
 """CBS StatLine for catalogue indicators: resolve, fetch (cached by ``Modified``), tidy.
 
-For each group of indicators that share a table family:
+For each group of indicators that share a table family (and for the other tables some of them
+read a level from, ``source.also``):
 
 1. **Family → table id.** CBS re-issues regional tables per regional division ("…
    regionale indeling 2024"), so the catalogue names the *family* (a title prefix) and the
@@ -9,9 +10,12 @@ For each group of indicators that share a table family:
 2. **Modified.** ``TableInfos`` (v3) or ``Properties`` (v4) gives the table's ``Modified``;
    raw metadata and data are kept per ``Modified``, so an unchanged table is read from
    ``data/raw`` instead of downloaded again (unless ``force``).
-3. **Measures and categories.** The measure is found by key prefix or title in the table's
-   metadata (``_57`` suffixes change between editions and are never written down);
-   each other dimension is pinned to the filter's category or else to its total.
+3. **Measures and categories.** The measure is found by title (both APIs), key prefix or the
+   key the catalogue gives for the API, in the table's metadata (``_57`` suffixes change
+   between editions); each other dimension is pinned to the filter's categories (a list is
+   added up), a share's two categories, or else its total; the region dimension, the levels
+   and the period type must be there. A mismatch stops here, before any observation is asked
+   for, with the alternatives the metadata offers (``signaal data check`` runs the same steps).
 4. **Request.** One request per distinct selection, filtered on the region levels the
    indicators need (``startswith(RegioS,'CR')``), the pinned categories and the period type,
    so tables are never pulled whole. Pages are followed and stored one by one.
@@ -33,7 +37,6 @@ from typing import ClassVar
 import pandas as pd
 
 from ...catalogue import Indicator
-from ...catalogue.schema import Source as SourceSpec
 from ...errors import SourceError
 from ...files import sha256
 from ...regions import Registry
@@ -42,22 +45,31 @@ from ..http import HttpClient, NotFound, Response
 from ..paging import fetch_pages
 from ..raw import Bundle, RawStore
 from .backend import Backend
-from .model import FREQ_KIND, Code, TableMeta, unit_scale
+from .model import Code, TableMeta
 from .resolve import (
-    FREQ_WORD,
-    KIND_WORD,
     Resolved,
+    Wanted,
     choose_edition,
-    region_prefixes,
+    request_codes,
+    resolve,
     resolve_categories,
     resolve_measure,
-    unit_warning,
+    wanted,
 )
 from .tidy import tidy
 from .v3 import V3Backend
 from .v4 import V4Backend
 
-__all__ = ["CbsSource", "choose_edition", "modified_date", "resolve_categories", "resolve_measure"]
+__all__ = [
+    "CbsSource",
+    "Opened",
+    "choose_edition",
+    "modified_date",
+    "resolve",
+    "resolve_categories",
+    "resolve_measure",
+    "wanted",
+]
 
 
 @dataclass
@@ -72,10 +84,23 @@ class Edition:
 
 
 @dataclass
+class Opened:
+    """A table as a family resolves to it: the backend, the edition, its metadata (kept per
+    ``Modified`` in ``bundle``) and what was noticed on the way (a newer edition …)."""
+
+    backend: Backend
+    edition: Edition
+    meta: TableMeta
+    bundle: Bundle
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Request:
     """One data request: the pinned categories, the period type, the region prefixes and measures."""
 
-    codes: dict[str, Code]
+    meta: TableMeta  # the table as the request reads it (its region dimension)
+    codes: dict[str, list[Code]]
     kind: str
     prefixes: set[str] = field(default_factory=set)
     measures: list[str] = field(default_factory=list)
@@ -125,32 +150,66 @@ class CbsSource:
         assert s.family and s.table  # the catalogue schema requires both for a CBS source
         return Unit(("cbs", s.api, s.family, s.table.upper()), f"CBS {s.table.upper()} ({s.api})")
 
-    def fetch(self, indicators: list[Indicator]) -> FetchResult:
-        first = indicators[0].source
-        assert first.family and first.table  # the catalogue schema requires both for a CBS source
-        backend = self.backends[first.api]
+    def open_table(self, api: str, family: str, known: str) -> Opened:
+        """Family → the newest table (else the last known id), and its metadata: no observations."""
+        backend = self.backends[api]
         warnings: list[str] = []
-        edition = self._edition(backend, first.family, first.table, warnings)
-        meta, meta_bundle = backend.metadata(edition.table_id, edition.info, edition.response, force=self.force)
-        requests, resolved = self._plan(meta, indicators, warnings)
-        download = self._download(backend, meta, edition.info, requests)
-        tidy_frames, resolution = [], {}
+        edition = self._edition(backend, family, known, warnings)
+        meta, bundle = backend.metadata(edition.table_id, edition.info, edition.response, force=self.force)
+        return Opened(backend, edition, meta, bundle, warnings)
+
+    def fetch(self, indicators: list[Indicator]) -> FetchResult:
+        """The unit's table, then the tables of ``source.also`` (each asked once), resolved
+        from their metadata before any observation is asked for."""
+        groups: dict[tuple, list[Wanted]] = {}
+        for ind in indicators:
+            for w in wanted(ind):
+                groups.setdefault((w.api, w.family, w.table.upper()), []).append(w)
+        frames: list[pd.DataFrame] = []
+        sources: dict[str, dict] = {}
+        resolution: dict[str, dict] = {}
+        warnings: list[str] = []
+        planned = []
+        for ws in groups.values():  # every table resolved before any observation is asked for
+            opened = self.open_table(ws[0].api, ws[0].family, ws[0].table)
+            planned.append((ws, opened, {w.indicator.id: resolve(opened.meta, w) for w in ws}))
+        for ws, opened, resolved in planned:
+            obs, records, source = self._read(opened, resolved)
+            frames.append(obs)
+            sources[opened.meta.table_id] = source
+            for w in ws:
+                ind_id = w.indicator.id
+                if w.part:
+                    resolution.setdefault(ind_id, {}).setdefault("also", {})[opened.meta.table_id] = records[ind_id]
+                else:
+                    resolution[ind_id] = records[ind_id] | resolution.get(ind_id, {})
+            notes = [n for r in resolved.values() for n in r.notes]
+            warnings += [f"CBS {opened.meta.table_id}: {x}" for x in [*opened.warnings, *notes]]
+        return FetchResult(
+            observations=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+            sources=sources,
+            resolution=resolution,
+            warnings=warnings,
+        )
+
+    def _read(self, opened: Opened, resolved: dict[str, Resolved]) -> tuple[pd.DataFrame, dict[str, dict], dict]:
+        """Download what the resolved entries ask of one table and tidy it per indicator."""
+        meta = opened.meta
+        requests = self._requests(resolved)
+        download = self._download(opened.backend, opened.edition.info, requests)
+        tidy_frames, records = [], {}
         for ind_id, r in resolved.items():
-            obs, record = tidy(meta, r, download.frames[r.plan], self.registry)
+            obs, record = tidy(r, download.frames[r.plan], self.registry)
             tidy_frames.append(obs)
-            resolution[ind_id] = record
+            records[ind_id] = record
             if obs.empty:
                 raise SourceError(
                     f"CBS table {meta.table_id}: no observations for {ind_id} (measure {r.measure.key}, "
-                    f"levels {', '.join(r.indicator.levels)}); the table may lack these regions"
+                    f"levels {', '.join(r.wanted.levels)}); the table may lack these regions"
                 )
-        record = self._source_record(backend, first, edition, meta, meta_bundle, download, resolution)
-        return FetchResult(
-            observations=pd.concat(tidy_frames, ignore_index=True) if tidy_frames else pd.DataFrame(),
-            sources={meta.table_id: record},
-            resolution=resolution,
-            warnings=[f"CBS {meta.table_id}: {w}" for w in warnings],
-        )
+        first = next(iter(resolved.values())).wanted
+        source = self._source_record(opened, first, download, records)
+        return pd.concat(tidy_frames, ignore_index=True), records, source
 
     def _edition(self, backend: Backend, family: str, known: str, warnings: list[str]) -> Edition:
         """Family → the newest table with that title (else the last known id), and its info."""
@@ -176,42 +235,23 @@ class CbsSource:
             ) from None
         return Edition(table_id, how, ordered, info, response)
 
-    def _plan(
-        self, meta: TableMeta, indicators: list[Indicator], warnings: list[str]
-    ) -> tuple[dict[tuple, Request], dict[str, Resolved]]:
-        """Resolve each indicator, then group identical selections into one request."""
+    @staticmethod
+    def _requests(resolved: dict[str, Resolved]) -> dict[tuple, Request]:
+        """Group identical selections (region dimension, pinned categories, period type) into one request."""
         requests: dict[tuple, Request] = {}
-        resolved: dict[str, Resolved] = {}
-        for ind in indicators:
-            assert ind.source.measure  # the catalogue schema requires it for a CBS source
-            measure, matched = resolve_measure(meta, ind.source.measure)
-            cats = resolve_categories(meta, dict(ind.source.filters))
-            kind = FREQ_KIND[ind.frequency]
-            if meta.time is not None and not any(c.code[4:6] == kind for c in meta.time.codes):
-                kinds = sorted({KIND_WORD.get(c.code[4:6], c.code[4:6]) for c in meta.time.codes})
-                raise SourceError(
-                    f"CBS table {meta.table_id}: has no {FREQ_WORD[ind.frequency]} periods for {ind.id} "
-                    f"(it has {', '.join(kinds) or 'none'}); check frequency in indicators.yaml"
-                )
-            prefixes = region_prefixes(meta, ind, warnings)
-            sel = tuple(sorted((k, c.key) for k, (c, _) in cats.items())) + (("_kind", kind),)
-            request = requests.setdefault(sel, Request(codes={k: c for k, (c, _) in cats.items()}, kind=kind))
-            request.prefixes.update(prefixes)
-            if measure.key not in request.measures:
-                request.measures.append(measure.key)
-            scale, _ = unit_scale(measure.unit)
-            unit_note = unit_warning(ind, measure)
-            if unit_note:
-                warnings.append(unit_note)
-            resolved[ind.id] = Resolved(
-                indicator=ind, measure=measure, matched=matched, cats=cats, kind=kind, scale=scale, plan=sel
-            )
-        return requests, resolved
+        for r in resolved.values():
+            request = requests.setdefault(r.plan, Request(meta=r.meta, codes=request_codes(r), kind=r.kind))
+            request.prefixes.update(r.prefixes)
+            for m in r.measures:
+                if m.key not in request.measures:
+                    request.measures.append(m.key)
+        return requests
 
-    def _download(self, backend: Backend, meta: TableMeta, info: dict, requests: dict[tuple, Request]) -> Download:
+    def _download(self, backend: Backend, info: dict, requests: dict[tuple, Request]) -> Download:
         """Every request's pages, from data/raw when a complete copy of this ``Modified`` is there."""
         out = Download()
         for sel, request in requests.items():
+            meta = request.meta
             url = backend.data_url(
                 meta,
                 prefixes=sorted(request.prefixes),
@@ -248,22 +288,15 @@ class CbsSource:
         return out
 
     @staticmethod
-    def _source_record(
-        backend: Backend,
-        first: SourceSpec,
-        edition: Edition,
-        meta: TableMeta,
-        meta_bundle: Bundle,
-        download: Download,
-        resolution: dict,
-    ) -> dict:
+    def _source_record(opened: Opened, first: Wanted, download: Download, records: dict[str, dict]) -> dict:
         """The manifest's record of the table: which edition, when modified, what was asked and kept."""
+        backend, edition, meta = opened.backend, opened.edition, opened.meta
         info = edition.info
         modified = str(info["modified"] or "")
         return {
             "kind": "cbs",
             "api": backend.api,
-            "publisher": first.publisher,
+            "publisher": first.indicator.source.publisher,
             "title": meta.title,
             "family": first.family,
             "catalogue_table": first.table,
@@ -278,12 +311,12 @@ class CbsSource:
             "cached": download.cached,
             "url": download.urls[0] if download.urls else "",
             "urls": download.urls,
-            "raw": [meta_bundle.relative(), *download.bundles],
+            "raw": [opened.bundle.relative(), *download.bundles],
             "pages": len(download.urls),
             "rows": download.rows,
             "checksum": sha256("".join(download.page_hashes).encode()),
-            "indicators": sorted(resolution),
-            "measures": {i: resolution[i]["measure"] for i in sorted(resolution)},
+            "indicators": sorted(records),
+            "measures": {i: records[i]["measure"] for i in sorted(records)},
         }
 
 

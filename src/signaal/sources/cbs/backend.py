@@ -109,7 +109,13 @@ class Backend:
         raise NotImplementedError
 
     def data_url(
-        self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None, measures: list[str]
+        self,
+        meta: TableMeta,
+        *,
+        prefixes: list[str],
+        codes: dict[str, list[Code]],
+        kind: str | None,
+        measures: list[str],
     ) -> str:
         """The URL of the observations of one request."""
         raise NotImplementedError

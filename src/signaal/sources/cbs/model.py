@@ -13,7 +13,19 @@ import math
 import re
 from dataclasses import dataclass, field
 
-GEO_KEYS = ("RegioS", "WijkenEnBuurten", "Regio", "Gemeenten", "RegioIndeling", "Provincies")
+# Region dimensions by key, whatever type the API gives them (85792NED declares RegioS a plain
+# Dimension); a table with two (home and work region) needs source.region_dimension.
+GEO_KEYS = (
+    "RegioS",
+    "WijkenEnBuurten",
+    "Regio",
+    "Gemeenten",
+    "RegioIndeling",
+    "Provincies",
+    "Regiokenmerken",
+    "WoonregioS",
+    "WerkregioS",
+)
 
 
 def norm(text: str | None) -> str:

@@ -106,13 +106,19 @@ class V3Backend(Backend):
 
     # ---- data -----------------------------------------------------------------------
     def data_url(
-        self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None, measures: list[str]
+        self,
+        meta: TableMeta,
+        *,
+        prefixes: list[str],
+        codes: dict[str, list[Code]],
+        kind: str | None,
+        measures: list[str],
     ) -> str:
         clauses = []
         if meta.geo is not None and prefixes:
             clauses.append("(" + " or ".join(f"startswith({meta.geo.key},'{_quote(p)}')" for p in prefixes) + ")")
-        for dim_key, code in codes.items():
-            clauses.append(f"({dim_key} eq '{_quote(code.key)}')")
+        for dim_key, pinned in codes.items():
+            clauses.append("(" + " or ".join(f"{dim_key} eq '{_quote(c.key)}'" for c in pinned) + ")")
         if meta.time is not None and kind:
             clauses.append(f"substringof('{kind}',{meta.time.key})")
         select = [d.key for d in meta.dimensions] + list(measures)

@@ -97,13 +97,20 @@ class V4Backend(Backend):
 
     # ---- data -----------------------------------------------------------------------
     def data_url(
-        self, meta: TableMeta, *, prefixes: list[str], codes: dict[str, Code], kind: str | None, measures: list[str]
+        self,
+        meta: TableMeta,
+        *,
+        prefixes: list[str],
+        codes: dict[str, list[Code]],
+        kind: str | None,
+        measures: list[str],
     ) -> str:
         clauses = ["(" + " or ".join(f"Measure eq '{_quote(m)}'" for m in measures) + ")"]
         if meta.geo is not None and prefixes:
             clauses.append("(" + " or ".join(f"startswith({meta.geo.key},'{_quote(p)}')" for p in prefixes) + ")")
-        for dim_key, code in codes.items():
-            clauses.append(f"{dim_key} eq '{_quote(code.key)}'")
+        for dim_key, pinned in codes.items():
+            one = [f"{dim_key} eq '{_quote(c.key)}'" for c in pinned]
+            clauses.append(one[0] if len(one) == 1 else "(" + " or ".join(one) + ")")
         if meta.time is not None and kind:
             clauses.append(f"contains({meta.time.key},'{kind}')")
         return f"{self.root(meta.table_id)}/Observations?" + encode_query({"$filter": " and ".join(clauses)})

@@ -109,7 +109,7 @@ def _real_indicator(
     if entry.get("property"):
         obs, record = key_figure(table, ind, entry["property"], reg)
     else:
-        obs, record = tidy_indicator(table, ind, reg, entry.get("measure"), entry.get("filters"))
+        obs, record = tidy_indicator(table, ind, reg)
     level_of = {c: r.level for c, r in reg.regions.items()}
     if entry.get("levels"):
         obs = obs[obs["region"].map(level_of).isin(entry["levels"])]

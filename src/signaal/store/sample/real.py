@@ -23,7 +23,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
@@ -31,11 +31,12 @@ import pandas as pd
 import yaml
 
 from ...catalogue import Indicator
-from ...regions import Registry, normalise_code
+from ...errors import DataError
+from ...regions import PREFIX, Registry, normalise_code
 from ...sources.cbs import modified_date
 from ...sources.cbs.backend import dimension_kind
-from ...sources.cbs.model import FREQ_KIND, Code, Dimension, Measure, TableMeta, unit_scale
-from ...sources.cbs.resolve import Resolved, resolve_categories, resolve_measure
+from ...sources.cbs.model import Code, Dimension, Measure, TableMeta
+from ...sources.cbs.resolve import resolve, wanted
 from ...sources.cbs.tidy import tidy
 from ...sources.cbs.v3 import V3Backend
 from ...sources.cbs.v4 import V4Backend
@@ -174,20 +175,21 @@ def read_table(real_dir: Path, table: str, origins: dict) -> RealTable:
     raise ValueError(f"data/real/origins.yaml: table {table} has unknown reader {reader!r}")
 
 
-def tidy_indicator(
-    real: RealTable, ind: Indicator, registry: Registry, measure: str | None = None, filters: dict | None = None
-) -> tuple[pd.DataFrame, dict]:
-    """One indicator's tidy observations from a real table, resolved as a refresh resolves it
-    (``measure`` and ``filters`` default to the catalogue's)."""
-    wanted = measure or ind.source.measure or ""
-    found, matched = resolve_measure(real.meta, wanted)
-    cats = resolve_categories(real.meta, dict(filters if filters is not None else ind.source.filters))
-    scale, _ = unit_scale(found.unit)
-    r = Resolved(
-        indicator=ind, measure=found, matched=matched, cats=cats, kind=FREQ_KIND[ind.frequency], scale=scale, plan=()
+def tidy_indicator(real: RealTable, ind: Indicator, registry: Registry) -> tuple[pd.DataFrame, dict]:
+    """One indicator's tidy observations from a real table, resolved exactly as a refresh
+    resolves the catalogue entry that reads this table (the main source or a table of
+    ``source.also``), on the API the real answer came from. An extract may hold fewer region
+    levels than the table publishes (the jobs extract: COROP regions only), so the entry asks
+    only for the levels the extract has."""
+    api = real.meta.api if real.meta.api in ("v3", "v4") else None
+    entries = [w for w in wanted(ind, api) if w.table.upper() == real.table.upper()]
+    if not entries:
+        raise DataError(f"sample: {ind.id} reads no table {real.table} in the catalogue; see data/real/origins.yaml")
+    held = {normalise_code(c.code)[:2] for c in real.meta.geo.codes} if real.meta.geo is not None else set()
+    levels = (
+        [lvl for lvl in entries[0].levels if PREFIX[lvl] in held] if real.meta.geo is not None else entries[0].levels
     )
-    obs, record = tidy(real.meta, r, real.frame, registry)
-    return obs, record
+    return tidy(resolve(real.meta, replace(entries[0], levels=levels)), real.frame, registry)
 
 
 def read_geo_key_figures(real_dir: Path, table: str, origins: dict) -> RealTable:
