@@ -149,13 +149,7 @@ class TopicPage:
         )
 
     def block(self) -> dict:
-        return {
-            "kind": "topic",
-            "id": f"topic-{self.indicator}",
-            "indicator": self.subject,
-            "title": self.question,
-            "real_figures": self.real_figures,
-        }
+        return {"kind": "topic", "id": f"topic-{self.indicator}", "indicator": self.subject, "title": self.question}
 
 
 @dataclass

@@ -177,7 +177,7 @@ class PartSums:
         code, region, period, total, parts = max(self.off, key=lambda o: abs(o[4] - o[3]))
         return (
             f"{what}: in {len(self.off)} of {self.compared} cases a total is not the sum of its parts "
-            f"(largest: {code} in {region} {period} is {number(total, lang='en')}, its parts sum to {number(parts, lang='en')})"
+            f"(largest: {code} in {region} {period} is {total:,.10g}, its parts sum to {parts:,.10g})"
         )
 
 
