@@ -158,3 +158,29 @@ def test_the_bundled_boundaries_are_what_the_builder_makes(tmp_path, root):
         fresh, committed = gpd.read_parquet(path), bundled_boundaries(level)
         assert list(fresh["code"]) == list(committed["code"]) and list(fresh["name"]) == list(committed["name"])
         assert fresh.geometry.geom_equals_exact(committed.geometry, tolerance=1e-9).all(), level
+
+
+def test_data_status_says_per_indicator_whether_its_figures_are_real(sample, fresh_data_dir):
+    from signaal.catalogue import catalogue
+    from signaal.store.diff import freshness
+
+    from conftest import signaal
+
+    rows = freshness(sample.vintage, catalogue()).set_index("indicator")
+    assert rows.loc["banen_werknemers", ["figures", "retrieved", "source"]].tolist() == [
+        "real (derived: provincie, land)",
+        "not stated",
+        "83582NED",
+    ]
+    assert rows.loc["verkoopprijs_woningen", ["figures", "retrieved", "modified"]].tolist() == [
+        "real",
+        "2026-07-17",
+        "2026-02-17",
+    ]
+    assert rows.loc["prijsindex_koopwoningen", "figures"] == "mixed (real: land, provincie; synthetic: corop)"
+    assert rows.loc["werkloosheid", ["figures", "retrieved"]].tolist() == ["synthetic", "–"]
+    proc = signaal("data", "status", "--data-dir", str(fresh_data_dir))
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.strip().startswith("verkoopprijs_woningen"))
+    assert line.split()[-3:] == ["2026-02-17", "2026-07-17", "real"]
+    assert "real CBS figures where bundled, synthetic elsewhere" in proc.stdout

@@ -43,6 +43,9 @@ class Plan:
     whole_quarter: bool = True  # all themes: board pack + factsheets
     factsheets: str = "gemeenten"  # gemeenten | corop | none
     today: dt.date = field(default_factory=dt.date.today)
+    # the indicators whose figures in the vintage are real CBS figures (a live vintage: all; the
+    # bundled sample: those of its real extracts, see signaal.store.provenance)
+    real_indicators: list[str] = field(default_factory=list)
 
     def output_stem(self, theme: str) -> str:
         """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
@@ -175,4 +178,7 @@ def make_plan(
         rejected=rejected,
         whole_quarter=whole,
         factsheets=factsheets or ("gemeenten" if whole else "none"),
+        real_indicators=list(
+            found.manifest.get("real_indicators") or ([] if found.is_sample else found.manifest.get("indicators") or [])
+        ),
     )
