@@ -47,7 +47,9 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
     if unpublished:
         badges = [("proxy", t("not_published_badge", lang, regio=ctx.name(ctx.focus)))]
         province = ctx.name(ctx.province) if ctx.province else ctx.name(ctx.national)
-        note = (t("not_published_note", lang, regio=ctx.name(ctx.focus), provincie=province) + " " + note).strip()
+        context = ctx.data.series(ind.id, shown, freq=ind.display_freq, up_to=ctx.quarter)
+        key = "not_published_note" if not context.empty else "not_published_note_alone"
+        note = (t(key, lang, regio=ctx.name(ctx.focus), provincie=province) + " " + note).strip()
     else:
         badges = [("proxy", t("proxy_label", lang) + ": " + ctx.name(shown))] if shown != ctx.focus else []
     verdicts = sorted(
@@ -161,7 +163,7 @@ def _main_panel(
     focus_series = table[shown].dropna()
     first, last = focus_series.index[0], focus_series.index[-1]
     first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
-    codes = [shown, ctx.national] + ([province] if province else []) + peers
+    codes = list(dict.fromkeys([shown, ctx.national] + ([province] if province else []) + peers))
     main_table = table.reindex(columns=[c for c in codes if c in table.columns]).loc[first:]
     names = ctx.names(list(table.columns))
     if shown != ctx.focus:
@@ -219,7 +221,7 @@ def _members_panel(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown:
     Netherlands: the page of an indicator whose region figure CBS does not publish."""
     lang = ctx.lang
     members = [m for m in ctx.reg.children(ctx.focus) if m in table and table[m].notna().any()]
-    codes = [c for c in [*members, shown, ctx.national] if c in table.columns]
+    codes = [c for c in dict.fromkeys([*members, shown, ctx.national]) if c in table.columns]
     plot = table.reindex(columns=codes).dropna(how="all")
     first_l, last_l = Period.parse(plot.index[0]).short_label(), Period.parse(plot.index[-1]).short_label()
     names = ctx.names(codes)
