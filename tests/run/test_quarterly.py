@@ -148,7 +148,11 @@ def test_the_run_on_the_bundled_data_shows_real_maps_and_real_jobs(quarter):
     wonen = " ".join(pdf_pages(quarter["out"] / "wonen.pdf"))
     assert "Grenzen 2023: CBS wijk- en buurtkaart (PDOK), vereenvoudigd" in wonen
     assert "Schematische tegelkaart" not in wonen
-    jobs = next(p for p in pdf_pages(quarter["out"] / "arbeidsmarkt.pdf") if "Hoeveel banen van werknemers" in p)
+    jobs = next(
+        p
+        for p in pdf_pages(quarter["out"] / "arbeidsmarkt.pdf")
+        if "Hoeveel banen van werknemers telt Twente?" in p and "Toelichting" in p
+    )
     assert "320.400 in Twente" in jobs and "Bron: CBS StatLine, tabel 83582NED; echte cijfers" in jobs
     assert WATERMARK not in jobs
     manifest = json.loads((quarter["out"] / "manifest.json").read_text("utf-8"))
@@ -209,7 +213,7 @@ def test_board_pack_is_one_archival_tagged_document_with_merged_sources(quarter)
         assert title in sources, title
     # themes' topic pages are all in the pack, once (brede welvaart as its own page, not repeated)
     html = (quarter["out"] / "bestuursbriefing.html").read_text("utf-8")
-    topics = re.findall(r'<section class="topic" id="([^"]+)"', html)
+    topics = re.findall(r'<section class="topic(?: real-figures)?" id="([^"]+)"', html)
     assert len(topics) == len(set(topics)) == 2 + 2 + 7  # wonen, brede welvaart, arbeidsmarkt
     assert topics[0] == "brede-welvaart-topic-btg_rapportcijfer"  # the broad-welfare page comes first
     refs, ids = references(html)

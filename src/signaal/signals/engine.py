@@ -73,6 +73,7 @@ def compute_signals(
         "quarter": str(q),
         "vintage": data.vintage.id,
         "is_sample": data.vintage.is_sample,
+        "mixed": data.vintage.is_sample and data.provenance.mixes_real_and_synthetic,
     }
     return SignalList(found, skipped, meta)
 
