@@ -50,6 +50,10 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         context = ctx.data.series(ind.id, shown, freq=ind.display_freq, up_to=ctx.quarter)
         key = "not_published_note" if not context.empty else "not_published_note_alone"
         note = (t(key, lang, regio=ctx.name(ctx.focus), provincie=province) + " " + note).strip()
+    elif shown == ctx.reg.labour_market_region(ctx.focus):
+        badges = [("proxy", t("labour_market_badge", lang, name=ctx.name(shown)))]
+        members = len(ctx.reg.children(ctx.focus, "gemeente"))
+        note = t("labour_market_note", lang, name=ctx.name(shown), regio=ctx.name(ctx.focus), n=members)
     else:
         badges = [("proxy", t("proxy_label", lang) + ": " + ctx.name(shown))] if shown != ctx.focus else []
     verdicts = sorted(
@@ -59,7 +63,7 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         top = verdicts[0]
         rule = t(f"sig_rule_{top.rule}", lang, region=ctx.name(ctx.focus))
         badges.insert(0, (top.kind, f"{t(f'sig_kind_{top.kind}', lang)} · {rule}"))
-    if ind.proxy_note and shown != ctx.focus and not unpublished:
+    if ind.proxy_note and shown not in (ctx.focus, ctx.reg.labour_market_region(ctx.focus)) and not unpublished:
         note = (ind.proxy_note.get(lang) + " " + note).strip()
     if _mixed(ctx, ind):
         note = (note + " " + t("synthetic_lines_note", lang)).strip()
@@ -109,9 +113,13 @@ def topic_chart_of(
 ) -> tuple[Chart | None, str, str]:
     """The page's figure, its subtitle (title · unit · span) and the note beneath it."""
     lang = ctx.lang
-    focus = shown == ctx.focus
+    same_area = shown == ctx.reg.labour_market_region(ctx.focus)  # WW per labour-market region: Twente (AM)
+    focus = shown == ctx.focus or same_area
     province = ctx.province if focus else None
-    peers = ctx.reg.peers(ctx.focus) if focus else [c for c in ctx.reg.codes(ctx.reg[shown].level) if c != shown]
+    if same_area:
+        peers: list[str] = []
+    else:
+        peers = ctx.reg.peers(ctx.focus) if focus else [c for c in ctx.reg.codes(ctx.reg[shown].level) if c != shown]
     table = ctx.data.table(ind.id, freq=ind.display_freq, up_to=ctx.quarter)
     unit_text = ind.unit_label.get(lang) if ind.unit_label and kind != "index" else ""
     subtitle_bits = [ind.title.get(lang)] + ([unit_text] if unit_text else [])
@@ -145,7 +153,7 @@ def topic_chart_of(
     )
     chart_obj = topic_chart(main, panels, alt)
     subtitle_bits.append(first_l if first == last else f"{first_l}–{last_l}")
-    if unpublished:
+    if unpublished or same_area:
         note = ""
     elif focus:
         peer_names = ", ".join(ctx.name(p) for p in peers if p in table and table[p].notna().any())

@@ -243,8 +243,7 @@ class Data:
         return "gemeente" in levels and level != "gemeente"
 
     def _labour_market_region(self, focus: str) -> str | None:
-        find = getattr(self.reg, "labour_market_region", None)
-        return find(focus) if find and self.reg[focus].level == "corop" else None
+        return self.reg.labour_market_region(focus) if self.reg[focus].level == "corop" else None
 
     def display_region(self, indicator: str, focus: str) -> str:
         """The region a page shows for a focus region: itself; the labour-market region that

@@ -190,7 +190,7 @@ def _synthetic_part(
             values = generate_indicator(ind_id, recipe, spec, geo, periods, pop_year, years)
         if "arbeidsmarktregio" in keep:  # only where a real source names the COROP region it equals
             for c in geo.corop:
-                am = getattr(reg, "labour_market_region", lambda _c: None)(c)
+                am = reg.labour_market_region(c)
                 if am and c in values:
                     values[am] = values[c]
         if recipe.get("regions"):
