@@ -29,6 +29,7 @@ class JobContext:
     today: dt.date  # the date the documents carry
     is_sample: bool
     vintage_checksum: str = ""  # recorded in the documents' metadata
+    mixed: bool = False  # the bundled sample mixes real CBS figures and synthetic ones
 
     def parameters(self) -> dict:
         """A theme notebook's parameters (its ``parameters`` cell)."""
@@ -44,6 +45,7 @@ class JobContext:
             self.is_sample,
             self.today,
             self.vintage_checksum,
+            mixed=self.mixed,
         )
 
     def data(self) -> Data:

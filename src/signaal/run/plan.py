@@ -18,6 +18,7 @@ from ..errors import InputError, suggest
 from ..periods import Period, parse_quarter
 from ..publish.outcome import MANIFEST, DocResult
 from ..regions import registry
+from ..store.provenance import Provenance
 from ..store.vintage import Store
 from ..text import check_lang
 from .job import JobContext
@@ -46,6 +47,7 @@ class Plan:
     # the indicators whose figures in the vintage are real CBS figures (a live vintage: all; the
     # bundled sample: those of its real extracts, see signaal.store.provenance)
     real_indicators: list[str] = field(default_factory=list)
+    mixed: bool = False  # the bundled sample mixes real CBS figures and synthetic ones
 
     def output_stem(self, theme: str) -> str:
         """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
@@ -66,7 +68,14 @@ class Plan:
     def edition(self) -> Edition:
         """The masthead facts of this run's documents (region, quarter, language, data, day)."""
         return Edition(
-            self.region, self.quarter, self.lang, self.vintage_id, self.is_sample, self.today, self.vintage_checksum
+            self.region,
+            self.quarter,
+            self.lang,
+            self.vintage_id,
+            self.is_sample,
+            self.today,
+            self.vintage_checksum,
+            mixed=self.mixed,
         )
 
     def context(self, staging: Path) -> JobContext:
@@ -81,6 +90,7 @@ class Plan:
             today=self.today,
             is_sample=self.is_sample,
             vintage_checksum=self.vintage_checksum,
+            mixed=self.mixed,
         )
 
 
@@ -178,6 +188,7 @@ def make_plan(
         rejected=rejected,
         whole_quarter=whole,
         factsheets=factsheets or ("gemeenten" if whole else "none"),
+        mixed=found.is_sample and Provenance.of(found.manifest).mixes_real_and_synthetic,
         real_indicators=list(
             found.manifest.get("real_indicators") or ([] if found.is_sample else found.manifest.get("indicators") or [])
         ),
