@@ -167,3 +167,59 @@ def serve_duo(lb: Loopback) -> None:
     )
     for f in d.glob("*.csv"):
         lb.file(re.compile(rf"/resource/download/{re.escape(f.name)}$"), f, content_type="text/csv", rewrite=False)
+
+
+# ---- real captures (issue 11: contract tests and `signaal data check` against real metadata) ----
+REAL_IN_REPO = FIXTURES / "cbs_real"  # real CBS answers copied into the project (origins in its README)
+
+
+def serve_v4_capture(lb: Loopback, folder: Path, table: str | None = None) -> None:
+    """A real v4 capture (``properties.json``, ``dimensions.json``, ``measure-codes.json``,
+    ``codes-<Dim>.json``, ``observations-page-1.json``) at the routes of datasets.cbs.nl."""
+    table = table or folder.name
+    root = f"/CBS/{table}"
+    names = {"properties": "Properties", "dimensions": "Dimensions", "measure-codes": "MeasureCodes"}
+    for f in folder.glob("*.json"):
+        if f.stem in names:
+            lb.file(f"{root}/{names[f.stem]}", f)
+        elif f.stem.startswith("codes-"):
+            lb.file(f"{root}/{f.stem[len('codes-') :]}Codes", f)
+        elif f.stem == "observations-page-1":
+            lb.file(f"{root}/Observations", f)
+
+
+def serve_real_v4(lb: Loopback, real: Path | None) -> list[str]:
+    """Every real v4 2026 capture there is (the project's copies, and ../shared when present),
+    with the real (partial) ``/CBS/Datasets`` catalogue answer; returns the tables served."""
+    served = []
+    folders = {f.name: f for f in REAL_IN_REPO.iterdir() if (f / "properties.json").exists()}
+    # without ../shared: a catalogue that lists nothing, so each family falls back to its last known id
+    lb.body("/CBS/Datasets", {"@odata.context": "$metadata#Datasets", "value": []})
+    if real is not None and (real / "cbs_odata_v4_2026").is_dir():
+        for f in (real / "cbs_odata_v4_2026").iterdir():
+            if (f / "properties.json").exists():
+                folders.setdefault(f.name, f)
+                if (f / "observations-page-1.json").exists() and not (
+                    folders[f.name] / "observations-page-1.json"
+                ).exists():
+                    lb.file(f"/CBS/{f.name}/Observations", f / "observations-page-1.json")
+        lb.file("/CBS/Datasets", real / "cbs_odata_v4_2026" / "_Datasets_83_entries.json")
+    for name, folder in sorted(folders.items()):
+        serve_v4_capture(lb, folder, name)
+        served.append(name)
+    return served
+
+
+def serve_real_v3(lb: Loopback, real: Path) -> None:
+    """The real v3 2020 answers: table 80137ned's metadata and typed data, the catalogue's first 20 rows."""
+    root = "/ODataFeed/odata/80137ned"
+    for entity in (
+        "TableInfos",
+        "DataProperties",
+        "Persoonskenmerken",
+        "BedrijfstakkenSBI93",
+        "Perioden",
+        "TypedDataSet",
+    ):
+        lb.file(f"{root}/{entity}", real / "cbs_odata_v3" / f"80137ned_{entity}.json")
+    lb.file("/ODataCatalog/Tables", real / "cbs_odata_v3" / "ODataCatalog_Tables_first20.json")

@@ -215,6 +215,58 @@ def data_refresh(only, force, keep_going, data_dir) -> int:
     return 3 if result.failed else 0
 
 
+@data.command("check")
+@click.option(
+    "--only",
+    multiple=True,
+    help="Check only this indicator or CBS table (repeatable, or comma-separated).",
+)
+@click.option(
+    "--api",
+    type=click.Choice(["v3", "v4"]),
+    default=None,
+    help="Use this CBS API for every indicator (default: the one indicators.yaml gives each).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Data folder (default: data/ of the project)."
+)
+def data_check(only, api, fmt, data_dir) -> int:
+    """Pre-flight: check every CBS indicator against the live table metadata (no observations)."""
+    import json
+
+    from .catalogue import catalogue
+    from .sources.cbs import CbsSource
+    from .sources.cbs.check import COLUMNS, check, summary, table_rows
+    from .sources.http import HttpClient
+    from .sources.raw import RawStore
+
+    def progress(message: str) -> None:
+        if fmt == "table":
+            click.echo(f"  {message}", err=True)
+
+    root = Path(data_dir or config.data_dir())
+    http = HttpClient(on_retry=lambda m: progress(f"retry: {m}"))
+    try:
+        source = CbsSource(endpoints=Endpoints.from_env(), http=http, raw=RawStore(root / "raw"), registry=registry())
+        rows = check(catalogue(), source, only=list(only), api=api, progress=progress)
+    finally:
+        http.close()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+    else:
+        console = Console(width=max(Console().width, 160))
+        out = Table(*COLUMNS, show_lines=False, highlight=False)
+        for cells in table_rows(rows):
+            out.add_row(*cells)
+        console.print(out)
+        for row in rows:
+            if row["status"] != "ok":
+                console.print(f"{row['status']}: {row['indicator']}: {row['reason']}", highlight=False, soft_wrap=True)
+        console.print(summary(rows), highlight=False)
+    return 1 if any(r["status"] == "fail" for r in rows) else 0
+
+
 @data.command("status")
 @click.option("--vintage", default="", help="Show this vintage's indicators (default: the one `signaal run` uses).")
 @click.option(

@@ -29,6 +29,17 @@ def test_shipped_catalogue_is_valid_and_covers_the_labour_theme():
             assert ind.source.family and ind.source.measure and ind.source.table
     assert cat["vacatures"].levels == ["land", "provincie"]  # Overijssel proxy
     assert cat.dependencies("spanning") == ["vacatures", "ww_kortdurend"]
+    # the levels CBS really publishes: WW per labour-market region, sale prices without COROP
+    assert cat["ww_uitkeringen"].levels == ["land", "provincie", "arbeidsmarktregio"]
+    assert "corop" not in cat["verkoopprijs_woningen"].levels and cat["bouwvergunningen"].levels == ["gemeente"]
+    assert cat["netto_arbeidsparticipatie"].main_levels == ["land", "provincie", "corop"]
+
+
+def test_every_cbs_source_says_whether_it_is_verified_and_what_is_not():
+    for ind in catalogue().indicators.values():
+        if ind.source.kind == "cbs":
+            assert ind.source.verified is not None, ind.id
+            assert ind.source.verified or len(ind.source.unverified or "") > 20, ind.id
 
 
 def _write(tmp_path, mutate) -> Path:
@@ -74,6 +85,34 @@ def _entry(items, ind_id):
             r"unknown placeholder",
         ),
         (lambda items: items.append(dict(_entry(items, "werkloosheid"))), r"'werkloosheid' is defined twice"),
+        (
+            lambda items: _entry(items, "werkloosheid")["source"].pop("verified"),
+            r"says `verified: true` or `verified: false`",
+        ),
+        (
+            lambda items: _entry(items, "werkloosheid")["source"].pop("unverified"),
+            r"`verified: false` needs `unverified`",
+        ),
+        (
+            lambda items: _entry(items, "werkloosheid").update(levels=["land", "arbeidsmarkt"]),
+            r"levels.*'arbeidsmarkt'",
+        ),
+        (
+            lambda items: _entry(items, "hoogopgeleiden")["source"].update(keys={"v3": "k_3HboWo"}),
+            r"`keys` names one measure per API",
+        ),
+        (
+            lambda items: _entry(items, "jongeren_werkzaam").update(unit="count"),
+            r"a share of two categories is a percentage",
+        ),
+        (
+            lambda items: _entry(items, "werkloosheid")["source"]["also"][0].update(levels=["arbeidsmarktregio"]),
+            r"also 86008NED: level arbeidsmarktregio is not one of the indicator's levels",
+        ),
+        (
+            lambda items: _entry(items, "studenten_ut")["source"].update(region_dimension="RegioS"),
+            r"belong to a CBS source, not a duo one",
+        ),
     ],
 )
 def test_catalogue_mistakes_fail_with_the_entry_and_field(tmp_path, mutate, expected):

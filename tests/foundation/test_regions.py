@@ -1,4 +1,5 @@
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,26 @@ def test_registry_matches_the_real_cbs_lookup(real_fixtures):
     assert len({gm for gm, _ in pairs}) == len(reg.codes("gemeente")) == 342
     for gm, cr in pairs:
         assert reg[gm].parent == cr
+
+
+def test_labour_market_regions_are_a_level_of_their_own():
+    reg = registry()
+    am = reg.codes("arbeidsmarktregio")
+    assert len(am) == 35  # the division since 1 January 2016 (renamed AM04, AM16, AM31 left out)
+    assert reg["AM05"].name_nl == "Twente (AM)" and reg["AM05"].parent == "NL01"
+    assert {"AM04", "AM16", "AM31", "AM99"}.isdisjoint(am)
+    assert reg.province_of("AM38") is None  # FoodValley spans Gelderland and Utrecht
+    # named only where a real source lists the municipalities: Twente in the UWV decree of 2015
+    assert reg.labour_market_region("CR12") == "AM05"
+    assert [c for c in reg.codes("corop") if reg.labour_market_region(c)] == ["CR12"]
+    assert "AM05" not in reg.children("NL01", "provincie") and "AM05" in reg.children("NL01")
+
+
+def test_a_labour_market_mapping_must_name_a_real_am_code(tmp_path):
+    from signaal.regions import Registry
+
+    ref = Path(__file__).resolve().parents[2] / "src" / "signaal" / "reference"
+    settings = tmp_path / "regions.yaml"
+    settings.write_text((ref / "regions.yaml").read_text("utf-8").replace("code: AM05", "code: AM99"), "utf-8")
+    with pytest.raises(ValueError, match="labour_market_regions CR12: AM99 is not in the registry"):
+        Registry.load(ref / "regions.csv", settings)

@@ -93,6 +93,8 @@ def draw_line(
     ):
         if not code or code not in table or not table[code].notna().any():
             continue
+        if code == focus and code in (province, national) and colour != PALETTE["focus"]:
+            continue  # the focus itself (a national-only indicator): one line, one label
         s = table[code]
         ax.plot(x, s.to_numpy(), color=colour, linestyle=style, linewidth=width, zorder=3 if code == focus else 2)
         last = s.last_valid_index()

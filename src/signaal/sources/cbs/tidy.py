@@ -89,7 +89,7 @@ def _combine(r: Resolved, cells: pd.DataFrame, national: str) -> pd.DataFrame:
         num_code, den_code = r.share[1].code, r.share[2].code
         num = cells[cells["role"] == num_code].set_index(["region", "period"])
         den = cells[cells["role"] == den_code].set_index(["region", "period"])
-        both = num.join(den, how="outer", lsuffix="_n", rsuffix="_d")
+        both = num.merge(den, how="outer", left_index=True, right_index=True, suffixes=("_n", "_d"))
         ratio = both["value_n"] / both["value_d"].where(both["value_d"] != 0) * 100
         missing = both["missing_n"].where(both["missing_n"].notna(), both["missing_d"])
         reason = both["reason_n"].where(both["reason_n"].notna(), both["reason_d"])
