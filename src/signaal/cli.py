@@ -396,7 +396,7 @@ def data_status(vintage, data_dir) -> int:
     for r in rows:
         mark = "*" if r.is_default else " "
         what = (
-            "bundled sample, synthetic numbers"
+            "bundled sample: real CBS figures where bundled, synthetic elsewhere"
             if r.is_sample
             else ", ".join(r.sources[:6]) + (f", … ({len(r.sources)})" if len(r.sources) > 6 else "")
         )
@@ -420,11 +420,14 @@ def data_status(vintage, data_dir) -> int:
     table = freshness(chosen, catalogue())
     label = " (bundled sample)" if chosen.is_sample else ""
     click.echo(f"freshness of {chosen.id}{label}:")
-    click.echo(f"  {'indicator':<28} {'latest':<8} {'status':<16} {'source':<24} {'modified':<11} note")
+    click.echo(
+        f"  {'indicator':<28} {'latest':<8} {'status':<21} {'source':<24} {'modified':<11} {'retrieved':<11} figures"
+    )
     for f in table.to_dict("records"):
-        note = f"carried over from {f['carried_over_from']}" if f["carried_over_from"] else ""
+        note = f"; carried over from {f['carried_over_from']}" if f["carried_over_from"] else ""
         click.echo(
-            f"  {f['indicator']:<28} {f['latest']:<8} {f['status']:<16} {f['source']:<24} {f['modified']:<11} {note}".rstrip()
+            f"  {f['indicator']:<28} {f['latest']:<8} {f['status']:<21} {f['source']:<24} {f['modified']:<11} "
+            f"{f['retrieved']:<11} {f['figures']}{note}".rstrip()
         )
     missing = (chosen.manifest.get("refresh") or {}).get("missing_indicators") or []
     if missing:

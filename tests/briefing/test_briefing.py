@@ -113,7 +113,7 @@ def test_every_block_says_what_it_is_beside_its_html(wonen):
     rows = wonen.sources(show=False).block()["rows"]
     assert {"indicator", "definition", "source", "table", "updated"} == set(rows[0])
     assert any(
-        r["table"] == "03759ned" for r in Briefing("wonen", topics=["bevolking"]).sources(show=False).block()["rows"]
+        r["table"] == "85618NED" for r in Briefing("wonen", topics=["bevolking"]).sources(show=False).block()["rows"]
     )
     bundle = Output(page.html(), page.question, page.block())._repr_mimebundle_()
     assert bundle[BLOCK_MIMETYPE]["id"] == "topic-woz_waarde" and unwrap(bundle["text/html"]) == page.html()
@@ -143,8 +143,10 @@ def test_one_edition_labels_every_document_alike():
         is_sample=True,
         today=dt.date(2026, 11, 28),
         checksum=b.data.vintage.checksum,
+        mixed=True,  # the bundle mixes real CBS figures and synthetic ones
     )
     assert b.edition == edition and b.meta() == edition.meta("wonen", "Wonen")
+    assert "echte CBS-cijfers" in edition.vintage_label
     assert edition.kicker == "Twente Board · Signaleren" and edition.board == "Twente Board"
     assert edition.quarter_label == "3e kwartaal 2026" and edition.date_label == "28 november 2026"
     assert edition.watermark == "VOORBEELDDATA — geen officiële cijfers"

@@ -118,8 +118,8 @@ def test_each_run_records_every_theme(run_dir):
 
 
 def test_maps_use_real_boundaries_once_they_are_cached(tmp_path, root, real_fixtures):
-    """Without boundaries a labelled tile map; after `signaal data boundaries --from-file` a
-    choropleth that names its boundary source."""
+    """Out of the box a choropleth of the bundled real 2023 boundaries; after `signaal data
+    boundaries --from-file` the cached ones (the PDOK cache comes first); each names its source."""
     import shutil
 
     from signaal.briefing.notebook import Briefing
@@ -128,7 +128,9 @@ def test_maps_use_real_boundaries_once_they_are_cached(tmp_path, root, real_fixt
     shutil.copytree(root / "data" / "sample", data / "sample")
     shutil.copytree(root / "data" / "manual", data / "manual")
     before = Briefing("wonen", data_dir=data).page("woz_waarde").chart.svg
-    assert "geen echte grenzen" in before and "PDOK" not in before
+    assert (
+        "Grenzen 2023: CBS wijk- en buurtkaart (PDOK), vereenvoudigd" in before and "geen echte grenzen" not in before
+    )
     proc = signaal(
         "data",
         "boundaries",
@@ -139,4 +141,4 @@ def test_maps_use_real_boundaries_once_they_are_cached(tmp_path, root, real_fixt
     )
     assert proc.returncode == 0, proc.stderr
     after = Briefing("wonen", data_dir=data).page("woz_waarde").chart.svg
-    assert "Grenzen: CBS/Kadaster via PDOK" in after and "geen echte grenzen" not in after
+    assert "Grenzen 2023: CBS/Kadaster via PDOK" in after and "wijk- en buurtkaart" not in after

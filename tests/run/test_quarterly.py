@@ -142,6 +142,24 @@ def test_factsheet_shows_the_municipality_against_region_and_nl_in_dutch(quarter
     assert WATERMARK in text and "Bron" in text and "86088NED" in text
 
 
+def test_the_run_on_the_bundled_data_shows_real_maps_and_real_jobs(quarter):
+    """Real 2023 boundaries make every map a choropleth out of the box; Twente's employee jobs are
+    the real CBS figures, cited with their table; the manifest says which indicators are real."""
+    wonen = " ".join(pdf_pages(quarter["out"] / "wonen.pdf"))
+    assert "Grenzen 2023: CBS wijk- en buurtkaart (PDOK), vereenvoudigd" in wonen
+    assert "Schematische tegelkaart" not in wonen
+    jobs = next(
+        p
+        for p in pdf_pages(quarter["out"] / "arbeidsmarkt.pdf")
+        if "Hoeveel banen van werknemers telt Twente?" in p and "Toelichting" in p
+    )
+    assert "320.400 in Twente" in jobs and "Bron: CBS StatLine, tabel 83582NED; echte cijfers" in jobs
+    assert WATERMARK not in jobs
+    manifest = json.loads((quarter["out"] / "manifest.json").read_text("utf-8"))
+    assert manifest["vintage"]["is_sample"] and "banen_werknemers" in manifest["vintage"]["real_indicators"]
+    assert "werkloosheid" not in manifest["vintage"]["real_indicators"]
+
+
 def test_board_pack_contents_page_numbers_match_its_pages(quarter):
     pages = pdf_pages(quarter["out"] / "bestuursbriefing.pdf")
     n = len(pages)
@@ -164,9 +182,12 @@ def test_board_pack_contents_page_numbers_match_its_pages(quarter):
     assert numbers == sorted(numbers) and numbers[-1] <= n
     for title, page in entries:
         assert title in pages[page - 1], f"contents says {title!r} is on page {page}"
-    # continuous page numbers and the watermark on every page of the one document
+    # continuous page numbers; the watermark on every page but those with real figures only
+    real = [i for i, page in enumerate(pages, 1) if "echte cijfers" in page and "voorbeelddata" not in page]
+    assert real  # the employee jobs are real CBS figures
     for i, page in enumerate(pages, 1):
-        assert f"Pagina {i} van {n}" in page and WATERMARK in page and "Twente Board · Signaal" in page
+        assert f"Pagina {i} van {n}" in page and "Twente Board · Signaal" in page
+        assert (WATERMARK in page) == (i not in real), f"page {i}: the watermark is wrong"
     assert "Bestuursbriefing" in pages[0] and "3e kwartaal 2026" in pages[0]
     board = pages[dict(entries)["Signaalbord"] - 1]
     if SIGNALS_AVAILABLE:  # the strongest signals, with their numbers, from signals.csv
@@ -192,7 +213,7 @@ def test_board_pack_is_one_archival_tagged_document_with_merged_sources(quarter)
         assert title in sources, title
     # themes' topic pages are all in the pack, once (brede welvaart as its own page, not repeated)
     html = (quarter["out"] / "bestuursbriefing.html").read_text("utf-8")
-    topics = re.findall(r'<section class="topic" id="([^"]+)"', html)
+    topics = re.findall(r'<section class="topic(?: real-figures)?" id="([^"]+)"', html)
     assert len(topics) == len(set(topics)) == 2 + 2 + 7  # wonen, brede welvaart, arbeidsmarkt
     assert topics[0] == "brede-welvaart-topic-btg_rapportcijfer"  # the broad-welfare page comes first
     refs, ids = references(html)

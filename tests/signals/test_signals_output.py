@@ -123,7 +123,7 @@ def test_the_board_shows_the_strongest_urgencies_and_opportunities_with_numbers_
     assert html.count('<figure class="signal-chart"><svg role="img"') == 6
     assert html.count('<dl class="signal-numbers">') == 6
     assert "Urgenties" in html and "Kansen" in html
-    assert "Gemaakt met voorbeelddata" in html
+    assert "Gemaakt met de meegeleverde gegevens: een deel van de signalen gaat over echte CBS-cijfers" in html
     assert 'class="signal-klok"' in html  # the Twente-klok of the clock findings
 
 

@@ -89,9 +89,10 @@ def test_v4_check_of_the_whole_catalogue_against_the_real_replay(loopback, sourc
         "computed from banen_werknemers"
     )
     assert "manual" not in {r["kind"] for r in rows.values()}
+    assert rows["cpi"]["status"] == "ok" and rows["cpi"]["measure_key"] == "M000215"  # the bundle's real CPI
     counts = {s: sum(r["status"] == s for r in rows.values()) for s in ("ok", "warn", "fail")}
-    assert counts == {"ok": 2, "warn": 2, "fail": len(rows) - 4}
-    assert summary(list(rows.values())).startswith(f"{len(rows)} indicators: 2 ok, 2 warn")
+    assert counts == {"ok": 3, "warn": 2, "fail": len(rows) - 5}
+    assert summary(list(rows.values())).startswith(f"{len(rows)} indicators: 3 ok, 2 warn")
 
 
 def test_v3_check_against_the_real_2020_replay(loopback, source, real_fixtures):

@@ -3,7 +3,6 @@
 import filecmp
 import gzip
 
-import numpy as np
 import pytest
 
 from signaal.catalogue import catalogue
@@ -38,22 +37,54 @@ def test_a_different_seed_gives_different_numbers():
     assert not generate(spec).equals(generate())
 
 
-def test_every_stored_indicator_is_in_the_sample_for_every_region_at_its_levels(sample):
+def test_every_stored_indicator_is_in_the_sample_at_the_levels_cbs_publishes(sample):
+    """Real where a real extract exists (with sums of its members, labelled as derived), synthetic
+    elsewhere, and synthetic only at the catalogue's levels (the levels CBS publishes) that no real
+    extract covers: no WW benefits, early school leavers or sale prices per COROP region."""
     cat, reg = catalogue(), registry()
     obs = sample.observations
     spec = load_spec()
+    figures = sample.vintage.manifest["figures"]
+    level_of = {c: r.level for c, r in reg.regions.items()}
     for ind in cat.stored():
-        assert ind.id in spec["indicators"], f"{ind.id} has no entry in sample/spec.yaml"
+        assert ind.id in spec["indicators"] or ind.id in spec["real"], f"{ind.id} has no entry in sample/spec.yaml"
         rows = obs[obs["indicator"] == ind.id]
-        expected = {c for c in reg.regions if reg[c].level in ind.levels}
-        recipe = spec["indicators"][ind.id]
-        if recipe.get("regions") or recipe["kind"] == "table":
-            listed = recipe.get("regions") or list(recipe["values"])
-            allowed = {
-                c for code in listed for c in ([code[:-1], *reg.children(code[:-1])] if code.endswith("+") else [code])
-            }
-            expected &= allowed
-        assert set(rows["region"]) == expected, ind.id
+        present = set(rows["region"].map(level_of))
+        kinds = figures[ind.id]["levels"]
+        assert set(kinds) == present, ind.id
+        derived = set(figures[ind.id].get("derived_from") or {})
+        synthetic = {lvl for lvl, k in kinds.items() if k == "synthetic"}
+        assert synthetic <= set(ind.levels), f"{ind.id}: synthetic figures at a level CBS does not publish"
+        assert present - derived <= set(ind.levels), ind.id
+        if ind.id not in spec["real"]:  # wholly synthetic: every region of the catalogue's levels
+            expected = {c for c in reg.regions if reg[c].level in ind.levels}
+            recipe = spec["indicators"][ind.id]
+            if recipe.get("regions") or recipe["kind"] == "table":
+                listed = recipe.get("regions") or list(recipe["values"])
+                allowed = {
+                    c
+                    for code in listed
+                    for c in ([code[:-1], *reg.children(code[:-1])] if code.endswith("+") else [code])
+                }
+                expected &= allowed
+            assert set(rows["region"]) == expected, ind.id
+    for ind_id in ("ww_uitkeringen", "voortijdig_schoolverlaters", "verkoopprijs_woningen"):
+        assert "corop" not in figures[ind_id]["levels"], ind_id
+    assert figures["ww_uitkeringen"]["levels"]["arbeidsmarktregio"] == "synthetic"
+    assert "AM05" in set(obs.loc[obs["indicator"] == "ww_uitkeringen", "region"])
+
+
+def test_a_real_series_is_never_extended_with_synthetic_periods(sample):
+    """Where real and synthetic levels share an indicator, the synthetic ones cover the real
+    periods and no more: the latest real period is the latest shown."""
+    obs = sample.observations
+    for ind_id, f in sample.vintage.manifest["figures"].items():
+        if "table" not in f:
+            continue
+        periods = sorted(obs.loc[obs["indicator"] == ind_id, "period"].unique(), key=Period.parse)
+        assert (periods[0], periods[-1]) == (f["first"], f["last"]), ind_id
+    index = sample.table("prijsindex_koopwoningen")
+    assert index.index[-1] == "2026Q1" and index["CR12"].last_valid_index() == index["NL01"].last_valid_index()
 
 
 def test_periods_cover_2012_to_2025_yearly_and_through_2026q3(sample):
@@ -61,15 +92,16 @@ def test_periods_cover_2012_to_2025_yearly_and_through_2026q3(sample):
     periods = {Period.parse(p) for p in obs["period"].unique()}
     years = sorted(p for p in periods if p.freq == "Y")
     quarters = sorted(p for p in periods if p.freq == "Q")
-    assert (years[0], years[-1]) == (Period.parse("2012"), Period.parse("2025"))
+    assert (years[0], years[-1]) == (Period.parse("2010"), Period.parse("2025"))  # the real jobs start in 2010
     assert (quarters[0], quarters[-1]) == (Period.parse("2012Q1"), Period.parse("2026Q3"))
     assert sample.vintage.latest_quarter() == Period.parse("2026Q3")
 
 
 def test_realistic_magnitudes(sample):
     pop = sample.table("bevolking")
-    assert 600_000 < pop.loc["2025", "CR12"] < 660_000
-    assert 150_000 < pop.loc["2025", "GM0153"] < 170_000
+    assert list(pop.index) == ["2023"]  # the real inhabitants of 1 January 2023, no synthetic years
+    assert pop.loc["2023", "CR12"] == 638_897  # the 14 Twente municipalities (CBS, sum of their figures)
+    assert pop.loc["2023", "GM0153"] == registry()["GM0153"].inhabitants  # the registry's figure, same source
     unemployment = sample.table("werkloosheid")
     assert unemployment.loc["2025"].dropna().between(1.5, 10).all()
     assert 2 < unemployment.loc["2025", "CR12"] < 6
@@ -81,12 +113,11 @@ def test_realistic_magnitudes(sample):
 
 def test_municipalities_add_up_to_their_region_for_counts(sample):
     reg = registry()
-    for ind in ("bevolking", "banen_werknemers"):
+    for ind in ("bevolking", "huishoudens"):
         table = sample.table(ind)
-        members = reg.children("CR12")
-        sums = table[members].sum(axis=1, min_count=len(members))
-        complete = table[members].notna().all(axis=1)
-        assert np.allclose(sums[complete], table.loc[complete, "CR12"], atol=len(members))
+        for region in ("CR12", "PV23", "NL01"):
+            members = reg.children(region, "gemeente")
+            assert table.loc["2023", members].sum() == table.loc["2023", region], (ind, region)
 
 
 def test_the_sample_is_flagged_as_sample(sample):
@@ -97,7 +128,9 @@ def test_the_sample_is_flagged_as_sample(sample):
 # ---- writing the sample: the data file and its manifest are swapped in together ----------------
 def _small_spec(seed_shift: int = 0) -> dict:
     spec = load_spec()
-    spec["indicators"] = {k: v for k, v in spec["indicators"].items() if k in ("werkloosheid", "bevolking")}
+    spec["indicators"] = {k: v for k, v in spec["indicators"].items() if k == "werkloosheid"}
+    spec["real"] = {k: v for k, v in spec["real"].items() if k == "bevolking"}
+    spec["anchors"] = [a for a in spec["anchors"] if a["indicator"] == "bevolking"]
     spec["seed"] += seed_shift
     return spec
 

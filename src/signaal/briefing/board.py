@@ -191,7 +191,8 @@ def signal_board_html(
         f'<p class="signal-board-intro">{escape(t("sig_board_intro", lang, region=region_name, quarter=quarter_label))}</p>',
     ]
     if meta.get("is_sample"):
-        parts.append(f'<p class="signal-board-sample">{escape(t("sig_board_sample", lang))}</p>')
+        note = t("sig_board_sample_mixed" if meta.get("mixed") else "sig_board_sample", lang)
+        parts.append(f'<p class="signal-board-sample">{escape(note)}</p>')
     if not chosen:
         parts.append(f'<p class="signal-board-none">{escape(t("sig_board_none", lang))}</p>')
     for kind in VERDICTS:

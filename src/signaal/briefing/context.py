@@ -107,14 +107,80 @@ class PageContext:
         return table_id(self.data.vintage.manifest, ind)
 
     def source_line(self, ind: Indicator) -> str:
+        """'Bron: …' under a page's chart. In the bundled sample it says which figures are real
+        (their table and retrieval date), which were derived (summed from their members) and
+        which are synthetic; a live vintage's figures are all real and say nothing extra."""
         table = self.table_id(ind)
-        if table:
-            return t("source_line", self.lang, publisher=ind.source.publisher, table=table)
-        return t("source_line_manual", self.lang, publisher=ind.source.publisher)
+        line = (
+            t("source_line", self.lang, publisher=ind.source.publisher, table=table)
+            if table
+            else t("source_line_manual", self.lang, publisher=ind.source.publisher)
+        )
+        if not self.data.vintage.is_sample:
+            return line
+        kinds = self.data.figure_kinds(ind.id)
+        real_table = self.data.real_table(ind.id)
+        real = [lvl for lvl, k in kinds.items() if k != "synthetic"]
+        synthetic = [lvl for lvl, k in kinds.items() if k == "synthetic"]
+        if real and real_table and not synthetic:
+            line = t(
+                "source_line_real",
+                self.lang,
+                publisher=ind.source.publisher,
+                table=real_table,
+                retrieved=self._retrieved(real_table),
+            )
+        elif real and real_table:
+            line = t(
+                "source_line_mixed",
+                self.lang,
+                publisher=ind.source.publisher,
+                table=ind.source.table or table or real_table,
+                real_table=real_table,
+                real_levels=self._levels_text(real),
+                synthetic_levels=self._levels_text(synthetic),
+                retrieved=self._retrieved(real_table),
+            )
+        else:
+            line += t("source_synthetic_suffix", self.lang)
+            if ind.transform is not None and ind.transform.deflator and real_table:
+                line += t("source_deflator", self.lang, table=real_table)
+        return line + self._derived_text(ind)
+
+    def _levels_text(self, levels: list[str]) -> str:
+        words = [t(f"level_plural_{lvl}", self.lang) for lvl in levels]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {t('and', self.lang)} " + words[-1]
+
+    def _retrieved(self, table: str) -> str:
+        info = (self.data.vintage.manifest.get("sources") or {}).get(table) or {}
+        if info.get("retrieved"):
+            return t("source_retrieved", self.lang, date=long_date(info["retrieved"], self.lang))
+        return t("source_retrieved_unknown", self.lang)
+
+    def _derived_text(self, ind: Indicator) -> str:
+        """' · Nederland en provincies: opgeteld uit de COROP-gebieden (afgeleid door Signaal)'."""
+        stored = self.cat.dependencies(ind.id)[0] if ind.transform is not None else ind.id
+        derived = self.data.provenance.derived_from(stored)
+        by_source: dict[str, list[str]] = {}
+        for level, members in derived.items():
+            by_source.setdefault(members, []).append(level)
+        return "".join(
+            t("source_derived", self.lang, levels=self._levels_text(levels), members=t(f"level_plural_{m}", self.lang))
+            for m, levels in by_source.items()
+        )
+
+    def real_figures(self, ind: Indicator) -> bool:
+        """A page of the bundled sample whose figures are all real or derived from real ones
+        (it goes without the sample watermark); never for a live vintage (no watermark at all)."""
+        if not self.data.vintage.is_sample:
+            return False
+        kinds = self.data.figure_kinds(ind.id)
+        return bool(kinds) and "synthetic" not in kinds.values()
 
     def updated(self, ind: Indicator) -> str:
         """'Laatste actualisatie': the modification date of the source table the indicator was
-        read from (the table its family resolved to in this vintage), else the vintage's date."""
+        read from (the table its family resolved to in this vintage), else the vintage's date.
+        Real figures of the sample whose extract carries no date say so."""
         manifest = self.data.vintage.manifest
         info = source_info(manifest, ind.id, ind.source.table or ind.source.file)
         if not info and ind.transform is not None:  # a derived indicator: its first input's source
@@ -122,6 +188,8 @@ class PageContext:
             info = source_info(manifest, dep.id, dep.source.table or dep.source.file)
         if info.get("modified"):
             return long_date(info["modified"], self.lang)
+        if info.get("real"):
+            return t("updated_unknown", self.lang)
         created = self.data.vintage.created or self.edition.today.isoformat()
         return long_date(created, self.lang)
 

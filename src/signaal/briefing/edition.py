@@ -24,6 +24,7 @@ from .. import __version__
 from ..catalogue import Indicator
 from ..periods import Period
 from ..regions import Registry, registry
+from ..store.provenance import Provenance
 from ..text import check_lang, sample_watermark, t, vintage_label
 from .pages import Cover, long_date
 
@@ -40,6 +41,7 @@ class Edition:
     is_sample: bool = False  # the bundled sample data (pages carry a watermark)
     today: dt.date = field(default_factory=dt.date.today)
     checksum: str = ""  # the vintage's checksum (recorded in the notebook's metadata)
+    mixed: bool = False  # the sample mixes real CBS figures and synthetic ones (pages say which)
 
     @classmethod
     def of(
@@ -55,6 +57,7 @@ class Edition:
         lang = check_lang(lang)
         focus = registry().focus(region or None).code
         v = data.vintage
+        mixed = v.is_sample and Provenance.of(v.manifest).mixes_real_and_synthetic
         return cls(
             focus=focus,
             quarter=v.resolve_quarter(quarter),
@@ -63,6 +66,7 @@ class Edition:
             is_sample=v.is_sample,
             today=today or dt.date.today(),
             checksum=v.checksum,
+            mixed=mixed,
         )
 
     def in_language(self, lang: str) -> Edition:
@@ -105,11 +109,14 @@ class Edition:
 
     @property
     def vintage_label(self) -> str:
+        if self.is_sample and self.mixed:
+            return t("vintage_sample_mixed", self.lang)
         return vintage_label(self.is_sample, self.vintage, self.lang)
 
     @property
     def watermark(self) -> str:
-        """The sample watermark ('' for real data)."""
+        """The sample watermark ('' for real data). In a sample that mixes real and synthetic
+        figures a page with real figures only goes without it (see ``real-figures`` in the CSS)."""
         return sample_watermark(self.is_sample, self.lang)
 
     @property
@@ -128,6 +135,7 @@ class Edition:
             is_sample=self.is_sample,
             intro=intro,
             kicker=self.kicker,
+            mixed=self.mixed,
         )
 
     def meta(self, theme: str, title: str) -> dict:
@@ -144,6 +152,7 @@ class Edition:
             "vintage": self.vintage,
             "vintage_checksum": self.checksum,
             "is_sample": self.is_sample,
+            "mixed": self.mixed,
             "watermark": self.watermark,
             "lang": self.lang,
             "date": self.today.isoformat(),

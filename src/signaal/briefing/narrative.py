@@ -89,6 +89,10 @@ def change_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     else:
         change = ctx.delta(now_v - prev_v)
         bench = ctx.delta(n_now - n_prev) if n_now is not None and n_prev is not None else "–"
+    if ctx.region == ctx.national:  # a national-only figure: no benchmark beside itself
+        return t(
+            "change_line_alone", ctx.lang, previous=prev.phrase(ctx.lang), change=change, regio=ctx.name(ctx.region)
+        )
     return t(
         "change_line",
         ctx.lang,
@@ -274,6 +278,46 @@ def break_lines(ctx: Context, focus: pd.Series) -> list[str]:
         if first < p <= last or p.year == last.year:
             out.append(t("break_line", ctx.lang, note=b.note.get(ctx.lang)))
     return out
+
+
+def members_lines(ctx: Context) -> list[str]:
+    """The bullets of a page whose region figure CBS does not publish: the spread of the focus
+    region's municipalities in the latest period beside the province and the Netherlands (where
+    CBS publishes them), and how many municipalities lie above the Dutch figure."""
+    focus = ctx.focus or ctx.region
+    members = ctx.data.reg.children(focus)
+    context_codes = list(dict.fromkeys(c for c in (ctx.region, ctx.national) if c != focus))
+    table = ctx.data.table(ctx.ind.id, [*members, *context_codes], freq=ctx.freq, up_to=ctx.quarter)
+    rows = table[members].dropna(how="all") if not table.empty else table
+    if rows.empty:
+        return [t("no_data", ctx.lang, quarter=ctx.quarter.phrase(ctx.lang))]
+    period = str(rows.index[-1])
+    row = cast(pd.Series, rows.loc[period]).dropna()
+    low, high = str(row.idxmin()), str(row.idxmax())
+    found = {c: _at(table[c], period) for c in context_codes}
+    items = [
+        t("np_context_item", ctx.lang, name=ctx.data.reg.display_name(c, ctx.lang), value=ctx.v(v))
+        for c, v in found.items()
+        if v is not None
+    ]
+    lines = [
+        t(
+            "np_range_line",
+            ctx.lang,
+            period=Period.parse(period).phrase(ctx.lang),
+            regio=ctx.name(focus),
+            low=ctx.v(row[low]),
+            low_name=ctx.name(low),
+            high=ctx.v(row[high]),
+            high_name=ctx.name(high),
+            context=t("np_context", ctx.lang, items=", ".join(items)) if items else "",
+        )
+    ]
+    nat = found.get(ctx.national)
+    if nat is not None:
+        above = int((row > nat).sum())
+        lines.append(t("np_above_line", ctx.lang, n=above, total=len(row), regio=ctx.name(focus)))
+    return lines
 
 
 def bullets(ctx: Context, limit: int = 4, signal_lines: list[str] | None = None) -> list[str]:

@@ -96,6 +96,7 @@ class Cover(Shown):
     is_sample: bool
     intro: str = ""
     kicker: str = ""
+    mixed: bool = False  # the sample mixes real and synthetic figures
 
     @property
     def label(self) -> str:
@@ -109,7 +110,8 @@ class Cover(Shown):
             (t("cover_date", self.lang), self.date_label),
         ]
         facts = "".join(f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in rows)
-        sample = f'<p class="cover-sample">{escape(t("cover_sample_note", self.lang))}</p>' if self.is_sample else ""
+        note = t("cover_sample_note_mixed" if self.mixed else "cover_sample_note", self.lang)
+        sample = f'<p class="cover-sample">{escape(note)}</p>' if self.is_sample else ""
         intro = f'<p class="cover-intro">{escape(self.intro)}</p>' if self.intro else ""
         return (
             '<section class="cover">'
@@ -175,6 +177,7 @@ class TopicPage(Shown):
     note: str = ""
     badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
     subject: str | None = None  # the catalogue indicator the page shows (None: a page across several)
+    real_figures: bool = False  # only real figures on a sample's page: no sample watermark on it
 
     @property
     def label(self) -> str:
@@ -194,8 +197,9 @@ class TopicPage(Shown):
         badges = "".join(f'<span class="badge {escape(c)}">{escape(txt)}</span>' for c, txt in self.badges)
         badges = f'<p class="badges">{badges}</p>' if badges else ""
         items = "".join(f"<li>{escape(b)}</li>" for b in self.bullets)
+        css = "topic real-figures" if self.real_figures else "topic"
         return (
-            f'<section class="topic" id="topic-{escape(self.indicator)}" data-indicator="{escape(self.indicator)}">'
+            f'<section class="{css}" id="topic-{escape(self.indicator)}" data-indicator="{escape(self.indicator)}">'
             f'<h2 class="question">{escape(self.question)}</h2>'
             f'<p class="subtitle">{escape(self.subtitle)}</p>{badges}{chart}{note}'
             f'<p class="source">{escape(self.source_line)}</p>'

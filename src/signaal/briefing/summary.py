@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..text import t
 from .context import PageContext
-from .narrative import bullets
+from .narrative import bullets, members_lines
 from .pages import SourceRow, Sources, Summary, SummaryRow
 
 
@@ -18,7 +18,8 @@ def summary_block(ctx: PageContext) -> Summary:
         if verdicts:
             text = max(verdicts, key=lambda s: s.strength).sentence(ctx.lang)
         else:
-            lines = bullets(ctx.narrative(ind))
+            narrative = ctx.narrative(ind)
+            lines = members_lines(narrative) if ctx.data.not_published(ind_id, ctx.focus) else bullets(narrative)
             text = lines[0] if lines else ""
         rows.append(SummaryRow(topic=ctx.edition.question(ind), summary=text, anchor=ind_id))
     return Summary(rows=rows, lang=ctx.lang)
@@ -39,7 +40,8 @@ def sources_block(ctx: PageContext) -> Sources:
         src = ind.source
         source_text = src.publisher + (f" — {src.family}" if src.family else "")
         if src.kind == "derived" and ind.transform:
-            parts = [p for p in (ind.transform.numerator, ind.transform.denominator, ind.transform.of) if p]
+            tf = ind.transform
+            parts = [p for p in (tf.numerator, tf.denominator, tf.of, tf.deflator) if p]
             source_text = t("computed_from", lang, names=", ".join(ctx.cat[p].title.get(lang) for p in parts))
         rows.append(
             SourceRow(

@@ -24,7 +24,7 @@ from ..periods import Period
 from ..store.geo import boundaries_or_none
 from ..text import t
 from .context import PageContext
-from .narrative import GAP_YEARS, bullets
+from .narrative import GAP_YEARS, bullets, members_lines
 from .pages import TopicPage
 
 # the smallest height of a trend chart's value axis, per unit (small moves stay small)
@@ -32,13 +32,30 @@ MIN_SPAN = {"mark": 1.5, "percent": 2.0, "km": 1.0}
 
 
 def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> TopicPage:
-    """The topic page of an indicator (``chart``: another main chart than the catalogue's)."""
+    """The topic page of an indicator (``chart``: another main chart than the catalogue's).
+
+    When CBS publishes the indicator for the focus region's municipalities but not for the
+    region itself (:meth:`signaal.indicators.Data.not_published`), the page shows the
+    municipalities beside the province and the Netherlands, and says that the region's figure
+    is not published."""
     lang = ctx.lang
     ind = ctx.cat[indicator]
     narrative = ctx.narrative(ind)
     shown = narrative.region
-    chart_obj, subtitle, note = topic_chart_of(ctx, ind, shown, chart or ind.chart)
-    badges = [("proxy", t("proxy_label", lang) + ": " + ctx.name(shown))] if shown != ctx.focus else []
+    unpublished = ctx.data.not_published(ind.id, ctx.focus)
+    chart_obj, subtitle, note = topic_chart_of(ctx, ind, shown, chart or ind.chart, unpublished=unpublished)
+    if unpublished:
+        badges = [("proxy", t("not_published_badge", lang, regio=ctx.name(ctx.focus)))]
+        province = ctx.name(ctx.province) if ctx.province else ctx.name(ctx.national)
+        context = ctx.data.series(ind.id, shown, freq=ind.display_freq, up_to=ctx.quarter)
+        key = "not_published_note" if not context.empty else "not_published_note_alone"
+        note = (t(key, lang, regio=ctx.name(ctx.focus), provincie=province) + " " + note).strip()
+    elif shown == ctx.reg.labour_market_region(ctx.focus):
+        badges = [("proxy", t("labour_market_badge", lang, name=ctx.name(shown)))]
+        members = len(ctx.reg.children(ctx.focus, "gemeente"))
+        note = t("labour_market_note", lang, name=ctx.name(shown), regio=ctx.name(ctx.focus), n=members)
+    else:
+        badges = [("proxy", t("proxy_label", lang) + ": " + ctx.name(shown))] if shown != ctx.focus else []
     verdicts = sorted(
         (s for s in ctx.found_signals().for_indicator(ind.id) if s.kind != "neutraal"), key=lambda s: -s.strength
     )
@@ -46,10 +63,13 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         top = verdicts[0]
         rule = t(f"sig_rule_{top.rule}", lang, region=ctx.name(ctx.focus))
         badges.insert(0, (top.kind, f"{t(f'sig_kind_{top.kind}', lang)} · {rule}"))
-    if ind.proxy_note and shown != ctx.focus:
+    if ind.proxy_note and shown not in (ctx.focus, ctx.reg.labour_market_region(ctx.focus)) and not unpublished:
         note = (ind.proxy_note.get(lang) + " " + note).strip()
+    if _mixed(ctx, ind):
+        note = (note + " " + t("synthetic_lines_note", lang)).strip()
     for caveat in ind.caveats:
         note = (note + " " + caveat.get(lang)).strip()
+    lines = members_lines(narrative) if unpublished else bullets(narrative, signal_lines=ctx.signal_lines(ind.id))
     return TopicPage(
         indicator=ind.id,
         question=ctx.edition.question(ind),
@@ -57,29 +77,66 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         chart=chart_obj,
         source_line=ctx.source_line(ind),
         updated_line=ctx.updated_line(ind),
-        bullets=bullets(narrative, signal_lines=ctx.signal_lines(ind.id)),
+        bullets=lines,
         lang=lang,
         note=note,
         badges=badges,
         subject=ind.id,
+        real_figures=ctx.real_figures(ind),
     )
 
 
-def topic_chart_of(ctx: PageContext, ind: Indicator, shown: str, kind: str) -> tuple[Chart | None, str, str]:
+def _mixed(ctx: PageContext, ind: Indicator) -> bool:
+    """A page of the sample that puts real lines beside synthetic ones."""
+    kinds = set(ctx.data.figure_kinds(ind.id).values()) if ctx.data.vintage.is_sample else set()
+    return "synthetic" in kinds and bool(kinds - {"synthetic"})
+
+
+def _mark_synthetic(ctx: PageContext, ind: Indicator, names: dict[str, str]) -> dict[str, str]:
+    """On a page that mixes real and synthetic figures, every synthetic line says so in its name."""
+    if not _mixed(ctx, ind):
+        return names
+    kinds = ctx.data.figure_kinds(ind.id)
+    out = dict(names)
+    for code, name in names.items():
+        if code.startswith("_"):
+            level = "corop" if code == "_peers" else None
+        else:
+            level = ctx.reg[code].level if code in ctx.reg else None
+        if level and kinds.get(level) == "synthetic":
+            out[code] = t("synthetic_name", ctx.lang, name=name)
+    return out
+
+
+def topic_chart_of(
+    ctx: PageContext, ind: Indicator, shown: str, kind: str, unpublished: bool = False
+) -> tuple[Chart | None, str, str]:
     """The page's figure, its subtitle (title · unit · span) and the note beneath it."""
     lang = ctx.lang
-    focus = shown == ctx.focus
+    same_area = shown == ctx.reg.labour_market_region(ctx.focus)  # WW per labour-market region: Twente (AM)
+    focus = shown == ctx.focus or same_area
     province = ctx.province if focus else None
-    peers = ctx.reg.peers(ctx.focus) if focus else [c for c in ctx.reg.codes(ctx.reg[shown].level) if c != shown]
+    if same_area:
+        peers: list[str] = []
+    else:
+        peers = ctx.reg.peers(ctx.focus) if focus else [c for c in ctx.reg.codes(ctx.reg[shown].level) if c != shown]
     table = ctx.data.table(ind.id, freq=ind.display_freq, up_to=ctx.quarter)
     unit_text = ind.unit_label.get(lang) if ind.unit_label and kind != "index" else ""
     subtitle_bits = [ind.title.get(lang)] + ([unit_text] if unit_text else [])
-    if table.empty or shown not in table or not table[shown].notna().any():
+    anchor = shown
+    if unpublished and not table.empty and (shown not in table or not table[shown].notna().any()):
+        # neither the region nor its province: the municipalities carry the page
+        anchor = next((m for m in ctx.reg.children(ctx.focus) if m in table and table[m].notna().any()), shown)
+    if table.empty or anchor not in table or not table[anchor].notna().any():
         return None, " · ".join(subtitle_bits), ""
-    focus_series = table[shown].dropna()
+    focus_series = table[anchor].dropna()
     first, last = focus_series.index[0], focus_series.index[-1]
     first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
-    main = _main_panel(ctx, ind, table, shown, kind, peers, province)
+    main = (
+        _members_panel(ctx, ind, table, shown)
+        if unpublished
+        else _main_panel(ctx, ind, table, shown, kind, peers, province)
+    )
     panels = flow_panels(ctx, ind, shown) if ind.flow else comparison_panels(ctx, ind, table, shown, last, kind)
     alt = t(
         "chart_alt_line",
@@ -87,7 +144,7 @@ def topic_chart_of(ctx: PageContext, ind: Indicator, shown: str, kind: str) -> t
         title=ind.title.get(lang),
         first=first_l,
         last=last_l,
-        regio=ctx.name(shown),
+        regio=ctx.name(anchor),
         value=fmt.value(focus_series.iloc[-1], ind.unit, ind.decimals, lang),
         benchmark_name=ctx.name(ctx.national),
         benchmark=fmt.value(table[ctx.national].get(last), ind.unit, ind.decimals, lang)
@@ -96,7 +153,9 @@ def topic_chart_of(ctx: PageContext, ind: Indicator, shown: str, kind: str) -> t
     )
     chart_obj = topic_chart(main, panels, alt)
     subtitle_bits.append(first_l if first == last else f"{first_l}–{last_l}")
-    if focus:
+    if unpublished or same_area:
+        note = ""
+    elif focus:
         peer_names = ", ".join(ctx.name(p) for p in peers if p in table and table[p].notna().any())
         note = t("grey_peers", lang, names=peer_names) if peer_names and kind not in ("band", "bar") else ""
     else:
@@ -112,12 +171,19 @@ def _main_panel(
     focus_series = table[shown].dropna()
     first, last = focus_series.index[0], focus_series.index[-1]
     first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
-    codes = [shown, ctx.national] + ([province] if province else []) + peers
-    # once each: a national-only indicator shows the Netherlands as its region
-    main_table = table.reindex(columns=list(dict.fromkeys(c for c in codes if c in table.columns))).loc[first:]
+    codes = list(dict.fromkeys([shown, ctx.national] + ([province] if province else []) + peers))
+    main_table = table.reindex(columns=[c for c in codes if c in table.columns]).loc[first:]
     names = ctx.names(list(table.columns))
     if shown != ctx.focus:
         names["_peers"] = t("other_provinces", lang)
+    names = _mark_synthetic(ctx, ind, names)
+    companion = None
+    if ind.transform is not None and ind.transform.kind == "real_terms" and ind.transform.of:
+        nominal = ctx.data.table(ind.transform.of, [shown], freq=ind.display_freq, up_to=ctx.quarter)
+        if shown in nominal and nominal[shown].notna().any():
+            companion = "_nominal"
+            main_table = main_table.assign(_nominal=nominal[shown].reindex(main_table.index))
+            names["_nominal"] = t("nominal_name", lang, name=names.get(shown, shown))
     if kind == "index":
         plot, unit, decimals = main_table / main_table.loc[first] * 100, "index", 0
         title = t("panel_development_index", lang, first=first_l, last=last_l)
@@ -152,9 +218,40 @@ def _main_panel(
                 peers=peers,
                 breaks=[b.period for b in ind.breaks],
                 min_span=MIN_SPAN.get(unit),
+                companion=companion if kind != "index" else None,
             )
 
     return Panel(title, draw)
+
+
+def _members_panel(ctx: PageContext, ind: Indicator, table: pd.DataFrame, shown: str) -> Panel:
+    """The focus region's municipalities over time (thin lines) beside its province and the
+    Netherlands: the page of an indicator whose region figure CBS does not publish."""
+    lang = ctx.lang
+    members = [m for m in ctx.reg.children(ctx.focus) if m in table and table[m].notna().any()]
+    codes = [c for c in dict.fromkeys([*members, shown, ctx.national]) if c in table.columns]
+    plot = table.reindex(columns=codes).dropna(how="all")
+    first_l, last_l = Period.parse(plot.index[0]).short_label(), Period.parse(plot.index[-1]).short_label()
+    names = ctx.names(codes)
+    names["_peers"] = t("members_of", lang, regio=ctx.name(ctx.focus))
+    province = shown if shown != ctx.national else None
+
+    def draw(ax):
+        draw_line(
+            ax,
+            plot,
+            "",
+            names,
+            ind.unit,
+            ind.decimals,
+            lang,
+            national=ctx.national,
+            province=province,
+            peers=members,
+            min_span=MIN_SPAN.get(ind.unit),
+        )
+
+    return Panel(t("panel_members_development", lang, regio=ctx.name(ctx.focus), first=first_l, last=last_l), draw)
 
 
 def comparison_panels(
@@ -192,6 +289,7 @@ def comparison_panels(
                 (ctx.name(shown), values_row.get(shown), role),
                 (ctx.name(ctx.national), nat_value, "national"),
             ]
+            reference = [r for r in reference if r[1] is not None and pd.notna(r[1])]
             title = (
                 t("panel_municipalities_growth", lang, old=label_old, period=label_last)
                 if growth
@@ -244,12 +342,15 @@ def comparison_panels(
 def _map_drawing(
     ctx: PageContext, members: list[str], values: pd.Series, names: dict[str, str], unit: str, decimals: int
 ):
-    """The municipalities on a map: real boundaries when cached, else a labelled tile map."""
+    """The municipalities on a map: real boundaries (the PDOK cache, else the bundled ones) with
+    their source named, else a labelled tile map."""
     gdf = boundaries_or_none("gemeente", ctx.data_dir)
     if gdf is not None and set(members) <= set(gdf["code"]):
+        key = "chart_boundary_source_bundled" if gdf.attrs.get("source") == "bundled" else "chart_boundary_source_year"
+        source = t(key, ctx.lang, year=gdf.attrs.get("year", ""))
 
         def draw_map(ax):
-            draw_choropleth(ax, gdf, values, names, unit, decimals, ctx.lang)
+            draw_choropleth(ax, gdf, values, names, unit, decimals, ctx.lang, source=source)
 
         return draw_map
     points = {m: (ctx.reg[m].x_rd, ctx.reg[m].y_rd) for m in members if ctx.reg[m].x_rd is not None}
@@ -274,6 +375,7 @@ def flow_panels(ctx: PageContext, ind: Indicator, shown: str) -> list[Panel]:
     members = [m for m in ctx.reg.children(ctx.focus) if m in values.index]
     if len(members) >= 2:
         reference = [(ctx.name(shown), values.get(shown), "focus"), (ctx.name(ctx.national), nat_value, "national")]
+        reference = [r for r in reference if r[1] is not None and pd.notna(r[1])]
 
         def draw_members(ax, v=values[members], ref=reference):
             draw_bars(ax, v, names, "count", 1, lang, reference=ref)

@@ -86,7 +86,7 @@ class Catalogue:
             return [ind.id]
         transform = ind.transform
         out: list[str] = []
-        for op in (transform.numerator, transform.denominator, transform.of):
+        for op in (transform.numerator, transform.denominator, transform.of, transform.deflator):
             if op:
                 out.extend(d for d in self.dependencies(op) if d not in out)
         return out
@@ -134,7 +134,7 @@ def load_catalogue(indicators_path: Path | None = None, themes_path: Path | None
         indicators[ind.id] = ind
     for ind in indicators.values():
         if ind.transform:
-            for op in (ind.transform.numerator, ind.transform.denominator, ind.transform.of):
+            for op in (ind.transform.numerator, ind.transform.denominator, ind.transform.of, ind.transform.deflator):
                 if op and op not in indicators:
                     raise CatalogueError(
                         f"catalogue {ind_path.name}: entry {ind.id!r} is computed from unknown indicator {op!r}"

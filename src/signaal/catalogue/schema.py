@@ -157,18 +157,26 @@ class Source(_Strict):
 class Transform(_Strict):
     """How a derived indicator is computed from other indicators in the store."""
 
-    kind: Literal["ratio", "growth", "per_1000", "cumulative_change"]
+    kind: Literal["ratio", "growth", "per_1000", "cumulative_change", "real_terms"]
     numerator: str | None = None
     denominator: str | None = None
     of: str | None = None
     since: str | None = None  # for cumulative_change: the period the count starts after
+    # for real_terms: nominal money (``of``) in the prices of one year, deflated with a price
+    # index (``deflator``, the CPI): value x index(prices_of) / index(year of the value)
+    deflator: str | None = None
+    prices_of: str | None = None
 
     @model_validator(mode="after")
     def _operands(self) -> Transform:
         if self.kind == "ratio" and not (self.numerator and self.denominator):
             raise ValueError("a ratio needs numerator and denominator")
-        if self.kind in ("growth", "per_1000", "cumulative_change") and not self.of:
+        if self.kind in ("growth", "per_1000", "cumulative_change", "real_terms") and not self.of:
             raise ValueError(f"a {self.kind} transform needs 'of'")
+        if self.kind == "real_terms" and not self.deflator:
+            raise ValueError("a real_terms transform needs 'deflator' (the price index, e.g. cpi)")
+        if self.prices_of is not None:
+            Period.parse(self.prices_of)
         return self
 
 

@@ -1,9 +1,10 @@
 """Maps of the focus region's municipalities.
 
-With real boundaries in the data folder (the PDOK cache, see ``signaal data boundaries``) a
-choropleth is drawn with geopandas; classes are quantiles (see :func:`classify`), the legend
-shows the class bounds in Dutch number style and the boundary source is named. Without
-boundaries a tile map is drawn instead: one square per municipality placed by its location,
+With real boundaries (the PDOK cache, see ``signaal data boundaries``, else the boundaries
+bundled with Signaal, see :mod:`signaal.store.geo`) a choropleth is drawn with geopandas;
+classes are quantiles (see :func:`classify`), the legend shows the class bounds in Dutch number
+style and the boundary source is named. Without boundaries (a package without its bundled
+files) a tile map is drawn instead: one square per municipality placed by its location,
 clearly labelled as schematic.
 """
 
@@ -73,8 +74,18 @@ def _legend_below(ax, handles, fontsize: float, title: str | None = None) -> Non
 
 
 def draw_choropleth(
-    ax, gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl", fontsize: float = 7.0
+    ax,
+    gdf,
+    values: pd.Series,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    fontsize: float = 7.0,
+    source: str | None = None,
 ) -> None:
+    """Municipalities (or any regions of ``gdf``) coloured by ``values``; ``source`` names the
+    boundaries in the corner (default: the PDOK cache's wording)."""
     shapes = gdf[gdf["code"].isin(values.index)].copy()
     if shapes.crs is not None and shapes.crs.to_epsg() != 28992:
         shapes = shapes.to_crs(28992)
@@ -106,7 +117,7 @@ def draw_choropleth(
             handles.append(Patch(facecolor="#E6E6E6", label=t("chart_no_data", lang)))
         _legend_below(ax, handles, fontsize)
     ax.annotate(
-        t("chart_boundary_source", lang),
+        source or t("chart_boundary_source", lang),
         xy=(1, 0),
         xycoords="axes fraction",
         fontsize=fontsize - 1,
@@ -203,11 +214,18 @@ def draw_tiles(
 
 @house_chart
 def choropleth(
-    gdf, values: pd.Series, names: dict[str, str], unit: str, decimals: int, lang: str = "nl", title: str = ""
+    gdf,
+    values: pd.Series,
+    names: dict[str, str],
+    unit: str,
+    decimals: int,
+    lang: str = "nl",
+    title: str = "",
+    source: str | None = None,
 ) -> Chart:
     fig = figure(figsize=(6.0, 4.2))
     ax = fig.subplots()
-    draw_choropleth(ax, gdf, values, names, unit, decimals, lang, fontsize=8)
+    draw_choropleth(ax, gdf, values, names, unit, decimals, lang, fontsize=8, source=source)
     return to_svg(fig, title)
 
 

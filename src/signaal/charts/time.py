@@ -89,10 +89,13 @@ def draw_line(
     target: float | None = None,
     label_room: float = 0.24,
     min_span: float | None = None,
+    companion: str | None = None,
 ) -> None:
     """Lines over time. ``min_span`` keeps small moves from looking dramatic (a mark out of
     10 that moves 0,3 should not fill the whole height). Counts of regions of very different
-    size are drawn as an index (:func:`comparable`), and the value axis says so."""
+    size are drawn as an index (:func:`comparable`), and the value axis says so. ``companion``:
+    a column drawn as a thin dotted line in the focus colour and labelled at its end (the
+    nominal amount beside a series in real terms)."""
     indexed = comparable(table, [focus, national, province, *(peers or [])], unit)
     if indexed is not None:
         table, unit, decimals, min_span = indexed, "index", 0, None
@@ -108,6 +111,7 @@ def draw_line(
     for code, colour, style, width in (
         (province, PALETTE["province"], "-", 1.3),
         (national, PALETTE["national"], "--", 1.4),
+        (companion, PALETTE["focus"], ":", 1.3),
         (focus, PALETTE["focus"], "-", 2.4),
     ):
         if not code or code not in table or not table[code].notna().any():

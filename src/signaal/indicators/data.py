@@ -6,6 +6,7 @@ This is what notebooks, charts and signals ask for data::
     data.table("werkloosheid", ["CR12", "NL01"])  # periods × regions
     data.series("spanning", "PV23")             # a derived indicator (vacancies / short WW)
     data.series("ww_uitkeringen", "CR12", freq="Q")   # monthly stock → quarterly mean
+    data.table("mediaan_inkomen_reeel")         # nominal euros deflated with the CPI
 
 Tables are indexed by the store's period labels (``2025``, ``2026Q3``), in time order, and
 hold floats (NaN where a value is missing). ``up_to`` cuts a series at the end of a quarter,
@@ -25,6 +26,7 @@ from ..catalogue import Catalogue, Indicator, catalogue
 from ..errors import DataError
 from ..periods import Period
 from ..regions import Registry, registry
+from ..store.provenance import DERIVED, REAL, SYNTHETIC, Provenance
 from ..store.vintage import Store, Vintage
 
 _FREQ_RANK = {"M": 0, "Q": 1, "Y": 2}
@@ -69,6 +71,57 @@ class Data:
     def observations(self) -> pd.DataFrame:
         return self.vintage.observations
 
+    @property
+    def provenance(self) -> Provenance:
+        """Which figures of the vintage are real, derived or synthetic (see :mod:`signaal.store.provenance`)."""
+        return Provenance.of(self.vintage.manifest)
+
+    # ---- real, derived or synthetic ------------------------------------------------
+    def levels(self, indicator: str) -> list[str]:
+        """The levels an indicator has: the catalogue's, and for a stored indicator also the
+        levels the vintage derived (a COROP total summed from its municipalities)."""
+        ind = self.cat[indicator]
+        out: list[str] = list(ind.levels)
+        if ind.transform is None:
+            out += [lvl for lvl in self.provenance.levels(indicator) if lvl not in out]
+        return out
+
+    def figure_kinds(self, indicator: str) -> dict[str, str]:
+        """Per level the indicator has figures at: ``real``, ``derived`` or ``synthetic``. A
+        vintage that records it says so per level (the sample); otherwise every catalogue level
+        is real (a live vintage) or synthetic (a sample without the record). A computed indicator
+        has the levels all its inputs have (a national-only input, the CPI, counts at every
+        level) and is synthetic where any input is, derived where any is, else real."""
+        ind = self.cat[indicator]
+        prov = self.provenance
+        if ind.transform is None:
+            recorded = prov.levels(indicator)
+            return recorded or {lvl: prov.kind(indicator, lvl) for lvl in ind.levels}
+        t = ind.transform
+        inputs = [self.figure_kinds(op) for op in (t.numerator, t.denominator, t.of, t.deflator) if op]
+        out: dict[str, str] = {}
+        for lvl in ind.levels:
+            kinds = [dep.get(lvl) or (dep.get("land") if set(dep) == {"land"} else None) for dep in inputs]
+            if all(kinds):
+                out[lvl] = SYNTHETIC if SYNTHETIC in kinds else DERIVED if DERIVED in kinds else REAL
+        return out
+
+    def is_synthetic(self, indicator: str, region: str | None = None) -> bool:
+        """Whether the indicator's figures (for ``region``'s level, else any level) are synthetic."""
+        kinds = self.figure_kinds(indicator)
+        if region is not None:
+            return kinds.get(self.reg[region].level, SYNTHETIC if self.vintage.is_sample else REAL) == SYNTHETIC
+        return SYNTHETIC in kinds.values()
+
+    def real_table(self, indicator: str) -> str | None:
+        """The real table behind an indicator (a computed one: its first input with one)."""
+        found = self.provenance.table(indicator)
+        if found or self.cat[indicator].transform is None:
+            return found
+        return next(
+            (self.provenance.table(d) for d in self.cat.dependencies(indicator) if self.provenance.table(d)), None
+        )
+
     # ---- stored and derived tables -----------------------------------------------
     def _stored(self, ind: Indicator) -> pd.DataFrame:
         obs = self.observations
@@ -101,6 +154,8 @@ class Data:
             pop_aligned = pop.reindex(years)
             pop_aligned.index = base.index
             return base / pop_aligned * 1000
+        if transform.kind == "real_terms":
+            return self._real_terms(base, transform.deflator or "cpi", transform.prices_of)
         if transform.kind == "cumulative_change":
             since = str(transform.since)
             if since not in base.index:
@@ -108,6 +163,24 @@ class Data:
             after = base.loc[[p for p in base.index if Period.parse(p) >= Period.parse(since)]]
             return after - base.loc[since]
         raise DataError(f"indicator {ind.id!r}: unknown transform {transform.kind!r}")
+
+    def _real_terms(self, nominal: pd.DataFrame, deflator: str, prices_of: str | None) -> pd.DataFrame:
+        """Nominal money in the prices of one year: value × CPI(prices_of) / CPI(its year).
+
+        The CPI is national (it has no regions), so every region is deflated alike; a period
+        is computed only where the CPI of its year exists (a yearly CPI; quarters use their
+        year's). ``prices_of`` defaults to the latest year of the CPI."""
+        cpi_table = self.table(deflator, freq="Y")
+        if nominal.empty or cpi_table.empty or self.reg.national not in cpi_table:
+            return pd.DataFrame(dtype=float)
+        cpi = cpi_table[self.reg.national].dropna()
+        ref_year = str(prices_of) if prices_of else str(cpi.index[-1])
+        if ref_year not in cpi.index:
+            raise DataError(f"no {deflator} figure for {ref_year}, the year whose prices the real-terms series uses")
+        years = [str(Period.parse(p).year) for p in nominal.index]
+        factor = (cpi[ref_year] / cpi.reindex(years)).to_numpy()
+        out = nominal.mul(factor, axis=0)
+        return out.dropna(how="all")
 
     def table(
         self,
@@ -154,14 +227,37 @@ class Data:
         per_1000 = sums / pop.loc[years[-1]].reindex(sums.index) * 1000
         return per_1000.dropna(), str(last_rows.index[0]), str(last_rows.index[-1])
 
-    def display_region(self, indicator: str, focus: str) -> str:
-        """The region a page shows for a focus region: itself, or its province when the
-        indicator is not published at the focus region's level (a proxy)."""
+    def not_published(self, indicator: str, focus: str) -> bool:
+        """True when CBS publishes the indicator for the focus region's municipalities but not for
+        the region itself (average sale prices: no COROP figure, and none can be derived without
+        the number of sales): a page then shows the municipalities and says so, and the signals
+        that need the region's figure are skipped. A province proxy (``proxy_note``) and a
+        labour-market region that covers the same area are not this case."""
         ind = self.cat[indicator]
+        levels = self.levels(indicator)
         level = self.reg[focus].level
-        if level in ind.levels:
+        if level in levels or ind.proxy_note is not None:
+            return False
+        if "arbeidsmarktregio" in levels and self._labour_market_region(focus):
+            return False
+        return "gemeente" in levels and level != "gemeente"
+
+    def _labour_market_region(self, focus: str) -> str | None:
+        return self.reg.labour_market_region(focus) if self.reg[focus].level == "corop" else None
+
+    def display_region(self, indicator: str, focus: str) -> str:
+        """The region a page shows for a focus region: itself; the labour-market region that
+        covers the same municipalities (WW benefits per ``AM`` region); else its province (a
+        proxy, or the context of a page whose region figure is not published, see
+        :meth:`not_published`); else the Netherlands."""
+        levels = self.levels(indicator)
+        level = self.reg[focus].level
+        if level in levels:
             return focus
+        am = self._labour_market_region(focus) if "arbeidsmarktregio" in levels else None
+        if am:
+            return am
         for anc in self.reg.ancestors(focus):
-            if self.reg[anc].level in ind.levels:
+            if self.reg[anc].level in levels:
                 return anc
         return self.reg.national

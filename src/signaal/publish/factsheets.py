@@ -311,6 +311,7 @@ class FactsheetContext:
     lang: str
     board: str = "Signaal"  # whom the factsheets are for (regions.yaml boards:)
     manifest: dict = field(default_factory=dict)  # the vintage's manifest: which tables were read
+    mixed: bool = False  # the bundled sample mixes real CBS figures and synthetic ones
 
     @classmethod
     def of(cls, edition: Edition, manifest: dict) -> FactsheetContext:
@@ -323,6 +324,7 @@ class FactsheetContext:
             lang=edition.lang,
             board=edition.board,
             manifest=manifest,
+            mixed=edition.mixed,
         )
 
 
@@ -379,7 +381,8 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
         )
     others = t("factsheet_others_gemeente" if region.level == "gemeente" else "factsheet_others_corop", lang)
     legend = t("factsheet_legend", lang, subject=names[code], parent=names[parent], national=national, peers=others)
-    sample = f'<p class="fs-sample">{escape(t("factsheet_sample_note", lang))}</p>' if ctx.is_sample else ""
+    note = t("factsheet_sample_note_mixed" if ctx.mixed else "factsheet_sample_note", lang)
+    sample = f'<p class="fs-sample">{escape(note)}</p>' if ctx.is_sample else ""
     sources = t("factsheet_sources", lang, sources=sources_text([f.indicator for f in figures], lang, ctx.manifest))
     running = " · ".join((names[code], t("factsheet", lang), ctx.quarter_label))
     kicker = t(

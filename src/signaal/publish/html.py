@@ -75,15 +75,36 @@ def footer_text(board: str | None) -> str:
     return f"{board} · {DEFAULT_FOOTER}" if board and board != DEFAULT_FOOTER else DEFAULT_FOOTER
 
 
+def watermark_image(watermark: str) -> str:
+    """The sample watermark as a page background: a data URI of an A4-sized SVG with the text
+    set diagonally and faintly, so that a page can go without it (see :func:`page_css`)."""
+    from html import escape as xml_escape
+    from urllib.parse import quote
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
+        '<text x="105" y="150" text-anchor="middle" font-family="Source Sans 3, sans-serif" font-weight="700" '
+        f'font-size="11" fill="#d55e00" fill-opacity="0.09" transform="rotate(-32 105 150)">{xml_escape(watermark)}</text></svg>'
+    )
+    return "data:image/svg+xml," + quote(svg)
+
+
 def page_css(lang: str, watermark: str, footer: str = DEFAULT_FOOTER) -> str:
     """@page texts in the briefing's language: 'Pagina 3 van 9', the sample watermark and the
-    footer (:func:`footer_text`; the stylesheet has no board name of its own)."""
+    footer (:func:`footer_text`; the stylesheet has no board name of its own).
+
+    The watermark is the text in the top-right corner and a diagonal background on every page,
+    except a page with real figures only (a topic page of the bundled sample whose figures are
+    all real: named page ``real-figures``)."""
     top_right = f"@top-right {{ content: {css_string(watermark)}; }}" if watermark else ""
+    background = f'background: url("{watermark_image(watermark)}") no-repeat center / 100% 100%; ' if watermark else ""
+    real = " @page real-figures { background: none; @top-right { content: none; } }" if watermark else ""
     return (
         "@page { "
+        f"{background}"
         f"@bottom-left {{ content: {css_string(footer or DEFAULT_FOOTER)}; }} "
         f"@bottom-right {{ content: {css_string(t('page', lang) + ' ')} counter(page) "
-        f"{css_string(' ' + t('of', lang) + ' ')} counter(pages); }} {top_right} }}"
+        f"{css_string(' ' + t('of', lang) + ' ')} counter(pages); }} {top_right} }}{real}"
     )
 
 

@@ -32,6 +32,7 @@ class JobContext:
     vintage_checksum: str = ""  # recorded in the documents' metadata
     notebook_timeout: float = config.NOTEBOOK_TIMEOUT  # seconds a theme notebook may run as a whole (--timeout)
     cell_timeout: float = config.CELL_TIMEOUT  # seconds one of its cells may run
+    mixed: bool = False  # the bundled sample mixes real CBS figures and synthetic ones
 
     def parameters(self) -> dict:
         """A theme notebook's parameters (its ``parameters`` cell)."""
@@ -47,6 +48,7 @@ class JobContext:
             self.is_sample,
             self.today,
             self.vintage_checksum,
+            mixed=self.mixed,
         )
 
     def data(self) -> Data:

@@ -75,7 +75,12 @@ def build_manifest(
             "factsheets": plan.factsheets,
             "force": plan.force,
         },
-        "vintage": {"id": plan.vintage_id, "checksum": plan.vintage_checksum, "is_sample": plan.is_sample},
+        "vintage": {
+            "id": plan.vintage_id,
+            "checksum": plan.vintage_checksum,
+            "is_sample": plan.is_sample,
+            "real_indicators": plan.real_indicators,
+        },
         "data_dir": str(plan.data_dir),
         "git_commit": git_commit(),
         "packages": inc.package_versions(),

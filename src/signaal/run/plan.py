@@ -19,6 +19,7 @@ from ..errors import InputError, SignaalError, suggest
 from ..periods import Period, parse_quarter
 from ..publish.outcome import DocResult
 from ..regions import registry
+from ..store.provenance import Provenance
 from ..store.vintage import Store
 from ..text import check_lang
 from .job import JobContext
@@ -49,6 +50,10 @@ class Plan:
     timeout: float = config.NOTEBOOK_TIMEOUT  # seconds one notebook may run (--timeout)
     cell_timeout: float = config.CELL_TIMEOUT  # seconds one of its cells may run
     allow_partial: bool = False  # publish even what is worse than the published folder
+    # the indicators whose figures in the vintage are real CBS figures (a live vintage: all; the
+    # bundled sample: those of its real extracts, see signaal.store.provenance)
+    real_indicators: list[str] = field(default_factory=list)
+    mixed: bool = False  # the bundled sample mixes real CBS figures and synthetic ones
 
     def output_stem(self, theme: str) -> str:
         """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
@@ -69,7 +74,14 @@ class Plan:
     def edition(self) -> Edition:
         """The masthead facts of this run's documents (region, quarter, language, data, day)."""
         return Edition(
-            self.region, self.quarter, self.lang, self.vintage_id, self.is_sample, self.today, self.vintage_checksum
+            self.region,
+            self.quarter,
+            self.lang,
+            self.vintage_id,
+            self.is_sample,
+            self.today,
+            self.vintage_checksum,
+            mixed=self.mixed,
         )
 
     def context(self, staging: Path) -> JobContext:
@@ -86,6 +98,7 @@ class Plan:
             vintage_checksum=self.vintage_checksum,
             notebook_timeout=self.timeout,
             cell_timeout=self.cell_timeout,
+            mixed=self.mixed,
         )
 
 
@@ -231,4 +244,8 @@ def make_plan(
         timeout=limits[0],
         cell_timeout=limits[1],
         allow_partial=allow_partial,
+        mixed=found.is_sample and Provenance.of(found.manifest).mixes_real_and_synthetic,
+        real_indicators=list(
+            found.manifest.get("real_indicators") or ([] if found.is_sample else found.manifest.get("indicators") or [])
+        ),
     )

@@ -73,6 +73,7 @@ def compute_signals(
         "quarter": str(q),
         "vintage": data.vintage.id,
         "is_sample": data.vintage.is_sample,
+        "mixed": data.vintage.is_sample and data.provenance.mixes_real_and_synthetic,
     }
     return SignalList(found, skipped, meta)
 
@@ -80,6 +81,8 @@ def compute_signals(
 def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str], board: list[Target]) -> Inputs | Skip:
     """What the rules read about ``ind`` for ``focus`` up to ``q``, or why no rule can run."""
     reg = data.reg
+    if data.not_published(ind.id, focus):  # CBS has the municipalities only: no figure to judge
+        return Skip(Status.NOT_APPLICABLE, "sig_skip_not_published", {"region": focus}, EVERY_RULE)
     shown = data.display_region(ind.id, focus)
     if shown == reg.national:
         return Skip(

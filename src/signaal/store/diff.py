@@ -17,6 +17,7 @@ import pandas as pd
 from ..catalogue import Catalogue
 from ..errors import DataError
 from ..periods import Period
+from .provenance import Provenance
 from .vintage import SAMPLE_ID, Store, Vintage
 
 
@@ -119,10 +120,27 @@ def table_id(manifest: dict | None, indicator) -> str | None:
     return src.table
 
 
+def figures_text(prov: Provenance, indicator: str) -> str:
+    """``real``, ``synthetic`` or ``mixed (real: land, provincie; synthetic: corop)`` — derived
+    levels (sums of real members) count as real and are named."""
+    summary = prov.summary(indicator)
+    levels = prov.levels(indicator)
+    derived = [lvl for lvl, k in levels.items() if k == "derived"]
+    if summary == "mixed":
+        real = [lvl for lvl, k in levels.items() if k != "synthetic"]
+        synthetic = [lvl for lvl, k in levels.items() if k == "synthetic"]
+        text = f"mixed (real: {', '.join(real)}; synthetic: {', '.join(synthetic)})"
+    else:
+        text = summary
+    return text + (f" (derived: {', '.join(derived)})" if derived and summary == "real" else "")
+
+
 def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFrame:
-    """Per indicator: latest period with a value, its status, the source and its modification date."""
+    """Per indicator: latest period with a value, its status, the source and its modification
+    date, and whether its figures are real (with the day they were retrieved) or synthetic."""
     obs = vintage.observations
     m = vintage.manifest
+    prov = Provenance.of(m)
     resolution = m.get("resolution") or {}
     carried = (m.get("refresh") or {}).get("carried_over") or {}
     rows = []
@@ -148,11 +166,22 @@ def freshness(vintage: Vintage, catalogue: Catalogue | None = None) -> pd.DataFr
                 "source": source_id or "–",
                 "modified": info.get("modified") or "–",
                 "carried_over_from": carried.get(ind_id, ""),
+                "figures": figures_text(prov, ind_id),
+                "retrieved": _retrieved(info, prov, ind_id, vintage),
             }
         )
-    return pd.DataFrame(
-        rows, columns=["indicator", "latest", "status", "periods", "regions", "source", "modified", "carried_over_from"]
-    )
+    columns = ["indicator", "latest", "status", "periods", "regions", "source", "modified", "carried_over_from"]
+    return pd.DataFrame(rows, columns=[*columns, "figures", "retrieved"])
+
+
+def _retrieved(info: dict, prov: Provenance, indicator: str, vintage: Vintage) -> str:
+    """The day the real figures were retrieved: the origin's date for a real extract of the
+    sample ('not stated' where the origin gives none), the download day of a live vintage."""
+    if prov.is_sample:
+        if prov.summary(indicator) == "synthetic":
+            return "–"
+        return str(info.get("retrieved") or "") or "not stated"
+    return str(info.get("retrieved") or "")[:10] or "–"
 
 
 @dataclass

@@ -14,6 +14,14 @@ Warnings (the vintage is written, the manifest and the command line list them):
 - **jumps**: a change from one period to the next beyond the threshold (percentage points
   for percentages and marks, a relative change otherwise);
 - **levels**: an indicator that lacks a level the catalogue promises.
+
+Two more checks serve real extracts before they become a vintage (the bundled sample runs them
+on its real CBS tables, see :mod:`signaal.store.sample`):
+
+- :func:`part_sums`: in a table with a breakdown (industries), every total equals the sum of
+  its parts within the rounding of the published figures;
+- :func:`check_anchors`: figures known from the CBS table pages (Twente's employee jobs in 2019:
+  299,7 thousand) are what the vintage holds.
 """
 
 from __future__ import annotations
@@ -152,5 +160,62 @@ def _jumps(obs, catalogue, registry, relative, points, checks) -> list[str]:
             out.append(
                 f"{ind_id}: {n} period-on-period change(s) beyond {describe(limit)} "
                 f"(largest: {region} in {period}, {describe(value)})"
+            )
+    return out
+
+
+@dataclass
+class PartSums:
+    """The outcome of :func:`part_sums`: how many totals were compared and which are off."""
+
+    compared: int = 0
+    off: list[tuple[str, str, str, float, float]] = field(default_factory=list)  # (total, region, period, total, sum)
+
+    def warning(self, what: str) -> str | None:
+        if not self.off:
+            return None
+        code, region, period, total, parts = max(self.off, key=lambda o: abs(o[4] - o[3]))
+        return (
+            f"{what}: in {len(self.off)} of {self.compared} cases a total is not the sum of its parts "
+            f"(largest: {code} in {region} {period} is {total:,.10g}, its parts sum to {parts:,.10g})"
+        )
+
+
+def part_sums(frame: pd.DataFrame, dimension: str, parts: dict[str, list[str]], step: float) -> PartSums:
+    """Totals against the sum of their parts in one ``dimension`` of a long frame (columns
+    ``geo``, ``period``, ``dimension``, ``value``; codes may be padded), compared per region and
+    period wherever the total and every part have a value. Published figures are rounded to
+    ``step`` (0,1 for "x 1 000" with one decimal), so a sum may differ by half a step per figure."""
+    table = frame.assign(_code=frame[dimension].astype(str).str.strip()).pivot_table(
+        index=["geo", "period"], columns="_code", values="value", aggfunc="first"
+    )
+    out = PartSums()
+    for total, members in parts.items():
+        cols = [total, *members]
+        lacking = [c for c in cols if c not in table.columns]
+        if lacking:
+            raise DataError(f"part sums: category {lacking[0]!r} is not in {dimension}")
+        sub = table[cols].dropna()
+        sums = sub[members].sum(axis=1)
+        allowed = (len(members) + 1) * step / 2 + 1e-9
+        out.compared += len(sub)
+        for (region, period), s, t in zip(sub.index, sums, sub[total], strict=True):
+            if abs(s - t) > allowed:
+                out.off.append((total, str(region).strip(), str(period).strip(), float(t), float(s)))
+    return out
+
+
+def check_anchors(obs: pd.DataFrame, anchors: list[dict]) -> list[str]:
+    """Figures that must hold (``{indicator, region, period, value}``, from a CBS table page):
+    one line per anchor that the observations miss or hold otherwise."""
+    keyed = obs.set_index(["indicator", "region", "period"])["value"]
+    out = []
+    for a in anchors:
+        key = (a["indicator"], a["region"], str(a["period"]))
+        got = keyed.get(key)
+        if got is None or np.isnan(got) or not np.isclose(got, float(a["value"]), rtol=0, atol=1e-6):
+            shown = "nothing" if got is None or np.isnan(got) else number(float(got), lang="en")
+            out.append(
+                f"{a['indicator']} {a['region']} {a['period']}: expected {number(float(a['value']), lang='en')}, found {shown}"
             )
     return out
