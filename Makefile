@@ -15,8 +15,8 @@ LAB_IP   ?= 127.0.0.1
 LAB_ARGS ?=
 # the git filter that strips notebook outputs on `git add` (.gitattributes: notebooks/*.ipynb);
 # relative to the top of the work tree, where git runs filters, so every clone and work tree
-# uses its own .venv
-NBSTRIPOUT = $(BIN)/python -m nbstripout
+# uses its own .venv; cell ids are kept (a renumbering would make every clone look changed)
+NBSTRIPOUT = $(BIN)/python -m nbstripout --keep-id
 NBSTRIPOUT_EXTRA_KEYS = metadata.papermill cell.metadata.papermill metadata.language_info.version \
 	metadata.language_info.codemirror_mode metadata.language_info.file_extension metadata.language_info.mimetype \
 	metadata.language_info.nbconvert_exporter metadata.language_info.pygments_lexer
