@@ -104,8 +104,27 @@ def main() -> None:
     is_flag=True,
     help="Publish even a run that lost documents the published folder has (by default it is set aside beside it).",
 )
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The previous briefing to compare with ('what changed'; default: the previous quarter's folder beside the output, or its archive).",
+)
 def run_cmd(
-    quarter, themes, region, lang, out, vintage, data_dir, notebooks, jobs, factsheets, force, timeout, allow_partial
+    quarter,
+    themes,
+    region,
+    lang,
+    out,
+    vintage,
+    data_dir,
+    notebooks,
+    jobs,
+    factsheets,
+    force,
+    timeout,
+    allow_partial,
+    previous,
 ) -> int:
     """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF).
 
@@ -134,6 +153,7 @@ def run_cmd(
         factsheets=factsheets,
         timeout=timeout,
         allow_partial=allow_partial,
+        previous=previous,
     )
     sample = " (bundled sample data)" if plan.is_sample else ""
     what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"

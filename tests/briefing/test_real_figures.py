@@ -27,7 +27,7 @@ def test_a_page_of_real_figures_names_its_table_and_goes_without_the_watermark(p
         "Bron: CBS StatLine, tabel 83582NED; echte cijfers, ophaaldatum niet vermeld; bewerking Signaal"
         " · provincies en Nederland: opgeteld uit de COROP-gebieden (afgeleid door Signaal)"
     )
-    assert jobs.updated_line == "Laatste actualisatie: niet vermeld in het extract"
+    assert jobs.updated_line == "Laatste actualisatie: niet vermeld in het extract · cijfers tot en met 2024"
     assert "320.400" in " ".join(jobs.bullets)
 
 
@@ -45,7 +45,7 @@ def test_a_page_without_a_region_figure_shows_the_municipalities(pages):
         prices.source_line
         == "Bron: CBS StatLine, tabel 83625NED; echte cijfers, opgehaald 17 juli 2026; bewerking Signaal"
     )
-    assert prices.updated_line == "Laatste actualisatie: 17 februari 2026"
+    assert prices.updated_line == "Laatste actualisatie: 17 februari 2026 · cijfers tot en met 2025"
     assert "Gemeenten van Twente, 2015–2025" in prices.chart.svg
 
 

@@ -105,8 +105,18 @@ def test_growth_bars_start_at_zero(ax):
 def test_rank_strip_ranks_by_polarity(ax, polarity, expected):
     values = pd.Series({f"CR{i:02d}": float(i) for i in range(1, 41)})
     rank = draw_rank_strip(ax, values, "CR39", {"CR39": "X"}, "percent", 1, polarity, "nl", national=20.0)
-    assert rank == expected
-    assert any(f"plaats {expected} van 40" in t for t in texts(ax))
+    assert rank is not None and (rank.low, rank.high, rank.n) == (expected, expected, 40)
+    assert any(f"{expected}e van 40" in t for t in texts(ax))
+
+
+def test_rank_strip_writes_out_a_shared_place(ax):
+    # four regions at 20,0 as shown (CR20 itself, 19,96 and 20,04 round to 20,0): one place shared
+    values = pd.Series({f"CR{i:02d}": float(i) for i in range(1, 41)})
+    values["CR12"], values["CR21"] = 19.96, 20.0
+    values["CR22"] = 20.04
+    rank = draw_rank_strip(ax, values, "CR12", {"CR12": "Twente"}, "percent", 1, "higher_is_better", "nl")
+    assert rank is not None and (rank.low, rank.high) == (19, 22)
+    assert any("gedeeld 19e–22e van 40" in t for t in texts(ax))
 
 
 def test_band_chart_labels_the_uwv_classes(ax):

@@ -35,12 +35,12 @@ def test_trend_sentence(tmp_path):
     data = make_data(tmp_path, {("aandeel", "CR12"): years(2014, [60 + 0.5 * i for i in range(12)])})
     trend = only(compute_signals(data, "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "trend")
     assert trend.sentence_nl == (
-        "Aandeel werkenden in Twente: significant stijgende trend, +3,5 procentpunt over 8 jaar (2018–2025); "
-        "die richting is gunstig."
+        "Aandeel werkenden in Twente: een duidelijke stijgende trend, trendmatig +3,5 procentpunt over 8 jaar "
+        "(2018–2025); die richting is gunstig."
     )
     assert trend.sentence_en == (
-        "Share in work in Twente: significant upward trend, +3.5 percentage points over 8 years (2018–2025); "
-        "a favourable direction."
+        "Share in work in Twente: a clear upward trend, +3.5 percentage points over 8 years as a fitted trend "
+        "(2018–2025); a favourable direction."
     )
 
 
@@ -83,9 +83,12 @@ def test_position_sentence(tmp_path):
     pos = only(
         compute_signals(make_data(tmp_path, series), "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "positie"
     )
+    # 71,65 is published as 71,7, as is the region above it: they share a place, written out
     assert pos.sentence_nl == (
-        "Aandeel werkenden in Twente: plaats 3 van de 40 COROP-gebieden, bij het gunstigste kwart (71,7%; mediaan 70,0%)."
+        "Aandeel werkenden in Twente: gedeeld 3e–4e van de 40 COROP-gebieden, bij het gunstigste kwart "
+        "(71,7%; mediaan 70,0%)."
     )
+    assert pos.sentence_en.startswith("Share in work in Twente: joint 3rd–4th of the 40 COROP regions")
 
 
 def test_woondeal_sentence_names_the_pace_needed(tmp_path):

@@ -22,6 +22,7 @@ from ..charts.signals import sensitivity_chart
 from ..indicators.data import Data
 from ..periods import Period
 from ..signals.compass import BTG_INDICATOR, DIMENSIONS, EXCLUDED, Compass, btg_published, compass
+from ..signals.ranking import rank_of
 from ..text import check_lang, t, upper_first
 from .context import PageContext
 from .pages import CompassPage
@@ -34,6 +35,12 @@ def _name(data: Data | None, code: str, lang: str) -> str:
 def _cell(frame: pd.DataFrame, row: str, column: str) -> float:
     """One number of a frame of numbers (pandas-stubs type a cell as any scalar)."""
     return cast(float, frame.loc[row, column])
+
+
+def _place(values: pd.Series, focus: str, polarity: str, decimals: int | None, lang: str) -> str:
+    """The focus region's place by the one ranking of every page (ties shared, written out)."""
+    rank = rank_of(values, focus, polarity, decimals)
+    return rank.place(lang) if rank is not None else "–"
 
 
 def compass_chart(c: Compass, lang: str, data: Data | None = None) -> Chart:
@@ -62,7 +69,8 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
     low, high = c.rank_range
     median = float(c.sensitivity[c.focus].median())
     k_ind = sum(len(ids) for ids in c.dimensions.values())
-    ind_ranks = c.indicator_ranks()
+    focus_rank = rank_of(c.composite, c.focus, "higher_is_better")
+    assert focus_rank is not None  # the focus region is one of the compass's regions
     head = "".join(
         f'<th scope="col">{escape(h)}</th>'
         for h in (
@@ -76,7 +84,6 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
         )
     )
     body = []
-    dim_ranks = c.dimension_scores.rank(ascending=False, method="min").astype(int)
     for dim, ids in c.dimensions.items():
         for i, ind_id in enumerate(ids):
             ind = data.cat[ind_id]
@@ -90,16 +97,16 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
                 f'<td class="num">{escape(fmt.value(_cell(c.raw, c.focus, ind_id), ind.unit, ind.decimals, lang))}</td>'
                 f'<td class="num">{escape(fmt.value(c.national[ind_id], ind.unit, ind.decimals, lang))}</td>'
                 f'<td class="num">{escape(fmt.number(_cell(c.scores, c.focus, ind_id), 0, lang))}</td>'
-                f'<td class="num">{int(_cell(ind_ranks, c.focus, ind_id))}</td></tr>'
+                f'<td class="num">{escape(_place(c.raw[ind_id], c.focus, ind.polarity, ind.decimals, lang))}</td></tr>'
             )
         body.append(
             f'<tr class="compass-dimension"><td>{escape(t("compass_dimension_score", lang))}</td><td></td><td></td><td></td>'
             f'<td class="num">{escape(fmt.number(_cell(c.dimension_scores, c.focus, dim), 0, lang))}</td>'
-            f'<td class="num">{int(_cell(dim_ranks, c.focus, dim))}</td></tr>'
+            f'<td class="num">{escape(_place(c.dimension_scores[dim], c.focus, "higher_is_better", None, lang))}</td></tr>'
         )
     body.append(
         f'<tr class="compass-total"><th scope="row" colspan="5">{escape(t("compass_total", lang))}</th>'
-        f'<td class="num">{escape(fmt.number(c.composite[c.focus], 0, lang))}</td><td class="num">{c.focus_rank}</td></tr>'
+        f'<td class="num">{escape(fmt.number(c.composite[c.focus], 0, lang))}</td><td class="num">{escape(focus_rank.place(lang))}</td></tr>'
     )
     chart = compass_chart(c, lang, data)
     tables = sorted({table for ids in c.dimensions.values() for i in ids if (table := data.cat[i].source.table)})
@@ -111,7 +118,7 @@ def compass_html(c: Compass, lang: str = "nl", data: Data | None = None) -> str:
         '<section class="compass">'
         f'<h2 class="compass-title">{escape(t("compass_title", lang))}</h2>'
         f'<p class="compass-intro">{escape(t("compass_intro", lang, k=k_ind, n=c.n, normalisation=t("compass_norm_minmax", lang)))}</p>'
-        f'<p class="compass-rank">{escape(t("compass_rank_line", lang, region=region, rank=c.focus_rank, n=c.n))} '
+        f'<p class="compass-rank">{escape(t("compass_rank_line", lang, region=region, rank=focus_rank.place(lang), n=c.n))} '
         f"{escape(t('compass_sensitivity_line', lang, k=len(c.sensitivity), low=low, high=high, median=fmt.number(median, 0 if median.is_integer() else 1, lang)))}</p>"
         f'<table class="compass-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
         f'<figure class="compass-chart"><figcaption class="compass-chart-title">{escape(t("compass_chart_title", lang, k=len(c.sensitivity)))}</figcaption>'

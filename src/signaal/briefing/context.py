@@ -178,23 +178,36 @@ class PageContext:
         return bool(kinds) and "synthetic" not in kinds.values()
 
     def updated(self, ind: Indicator) -> str:
-        """'Laatste actualisatie': the modification date of the source table the indicator was
-        read from (the table its family resolved to in this vintage), else the vintage's date.
-        Real figures of the sample whose extract carries no date say so."""
+        """'Laatste actualisatie': the day the source released the figures, as the data records
+        it — CBS's ``Modified`` of the table the indicator was read from (the table its family
+        resolved to in this vintage), a curated table's ``published`` date as its origin states
+        it — never a file's modification time, the vintage's date or the run's. Where the source
+        states none, it says so; synthetic figures of the sample have no release date."""
         manifest = self.data.vintage.manifest
         info = source_info(manifest, ind.id, ind.source.table or ind.source.file)
         if not info and ind.transform is not None:  # a derived indicator: its first input's source
             dep = self.cat[self.cat.dependencies(ind.id)[0]]
             info = source_info(manifest, dep.id, dep.source.table or dep.source.file)
-        if info.get("modified"):
-            return long_date(info["modified"], self.lang)
+        date = info.get("published") if info.get("kind") == "manual" else info.get("modified")
+        if date:
+            return long_date(date, self.lang)
         if info.get("real"):
             return t("updated_unknown", self.lang)
-        created = self.data.vintage.created or self.edition.today.isoformat()
-        return long_date(created, self.lang)
+        if self.data.vintage.is_sample and self.data.is_synthetic(ind.id, self.data.display_region(ind.id, self.focus)):
+            return t("updated_synthetic", self.lang)
+        return t("updated_not_stated", self.lang)
+
+    def reference_period(self, ind: Indicator) -> str:
+        """The latest period the page shows ('het 1e kwartaal 2026', '2025'), '' without one."""
+        where = self.data.display_region(ind.id, self.focus)
+        series = self.data.series(ind.id, where, freq=ind.display_freq, up_to=self.quarter)
+        return Period.parse(str(series.index[-1])).phrase(self.lang) if not series.empty else ""
 
     def updated_line(self, ind: Indicator) -> str:
-        return t("updated_line", self.lang, date=self.updated(ind))
+        """'Laatste actualisatie: 22 april 2026 · cijfers tot en met het 1e kwartaal 2026'."""
+        line = t("updated_line", self.lang, date=self.updated(ind))
+        period = self.reference_period(ind)
+        return line + (t("updated_period", self.lang, period=period) if period else "")
 
     def targets_path(self) -> Path | None:
         """The board targets table (``manual/doelen.csv``) of this briefing's data folder."""

@@ -17,6 +17,7 @@ from ..catalogue import Indicator
 from ..catalogue.bands import band
 from ..indicators.data import Data
 from ..periods import Period
+from ..signals.ranking import rank_of
 from ..text import t
 
 GAP_YEARS = 5
@@ -222,10 +223,11 @@ def rank_line(ctx: Context) -> str | None:
     row = cast(pd.Series, table.loc[last, corop]).dropna()  # one row label: a Series (stubs allow a DataFrame)
     if len(row) < 10:
         return None
-    ascending = ctx.ind.polarity == "lower_is_better"
-    ranks = row.rank(ascending=ascending, method="min")
+    rank = rank_of(row, ctx.region, ctx.ind.polarity, ctx.ind.decimals)  # the one ranking: ties shared
+    if rank is None:
+        return None
     key = "rank_line_neutral" if ctx.ind.polarity == "neutral" else "rank_line"
-    return t(key, ctx.lang, regio=ctx.name(ctx.region), rank=int(ranks[ctx.region]), n=len(row))
+    return t(key, ctx.lang, regio=ctx.name(ctx.region), rank=rank.place(ctx.lang), n=rank.n)
 
 
 def spread_line(ctx: Context) -> str | None:

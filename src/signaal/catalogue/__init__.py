@@ -139,6 +139,11 @@ def load_catalogue(indicators_path: Path | None = None, themes_path: Path | None
                     raise CatalogueError(
                         f"catalogue {ind_path.name}: entry {ind.id!r} is computed from unknown indicator {op!r}"
                     )
+        if ind.meaning and ind.meaning.per not in indicators:
+            raise CatalogueError(
+                f"catalogue {ind_path.name}: entry {ind.id!r}: meaning.per names unknown indicator "
+                f"{ind.meaning.per!r}; valid: a count of the catalogue such as bevolking"
+            )
     return Catalogue(indicators=indicators, themes=themes)
 
 

@@ -201,12 +201,29 @@ class SignalSettings(_Strict):
     rule_weights: dict[Literal["trend", "verandering", "kloof", "positie", "doel", "breuk", "klok"], float] | None = (
         None
     )
+    # the minimum relevant size of a finding (README "Signals"): of a difference between levels,
+    # in the indicator's unit (default per unit, money 2% of the national level), and of a
+    # change (in % for counts, money and index numbers; default per unit). Smaller is never an
+    # urgency or an opportunity, however significant.
+    relevant: float | None = Field(default=None, gt=0)
+    relevant_change: float | None = Field(default=None, gt=0)
 
     @field_validator("bands")
     @classmethod
     def _uwv_bands(cls, v: dict[str, float] | None) -> dict[str, float] | None:
         """UWV tension bands: the upper edges of zeer_ruim, ruim, gemiddeld and krap (signaal.bands)."""
         return check_edges(v) if v is not None else v
+
+
+class Meaning(_Strict):
+    """What a difference in an indicator comes to in people, homes, jobs or euros (the board's
+    front page: "3,4 procentpunt minder hoogopgeleiden: ongeveer 16.000 mensen"), computed
+    from a count in the data (``per``), never typed: a percentage is a share of it (of the
+    population aged 15 to 75, of households), an amount in euros is per one of it (product per
+    inhabitant), a % change of a count is a change of the count itself."""
+
+    per: str  # the indicator whose figure (same region, latest year) a difference is taken of
+    noun: Text  # what is counted: "mensen", "huishoudens", "banen" (not used for euros)
 
 
 class Break(_Strict):
@@ -244,6 +261,7 @@ class Indicator(_Strict):
     breaks: list[Break] = Field(default_factory=list)
     caveats: list[Text] = Field(default_factory=list)
     chart: Literal["line", "index", "bar", "map", "band"] = "line"
+    meaning: Meaning | None = None  # what a difference comes to in people, homes or euros
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:

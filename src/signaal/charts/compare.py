@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .. import formatting as fmt
+from ..signals.ranking import Rank, rank_of, ranked_order
 from ..text import t
 from .base import PALETTE, Chart, figure, house_chart, to_svg
 
@@ -142,14 +143,16 @@ def draw_rank_strip(
     lang: str = "nl",
     national: float | None = None,
     fontsize: float = 7.5,
-) -> int | None:
+) -> Rank | None:
     """All regions as thin columns, best first; the focus region highlighted; the best and
-    worst quarter shaded (green/red by polarity). Returns the focus region's rank."""
+    worst quarter shaded (green/red by polarity). Ranks come from the one ranking of every
+    page (:mod:`signaal.signals.ranking`: on the values as shown, ties shared and written out
+    in the label); returns the focus region's :class:`~signaal.signals.ranking.Rank`."""
     s = values.dropna()
     if s.empty:
         return None
-    ascending = polarity == "lower_is_better"
-    s = s.sort_values(ascending=ascending)
+    s = s[ranked_order(s, polarity, decimals, first=focus)]
+    found = rank_of(s, focus, polarity, decimals)
     n = len(s)
     x = np.arange(n)
     best, worst = quartile_colours(polarity)
@@ -160,7 +163,7 @@ def draw_rank_strip(
     colours = [PALETTE["focus"] if c == focus else "#AEB6BD" for c in s.index]
     sizes = [34 if c == focus else 12 for c in s.index]
     ax.scatter(x, s.to_numpy(), c=colours, s=sizes, zorder=3, linewidths=0)
-    rank = list(s.index).index(focus) + 1 if focus in s.index else None
+    rank = found.low if found is not None else None
     if national is not None and not np.isnan(national):
         ax.axhline(national, color=PALETTE["national"], linestyle="--", linewidth=1.0, zorder=2)
         on_left = rank is None or rank > n / 2  # opposite the focus label, which leans to the middle
@@ -180,9 +183,10 @@ def draw_rank_strip(
         v = float(s[focus])
         # put the label on the emptier side: right of the point in the first half, left in the second
         to_right = rank <= n / 2
+        assert found is not None  # the focus region has a figure here
         ax.annotate(
             f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n"
-            + t("chart_rank_of", lang, rank=rank, n=n),
+            + t("chart_rank_of", lang, rank=found.place(lang), n=n),
             xy=(rank - 1, v),
             xytext=(18 if to_right else -18, 16),
             textcoords="offset points",
@@ -204,7 +208,7 @@ def draw_rank_strip(
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
     ax.tick_params(axis="y", labelsize=fontsize)
     ax.grid(axis="x", visible=False)
-    return rank
+    return found
 
 
 @house_chart

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import formatting as fmt
 from ..periods import Period
@@ -76,23 +77,64 @@ def sparkline(
     return to_svg(fig, alt)
 
 
+def _place_labels(
+    points: list[tuple[float, float]], widths: list[float], height: float = 0.055
+) -> list[tuple[float, float, bool]]:
+    """Label positions in axes fractions (0..1) for points in axes fractions: to the right of
+    a point in the left two thirds, to the left otherwise; a label that would overlap one
+    placed before moves down or up by a label height at a time, alternately. Returns
+    (x, y, right-aligned?) per point."""
+    placed: list[tuple[float, float, float, float]] = []  # boxes x0, x1, y0, y1
+    out: list[tuple[float, float, bool]] = []
+    for (px, py), w in zip(points, widths, strict=True):
+        left = px > 0.66
+        x0 = px - 0.012 - w if left else px + 0.012
+        for k in range(40):
+            step = (k + 1) // 2 * (1 if k % 2 else -1)
+            y = min(max(py + step * height, height / 2), 1 - height / 2)
+            box = (x0, x0 + w, y - height / 2, y + height / 2)
+            if not any(b[0] < box[1] and box[0] < b[1] and b[2] < box[3] and box[2] < b[3] for b in placed):
+                break
+        placed.append(box)
+        out.append((px - 0.012 if left else px + 0.012, y, left))
+    return out
+
+
+def _tick_formatter(axis, lang: str) -> FuncFormatter:
+    """Ticks with as many decimals as their step needs (0,5 and 1; 0,25 and 0,5), no more."""
+
+    def show(x: float, _pos=None) -> str:
+        ticks = [t for t in axis.get_majorticklocs() if np.isfinite(t)]
+        step = min((abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False) if b != a), default=1.0)
+        decimals = next((d for d in range(4) if abs(round(step, d) - step) < 1e-9), 3)
+        return fmt.number(x, decimals, lang)
+
+    return FuncFormatter(show)
+
+
 @house_chart
 def klok_chart(
-    points: list[dict], alt: str, x_label: str, y_label: str, quadrant_labels: dict[str, str], clip: float = 3.0
+    points: list[dict],
+    alt: str,
+    x_label: str,
+    y_label: str,
+    quadrant_labels: dict[str, str],
+    clip: float = 3.0,
+    lang: str = "nl",
 ) -> Chart:
-    """The regional clock: one numbered dot per indicator at (gap, change of the gap), both in
-    standard deviations between regions and oriented so that right/up is more favourable.
-    A key beside the chart names the numbered dots; points beyond ``clip`` SD sit on the
-    edge as a triangle, so one outlier does not squeeze the rest.
+    """The regional clock: one dot per indicator at (gap, change of the gap), both in standard
+    deviations between regions and oriented so that right/up is more favourable, each named
+    by its short title (no numbered key). Points beyond ``clip`` SD sit on the edge as a
+    triangle, so one outlier does not squeeze the rest.
 
     ``points``: dicts with ``x``, ``y``, ``label`` and ``kind``.
     """
     fig = figure(figsize=(7.0, 3.9))
-    ax = fig.add_axes((0.08, 0.13, 0.56, 0.82))
+    ax = fig.add_axes((0.09, 0.14, 0.88, 0.83))
     xs = [min(abs(p["x"]), clip) for p in points] or [0.0]
     ys = [min(abs(p["y"]), clip) for p in points] or [0.0]
-    lim_x = max(0.5, max(xs) * 1.2)
-    lim_y = max(0.25, max(ys) * 1.25)
+    lim_x = max(0.5, max(xs) * 1.25)
+    lim_y = max(0.25, max(ys) * 1.3)
     shades = {  # after the CBS Conjunctuurklok: green, orange, red, yellow
         (1, 1): "#E3F2EC",
         (1, -1): "#FCEBD9",
@@ -112,17 +154,22 @@ def klok_chart(
             quadrant_labels.get(key, key),
             xy=(sx * lim_x * 0.97, sy * lim_y * 0.94),
             fontsize=7.5,
+            fontweight="bold",
             color="#555555",
             ha="right" if sx > 0 else "left",
             va="top" if sy > 0 else "bottom",
         )
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.axvline(0, color="#999999", linewidth=0.8)
-    key_lines = []
-    for i, p in enumerate(points, 1):
+    shown = []
+    for p in points:
         x = max(-lim_x * 0.98, min(lim_x * 0.98, p["x"]))
         y = max(-lim_y * 0.96, min(lim_y * 0.96, p["y"]))
-        clipped = (x, y) != (p["x"], p["y"])
+        shown.append((x, y, (x, y) != (p["x"], p["y"])))
+    # names beside the dots (no numbered key); a name moved off its dot gets a thin line to it
+    frac = [((x + lim_x) / (2 * lim_x), (y + lim_y) / (2 * lim_y)) for x, y, _ in shown]
+    labels = _place_labels(frac, [0.0105 * len(p["label"]) + 0.01 for p in points])
+    for p, (x, y, clipped), (fx, fy), (lx, ly, left) in zip(points, shown, frac, labels, strict=True):
         ax.plot(
             [x],
             [y],
@@ -133,13 +180,25 @@ def klok_chart(
             markeredgewidth=0.6,
             zorder=4,
         )
+        moved = abs(ly - fy) > 0.01
         ax.annotate(
-            str(i), xy=(x, y), xytext=(4, 3), textcoords="offset points", fontsize=7.5, color="#222222", zorder=5
+            p["label"],
+            xy=(fx, fy),
+            xycoords="axes fraction",
+            xytext=(lx, ly),
+            textcoords="axes fraction",
+            fontsize=7,
+            color="#222222",
+            ha="right" if left else "left",
+            va="center",
+            zorder=5,
+            arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.5, shrinkA=0, shrinkB=3) if moved else None,
         )
-        key_lines.append(f"{i}  {p['label']}")
-    fig.text(0.67, 0.95, "\n".join(key_lines), fontsize=7.5, color="#222222", va="top", ha="left", linespacing=1.5)
     ax.set_xlim(-lim_x, lim_x)
     ax.set_ylim(-lim_y, lim_y)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        axis.set_major_formatter(_tick_formatter(axis, lang))
     ax.set_xlabel(x_label, fontsize=7.5)
     ax.set_ylabel(y_label, fontsize=7.5)
     ax.grid(False)

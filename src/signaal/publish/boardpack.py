@@ -1,12 +1,15 @@
 """The board pack (``bestuursbriefing.pdf``): every theme of the quarter in one document.
 
 It is composed from the executed theme notebooks, so the board reads exactly the pages the
-theme briefings show: cover, contents with real page numbers (WeasyPrint's
-``target-counter``), the signal board (the strongest urgencies and opportunities across
-themes), the broad-welfare page (from the executed ``brede-welvaart`` notebook, or its key
-figures when that notebook is absent), one section per theme (its "in het kort" and topic
-pages), and one sources appendix merged from all themes. It is rendered once, so page
-numbers run on through the whole pack.
+theme briefings show: cover; the front — "In één oogopslag", the board's targets and what
+changed since the previous briefing (:mod:`signaal.briefing.front`, made with the signals);
+contents with real page numbers (WeasyPrint's ``target-counter``); the signal board (the
+curated urgencies and opportunities across themes); the broad-welfare page (from the executed
+``brede-welvaart`` notebook, or its key figures when that notebook is absent); one section
+per theme (its "in het kort" and topic pages, a page with figures new since the previous
+briefing marked "nieuw"); one sources appendix merged from all themes; and the methods
+appendix, the only place with strength scores, p-values and rule names. It is rendered
+once, so page numbers run on through the whole pack.
 
 What each block of a notebook is — cover, "in het kort", topic page, sources — the pack reads
 from the JSON the notebook stores beside the block's HTML (``BLOCK_MIMETYPE``, see
@@ -22,6 +25,8 @@ schema under PDF/A), so the theme briefings stay ``pdf/ua-1`` and the pack is PD
 from __future__ import annotations
 
 import base64
+import contextlib
+import json
 import time
 from dataclasses import dataclass, field
 from html import escape
@@ -40,7 +45,7 @@ from .html import html_page, stylesheet
 from .html_ids import dedupe_ids, html_ids, prefix_ids, resolve_links, unique_chart_ids
 from .outcome import BUILT, DocResult, report, write_atomic
 from .pdf import render_pdf, svg_as_images
-from .signal_page import BOARD_PAGE, board_from_page, build_signal_board  # noqa: F401  (the run's entry points)
+from .signal_page import BOARD_PAGE, board_from_page, build_signal_board, part_from_page  # noqa: F401
 from .tables import indicator_table, write_indicators_csv
 
 PDF_VARIANT = "pdf/a-3a"
@@ -164,10 +169,27 @@ def _section(section_id: str, title: str, running: str, body: str, css_class: st
     )
 
 
+def mark_new(html: str, lang: str) -> str:
+    """A topic page's "Laatste actualisatie" line with the mark "nieuw" (figures new since the
+    previous briefing)."""
+    at = html.find('<p class="updated">')
+    end = html.find("</p>", at) if at >= 0 else -1
+    if end < 0:
+        return html
+    badge = f'<span class="badge-new" title="{escape(t("new_badge", lang))}">{escape(t("new_word", lang))}</span>'
+    return html[:end] + badge + html[end:]
+
+
 def theme_section(
-    parts: ThemeParts, edition: Edition, section_id: str, css_class: str = "pack-theme", note: str = ""
+    parts: ThemeParts,
+    edition: Edition,
+    section_id: str,
+    css_class: str = "pack-theme",
+    note: str = "",
+    new: dict | None = None,
 ) -> tuple[str, list[Entry]]:
-    """One theme: its title and intro, "in het kort", its topic pages and analysts' notes."""
+    """One theme: its title and intro, "in het kort", its topic pages and analysts' notes; a
+    topic whose indicator has figures new since the previous briefing (``new``) is marked."""
     entries = [Entry(section_id, escape(parts.title), 1)]
     body = [f'<p class="pack-theme-intro">{escape(parts.intro)}</p>' if parts.intro else ""]
     if note:
@@ -175,7 +197,10 @@ def theme_section(
     blocks = [b for b in parts.blocks if b.kind not in ("cover", "sources")]
     own = set().union(*(html_ids(b.html) for b in blocks)) if blocks else set()
     for block in blocks:
-        body.append(prefix_ids(block.html, parts.name, own))
+        html = block.html
+        if block.kind == "topic" and block.info.get("indicator") in (new or {}):
+            html = mark_new(html, edition.lang)
+        body.append(prefix_ids(html, parts.name, own))
         anchor, title = block.info.get("id"), block.info.get("title")
         if block.kind == "topic" and anchor in own and title:
             entries.append(Entry(f"{parts.name}-{anchor}", escape(title).strip(), 2))
@@ -216,15 +241,23 @@ def compose(
     btg_note: str = "",
     missing: list[str] | None = None,
     for_pdf: bool = True,
+    front: str | None = None,
+    methods: str | None = None,
+    new: dict | None = None,
 ) -> str:
     """The whole pack as one HTML document. ``missing`` are themes whose notebook failed
     (named in the pack with a reason the board can read); without a ``signal_board`` the pack
-    says so (:func:`signals_note`)."""
+    says so (:func:`signals_note`). ``front``: the front pages (before the contents);
+    ``methods``: the methods appendix (last); ``new``: indicators with figures new since the
+    previous briefing (their pages are marked)."""
     lang = edition.lang
     title = t("pack_title", lang)
     cover = edition.cover(title, t("pack_intro", lang)).html()
     entries: list[Entry] = []
     sections: list[str] = []
+    # the front pages come before the contents (and are bookmarked): the contents starts after them;
+    # their ids are the pack's own (pack-oogopslag, pack-doelen, pack-veranderd)
+    front_html = front or ""
 
     board_title = t("pack_signal_board", lang)
     if signal_board:
@@ -235,11 +268,11 @@ def compose(
     entries.append(Entry("pack-signaalbord", escape(board_title), 1))
 
     if btg is not None:
-        html, ents = theme_section(btg, edition, "pack-brede-welvaart", "pack-btg", note=btg_note)
+        html, ents = theme_section(btg, edition, "pack-brede-welvaart", "pack-btg", note=btg_note, new=new)
         sections.append(html)
         entries += ents
     for parts in themes:
-        html, ents = theme_section(parts, edition, f"pack-{parts.name}")
+        html, ents = theme_section(parts, edition, f"pack-{parts.name}", new=new)
         sections.append(html)
         entries += ents
     all_parts = ([btg] if btg else []) + themes
@@ -250,11 +283,14 @@ def compose(
     )
     sections.append(sources)
     entries.append(Entry("pack-bronnen", escape(t("sources_appendix", lang)), 1))
+    if methods:
+        sections.append(methods)
+        entries.append(Entry("pack-methode", escape(t("methods_title", lang)), 1))
 
     missing_html = "".join(f'<p class="pack-missing">{escape(missing_note(m, lang))}</p>' for m in missing or [])
     running = " · ".join((title, edition.focus_name, edition.quarter_label))
-    css = stylesheet(lang, edition.watermark, edition.board, ("boardpack.css",), for_pdf=for_pdf)
-    body = f"{cover}{contents_html(entries, lang)}{missing_html}{''.join(sections)}"
+    css = stylesheet(lang, edition.watermark, edition.board, ("boardpack.css", "front.css"), for_pdf=for_pdf)
+    body = f"{cover}{front_html}{contents_html(entries, lang)}{missing_html}{''.join(sections)}"
     body = resolve_links(dedupe_ids(unique_chart_ids(body)))
     if for_pdf:
         body = svg_as_images(body)
@@ -291,14 +327,27 @@ def _btg_fallback(data, edition: Edition) -> ThemeParts:
     return ThemeParts(name=BTG_THEME, theme=BTG_THEME, title=b.title, intro=intro, meta=b.meta(), blocks=blocks)
 
 
-def _signal_board(staging: Path, board_page: str | None, result: DocResult) -> str | None:
-    """The signal board from its page in staging (noted in the result: which, or why none)."""
-    board = board_from_page(staging / board_page) if board_page else None
+def _signal_board(staging: Path, board_page: str | None, result: DocResult) -> dict:
+    """The front pages, the signal board and the methods appendix from the signal board's page
+    in staging, and the figures new since the previous briefing from the signals' JSON beside it
+    (noted in the result: which page, or why none)."""
+    page = staging / board_page if board_page else None
+    board = board_from_page(page) if page else None
     if board_page and board is None:
         result.notes["signal_board"] = f"{board_page} is missing"
     else:
         result.notes["signal_board"] = board_page if board else "no signal board (failed)"
-    return board
+    new: dict = {}
+    if page is not None:
+        signals_json = page.with_name(page.name.replace(BOARD_PAGE, "signals", 1)).with_suffix(".json")
+        with contextlib.suppress(OSError, ValueError):
+            new = json.loads(signals_json.read_text("utf-8")).get("meta", {}).get("new_figures") or {}
+    return {
+        "board": board,
+        "front": part_from_page(page, "front") if page else None,
+        "methods": part_from_page(page, "methods") if page else None,
+        "new": new,
+    }
 
 
 def _broad_welfare(parts: list[ThemeParts], data, edition: Edition, result: DocResult) -> tuple[ThemeParts, str]:
@@ -348,7 +397,9 @@ def build_pack(
         data = open_data(data_dir, edition.vintage)
         t1 = time.perf_counter()
         report(name, 1, steps, "signals")
-        board = _signal_board(staging_path, board_page, result)
+        found = _signal_board(staging_path, board_page, result)
+        board = found["board"]
+        extra = {"front": found["front"], "methods": found["methods"], "new": found["new"]}
         t2 = time.perf_counter()
         btg, btg_note = _broad_welfare(parts, data, edition, result)
         others = [p for p in parts if p is not btg]
@@ -357,10 +408,10 @@ def build_pack(
         result.outputs.append(indicators_name)
         t3 = time.perf_counter()
         report(name, 3, steps, "html")
-        screen = compose(others, edition, board, btg=btg, btg_note=btg_note, missing=missing, for_pdf=False)
+        screen = compose(others, edition, board, btg=btg, btg_note=btg_note, missing=missing, for_pdf=False, **extra)
         write_atomic(staging_path / f"{name}.html", screen.encode("utf-8"))
         result.outputs.append(f"{name}.html")
-        printable = compose(others, edition, board, btg=btg, btg_note=btg_note, missing=missing, for_pdf=True)
+        printable = compose(others, edition, board, btg=btg, btg_note=btg_note, missing=missing, for_pdf=True, **extra)
         t4 = time.perf_counter()
         report(name, 4, steps, "pdf")
         write_atomic(staging_path / f"{name}.pdf", render_pdf(printable, variant=PDF_VARIANT))

@@ -2,8 +2,12 @@
 
 One row per indicator, region and period (up to the quarter) for the indicators the
 briefings and factsheets show, for the focus region, its municipalities and its benchmarks
-(province, the Netherlands, peer regions), with unit, status and source, so that anyone can
-check or reuse a number without opening a notebook.
+(province, the Netherlands, peer regions), and all 40 COROP regions and 12 provinces behind
+every rank, with unit, status and source, so that anyone can check or reuse a number
+without opening a notebook. ``rank`` is the place of a COROP region among the 40 (a province
+among the 12) by the one ranking of every page (:mod:`signaal.signals.ranking`: on the values
+as shown, a shared place written ``21-23``), where the briefings rank the level itself; ``rank_of``
+how many regions had a figure.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import Period
+from ..signals.ranking import rank_regions
 
 COLUMNS = (
     "indicator",
@@ -29,6 +34,8 @@ COLUMNS = (
     "status",
     "source",
     "table",
+    "rank",
+    "rank_of",
 )
 
 
@@ -46,7 +53,26 @@ def regions_with_roles(focus: str) -> dict[str, str]:
     roles[reg.national] = "land"
     for code in reg.peers(focus):
         roles.setdefault(code, "peer")
+    for level in ("corop", "provincie"):  # every region behind a rank
+        for code in reg.codes(level):
+            roles.setdefault(code, level)
     return roles
+
+
+def _ranks(long: pd.DataFrame, ind, reg) -> pd.DataFrame:
+    """``rank`` and ``rank_of`` for the COROP and province rows of an indicator whose level the
+    briefings rank (not counts, not index numbers): by period, within the level."""
+    long = long.assign(rank="", rank_of="")
+    if ind.additive or ind.unit == "index":
+        return long
+    for (_period, level), group in long.groupby(["period", "level"]):
+        if level not in ("corop", "provincie"):
+            continue
+        ranks = rank_regions(group.set_index("region")["value"], ind.polarity, ind.decimals)
+        idx = group.index
+        long.loc[idx, "rank"] = [ranks[r].short() for r in group["region"]]
+        long.loc[idx, "rank_of"] = [str(ranks[r].n) for r in group["region"]]
+    return long
 
 
 def _status(data, indicator: str) -> pd.DataFrame:
@@ -97,6 +123,7 @@ def indicator_table(data, focus: str, quarter: Period, indicators: list[str], la
             source=src.publisher + (f" — {src.family}" if src.family else ""),
             table=table_id(manifest, ind) or ("derived" if src.kind == "derived" else ""),
         )
+        long = _ranks(long, ind, reg)
         order = {p: Period.parse(p) for p in long["period"].unique()}
         long["_order"] = long["period"].map(lambda p, order=order: order[p].end())
         frames.append(long.sort_values(["_order", "region"]).drop(columns="_order"))

@@ -63,7 +63,7 @@ class Documents:
         self.theme_keys: dict[str, str] = {}  # theme → key
         self.doc_of = {theme: plan.output_stem(theme) for theme in plan.themes}  # ``talent.en``
         self.signals_name = plan.output_stem(BOARD_PAGE)
-        self.signals_key = inc.digest("signals", self.params, self.data_fp, self.env_fp)
+        self.signals_key = inc.digest("signals", self.params, self.data_fp, self.env_fp, plan.previous_key)
         self.pack_name = plan.output_stem(PACK_STEM)
 
     @property
@@ -182,6 +182,8 @@ class Documents:
                     stem=name,
                     csv_name=self.plan.output_file("signals", "csv"),
                     json_name=self.plan.output_file("signals", "json"),
+                    previous=str(self.plan.previous) if self.plan.previous else None,
+                    searched=self.plan.previous_searched,
                 ),
             )
         ]

@@ -54,6 +54,11 @@ class Plan:
     # bundled sample: those of its real extracts, see signaal.store.provenance)
     real_indicators: list[str] = field(default_factory=list)
     mixed: bool = False  # the bundled sample mixes real CBS figures and synthetic ones
+    # the previous briefing of the same region ("what changed"): its folder, where it was looked
+    # for, and a fingerprint of what it holds (part of the signals' cache key)
+    previous: Path | None = None
+    previous_searched: str = ""
+    previous_key: str = ""
 
     def output_stem(self, theme: str) -> str:
         """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
@@ -147,6 +152,41 @@ def default_out(quarter: Period, region: str, reports: Path | None = None) -> Pa
     return base / name
 
 
+def previous_briefing(out: Path, quarter: Period, region: str, named: str | Path | None = None):
+    """(folder, where it was looked for) of the previous quarter's briefing of ``region``: the
+    folder named with ``--previous`` (it must hold that region's signals), else the folder where
+    ``signaal run`` publishes the previous quarter beside ``out`` or in the reports folder, else
+    the newest copy of it in their ``archive/``. (None, where) when there is none."""
+    from ..signals.history import read_previous
+
+    if named:
+        folder = Path(named)
+        if read_previous(folder, region) is None:
+            raise InputError(
+                f"--previous {folder} holds no signals.json of a briefing for {registry().sentence_name(region)} "
+                f"({region}); valid: the folder of an earlier run of `signaal run` for that region"
+            )
+        return folder, str(folder)
+    name = default_out(quarter.shift(-1), region).name
+    bases = list(dict.fromkeys([Path(out).parent, Path(config.reports_dir())]))
+    candidates = [base / name for base in bases]
+    for base in bases:
+        candidates += sorted((base / "archive").glob(f"{name}-*"), reverse=True) if (base / "archive").is_dir() else []
+    found = next((c for c in candidates if read_previous(c, region) is not None), None)
+    where = " / ".join(str(b / name) for b in bases)
+    return found, where
+
+
+def _previous_key(folder: Path | None) -> str:
+    """What the previous briefing holds, as a key (its signals and figures)."""
+    from ..files import sha256
+
+    if folder is None:
+        return ""
+    files = [folder / f for f in ("signals.json", "indicators.csv", "manifest.json") if (folder / f).exists()]
+    return sha256("".join(f"{f.name}:{sha256(f)}" for f in files).encode())
+
+
 def _chosen_themes(
     themes: str | list[str] | None, folder: Path | None, lang: str = "nl"
 ) -> tuple[dict[str, Path], dict[str, str], bool]:
@@ -191,6 +231,7 @@ def make_plan(
     factsheets: str | None = None,
     timeout: float | None = None,
     allow_partial: bool = False,
+    previous: str | Path | None = None,
 ) -> Plan:
     """Validate every parameter, then the input of the run (:mod:`~signaal.run.preflight`);
     raise one :class:`~signaal.errors.InputError` for a bad parameter, or one
@@ -225,6 +266,7 @@ def make_plan(
         problems += output_problems(out_path, q, focus, suggestion=out_path.parent / usual.name if out else usual)
     if problems or found is None or q is None or out_path is None:
         raise Problems(problems)
+    prev_folder, searched = previous_briefing(out_path, q, focus, previous)
     return Plan(
         quarter=q,
         region=focus,
@@ -248,4 +290,7 @@ def make_plan(
         real_indicators=list(
             found.manifest.get("real_indicators") or ([] if found.is_sample else found.manifest.get("indicators") or [])
         ),
+        previous=prev_folder.resolve() if prev_folder else None,
+        previous_searched=searched,
+        previous_key=_previous_key(prev_folder),
     )

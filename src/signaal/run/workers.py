@@ -291,8 +291,17 @@ def render_theme_pdf(ctx: JobContext, name: str, stem: str, notebook: str = "", 
 # ---------------------------------------------------------------------------------------
 # The signal board, the board pack, factsheets: adapters to the publish builders
 # ---------------------------------------------------------------------------------------
-def signal_board(ctx: JobContext, name: str, stem: str, csv_name: str, json_name: str) -> DocResult:
-    """``signals.csv``, ``signals.json`` and the signal board's page (``<stem>.html``)."""
+def signal_board(
+    ctx: JobContext,
+    name: str,
+    stem: str,
+    csv_name: str,
+    json_name: str,
+    previous: str | None = None,
+    searched: str = "",
+) -> DocResult:
+    """``signals.csv``, ``signals.json`` and the signal board's page (``<stem>.html``, with the
+    pack's front pages: what changed is judged against the ``previous`` briefing)."""
     return boardpack.build_signal_board(
         name=name,
         staging=str(ctx.staging),
@@ -304,6 +313,8 @@ def signal_board(ctx: JobContext, name: str, stem: str, csv_name: str, json_name
         data_dir=str(ctx.data_dir),
         csv_name=csv_name,
         json_name=json_name,
+        previous=previous,
+        searched=searched,
     )
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
+
 from ..catalogue import Indicator
 from ..catalogue.targets import Target, load_targets, targets_path
 from ..indicators.data import Data
 from ..periods import Period
 from . import rules as _rules  # noqa: F401  (importing the rules registers them in .registry)
 from .inputs import Finding, Inputs, Skip
+from .judge import judge, meaning
 from .model import Kind, Signal, SignalList, Skipped, Status, plain
 from .registry import Rule, registered
 from .sentences import reason, render
@@ -60,12 +63,17 @@ def compute_signals(
             skipped.append(_skipped(inp, ind, focus, "", reg.sentence_name))
             continue
         period = str(inp.last)
+        real = real_terms_of(cat, ind.id)
         for key in inp.cfg.rules:
+            if real and key != "doel":  # nominal money: judged in real terms (its sibling)
+                skip = Skip(Status.NOT_APPLICABLE, "sig_skip_nominal", {"real": cat[real].title.nl}, key)
+                skipped.append(_skipped(skip, ind, focus, period, reg.sentence_name))
+                continue
             for item in _outcomes(rules[key], inp):
                 if isinstance(item, Skip):
                     skipped.append(_skipped(item, ind, focus, period, reg.sentence_name))
                 else:
-                    found.append(_signal(item, inp, period))
+                    found.append(_signal(item, inp, period, data))
     found.sort(key=lambda s: (-s.strength, KIND_ORDER[s.kind], s.indicator, s.rule))
     meta = {
         "region": focus,
@@ -89,8 +97,13 @@ def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str],
             Status.NOT_APPLICABLE, "sig_skip_level", {"region": focus, "levels": ", ".join(ind.levels)}, EVERY_RULE
         )
     table = data.table(ind.id, freq=ind.display_freq, up_to=q)
+    rolling = ind.flow and ind.display_freq == "Q"
+    if rolling:  # a quarterly flow is judged on rolling four-quarter sums: one weak quarter is no news
+        table = rolling_year(table)
     if table.empty or shown not in table.columns or table[shown].dropna().empty:
         return Skip(Status.TOO_FEW_DATA, "sig_skip_no_data", {"region": shown, "quarter": q}, EVERY_RULE)
+    t = ind.transform
+    nominal = data.table(t.of, freq=ind.display_freq, up_to=q) if t and t.kind == "real_terms" and t.of else None
     return Inputs(
         ind=ind,
         cfg=settings_for(ind),
@@ -101,7 +114,37 @@ def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str],
         reg=reg,
         peers=peers if shown == focus else [],
         targets=[tg for tg in board if tg.indicator == ind.id],
+        rolling=rolling,
+        nominal=nominal,
     )
+
+
+def rolling_year(table: pd.DataFrame) -> pd.DataFrame:
+    """Rolling sums over four consecutive quarters (a quarter is kept only with its three
+    predecessors present), labelled by the last quarter."""
+    if table.empty:
+        return table
+    first, last = Period.parse(table.index[0]), Period.parse(table.index[-1])
+    full = [str(first.shift(i)) for i in range(last.ordinal - first.ordinal + 1)]
+    rolled = table.reindex(full).rolling(4, min_periods=4).sum()
+    return rolled.dropna(how="all").reindex([p for p in table.index if p in rolled.index]).dropna(how="all")
+
+
+def real_terms_of(cat, indicator: str) -> str | None:
+    """The real-terms series of a nominal money indicator (``mediaan_inkomen`` →
+    ``mediaan_inkomen_reeel``), whose signals judge it; None for anything else."""
+    for other in cat.indicators.values():
+        t = other.transform
+        if t is not None and t.kind == "real_terms" and t.of == indicator:
+            return other.id
+    return None
+
+
+def concept_of(cat, indicator: str) -> str:
+    """One concept per board line: a real-terms series and its nominal indicator are one."""
+    ind = cat.indicators.get(indicator)
+    t = ind.transform if ind is not None else None
+    return t.of if t is not None and t.kind == "real_terms" and t.of else indicator
 
 
 def _outcomes(rule: Rule, inp: Inputs) -> list[Finding | Skip]:
@@ -125,7 +168,9 @@ def _skipped(skip: Skip, ind: Indicator, focus: str, period: str, name: Namer) -
     )
 
 
-def _signal(f: Finding, inp: Inputs, period: str) -> Signal:
+def _signal(f: Finding, inp: Inputs, period: str, data: Data) -> Signal:
+    kind, direction, judgement = judge(f, inp)
+    f.kind = kind
     nl, facts_nl = render(f, inp, "nl")
     en, facts_en = render(f, inp, "en")
     numbers = plain(
@@ -136,6 +181,8 @@ def _signal(f: Finding, inp: Inputs, period: str) -> Signal:
             "decimals": inp.ind.decimals,
             "polarity": inp.ind.polarity,
             "frequency": inp.freq,
+            "judgement": judgement,
+            "meaning": meaning(data, inp.ind, inp.region, f.numbers, period),
         }
     )
     return Signal(
@@ -146,6 +193,7 @@ def _signal(f: Finding, inp: Inputs, period: str) -> Signal:
         kind=f.kind,
         strength=strength(f.rule, f.kind, f.z, inp.cfg.weight, inp.cfg.rule_weights),
         rule=f.rule,
+        direction=direction,
         numbers=numbers,
         sentence_nl=nl,
         sentence_en=en,

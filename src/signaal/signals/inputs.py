@@ -22,7 +22,7 @@ from ..indicators.targets import Target
 from ..periods import Period
 from ..regions import Registry
 from .model import Kind, Status
-from .settings import MIN_REGIONS, Settings
+from .settings import MIN_REGIONS, Settings, relevant_change, relevant_level
 from .stats import spread
 
 NO_YARDSTICK = "geen vergelijking"  # scale_basis of a finding without a comparison set
@@ -30,11 +30,24 @@ NO_YARDSTICK = "geen vergelijking"  # scale_basis of a finding without a compari
 
 @dataclass
 class Finding:
+    """A rule's finding before it has words and a strength.
+
+    ``kind`` is the rule's own verdict (the colour of the finding); whether the board can act
+    on it is decided after the rule (:mod:`.judge`): ``size`` is the finding's size in the unit
+    its ``relevant`` size is in, ``vs_national`` (where the rule compares with the national
+    movement) how much better (+) or worse (−) than the Netherlands the region did, in the same
+    unit. ``direction`` overrides the direction read from ``kind`` (gunstig / ongunstig / '').
+    """
+
     kind: Kind
     case: str  # which sentence: e.g. "behind_widening"
     z: float  # size in standard deviations of the reference spread
     numbers: dict
     rule: str = ""  # the rule's key, stamped by the engine
+    size: float | None = None
+    relevant: float | None = None
+    vs_national: float | None = None
+    direction: str | None = None
 
 
 @dataclass
@@ -70,6 +83,8 @@ class Inputs:
     reg: Registry
     peers: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    rolling: bool = False  # a quarterly flow judged on rolling four-quarter sums
+    nominal: pd.DataFrame | None = None  # money in real terms: the nominal table beside it
 
     # ---- series ---------------------------------------------------------------------
     @cached_property
@@ -125,6 +140,24 @@ class Inputs:
         """The spread of ``values`` (at least 3), never below half a shown unit: changes of
         rounded figures that look all alike differ by rounding, not by nothing (or 1e-15)."""
         return max(spread(values) or 0.0, self.half_unit(relative))
+
+    @property
+    def has_national(self) -> bool:
+        """Whether the region can be compared with the Netherlands (a figure for both)."""
+        return self.region != self.national and not self.bench.empty
+
+    def national_at(self, p: Period) -> float | None:
+        return self.at(self.bench, p) if self.region != self.national else None
+
+    @cached_property
+    def relevant_level(self) -> float | None:
+        """The minimum relevant size of a difference between levels (README "Signals")."""
+        return relevant_level(self.cfg, self.ind, self.national_at(self.last))
+
+    @cached_property
+    def relevant_change(self) -> float | None:
+        """The minimum relevant size of a change (in % for a relative change basis)."""
+        return relevant_change(self.cfg, self.ind, self.relative, self.national_at(self.last))
 
     def change(self, new: float, old: float) -> float | None:
         """A change in the indicator's change basis: a difference, or a % change."""

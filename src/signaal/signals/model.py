@@ -73,6 +73,7 @@ class Signal:
     title_en: str = ""
     facts_nl: list[list[str]] = field(default_factory=list)  # [[label, formatted value], ...]
     facts_en: list[list[str]] = field(default_factory=list)
+    direction: str = ""  # gunstig | ongunstig | '' (the finding's direction; kind: can the board act)
 
     def __post_init__(self) -> None:
         self.kind = _member(Kind, self.kind, "signal kind")

@@ -17,6 +17,7 @@ from .model import Signal, SignalList
 CSV_COLUMNS = (
     "rank",
     "kind",
+    "direction",
     "strength",
     "rule",
     "indicator",
@@ -40,6 +41,7 @@ def signals_csv(signals: list[Signal]) -> str:
             [
                 i,
                 s.kind,
+                s.direction,
                 f"{s.strength:.3f}",
                 s.rule,
                 s.indicator,

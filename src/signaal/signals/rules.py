@@ -43,6 +43,7 @@ from ..indicators.targets import progress as target_progress
 from ..periods import Period
 from .inputs import NO_YARDSTICK, Finding, Inputs, Skip
 from .model import Kind
+from .ranking import rank_of, ranked_order
 from .registry import rule, rule_keys
 from .settings import CHANGE_Z, GAP_THRESHOLD_SPREAD, MIN_REGIONS, NO_YARDSTICK_Z, TARGET_Z
 from .stats import slope_test, spread
@@ -95,33 +96,63 @@ def _movement(res, span: float, relative: bool) -> float:
     return (math.exp(res.slope * span) - 1.0) * 100.0 if relative else res.slope * span
 
 
+def _fitted_movement(
+    inp: Inputs, series: pd.Series, first: Period, relative: bool, steps: list[float], span: float | None = None
+) -> float | None:
+    """The fitted movement of ``series`` over the trend window from ``first`` (same basis and
+    break steps as the focus region's fit, over ``span`` periods: by default its own), or None
+    with too few points."""
+    window = _window(inp, series, first)
+    if len(window) < inp.cfg.trend_min_points:
+        return None
+    y = np.array([v for _, v in window], dtype=float)
+    if relative:
+        if (y <= 0).any():
+            return None
+        y = np.log(y)
+    res = slope_test(np.array([p.ordinal for p, _ in window], dtype=float), y, steps)
+    if res is None:
+        return None
+    if span is None:
+        span = float(window[-1][0].ordinal - window[0][0].ordinal)
+    return _movement(res, span, relative)
+
+
 def _regional_movements(
     inp: Inputs, first: Period, span: float, relative: bool, steps: list[float]
 ) -> tuple[float, float] | None:
     """Mean and spread, over the regions of the comparison set, of the same fitted movement
     over the same window (same break steps, same basis); None with fewer than 5 regions."""
-    need = inp.cfg.trend_min_points
-    movements = []
-    for code in inp.comparison:
-        window = _window(inp, inp.column(code), first)
-        if len(window) < need:
-            continue
-        y = np.array([v for _, v in window], dtype=float)
-        if relative:
-            if (y <= 0).any():
-                continue
-            y = np.log(y)
-        res = slope_test(np.array([p.ordinal for p, _ in window], dtype=float), y, steps)
-        if res is not None:
-            movements.append(_movement(res, span, relative))
+    movements = [
+        m
+        for code in inp.comparison
+        if (m := _fitted_movement(inp, inp.column(code), first, relative, steps, span)) is not None
+    ]
     if len(movements) < 5:
         return None
     return float(np.mean(movements)), inp.yardstick(movements, relative)
 
 
+def _trend_colour(inp: Inputs, significant: bool, slope: float) -> tuple[Kind, str, str]:
+    """(kind, CBS colour, case) of a fitted trend."""
+    up = slope > 0
+    if not significant or slope == 0:
+        return Kind.NEUTRAL, "grijs", "grey"
+    if inp.sign == 0:
+        return Kind.NEUTRAL, "geen oordeel", "up" if up else "down"
+    good = (inp.sign > 0) == up
+    return (
+        (Kind.OPPORTUNITY, "groen", "up" if up else "down") if good else (Kind.URGENT, "rood", "up" if up else "down")
+    )
+
+
 @rule("trend", weight=0.9)
 def trend(inp: Inputs) -> Finding | Skip:
-    """Direction over a fixed window, CBS colours: green/red by polarity if significant, else grey."""
+    """Direction over a fixed window, CBS colours: green/red by polarity if significant, else grey.
+
+    The colour is the trend's direction (gunstig / ongunstig); whether the board can act on it
+    is judged against the national trend over the same window: a rise smaller than the
+    Netherlands' rise is no opportunity, a fall the Netherlands shares no urgency."""
     cfg, last = inp.cfg, inp.last
     first = last.shift(-(cfg.trend_window - 1))
     window = _window(inp, inp.series, first)
@@ -134,35 +165,29 @@ def trend(inp: Inputs) -> Finding | Skip:
     if relative:
         y = np.log(y)
     steps = [b for b in inp.breaks if window[0][0].ordinal < b.ordinal <= last.ordinal]
-    res = slope_test(x, y, [float(b.ordinal) for b in steps])
+    step_at = [float(b.ordinal) for b in steps]
+    res = slope_test(x, y, step_at)
     if res is None:
         return Skip.too_few("sig_skip_few_periods", n=len(window), need=len(window) + 1, freq=inp.freq)
     span = float(x[-1] - x[0])
     movement = _movement(res, span, relative)
-    significant = res.p < cfg.trend_alpha
-    up = res.slope > 0
     # practical significance too: a trend must move the series by at least half a shown unit
-    visible = abs(movement) >= inp.half_unit(relative)
-    significant = significant and visible
+    significant = res.p < cfg.trend_alpha and abs(movement) >= inp.half_unit(relative)
     # size: how much further the movement goes than the regions' usual movement over the same
-    # window, in SDs of those movements. A trend every region shares is no regional news, and
-    # a rise smaller than the regions' rise is no strong green trend (the gap rule covers it);
-    # a grey trend counts by its distance from the usual movement either way.
-    regional = _regional_movements(inp, window[0][0], span, relative, [float(b.ordinal) for b in steps])
+    # window, in SDs of those movements (a trend every region shares is no regional news)
+    regional = _regional_movements(inp, window[0][0], span, relative, step_at)
     usual, scale = regional if regional else (None, None)
     basis = inp.level if regional else NO_YARDSTICK
     beyond = movement - (usual or 0.0)
     if significant and res.slope != 0:
-        beyond = max(0.0, beyond if up else -beyond)
+        beyond = max(0.0, beyond if res.slope > 0 else -beyond)
     z = _sized(beyond, scale, significant and res.slope != 0)
-    if not significant or res.slope == 0:
-        kind, colour, case = Kind.NEUTRAL, "grijs", "grey"
-    elif inp.sign == 0:
-        kind, colour, case = Kind.NEUTRAL, "geen oordeel", "up" if up else "down"
-    else:
-        good = (inp.sign > 0) == up
-        kind, colour = (Kind.OPPORTUNITY, "groen") if good else (Kind.URGENT, "rood")
-        case = "up" if up else "down"
+    kind, colour, case = _trend_colour(inp, significant, res.slope)
+    national = _fitted_movement(inp, inp.bench, window[0][0], relative, step_at) if inp.has_national else None
+    nominal = None
+    if inp.nominal is not None and inp.region in inp.nominal.columns:
+        nominal = _fitted_movement(inp, inp.nominal[inp.region].dropna(), window[0][0], relative, step_at)
+    excess = movement - national if national is not None else None
     return Finding(
         kind,
         case,
@@ -183,6 +208,8 @@ def trend(inp: Inputs) -> Finding | Skip:
             "colour": colour,
             "basis": "relatief" if relative else "absoluut",
             "change_over_window": movement,
+            "national_change_over_window": national,
+            "nominal_change_over_window": nominal,
             "usual_change_over_window": usual,
             "usual_basis": basis if regional else None,
             "breaks_as_steps": [str(b) for b in steps],
@@ -190,20 +217,83 @@ def trend(inp: Inputs) -> Finding | Skip:
             "scale": scale,
             "scale_basis": basis,
             "z": z,
+            "difference": excess if excess is not None else movement,
+            "difference_basis": "relatief" if relative else "absoluut",
         },
+        size=abs(excess if excess is not None else movement),
+        relevant=inp.relevant_change if relative else inp.relevant_level,
+        vs_national=(inp.sign or 1) * excess if excess is not None else None,
     )
 
 
 # ---------------------------------------------------------------------------- 2. latest change
+def _changes_of_regions(inp: Inputs, old: Period, new: Period) -> list[float]:
+    """The change from ``old`` to ``new`` of every region of the comparison set."""
+    changes = []
+    for code in inp.comparison:
+        a, c = inp.at(inp.column(code), old), inp.at(inp.column(code), new)
+        if a is not None and c is not None:
+            ch = inp.change(c, a)
+            if ch is not None:
+                changes.append(ch)
+    return changes
+
+
+def _usual_change(inp: Inputs, ya: Period, last: Period) -> tuple[float | None, float | None, str]:
+    """(usual change, its spread, basis): the national change in the same year where the region
+    has a national comparison; else the mean of the series' own earlier changes (at least 4),
+    else the regions' mean change over the same year (at least 5)."""
+    regions = _changes_of_regions(inp, ya, last)
+    history = inp.yoy_history()
+    scale = (
+        inp.yardstick(regions, inp.relative)
+        if len(regions) >= 5
+        else (inp.yardstick(history, inp.relative) if len(history) >= 4 else None)
+    )
+    if inp.has_national:
+        a, c = inp.national_at(ya), inp.national_at(last)
+        nat = inp.change(c, a) if a is not None and c is not None else None
+        if nat is not None:
+            return nat, scale, "nederland"
+    if len(history) >= 4:
+        return float(np.mean(history)), inp.yardstick(history, inp.relative), "eigen reeks"
+    if len(regions) >= 5:
+        return float(np.mean(regions)), inp.yardstick(regions, inp.relative), inp.level
+    return None, None, ""
+
+
+def _change_case(inp: Inputs, delta: float, deviation: float, usual: float | None, basis: str, notable: bool):
+    """(kind, case) of a latest change: against the national change when there is one (better /
+    worse / like the Netherlands), else against the usual change."""
+    direction = deviation if (usual is not None and deviation != 0) else delta
+    if basis == "nederland":
+        if not notable or direction == 0:
+            return Kind.NEUTRAL, "like_nl"
+        if inp.sign == 0:
+            return Kind.NEUTRAL, "neutral"
+        good = (direction > 0) == (inp.sign > 0)
+        return (Kind.OPPORTUNITY, "better_nl") if good else (Kind.URGENT, "worse_nl")
+    if not notable or direction == 0:
+        return Kind.NEUTRAL, "usual" if usual is not None else "small"
+    if inp.sign == 0:
+        return Kind.NEUTRAL, "neutral"
+    good = (direction > 0) == (inp.sign > 0)
+    # the change itself points the other way than its deviation: e.g. a smaller fall than usual
+    against = usual is not None and delta * direction <= 0
+    case = ("better" if against else "good") if good else ("worse" if against else "bad")
+    return (Kind.OPPORTUNITY if good else Kind.URGENT), case
+
+
 @rule("verandering", weight=0.7)
 def latest_change(inp: Inputs) -> Finding | Skip:
     """Last period against a year earlier (and, for sub-yearly series, the period before).
 
-    What is notable is the change's deviation from the usual change: the mean of the series'
-    own earlier year-on-year changes (at least 4, within the current method), or else the mean
-    change of the comparison set's regions over the same year. A series that rises 0,14% a
-    year, every year, has nothing to report when it rises 0,14% again. ``z`` is that
-    deviation in SDs of the same changes; the verdict follows the deviation's direction.
+    Judged against the national change over the same year: Twente +0,1 while the Netherlands
+    rose +0,2 is no urgency. Without a national figure, against the usual change: the mean of
+    the series' own earlier year-on-year changes (at least 4, within the current method), or
+    else the regions' mean change over the same year. ``z`` is the deviation in SDs of the
+    regions' changes over that year (else of the series' own past changes). A quarterly flow
+    is judged on rolling four-quarter sums (``inp.rolling``).
     """
     last, v = inp.last, float(inp.series.iloc[-1])
     ya = last.year_earlier()
@@ -222,30 +312,26 @@ def latest_change(inp: Inputs) -> Finding | Skip:
         "year_ago": v_ya,
         "change_year": delta,
         "basis": "relatief" if inp.relative else "absoluut",
+        "rolling": inp.rolling,
     }
-    if inp.freq != "Y":
+    if inp.freq != "Y" and not inp.rolling:
         prev = last.shift(-1)
         pv = inp.at(inp.series, prev)
         if pv is not None and inp.break_between(prev, last) is None:
             numbers.update(previous_period=str(prev), previous=pv, change_previous=inp.change(v, pv))
-    history = inp.yoy_history()
-    usual, scale, basis = None, None, ""
-    if len(history) >= 4:
-        usual, scale, basis = float(np.mean(history)), inp.yardstick(history, inp.relative), "eigen reeks"
-    else:
-        changes = []
-        for code in inp.comparison:
-            a, c = inp.at(inp.column(code), ya), inp.at(inp.column(code), last)
-            if a is not None and c is not None:
-                ch = inp.change(c, a)
-                if ch is not None:
-                    changes.append(ch)
-        if len(changes) >= 5:
-            usual, scale, basis = float(np.mean(changes)), inp.yardstick(changes, inp.relative), inp.level
+    if inp.nominal is not None and inp.region in inp.nominal.columns:
+        col = inp.nominal[inp.region]
+        a, c = inp.at(col, ya), inp.at(col, last)
+        numbers["nominal_change_year"] = inp.change(c, a) if a is not None and c is not None else None
+    usual, scale, basis = _usual_change(inp, ya, last)
     deviation = delta - usual if usual is not None else delta
     z = abs(deviation) / scale if scale else 0.0
     threshold = inp.cfg.change_threshold
-    notable = abs(deviation) >= threshold if threshold is not None else (scale is not None and z >= CHANGE_Z)
+    if basis == "nederland":
+        notable = abs(deviation) >= max(threshold or 0.0, inp.half_unit(inp.relative))
+        z = z if scale else (NO_YARDSTICK_Z if notable else 0.0)
+    else:
+        notable = abs(deviation) >= threshold if threshold is not None else (scale is not None and z >= CHANGE_Z)
     if inp.cfg.bands:
         now_band, band_before = band(v, inp.cfg.bands), band(v_ya, inp.cfg.bands)
         numbers.update(band=now_band, band_year_ago=band_before)
@@ -254,24 +340,31 @@ def latest_change(inp: Inputs) -> Finding | Skip:
     numbers.update(
         usual_change=usual,
         usual_basis=basis or None,
+        national_change=usual if basis == "nederland" else None,
         deviation=deviation,
         threshold=threshold,
         scale=scale,
         scale_basis=basis,
         z=z,
         notable=notable,
+        difference=deviation if usual is not None else delta,
+        difference_basis=numbers["basis"],
     )
-    # the direction that counts: away from the usual change (or, without one, from zero)
-    direction = deviation if (usual is not None and deviation != 0) else delta
-    if not notable or direction == 0:
-        return Finding(Kind.NEUTRAL, "usual" if usual is not None else "small", z, numbers)
-    if inp.sign == 0:
-        return Finding(Kind.NEUTRAL, "neutral", z, numbers)
-    good = (direction > 0) == (inp.sign > 0)
-    # the change itself points the other way than its deviation: e.g. a smaller fall than usual
-    against = usual is not None and delta * direction <= 0
-    case = ("better" if against else "good") if good else ("worse" if against else "bad")
-    return Finding(Kind.OPPORTUNITY if good else Kind.URGENT, case, z, numbers)
+    kind, case = _change_case(inp, delta, deviation, usual, basis, notable)
+    moved = abs(delta) >= inp.half_unit(inp.relative)
+    direction = "" if not moved or inp.sign == 0 else ("gunstig" if (delta > 0) == (inp.sign > 0) else "ongunstig")
+    if basis == "nederland" and (direction, kind) in (("ongunstig", Kind.OPPORTUNITY), ("gunstig", Kind.URGENT)):
+        kind = Kind.NEUTRAL  # a smaller rise of a bad thing than in the Netherlands is no opportunity
+    return Finding(
+        kind,
+        case,
+        z,
+        numbers,
+        size=abs(deviation),
+        relevant=inp.relevant_change,
+        vs_national=(inp.sign or 1) * deviation if basis == "nederland" else None,
+        direction=direction,
+    )
 
 
 # ---------------------------------------------------------------------------- 3. gap
@@ -331,9 +424,11 @@ def gap(inp: Inputs) -> Finding | Skip:
     z = _sized(gap_now, scale, material)
     numbers["z"] = z
     if not material:
-        return Finding(Kind.NEUTRAL, "level", z, numbers)
+        return Finding(Kind.NEUTRAL, "level", z, numbers, direction="")
     if inp.sign == 0:
         return Finding(Kind.NEUTRAL, "neutral", z, numbers)
+    ahead = inp.sign * gap_now > 0
+    direction = "gunstig" if ahead else "ongunstig"
     g, g_old = inp.sign * gap_now, inp.sign * gap_old
     stable = abs(g - g_old) < tol
     if g < 0:
@@ -354,14 +449,15 @@ def gap(inp: Inputs) -> Finding | Skip:
             case, kind = "ahead_growing", Kind.OPPORTUNITY
         else:
             case, kind = "ahead_shrinking", Kind.NEUTRAL
-    numbers["direction"] = case
-    return Finding(kind, case, z, numbers)
+    numbers.update(direction=case, difference=gap_now, difference_basis="level")
+    return Finding(kind, case, z, numbers, size=abs(gap_now), relevant=inp.relevant_level, direction=direction)
 
 
 # ---------------------------------------------------------------------------- 4. position
 @rule("positie", weight=0.8)
 def position(inp: Inputs) -> Finding | Skip:
-    """Rank and quartile among the regions of the comparison set (1 = most favourable)."""
+    """Rank and quartile among the regions of the comparison set (1 = most favourable), on the
+    values as published (ties shared: :mod:`.ranking`, the one ranking of every page)."""
     not_comparable = _not_comparable_level(inp)
     if not_comparable:
         return not_comparable
@@ -372,36 +468,38 @@ def position(inp: Inputs) -> Finding | Skip:
     need = MIN_REGIONS[inp.level]
     if len(row) < need or inp.region not in row.index:
         return Skip.too_few("sig_skip_few_regions", n=len(row), need=need, set=inp.level)
-    ascending = inp.ind.polarity == "lower_is_better"
-    ranks = row.rank(ascending=ascending, method="min") if inp.sign else row.rank(ascending=False, method="min")
-    rank, n = int(ranks[inp.region]), len(row)
-    quartile = 1 if rank <= n / 4 else 4 if rank > 3 * n / 4 else 2 if rank <= n / 2 else 3
+    polarity = inp.ind.polarity if inp.sign else "neutral"
+    rank = rank_of(row, inp.region, polarity, inp.ind.decimals)
+    assert rank is not None  # the region has a figure (checked above)
     sd = spread(row.to_list())
     v = float(row[inp.region])
     z = abs(v - float(row.mean())) / sd if sd else 0.0
-    order = row.sort_values(ascending=ascending if inp.sign else False)
+    order = ranked_order(row, polarity, inp.ind.decimals)
+    median = float(row.median())
     numbers = {
         "value": v,
-        "rank": rank,
-        "n": n,
-        "quartile": quartile,
+        **rank.to_dict(),
+        "quartile": rank.quartile,
         "set": inp.level,
-        "median": float(row.median()),
+        "median": median,
         "mean": float(row.mean()),
         "spread": sd,
-        "best_region": order.index[0],
-        "best": float(order.iloc[0]),
-        "worst_region": order.index[-1],
-        "worst": float(order.iloc[-1]),
+        "best_region": order[0],
+        "best": float(row[order[0]]),
+        "worst_region": order[-1],
+        "worst": float(row[order[-1]]),
         "z": z,
+        "difference": v - median,
+        "difference_basis": "level",
     }
+    size, relevant = abs(v - median), inp.relevant_level
     if inp.sign == 0:
-        return Finding(Kind.NEUTRAL, "neutral", z, numbers)
-    if quartile == 1:
-        return Finding(Kind.OPPORTUNITY, "top", z, numbers)
-    if quartile == 4:
-        return Finding(Kind.URGENT, "bottom", z, numbers)
-    return Finding(Kind.NEUTRAL, "middle", z, numbers)
+        return Finding(Kind.NEUTRAL, "neutral", z, numbers, size=size, relevant=relevant)
+    if rank.quartile == 1:
+        return Finding(Kind.OPPORTUNITY, "top", z, numbers, size=size, relevant=relevant)
+    if rank.quartile == 4:
+        return Finding(Kind.URGENT, "bottom", z, numbers, size=size, relevant=relevant)
+    return Finding(Kind.NEUTRAL, "middle", z, numbers, size=size, relevant=relevant)
 
 
 # ---------------------------------------------------------------------------- 5. targets
@@ -448,6 +546,8 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
         "scale": scale,
         "scale_basis": basis,
         "source_url": target.source_url,
+        "difference": v - bv,
+        "difference_basis": "level",
     }
     if g.iloc[-1] >= 0:
         keys = list(g.index)
@@ -461,7 +561,7 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
         numbers.update(
             status="gehaald", met_since=str(since), met_since_quarter=str(since.quarter()), crossed=crossed, z=z
         )
-        return Finding(Kind.OPPORTUNITY, "met", z, numbers)
+        return Finding(Kind.OPPORTUNITY, "met", z, numbers, direction="gunstig")
     old, _ = _comparable_earlier(inp, inp.series, bench, inp.cfg.gap_window)
     z_off = max(z, TARGET_Z)  # a board target off track is news for the board
     if old is None or str(old) not in g.index:
@@ -480,7 +580,7 @@ def _benchmark_target(inp: Inputs, target: Target) -> Finding | Skip:
         numbers.update(periods_to_close=to_close, expected=str(eta))
         if to_close <= inp.cfg.gap_window:
             numbers.update(status="op koers", z=z)
-            return Finding(Kind.NEUTRAL, "on_track", z, numbers)
+            return Finding(Kind.NEUTRAL, "on_track", z, numbers, direction="gunstig")
         numbers.update(status="niet op koers", z=z_off)
         return Finding(Kind.URGENT, "off_track_slow", z_off, numbers)
     numbers.update(status="niet op koers", z=z_off)
@@ -543,7 +643,7 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
     if progress >= goal:
         z = max((progress - goal) / sd if sd else 0.0, TARGET_Z)
         numbers.update(status="gehaald", z=z)
-        return Finding(Kind.OPPORTUNITY, "cum_met", z, numbers)
+        return Finding(Kind.OPPORTUNITY, "cum_met", z, numbers, direction="gunstig")
     if left <= 0:
         numbers.update(status="niet gehaald", z=TARGET_Z)
         return Finding(Kind.URGENT, "cum_missed", TARGET_Z, numbers)
@@ -555,35 +655,73 @@ def _cumulative_target(inp: Inputs, target: Target) -> Finding | Skip:
         needed_per_year=needed * per_year,
         projected_total=projected,
         projected_shortfall=max(goal - projected, 0.0),
+        year_reached=_year_reached(last, goal - progress, pace * per_year),
     )
     z = abs(needed - pace) / sd if sd else (abs(needed / pace - 1.0) * 4 if pace > 0 else TARGET_Z)
     if projected >= goal:
         numbers.update(status="op koers", z=z)
-        return Finding(Kind.NEUTRAL, "cum_on_track", z, numbers)
+        return Finding(Kind.NEUTRAL, "cum_on_track", z, numbers, direction="gunstig")
     z = max(z, TARGET_Z)
     numbers.update(status="niet op koers", z=z)
     return Finding(Kind.URGENT, "cum_off_track", z, numbers)
 
 
+def _year_reached(last: Period, remaining: float, pace_per_year: float) -> int | None:
+    """The year a cumulative target is reached at ``pace_per_year`` from ``last`` (None: never)."""
+    if remaining <= 0:
+        return last.year
+    if pace_per_year <= 0:
+        return None
+    end = last.end()
+    years = remaining / pace_per_year
+    return int(end.year + (end.timetuple().tm_yday / 365.25 + years - 1e-9) // 1)
+
+
 # ---------------------------------------------------------------------------- 6. range break
+def _range_values(inp: Inputs, against: bool) -> dict[Period, float]:
+    """The values whose record the range rule looks for: the level (counts: the year-on-year %
+    change), or with a national figure its difference with the Netherlands (counts: the
+    difference in growth), so that a record the Netherlands shares is no record."""
+
+    def growth(series: pd.Series, p: Period) -> float | None:
+        old, now = inp.at(series, p.year_earlier()), inp.at(series, p)
+        if not old or now is None or inp.break_between(p.year_earlier(), p) is not None:
+            return None
+        return (now / old - 1) * 100
+
+    by_growth = _growth_basis(inp)
+    values: dict[Period, float] = {}
+    for key in inp.series.index:
+        p = Period.parse(str(key))
+        own = growth(inp.series, p) if by_growth else inp.at(inp.series, p)
+        if own is None:
+            continue
+        if against:
+            nat = growth(inp.bench, p) if by_growth else inp.at(inp.bench, p)
+            if nat is None:
+                continue
+            own -= nat
+        values[p] = own
+    return values
+
+
+def _growth_basis(inp: Inputs) -> bool:
+    """Records of counts and index numbers are records of their year-on-year % change."""
+    return inp.additive or inp.ind.unit == "index"
+
+
 @rule("breuk", weight=0.8)
 def range_break(inp: Inputs) -> Finding | Skip | None:
-    """The latest value outside its historical range (within the current method).
-
-    Counts (additive indicators) are judged on their year-on-year % change, since a growing
-    stock reaches a new high nearly every period.
+    """The latest value outside its historical range (within the current method), judged
+    against the national movement: with a national figure the record is one of the difference
+    with the Netherlands (a rise every region shares sets no record). Counts (additive
+    indicators) are judged on their year-on-year % change, since a growing stock reaches a new
+    high nearly every period.
     """
     last = inp.last
     seg = inp.segment_start(last)
-    if inp.relative:
-        values = {}
-        for key, v in inp.series.items():
-            p = Period.parse(str(key))
-            ov = inp.at(inp.series, p.year_earlier())
-            if ov and inp.break_between(p.year_earlier(), p) is None:
-                values[p] = (v / ov - 1) * 100
-    else:
-        values = {Period.parse(str(k)): float(v) for k, v in inp.series.items()}
+    against = inp.has_national
+    values = _range_values(inp, against)
     if last not in values:
         return Skip.too_few("sig_skip_no_value", period=last.year_earlier())
     hist = {p: v for p, v in values.items() if p.ordinal < last.ordinal and (seg is None or p.ordinal >= seg.ordinal)}
@@ -597,7 +735,7 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
     lo_p = min(hist, key=lambda p: hist[p])
     hi, lo = hist[hi_p], hist[lo_p]
     # outside by at least half a shown unit: a "record" by a rounding error is no news
-    tol = inp.half_unit(inp.relative)
+    tol = inp.half_unit(_growth_basis(inp))
     if lo - tol < cur < hi + tol:
         return None
     high = cur > hi
@@ -606,7 +744,9 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
     z = 1.0 + excess / sd
     numbers = {
         "value": cur,
-        "basis": "relatief" if inp.relative else "absoluut",
+        "level": float(inp.series.iloc[-1]),
+        "basis": "relatief" if _growth_basis(inp) else "absoluut",
+        "against_national": against,
         "direction": "hoog" if high else "laag",
         "history_from": str(min(hist)),
         "history_periods": len(hist),
@@ -618,11 +758,12 @@ def range_break(inp: Inputs) -> Finding | Skip | None:
         "spread": sd,
         "z": z,
     }
-    case = ("growth_" if inp.relative else "") + ("high" if high else "low")
+    case = ("growth_" if _growth_basis(inp) else "") + ("gap_" if against else "") + ("high" if high else "low")
+    size, relevant = excess, inp.relevant_change if _growth_basis(inp) else inp.relevant_level
     if inp.sign == 0:
-        return Finding(Kind.NEUTRAL, case, z, numbers)
+        return Finding(Kind.NEUTRAL, case, z, numbers, size=size, relevant=relevant)
     good = high == (inp.sign > 0)
-    return Finding(Kind.OPPORTUNITY if good else Kind.URGENT, case, z, numbers)
+    return Finding(Kind.OPPORTUNITY if good else Kind.URGENT, case, z, numbers, size=size, relevant=relevant)
 
 
 # ---------------------------------------------------------------------------- 7. the clock
@@ -703,7 +844,12 @@ def clock(inp: Inputs) -> Finding | Skip:
             "scale": scale,
             "scale_basis": basis,
             "z": z,
+            "difference": gap_now,
+            "difference_basis": "level",
         },
+        size=abs(gap_now),
+        relevant=inp.relevant_level,
+        direction=("gunstig" if x >= 0 else "ongunstig") if inp.sign and material else "",
     )
 
 

@@ -15,6 +15,7 @@ from .. import formatting as fmt
 from ..periods import Period
 from ..text import t
 from .inputs import Finding, Inputs, Skip
+from .ranking import Rank
 
 
 class Words:
@@ -28,7 +29,9 @@ class Words:
 
     @property
     def region(self) -> str:
-        if self.inp.region != self.inp.focus:
+        reg = self.inp.reg
+        covers = reg[self.inp.focus].level == "corop" and reg.labour_market_region(self.inp.focus) == self.inp.region
+        if self.inp.region != self.inp.focus and not covers:  # a labour-market region of the same area is no proxy
             return t("sig_proxy_region", self.lang, region=self.name(self.inp.region), focus=self.name(self.inp.focus))
         return self.name(self.inp.region)
 
@@ -54,11 +57,13 @@ class Words:
     def pair(self, a: float, b: float, how: str = "diff") -> tuple[str, str]:
         """Two numbers that differ, shown so that they look different: one or two more
         decimals when the usual rounding would print them the same (``−0,3`` and ``−0,3``)."""
-        d0 = 1 if how == "relatief" else self.ind.decimals
+        d0 = 1 if how in ("relatief", "points") else self.ind.decimals
 
         def show(x: float, d: int) -> str:
             if how == "relatief":
                 return fmt.percent(x, d, self.lang, sign=True)
+            if how == "points":
+                return fmt.points(x, d, self.lang)
             if how == "value":
                 return fmt.value(x, self.ind.unit, d, self.lang)
             if how == "size":
@@ -70,6 +75,14 @@ class Words:
             if sa != sb or a == b:
                 return sa, sb
         return sa, sb
+
+    def nominal(self, x: float | None, n: dict) -> str:
+        """' (nominaal +4,8%)' beside a change in real terms; '' without a nominal figure."""
+        return self.t("sig_nominal", change=self.change(x, n["basis"])) if x is not None else ""
+
+    def in_period_of(self, p: Period | str, rolling: bool) -> str:
+        """'in het 3e kwartaal 2026', or for a flow on rolling sums 'in de vier kwartalen tot en met …'."""
+        return self.t("sig_in_rolling", period=self.period(p)) if rolling else self.in_period(p)
 
     def count(self, x: float) -> str:
         return fmt.number(x, 0, self.lang)
@@ -122,13 +135,17 @@ def render(f: Finding, inp: Inputs, lang: str) -> tuple[str, list[list[str]]]:
 def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     first, last = Period.parse(n["first"]), Period.parse(n["last"])
+    national = ""
+    if n.get("national_change_over_window") is not None:
+        national = w.t("sig_trend_national", change=w.change(n["national_change_over_window"], n["basis"]))
     common = dict(
         title=w.title,
         region=w.region,
         span=w.span(n["first"], n["last"]),
         first=first.short_label(),
         last=last.short_label(),
-        change=w.change(n["change_over_window"], n["basis"]),
+        change=w.change(n["change_over_window"], n["basis"]) + w.nominal(n.get("nominal_change_over_window"), n),
+        national=national,
     )
     if f.case == "grey":
         text = w.t("sig_trend_grey", **common)
@@ -142,20 +159,10 @@ def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         )
     for b in n["breaks_as_steps"]:
         text += w.t("sig_trend_break", period=Period.parse(b).label(w.lang))
-    facts = [
-        [w.t("sig_fact_window", first=first.short_label(), last=last.short_label()), common["change"]],
-        [
-            w.t("sig_fact_p"),
-            ("< " + fmt.number(0.001, 3, w.lang)) if n["p_value"] < 0.001 else fmt.number(n["p_value"], 3, w.lang),
-        ],
-    ]
-    if n.get("usual_change_over_window") is not None:  # what the regions did over the same window
-        facts.append(
-            [
-                w.t("sig_fact_usual_regions", set=w.t(f"sig_set_{n['usual_basis']}")),
-                w.change(n["usual_change_over_window"], n["basis"]),
-            ]
-        )
+    # the p-value and the regions' movement are for the methods appendix (signals.csv has them)
+    facts = [[w.t("sig_fact_window", first=first.short_label(), last=last.short_label()), common["change"]]]
+    if n.get("national_change_over_window") is not None:
+        facts.append([w.t("sig_fact_national_change"), w.change(n["national_change_over_window"], n["basis"])])
     return text, facts
 
 
@@ -177,16 +184,19 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     if usual is not None:
         basis = n["usual_basis"]
         usual_part = (
-            w.t("sig_change_usual_own", usual=usual)
+            w.t("sig_change_usual_nl", usual=usual)
+            if basis == "nederland"
+            else w.t("sig_change_usual_own", usual=usual)
             if basis == "eigen reeks"
             else w.t("sig_change_usual_regions", usual=usual, set=w.t(f"sig_set_{basis}"))
         )
+    nominal = w.nominal(n.get("nominal_change_year"), n)
     common = dict(
         title=w.title,
         region=w.region,
         value=w.value(n["value"]),
-        in_period=w.in_period(last),
-        change=change,
+        in_period=w.in_period_of(last, bool(n.get("rolling"))),
+        change=change + nominal,
         usual=usual_part,
         band=band,
         verdict=w.t(verdict) if verdict else "",
@@ -196,7 +206,8 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         [w.t("sig_fact_change_year"), common["change"]],
     ]
     if usual is not None:
-        facts.append([w.t("sig_fact_usual_change"), usual])
+        label = "sig_fact_national_change" if n["usual_basis"] == "nederland" else "sig_fact_usual_change"
+        facts.append([w.t(label), usual])
     if "change_previous" in n:
         text = w.t(
             "sig_change_sub",
@@ -244,18 +255,19 @@ def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
 @phrases("positie")
 def _position(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
+    rank = Rank(n["rank"], n["rank_high"], n["n"]).place(w.lang)
     text = w.t(
         f"sig_pos_{f.case}",
         title=w.title,
         region=w.region,
-        rank=n["rank"],
+        rank=rank,
         n=n["n"],
         set=w.t(f"sig_set_{n['set']}"),
         value=w.value(n["value"]),
         median=w.value(n["median"]),
     )
     facts = [
-        [w.t("sig_fact_rank"), w.t("sig_fact_rank_value", rank=n["rank"], n=n["n"])],
+        [w.t("sig_fact_rank"), w.t("sig_fact_rank_value", rank=rank, n=n["n"])],
         [w.t("sig_fact_median"), w.value(n["median"])],
     ]
     return text, facts
@@ -333,7 +345,9 @@ def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     n = f.numbers
     last = Period.parse(w.inp.series.index[-1])
     relative = n["basis"] == "relatief"
-    now, extreme = w.pair(n["value"], n["previous_extreme"], "relatief" if relative else "value")
+    against = bool(n.get("against_national"))
+    how = ("points" if against else "relatief") if relative else ("diff" if against else "value")
+    now, extreme = w.pair(n["value"], n["previous_extreme"], how)
     first = Period.parse(n["history_from"])
     text = w.t(
         f"sig_range_{f.case}",
@@ -341,13 +355,16 @@ def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         region=w.region,
         value=now,
         change=now,
-        in_period=w.in_period(last),
+        level=w.value(n.get("level", n["value"])),
+        in_period=w.in_period_of(last, w.inp.rolling),
         every=w.t(f"sig_every_{last.freq}"),
         first=w.period(first),
         extreme=extreme,
         in_extreme=w.in_period(n["previous_extreme_period"]),
     )
     key = "sig_fact_extreme_high" if n["direction"] == "hoog" else "sig_fact_extreme_low"
+    if against:
+        key = "sig_fact_gap_record_high" if n["direction"] == "hoog" else "sig_fact_gap_record_low"
     facts = [[w.t("sig_fact_value", period=last.short_label()), now], [w.t(key), extreme]]
     return text, facts
 

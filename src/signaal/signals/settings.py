@@ -30,6 +30,25 @@ TARGET_Z = 3.0  # a target off track, missed or newly met (last year) counts as 
 NO_YARDSTICK_Z = 1.0  # without a comparison set (< 5 regions) a finding's size cannot be judged:
 # a verdict counts as 1 SD, a finding without one (level, grey) as 0
 
+# The minimum relevant size of a finding (README "What a board can act on"): below it a finding
+# is never an urgency or an opportunity, however significant. Per unit, in the unit itself, for
+# levels and for absolute changes (a gap, a distance from the median, a change in percentage
+# points); the catalogue's ``signals.relevant`` overrides it per indicator.
+RELEVANT = {
+    "percent": 0.5,  # procentpunt
+    "km": 0.5,
+    "minutes": 5.0,
+    "mark": 0.2,  # a mark out of 10
+    "ratio": 0.1,
+    "per_1000": 0.5,
+    "index": 2.0,  # index points
+}
+RELEVANT_SHARE = 2.0  # money levels: 2% of the national level (€ 1.000 on a € 50.000 income)
+# changes measured in % (counts, money, index numbers): the catalogue's ``signals.relevant_change``
+RELEVANT_CHANGE = {"count": 1.0, "euro": 1.0, "index": 1.0}
+RELEVANT_CHANGE_FLOW = 5.0  # flows (homes completed) on rolling four-quarter sums
+RELATIVE_UNITS = ("euro", "index")  # besides counts, changes of these are judged in %
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -43,6 +62,8 @@ class Settings:
     gap_window: int
     range_min_periods: int
     change_basis: str
+    relevant: float | None  # the catalogue's, else None: the unit's default (see relevant_level)
+    relevant_change: float | None
     bands: dict[str, float] | None
     weight: float
     headline: bool
@@ -64,12 +85,36 @@ def settings_for(ind: Indicator) -> Settings:
         gap_threshold=s.gap_threshold,
         gap_window=s.gap_window or GAP_WINDOW[freq],
         range_min_periods=s.range_min_periods or RANGE_MIN_PERIODS,
-        change_basis=s.change_basis or ("relative" if ind.additive else "absolute"),
+        change_basis=s.change_basis or ("relative" if ind.additive or ind.unit in RELATIVE_UNITS else "absolute"),
+        relevant=s.relevant,
+        relevant_change=s.relevant_change,
         bands=dict(s.bands) if s.bands else None,
         weight=s.weight,
         headline=s.headline,
         rule_weights={**rule_weights(), **{str(key): w for key, w in (s.rule_weights or {}).items()}},
     )
+
+
+def relevant_level(cfg: Settings, ind: Indicator, national: float | None) -> float | None:
+    """The minimum relevant size of a difference between levels, in the indicator's unit (money:
+    a share of the national level); None where levels are not compared (counts)."""
+    if cfg.relevant is not None:
+        return cfg.relevant
+    if ind.unit == "euro":
+        return abs(national) * RELEVANT_SHARE / 100 if national is not None else None
+    return RELEVANT.get(ind.unit)
+
+
+def relevant_change(cfg: Settings, ind: Indicator, relative: bool, national: float | None) -> float | None:
+    """The minimum relevant size of a change: in % for a relative change basis (counts, money,
+    index numbers), else in the indicator's unit (the level's relevant size)."""
+    if cfg.relevant_change is not None:
+        return cfg.relevant_change
+    if relative:
+        if ind.flow:
+            return RELEVANT_CHANGE_FLOW
+        return RELEVANT_CHANGE.get(ind.unit, RELEVANT_CHANGE["count"])
+    return relevant_level(cfg, ind, national)
 
 
 def strength(

@@ -4,7 +4,10 @@ The Bruto Twents Geluk marks (RaboResearch survey, PRODUCT.md §6) and the rail 
 are typed in by hand, so every row carries the URL it was taken from and a ``note`` where a
 number is not verified. One tidy layout serves every curated indicator table::
 
-    indicator,region,period,value,source_url,note[,region_name][,status]
+    indicator,region,period,value,source_url,note[,region_name][,status][,published]
+
+``published`` is the day the origin published the figure, where it states one (ISO date): the
+briefings print the latest as "Laatste actualisatie" — never the file's modification time.
 
 Each row is validated on load: the indicator must be in the catalogue and say that it is read
 from this file, the region must be in the registry at one of the indicator's levels, the
@@ -36,7 +39,7 @@ from .base import FetchResult, SourceContext, Unit
 from .raw import RawStore
 
 REQUIRED = ("indicator", "region", "period", "value", "source_url")
-OPTIONAL = ("note", "region_name", "status")
+OPTIONAL = ("note", "region_name", "status", "published")
 RANGES = {
     "mark": (0.0, 10.0),
     "percent": (0.0, 100.0),
@@ -57,6 +60,14 @@ class ManualRow(BaseModel):
     note: str = ""
     region_name: str = ""
     status: str = "definitief"
+    published: str = ""  # the day the origin published it (ISO date), where it says so
+
+    @field_validator("published")
+    @classmethod
+    def _published(cls, v: str) -> str:
+        if v:
+            dt.date.fromisoformat(v)  # a ValueError is reported with the file and line
+        return v
 
     @field_validator("value")
     @classmethod
@@ -151,10 +162,14 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
                 "status": row.status,
                 "source_url": row.source_url,
                 "note": row.note,
+                "published": row.published,
             }
         )
 
-    frame = pd.DataFrame(rows, columns=["indicator", "region", "period", "value", "status", "source_url", "note"])
+    frame = pd.DataFrame(
+        rows, columns=["indicator", "region", "period", "value", "status", "source_url", "note", "published"]
+    )
+    published = sorted(p for p in frame["published"] if p)
     kept = raw.keep("manual", path.name, content, {"url": path.as_uri(), "file": path.name}) if raw else None
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     urls = sorted(set(frame["source_url"]))
@@ -163,7 +178,8 @@ def load_manual(path: Path, catalogue: Catalogue, registry: Registry, raw: RawSt
         "publisher": next((i.source.publisher for i in allowed.values()), ""),
         "file": path.name,
         "title": f"curated table {path.name}",
-        "modified": mtime.date().isoformat(),
+        "modified": mtime.date().isoformat(),  # the file's; the briefings print "published"
+        "published": published[-1] if published else "",
         "retrieved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "url": urls[0] if urls else "",
         "urls": urls,
