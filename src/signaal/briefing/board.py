@@ -128,7 +128,7 @@ def klok_figure(signals: list[Signal], lang: str, region_name: str, limit: int =
         + "."
     )
     alt = t("sig_klok_alt", lang, clock=clock, n=len(pts), bench=bench, summary=summary)
-    return klok_chart(points, alt, t("sig_klok_x", lang, bench=bench), t("sig_klok_y", lang), labels)
+    return klok_chart(points, alt, t("sig_klok_x", lang, bench=bench), t("sig_klok_y", lang), labels, lang=lang)
 
 
 def _article(s: Signal, lang: str, data) -> str:

@@ -14,6 +14,8 @@ from matplotlib.patches import Rectangle
 from .. import formatting as fmt
 from ..periods import Period
 from .base import PALETTE, Chart, figure, house_chart, to_svg
+from .labels import place_point_labels
+from .ticks import value_axis
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}
 
@@ -78,7 +80,13 @@ def sparkline(
 
 @house_chart
 def klok_chart(
-    points: list[dict], alt: str, x_label: str, y_label: str, quadrant_labels: dict[str, str], clip: float = 3.0
+    points: list[dict],
+    alt: str,
+    x_label: str,
+    y_label: str,
+    quadrant_labels: dict[str, str],
+    clip: float = 3.0,
+    lang: str = "nl",
 ) -> Chart:
     """The regional clock: one numbered dot per indicator at (gap, change of the gap), both in
     standard deviations between regions and oriented so that right/up is more favourable.
@@ -107,18 +115,23 @@ def klok_chart(
         "behind_widening": (-1, -1),
         "behind_closing": (-1, 1),
     }
+    ax.set_xlim(-lim_x, lim_x)
+    ax.set_ylim(-lim_y, lim_y)
+    corner_labels = []
     for key, (sx, sy) in corners.items():
-        ax.annotate(
-            quadrant_labels.get(key, key),
-            xy=(sx * lim_x * 0.97, sy * lim_y * 0.94),
-            fontsize=7.5,
-            color="#555555",
-            ha="right" if sx > 0 else "left",
-            va="top" if sy > 0 else "bottom",
+        corner_labels.append(
+            ax.annotate(
+                quadrant_labels.get(key, key),
+                xy=(sx * lim_x * 0.97, sy * lim_y * 0.94),
+                fontsize=7.5,
+                color="#555555",
+                ha="right" if sx > 0 else "left",
+                va="top" if sy > 0 else "bottom",
+            )
         )
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.axvline(0, color="#999999", linewidth=0.8)
-    key_lines = []
+    key_lines, labelled = [], []
     for i, p in enumerate(points, 1):
         x = max(-lim_x * 0.98, min(lim_x * 0.98, p["x"]))
         y = max(-lim_y * 0.96, min(lim_y * 0.96, p["y"]))
@@ -133,13 +146,21 @@ def klok_chart(
             markeredgewidth=0.6,
             zorder=4,
         )
-        ax.annotate(
-            str(i), xy=(x, y), xytext=(4, 3), textcoords="offset points", fontsize=7.5, color="#222222", zorder=5
-        )
+        labelled.append((x, y, str(i)))
         key_lines.append(f"{i}  {p['label']}")
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    place_point_labels(
+        ax,
+        labelled,
+        avoid=[t.get_window_extent(renderer) for t in corner_labels],
+        marker_px=4.5,
+        fontsize=7.5,
+        color="#222222",
+        zorder=5,
+    )
     fig.text(0.67, 0.95, "\n".join(key_lines), fontsize=7.5, color="#222222", va="top", ha="left", linespacing=1.5)
-    ax.set_xlim(-lim_x, lim_x)
-    ax.set_ylim(-lim_y, lim_y)
+    value_axis(ax, "x", "number", 2, lang, max_ticks=5)
+    value_axis(ax, "y", "number", 2, lang, max_ticks=5)
     ax.set_xlabel(x_label, fontsize=7.5)
     ax.set_ylabel(y_label, fontsize=7.5)
     ax.grid(False)
@@ -155,6 +176,7 @@ def sensitivity_chart(
     x_label: str,
     base_label: str,
     range_label: str,
+    lang: str = "nl",
 ) -> Chart:
     """Rank ranges of every region over the compass variants (JRC-style uncertainty chart).
 
@@ -193,7 +215,7 @@ def sensitivity_chart(
     ax.set_xlim(0.5, n + 0.5)
     ticks = [1] + list(range(5, n + 1, 5))
     ax.set_xticks(ticks)
-    ax.set_xticklabels([fmt.number(v) for v in ticks])
+    ax.set_xticklabels([fmt.number(v, 0, lang) for v in ticks])
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
     ax.set_xlabel(x_label)

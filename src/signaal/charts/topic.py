@@ -22,8 +22,21 @@ class Panel:
     weight: float = 1.0  # relative width when two panels share the row
 
 
+TITLE_PAD = 14.0  # points between a panel's title and its axes
+
+
 def _title(ax, text: str) -> None:
-    ax.set_title(text, loc="left", fontsize=9, fontweight="semibold", color="#333333", pad=14)
+    """The panel's title above the axes, and above anything the panel put in the margin over
+    its axes (a legend naming the reference lines), so that the two never overlap."""
+    pad = TITLE_PAD
+    legend = ax.get_legend()
+    if legend is not None:
+        renderer = ax.figure.canvas.get_renderer()
+        top = ax.get_window_extent(renderer).y1
+        above = legend.get_window_extent(renderer).y1 - top
+        if above > 0:
+            pad = max(pad, above * 72.0 / ax.figure.dpi + 4.0)
+    ax.set_title(text, loc="left", fontsize=9, fontweight="semibold", color="#333333", pad=pad)
 
 
 @house_chart
@@ -34,8 +47,8 @@ def topic_chart(
     if not panels:
         fig = figure(figsize=(7.0, main_height + 0.4))
         ax = fig.subplots()
-        _title(ax, main.title)
         main.draw(ax)
+        _title(ax, main.title)
         return to_svg(fig, alt)
     fig = figure(figsize=(7.0, main_height + panel_height + 0.9))
     widths = [p.weight for p in panels] if len(panels) == 2 else [1.0]
@@ -49,10 +62,10 @@ def topic_chart(
         wspace=0.42,
     )
     ax = fig.add_subplot(gs[0, :])
-    _title(ax, main.title)
     main.draw(ax)
+    _title(ax, main.title)
     for i, panel in enumerate(panels):
         pax = fig.add_subplot(gs[1, i])
-        _title(pax, panel.title)
         panel.draw(pax)
+        _title(pax, panel.title)
     return to_svg(fig, alt)
