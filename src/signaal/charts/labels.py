@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matplotlib import patheffects
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-HALO_WIDTH = 2.8
 # candidate offsets in points, nearest first: right, left, above, below, then the diagonals and further out
 OFFSETS: tuple[tuple[float, float], ...] = (
     (5, 0),
@@ -36,9 +34,11 @@ OFFSETS: tuple[tuple[float, float], ...] = (
 )
 
 
-def halo(text: Text, width: float = HALO_WIDTH) -> Text:
-    """A white outline round the letters, so that a line crossing the label does not strike it through."""
-    text.set_path_effects([patheffects.withStroke(linewidth=width, foreground="white")])
+def halo(text: Text, opacity: float = 0.82) -> Text:
+    """A white ground close round the label, so that a line crossing it does not strike it
+    through. (A stroke path effect would look finer, but turns the text into paths in the SVG:
+    the label could no longer be searched, selected or read aloud.)"""
+    text.set_bbox(dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=opacity))
     return text
 
 

@@ -172,7 +172,6 @@ def draw_travel_times(
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.set_xlabel(t("chart_minutes", lang), fontsize=8)
     handles, labs = ax.get_legend_handles_labels()
     if earliest is not None:
         from matplotlib.lines import Line2D

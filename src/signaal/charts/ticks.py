@@ -119,6 +119,29 @@ def value_axis(ax, which: str, unit: str, decimals: int, lang: str = "nl", max_t
     axis.set_major_formatter(DecimalFormatter(unit, decimals, lang))
 
 
+def fit_ticks(ax, gap_px: float = 4.0) -> None:
+    """Fewer ticks on a value axis whose labels would touch (a narrow panel with amounts in
+    euros): the step grows until every label has room."""
+    renderer = ax.figure.canvas.get_renderer()
+    for axis, horizontal in ((ax.xaxis, True), (ax.yaxis, False)):
+        locator = axis.get_major_locator()
+        if not isinstance(locator, DecimalLocator):
+            continue
+        while locator.max_ticks > 2:
+            boxes = [t.label1.get_window_extent(renderer) for t in axis._update_ticks() if t.label1.get_text()]
+            crowded = any(
+                (b.x0 - a.x1 < gap_px) if horizontal else (b.y0 - a.y1 < gap_px / 2)
+                for a, b in zip(
+                    sorted(boxes, key=lambda b: b.x0 if horizontal else b.y0),
+                    sorted(boxes, key=lambda b: b.x0 if horizontal else b.y0)[1:],
+                    strict=False,
+                )
+            )
+            if not crowded:
+                break
+            locator.max_ticks -= 1
+
+
 def floor_at_zero(ax, which: str, data_min: float | None) -> None:
     """A quantity that cannot be negative (a distance, a count, a share) never gets an axis
     below zero: when every value is zero or more, the axis starts at zero at the lowest."""

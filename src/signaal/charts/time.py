@@ -136,7 +136,8 @@ def draw_line(
         ends.append((xi, float(s[last]), names.get(code, code), colour, code == focus))
     if drew_peer:
         ax.plot([], [], color=PALETTE["peer"], linewidth=0.9, label=names.get("_peers", "peers"))
-        ax.legend(loc="upper left", bbox_to_anchor=(0, 1.04), handlelength=1.6, fontsize=8)
+        # above the axes, in the margin under the panel's title: never on a line end's name
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), handlelength=1.6, fontsize=8, borderaxespad=0.1)
     for b in breaks or []:
         p = Period.parse(b)
         bx = p.year - (0.5 if periods and periods[0].freq == "Y" else 0.0)

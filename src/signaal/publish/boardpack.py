@@ -46,6 +46,9 @@ from .tables import indicator_table, write_indicators_csv
 PDF_VARIANT = "pdf/a-3a"
 BTG_THEME = "brede-welvaart"
 SOURCE_FIELDS = ("indicator", "definition", "source", "table", "updated")
+# blocks of a theme notebook the pack does not repeat: its cover (the pack has one), its sources
+# (merged into one appendix) and its signal board (the pack's own comes first)
+PACK_LEAVES_OUT = ("cover", "sources", "board")
 
 
 @dataclass
@@ -164,18 +167,26 @@ def _section(section_id: str, title: str, running: str, body: str, css_class: st
     )
 
 
+def pack_html(block: Block) -> str:
+    """What the pack shows of a block: a topic page's compact form where it stores one."""
+    return (block.info.get("pack_html") if block.kind == "topic" else None) or block.html
+
+
 def theme_section(
     parts: ThemeParts, edition: Edition, section_id: str, css_class: str = "pack-theme", note: str = ""
 ) -> tuple[str, list[Entry]]:
-    """One theme: its title and intro, "in het kort", its topic pages and analysts' notes."""
+    """One theme: its title and intro on its first content page, "in het kort", its topic
+    pages (the compact form each stores for the pack: two related topics share a page) and
+    analysts' notes. The theme's own signal board is left out: the pack opens with the
+    signal board of every theme, and each topic page carries its signal."""
     entries = [Entry(section_id, escape(parts.title), 1)]
     body = [f'<p class="pack-theme-intro">{escape(parts.intro)}</p>' if parts.intro else ""]
     if note:
         body.append(f'<p class="pack-generated">{escape(note)}</p>')
-    blocks = [b for b in parts.blocks if b.kind not in ("cover", "sources")]
-    own = set().union(*(html_ids(b.html) for b in blocks)) if blocks else set()
-    for block in blocks:
-        body.append(prefix_ids(block.html, parts.name, own))
+    blocks = [(b, pack_html(b)) for b in parts.blocks if b.kind not in PACK_LEAVES_OUT]
+    own = set().union(*(html_ids(html) for _, html in blocks)) if blocks else set()
+    for block, html in blocks:
+        body.append(prefix_ids(html, parts.name, own))
         anchor, title = block.info.get("id"), block.info.get("title")
         if block.kind == "topic" and anchor in own and title:
             entries.append(Entry(f"{parts.name}-{anchor}", escape(title).strip(), 2))
