@@ -7,7 +7,6 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..periods import Period
-from ..text import t
 from .base import PALETTE, Chart, figure, house_chart, to_svg
 from .labels import halo, widen_to_fit
 from .ticks import value_axis
