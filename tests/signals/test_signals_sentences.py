@@ -35,11 +35,11 @@ def test_trend_sentence(tmp_path):
     data = make_data(tmp_path, {("aandeel", "CR12"): years(2014, [60 + 0.5 * i for i in range(12)])})
     trend = only(compute_signals(data, "CR12", "2025Q4", indicators=["aandeel"], targets=[]), "trend")
     assert trend.sentence_nl == (
-        "Aandeel werkenden in Twente: significant stijgende trend, +3,5 procentpunt over 8 jaar (2018–2025); "
+        "Aandeel werkenden in Twente: significant stijgende trend, trendmatig +3,5 procentpunt over 8 jaar (2018–2025); "
         "die richting is gunstig."
     )
     assert trend.sentence_en == (
-        "Share in work in Twente: significant upward trend, +3.5 percentage points over 8 years (2018–2025); "
+        "Share in work in Twente: significant upward trend, +3.5 percentage points along the trend over 8 years (2018–2025); "
         "a favourable direction."
     )
 

@@ -179,6 +179,7 @@ class TopicPage(Shown):
     subject: str | None = None  # the catalogue indicator the page shows (None: a page across several)
     real_figures: bool = False  # only real figures on a sample's page: no sample watermark on it
     compact_chart: Chart | None = None  # the board pack's figure, where two topics share a page
+    figures: tuple[list[str], list[list[str]]] | None = None  # (head, rows): the numbers behind the chart
 
     @property
     def label(self) -> str:
@@ -197,6 +198,8 @@ class TopicPage(Shown):
             else ""
         )
         note = f'<p class="chart-note">{escape(self.note)}</p>' if self.note else ""
+        if self.figures and not compact:
+            note = self._figures_html() + note
         badges = "".join(f'<span class="badge {escape(c)}">{escape(txt)}</span>' for c, txt in self.badges)
         items = "".join(f"<li>{escape(b)}</li>" for b in self.bullets)
         css = "topic real-figures" if self.real_figures else "topic"
@@ -217,6 +220,23 @@ class TopicPage(Shown):
             f'<h2 class="question">{escape(self.question)}</h2>{head}{chart}{note}{lines}'
             f'<div class="toelichting"><h3>{escape(t("toelichting", self.lang))}</h3><ul>{items}</ul></div>'
             "</section>"
+        )
+
+    def _figures_html(self) -> str:
+        assert self.figures is not None
+        head, rows = self.figures
+        num = ' class="num"'
+        cells = "".join(f'<th scope="col"{num if i else ""}>{escape(h)}</th>' for i, h in enumerate(head))
+        body = "".join(
+            f'<tr><th scope="row">{escape(r[0])}</th>'
+            + "".join(f'<td class="num">{escape(v)}</td>' for v in r[1:])
+            + "</tr>"
+            for r in rows
+        )
+        caption = t("figures_caption", self.lang, n=len(head) - 1)
+        return (
+            f'<table class="topic-figures"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
         )
 
     def block(self) -> dict:

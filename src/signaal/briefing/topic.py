@@ -24,7 +24,7 @@ from ..periods import Period
 from ..store.geo import boundaries_or_none
 from ..text import t
 from .context import PageContext
-from .narrative import GAP_YEARS, bullets, members_lines
+from .narrative import GAP_YEARS, bullets, members_lines, observed_line
 from .pages import TopicPage
 
 # the smallest height of a trend chart's value axis, per unit (small moves stay small)
@@ -69,13 +69,18 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         note = (note + " " + t("synthetic_lines_note", lang)).strip()
     for caveat in ind.caveats:
         note = (note + " " + caveat.get(lang)).strip()
-    lines = members_lines(narrative) if unpublished else bullets(narrative, signal_lines=ctx.signal_lines(ind.id))
+    lines = (
+        members_lines(narrative) if unpublished else bullets(narrative, signal_lines=measured_signal_lines(ctx, ind))
+    )
+    # a trend without comparisons beneath it (a national-only or labour-market figure) shows its numbers
+    figures = figures_table(ctx, ind, shown) if chart_obj is not None and not has_panels(ctx, ind, shown) else None
     return TopicPage(
         indicator=ind.id,
         question=ctx.edition.question(ind),
         subtitle=subtitle,
         chart=chart_obj,
         compact_chart=compact,
+        figures=figures,
         source_line=ctx.source_line(ind),
         updated_line=ctx.updated_line(ind),
         bullets=lines,
@@ -85,6 +90,52 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         subject=ind.id,
         real_figures=ctx.real_figures(ind),
     )
+
+
+FIGURES_PERIODS = 8
+
+
+def measured_signal_lines(ctx: PageContext, ind: Indicator) -> list[str]:
+    """The indicator's signal sentences for its bullets; a trend sentence (a fitted,
+    "trendmatig" change) gets the change the chart shows over the same years beside it, as
+    measured, so that a reader who checks the line finds both numbers."""
+    lines = ctx.signal_lines(ind.id)
+    narrative = ctx.narrative(ind)
+    for sig in ctx.found_signals().for_indicator(ind.id):
+        sentence = sig.sentence(ctx.lang)
+        if sig.rule != "trend" or sentence not in lines:
+            continue
+        first, last = sig.numbers.get("first"), sig.numbers.get("last")
+        measured = observed_line(narrative, first, last, sig.data_region or None) if first and last else None
+        if measured:
+            lines[lines.index(sentence)] = f"{sentence} {measured}"
+    return lines
+
+
+def has_panels(ctx: PageContext, ind: Indicator, shown: str) -> bool:
+    """Whether the topic's figure has comparisons beneath its trend."""
+    if ind.flow:
+        return bool(flow_panels(ctx, ind, shown))
+    table = ctx.data.table(ind.id, freq=ind.display_freq, up_to=ctx.quarter)
+    last = table[shown].last_valid_index() if shown in table else None
+    return last is not None and bool(comparison_panels(ctx, ind, table, shown, str(last), ind.chart))
+
+
+def figures_table(ctx: PageContext, ind: Indicator, shown: str) -> tuple[list[str], list[list[str]]] | None:
+    """The last periods of the figure's lines as a small table (areas down, periods across):
+    the exact numbers behind a trend that has no comparisons beneath it."""
+    codes = [c for c in dict.fromkeys([shown, ctx.national]) if c]
+    table = ctx.data.table(ind.id, codes, freq=ind.display_freq, up_to=ctx.quarter).dropna(how="all")
+    if table.empty:
+        return None
+    table = table.iloc[-FIGURES_PERIODS:]
+    head = [t("col_region", ctx.lang)] + [Period.parse(p).short_label() for p in table.index]
+    rows = [
+        [ctx.name(code)] + [fmt.value(v, ind.unit, ind.decimals, ctx.lang) for v in table[code]]
+        for code in codes
+        if code in table and table[code].notna().any()
+    ]
+    return head, rows
 
 
 def _mixed(ctx: PageContext, ind: Indicator) -> bool:
