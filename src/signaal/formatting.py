@@ -91,21 +91,6 @@ def relative_change(new: float, old: float, decimals: int = 1, lang: str = "nl")
     return percent((new / old - 1) * 100, decimals, lang, sign=True)
 
 
-def axis_formatter(unit: str, decimals: int, lang: str = "nl"):
-    """A matplotlib tick formatter in the same style (no trailing ``,0`` on round ticks)."""
-    from matplotlib.ticker import FuncFormatter
-
-    def fmt(x: float, _pos=None) -> str:
-        d = decimals if not float(round(x, decimals)).is_integer() else 0
-        if unit == "percent":
-            return percent(x, d, lang)
-        if unit == "euro":
-            return "€ " + number(x, d, lang)
-        return number(x, d, lang)
-
-    return FuncFormatter(fmt)
-
-
 def plural_category(n: float, lang: str = "nl") -> str:
     """Babel's plural category (``one``/``other``) of a number as it is printed."""
     from babel.core import Locale

@@ -101,7 +101,9 @@ def test_every_block_says_what_it_is_beside_its_html(wonen):
     from signaal.briefing.style import unwrap
 
     page = wonen.topic("woz_waarde", show=False)
-    assert page.block() == {
+    block = page.block()
+    assert block.pop("pack_html") == page.html(compact=True)  # the board pack's half-page form
+    assert block == {
         "kind": "topic",
         "id": "topic-woz_waarde",
         "indicator": "woz_waarde",

@@ -56,6 +56,7 @@ def compass_chart(c: Compass, lang: str, data: Data | None = None) -> Chart:
         t("compass_chart_x", lang),
         t("compass_chart_base", lang),
         t("compass_chart_range", lang),
+        lang=lang,
     )
 
 

@@ -105,6 +105,25 @@ def change_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     )
 
 
+def observed_line(ctx: Context, first: str, last: str, region: str | None = None) -> str | None:
+    """The change the chart shows between two periods, as measured (not a fitted trend): a
+    trend sentence's window read off the line itself ("6,3 km in 2017, 6,2 km in 2024: −0,1 km")."""
+    series = ctx.data.series(ctx.ind.id, region or ctx.region, freq=ctx.freq, up_to=ctx.quarter)
+    a, b = _at(series, first), _at(series, last)
+    if a is None or b is None:
+        return None
+    change = fmt.relative_change(b, a, 1, ctx.lang) if ctx.ind.additive else ctx.delta(b - a)
+    return t(
+        "observed_line",
+        ctx.lang,
+        first_value=ctx.v(a),
+        first=Period.parse(first).short_label(),
+        last_value=ctx.v(b),
+        last=Period.parse(last).short_label(),
+        change=change,
+    )
+
+
 def gap_line(ctx: Context, focus: pd.Series, nat: pd.Series) -> str | None:
     """Gap to the national level now and ``GAP_YEARS`` earlier, read by polarity."""
     if ctx.region == ctx.national or focus.empty or ctx.ind.additive:

@@ -178,6 +178,8 @@ class TopicPage(Shown):
     badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
     subject: str | None = None  # the catalogue indicator the page shows (None: a page across several)
     real_figures: bool = False  # only real figures on a sample's page: no sample watermark on it
+    compact_chart: Chart | None = None  # the board pack's figure, where two topics share a page
+    figures: tuple[list[str], list[list[str]]] | None = None  # (head, rows): the numbers behind the chart
 
     @property
     def label(self) -> str:
@@ -186,30 +188,62 @@ class TopicPage(Shown):
     def __repr__(self) -> str:
         return f"<TopicPage {self.indicator}: {self.question!r}>"
 
-    def html(self) -> str:
+    def html(self, compact: bool = False) -> str:
+        """The page; ``compact``: as the board pack shows it, with the compact figure (a topic
+        takes half a page there, so that related topics share one)."""
+        shown = self.compact_chart if compact and self.compact_chart else self.chart
         chart = (
-            f'<figure class="chart">{self.chart.svg}'
-            f'<figcaption class="sr-only">{escape(self.chart.alt)}</figcaption></figure>'
-            if self.chart
+            f'<figure class="chart">{shown.svg}<figcaption class="sr-only">{escape(shown.alt)}</figcaption></figure>'
+            if shown
             else ""
         )
         note = f'<p class="chart-note">{escape(self.note)}</p>' if self.note else ""
+        if self.figures and not compact:
+            note = self._figures_html() + note
         badges = "".join(f'<span class="badge {escape(c)}">{escape(txt)}</span>' for c, txt in self.badges)
-        badges = f'<p class="badges">{badges}</p>' if badges else ""
         items = "".join(f"<li>{escape(b)}</li>" for b in self.bullets)
         css = "topic real-figures" if self.real_figures else "topic"
+        if compact and self.compact_chart:
+            # half a page: the badges on the subtitle's line, the source and date on one line
+            head = f'<p class="subtitle">{escape(self.subtitle)}{" " + badges if badges else ""}</p>'
+            lines = f'<p class="source">{escape(self.source_line)} · <span class="updated">{escape(self.updated_line)}</span></p>'
+            css += " compact"
+        else:
+            head = f'<p class="subtitle">{escape(self.subtitle)}</p>' + (
+                f'<p class="badges">{badges}</p>' if badges else ""
+            )
+            lines = (
+                f'<p class="source">{escape(self.source_line)}</p><p class="updated">{escape(self.updated_line)}</p>'
+            )
         return (
             f'<section class="{css}" id="topic-{escape(self.indicator)}" data-indicator="{escape(self.indicator)}">'
-            f'<h2 class="question">{escape(self.question)}</h2>'
-            f'<p class="subtitle">{escape(self.subtitle)}</p>{badges}{chart}{note}'
-            f'<p class="source">{escape(self.source_line)}</p>'
-            f'<p class="updated">{escape(self.updated_line)}</p>'
+            f'<h2 class="question">{escape(self.question)}</h2>{head}{chart}{note}{lines}'
             f'<div class="toelichting"><h3>{escape(t("toelichting", self.lang))}</h3><ul>{items}</ul></div>'
             "</section>"
         )
 
+    def _figures_html(self) -> str:
+        assert self.figures is not None
+        head, rows = self.figures
+        num = ' class="num"'
+        cells = "".join(f'<th scope="col"{num if i else ""}>{escape(h)}</th>' for i, h in enumerate(head))
+        body = "".join(
+            f'<tr><th scope="row">{escape(r[0])}</th>'
+            + "".join(f'<td class="num">{escape(v)}</td>' for v in r[1:])
+            + "</tr>"
+            for r in rows
+        )
+        caption = t("figures_caption", self.lang, n=len(head) - 1)
+        return (
+            f'<table class="topic-figures"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+        )
+
     def block(self) -> dict:
-        return {"kind": "topic", "id": f"topic-{self.indicator}", "indicator": self.subject, "title": self.question}
+        info = {"kind": "topic", "id": f"topic-{self.indicator}", "indicator": self.subject, "title": self.question}
+        if self.compact_chart is not None:
+            info["pack_html"] = self.html(compact=True)  # what the board pack shows of it
+        return info
 
 
 @dataclass(repr=False)

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import formatting as fmt
 from ..charts.compare import draw_pairs
 from ..charts.special import draw_institutions, draw_target_progress, draw_travel_times
-from ..charts.topic import Panel, topic_chart
+from ..charts.topic import Panel, compact_chart, topic_chart
 from ..indicators.targets import progress, targets_for
 from ..periods import Period
 from ..text import t
@@ -108,12 +108,14 @@ def target_page(ctx: PageContext, indicator: str) -> TopicPage | None:
         )
 
     title = t("target_subtitle", lang, title=ind.title.get(lang), start=start_p.phrase(lang), by=by.phrase(lang))
-    chart = topic_chart(Panel(title, draw), [], f"{question} {lines[0]} {lines[2]}", main_height=3.4)
+    alt = f"{question} {lines[0]} {lines[2]}"
+    chart = topic_chart(Panel(title, draw), [], alt, main_height=3.4)
     page = TopicPage(
         indicator=f"{indicator}-doel",
         question=question,
         subtitle=tg.label(lang),
         chart=chart,
+        compact_chart=compact_chart(Panel(title, draw), None, alt, height=2.7),
         source_line=ctx.source_line(ind),
         updated_line=ctx.updated_line(ind),
         bullets=lines,
@@ -213,13 +215,11 @@ def travel_times_page(
         draw_travel_times(ax, latest, earliest, names, lang, earliest_label=str(earliest_year))
 
     panels, shown_distances = _distance_panel(ctx, distances)
-    chart = topic_chart(
-        Panel(t("travel_panel", lang), draw_times),
-        panels,
-        f"{question} " + " ".join(lines[:3]),
-        main_height=0.55 * len(latest) + 1.4,
-        panel_height=2.2,
-    )
+    alt = f"{question} " + " ".join(lines[:3])
+    times = Panel(t("travel_panel", lang), draw_times)
+    chart = topic_chart(times, panels, alt, main_height=0.55 * len(latest) + 1.4, panel_height=2.2)
+    # in the pack the distances are on their own topic pages right after: the times alone
+    compact = compact_chart(times, None, alt, height=0.42 * len(latest) + 1.1)
     ctx.mark_shown(*latest.index, *shown_distances)
     ind0 = ctx.cat[latest.index[0]]
     source = ctx.source_line(ind0)
@@ -230,6 +230,7 @@ def travel_times_page(
         question=question,
         subtitle=t("travel_subtitle", lang, latest=latest_year, earliest=earliest_year),
         chart=chart,
+        compact_chart=compact,
         source_line=source,
         updated_line=ctx.updated_line(ind0),
         bullets=lines,
@@ -249,7 +250,7 @@ def institutions_page(ctx: PageContext, indicators: list[str] | None = None) -> 
             series[ind_id] = s
     question = t("institutions_question", lang, regio=ctx.name(ctx.focus))
     ind0 = ctx.cat[indicators[0]]
-    chart, lines, subtitle = None, [], ""
+    chart, compact, lines, subtitle = None, None, [], ""
     if series:
         table = pd.DataFrame(series).sort_index(key=lambda idx: pd.Index([Period.parse(p) for p in idx]))
         first, last = table.index[0], table.index[-1]
@@ -275,7 +276,9 @@ def institutions_page(ctx: PageContext, indicators: list[str] | None = None) -> 
         def draw(ax):
             draw_institutions(ax, table, labels, lang)
 
-        chart = topic_chart(Panel(subtitle, draw), [], f"{question} " + " ".join(lines[:3]), main_height=3.2)
+        alt = f"{question} " + " ".join(lines[:3])
+        chart = topic_chart(Panel(subtitle, draw), [], alt, main_height=3.2)
+        compact = compact_chart(Panel(subtitle, draw), None, alt, height=2.5)
         ctx.mark_shown(*series)
     else:
         lines = [t("no_institution_data", lang, regio=ctx.name(ctx.focus))]
@@ -284,6 +287,7 @@ def institutions_page(ctx: PageContext, indicators: list[str] | None = None) -> 
         question=question,
         subtitle=subtitle,
         chart=chart,
+        compact_chart=compact,
         source_line=ctx.source_line(ind0),
         updated_line=ctx.updated_line(ind0),
         bullets=lines,

@@ -19,12 +19,12 @@ from ..charts.base import Chart
 from ..charts.compare import draw_bars, draw_rank_strip
 from ..charts.maps import draw_choropleth, draw_tiles
 from ..charts.time import draw_band, draw_columns, draw_line
-from ..charts.topic import Panel, topic_chart
+from ..charts.topic import Panel, compact_chart, side_panel, topic_chart
 from ..periods import Period
 from ..store.geo import boundaries_or_none
 from ..text import t
 from .context import PageContext
-from .narrative import GAP_YEARS, bullets, members_lines
+from .narrative import GAP_YEARS, bullets, members_lines, observed_line
 from .pages import TopicPage
 
 # the smallest height of a trend chart's value axis, per unit (small moves stay small)
@@ -43,7 +43,7 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
     narrative = ctx.narrative(ind)
     shown = narrative.region
     unpublished = ctx.data.not_published(ind.id, ctx.focus)
-    chart_obj, subtitle, note = topic_chart_of(ctx, ind, shown, chart or ind.chart, unpublished=unpublished)
+    chart_obj, compact, subtitle, note = topic_chart_of(ctx, ind, shown, chart or ind.chart, unpublished=unpublished)
     if unpublished:
         badges = [("proxy", t("not_published_badge", lang, regio=ctx.name(ctx.focus)))]
         province = ctx.name(ctx.province) if ctx.province else ctx.name(ctx.national)
@@ -69,12 +69,18 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         note = (note + " " + t("synthetic_lines_note", lang)).strip()
     for caveat in ind.caveats:
         note = (note + " " + caveat.get(lang)).strip()
-    lines = members_lines(narrative) if unpublished else bullets(narrative, signal_lines=ctx.signal_lines(ind.id))
+    lines = (
+        members_lines(narrative) if unpublished else bullets(narrative, signal_lines=measured_signal_lines(ctx, ind))
+    )
+    # a trend without comparisons beneath it (a national-only or labour-market figure) shows its numbers
+    figures = figures_table(ctx, ind, shown) if chart_obj is not None and not has_panels(ctx, ind, shown) else None
     return TopicPage(
         indicator=ind.id,
         question=ctx.edition.question(ind),
         subtitle=subtitle,
         chart=chart_obj,
+        compact_chart=compact,
+        figures=figures,
         source_line=ctx.source_line(ind),
         updated_line=ctx.updated_line(ind),
         bullets=lines,
@@ -84,6 +90,52 @@ def topic_page(ctx: PageContext, indicator: str, chart: str | None = None) -> To
         subject=ind.id,
         real_figures=ctx.real_figures(ind),
     )
+
+
+FIGURES_PERIODS = 8
+
+
+def measured_signal_lines(ctx: PageContext, ind: Indicator) -> list[str]:
+    """The indicator's signal sentences for its bullets; a trend sentence (a fitted,
+    "trendmatig" change) gets the change the chart shows over the same years beside it, as
+    measured, so that a reader who checks the line finds both numbers."""
+    lines = ctx.signal_lines(ind.id)
+    narrative = ctx.narrative(ind)
+    for sig in ctx.found_signals().for_indicator(ind.id):
+        sentence = sig.sentence(ctx.lang)
+        if sig.rule != "trend" or sentence not in lines:
+            continue
+        first, last = sig.numbers.get("first"), sig.numbers.get("last")
+        measured = observed_line(narrative, first, last, sig.data_region or None) if first and last else None
+        if measured:
+            lines[lines.index(sentence)] = f"{sentence} {measured}"
+    return lines
+
+
+def has_panels(ctx: PageContext, ind: Indicator, shown: str) -> bool:
+    """Whether the topic's figure has comparisons beneath its trend."""
+    if ind.flow:
+        return bool(flow_panels(ctx, ind, shown))
+    table = ctx.data.table(ind.id, freq=ind.display_freq, up_to=ctx.quarter)
+    last = table[shown].last_valid_index() if shown in table else None
+    return last is not None and bool(comparison_panels(ctx, ind, table, shown, str(last), ind.chart))
+
+
+def figures_table(ctx: PageContext, ind: Indicator, shown: str) -> tuple[list[str], list[list[str]]] | None:
+    """The last periods of the figure's lines as a small table (areas down, periods across):
+    the exact numbers behind a trend that has no comparisons beneath it."""
+    codes = [c for c in dict.fromkeys([shown, ctx.national]) if c]
+    table = ctx.data.table(ind.id, codes, freq=ind.display_freq, up_to=ctx.quarter).dropna(how="all")
+    if table.empty:
+        return None
+    table = table.iloc[-FIGURES_PERIODS:]
+    head = [t("col_region", ctx.lang)] + [Period.parse(p).short_label() for p in table.index]
+    rows = [
+        [ctx.name(code)] + [fmt.value(v, ind.unit, ind.decimals, ctx.lang) for v in table[code]]
+        for code in codes
+        if code in table and table[code].notna().any()
+    ]
+    return head, rows
 
 
 def _mixed(ctx: PageContext, ind: Indicator) -> bool:
@@ -110,8 +162,9 @@ def _mark_synthetic(ctx: PageContext, ind: Indicator, names: dict[str, str]) -> 
 
 def topic_chart_of(
     ctx: PageContext, ind: Indicator, shown: str, kind: str, unpublished: bool = False
-) -> tuple[Chart | None, str, str]:
-    """The page's figure, its subtitle (title · unit · span) and the note beneath it."""
+) -> tuple[Chart | None, Chart | None, str, str]:
+    """The page's figure, its compact figure for the board pack (:func:`compact_chart`), its
+    subtitle (title · unit · span) and the note beneath it."""
     lang = ctx.lang
     same_area = shown == ctx.reg.labour_market_region(ctx.focus)  # WW per labour-market region: Twente (AM)
     focus = shown == ctx.focus or same_area
@@ -128,7 +181,7 @@ def topic_chart_of(
         # neither the region nor its province: the municipalities carry the page
         anchor = next((m for m in ctx.reg.children(ctx.focus) if m in table and table[m].notna().any()), shown)
     if table.empty or anchor not in table or not table[anchor].notna().any():
-        return None, " · ".join(subtitle_bits), ""
+        return None, None, " · ".join(subtitle_bits), ""
     focus_series = table[anchor].dropna()
     first, last = focus_series.index[0], focus_series.index[-1]
     first_l, last_l = Period.parse(first).short_label(), Period.parse(last).short_label()
@@ -151,7 +204,9 @@ def topic_chart_of(
         if ctx.national in table
         else "–",
     )
-    chart_obj = topic_chart(main, panels, alt)
+    # without comparisons beneath (a national-only or labour-market figure) the trend gets the room
+    chart_obj = topic_chart(main, panels, alt) if panels else topic_chart(main, panels, alt, main_height=4.4)
+    compact = compact_chart(main, side_panel(panels), alt)
     subtitle_bits.append(first_l if first == last else f"{first_l}–{last_l}")
     if unpublished or same_area:
         note = ""
@@ -160,7 +215,7 @@ def topic_chart_of(
         note = t("grey_peers", lang, names=peer_names) if peer_names and kind not in ("band", "bar") else ""
     else:
         note = t("grey_provinces", lang) if kind != "band" else ""
-    return chart_obj, " · ".join(subtitle_bits), note
+    return chart_obj, compact, " · ".join(subtitle_bits), note
 
 
 def _main_panel(
@@ -313,7 +368,7 @@ def comparison_panels(
             def draw_rank(ax, v=values_row[corop]):
                 draw_rank_strip(ax, v, shown, names, unit, decimals, ind.polarity, lang, national=nat_value)
 
-            panels.append(Panel(title, draw_rank, weight=1.0))
+            panels.append(Panel(title, draw_rank, weight=1.0, rank=True))
     elif level == "provincie":
         provinces = [c for c in ctx.reg.codes("provincie") if c in values_row.index and pd.notna(values_row.get(c))]
         if len(provinces) >= 3:
@@ -387,5 +442,5 @@ def flow_panels(ctx: PageContext, ind: Indicator, shown: str) -> list[Panel]:
         def draw_rank(ax, v=values[corop]):
             draw_rank_strip(ax, v, shown, names, "count", 1, ind.polarity, lang, national=nat_value)
 
-        panels.append(Panel(t("panel_flow_rank", lang, n=len(corop)) + f", {first_l}–{last_l}", draw_rank))
+        panels.append(Panel(t("panel_flow_rank", lang, n=len(corop)) + f", {first_l}–{last_l}", draw_rank, rank=True))
     return panels

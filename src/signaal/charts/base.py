@@ -47,6 +47,9 @@ FONT_FILES = sorted((Path(str(resources.files("signaal"))) / "publish" / "fonts"
 STYLE = str(resources.files("signaal") / "charts" / "signaal.mplstyle")
 _fonts_registered = False
 F = TypeVar("F", bound=Callable[..., Any])
+# checks run on every figure before it becomes SVG (signaal.charts.checks.inspecting): the tests
+# read tick labels and label boxes of every chart the sample draws
+INSPECTORS: list[Callable[[Figure, str], None]] = []
 
 
 def register_fonts() -> None:
@@ -122,6 +125,8 @@ class Chart:
 def to_svg(fig: Figure, alt: str) -> Chart:
     """Serialise a figure as inline SVG with unique ids and an accessible label."""
     buf = io.StringIO()
+    for inspect in list(INSPECTORS):
+        inspect(fig, alt)
     fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined in HTML

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from .. import formatting as fmt
 from ..signals.ranking import Rank, rank_of, ranked_order
 from ..text import t
 from .base import PALETTE, Chart, figure, house_chart, to_svg
+from .labels import box, fitting_fontsize, halo, place_point_labels, renderer_of, widen_to_fit
+from .ticks import floor_at_zero, value_axis
 
 
 def _zoomed(values: pd.Series) -> bool:
@@ -55,25 +57,18 @@ def draw_bars(
         ax.barh(y, s.to_numpy(), color=colours, height=0.7, zorder=2)
         if lo < 0:
             ax.axvline(0, color="#777777", linewidth=0.6, zorder=2)
+    ax.set_xlim(left, hi + span * 0.05)  # widened below until the value labels fit
+    ax.set_ylim(-0.6, len(s) - 0.4)
+    floor_at_zero(ax, "x", lo)
+    # one name per row: a smaller font where the rows are too close for the wanted one
+    size = fitting_fontsize(ax, len(s), fontsize)
     ax.set_yticks(y)
-    ax.set_yticklabels([names.get(c, c) for c in s.index], fontsize=fontsize)
+    ax.set_yticklabels([names.get(c, c) for c in s.index], fontsize=size)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.xaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if unit == "euro" else 5))
+    value_axis(ax, "x", unit, decimals, lang, max_ticks=4 if unit == "euro" else 5)
     ax.tick_params(axis="x", labelsize=fontsize)
-    for yi, v in zip(y, s.to_numpy(), strict=True):
-        right = v >= 0 or dots
-        ax.text(
-            v + (span * 0.025 if right else -span * 0.025),
-            yi,
-            fmt.value(v, unit, decimals, lang),
-            va="center",
-            ha="left" if right else "right",
-            fontsize=fontsize - 0.5,
-            color="#333333",
-        )
     styles = {
         "focus": ("-", PALETTE["focus"]),
         "national": ("--", PALETTE["national"]),
@@ -93,7 +88,27 @@ def draw_bars(
                 label=f"{label} {fmt.value(ref, unit, decimals, lang)}",
             )
         )
+    texts = []
+    for yi, v in zip(y, s.to_numpy(), strict=True):
+        right = v >= 0 or dots
+        texts.append(
+            halo(
+                ax.annotate(
+                    fmt.value(v, unit, decimals, lang),
+                    xy=(v, yi),
+                    xytext=(4 if right else -4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left" if right else "right",
+                    fontsize=size - 0.5,
+                    color="#333333",
+                    zorder=5,
+                )
+            )
+        )
+    widen_to_fit(ax, texts, "x")
     if handles:
+        # the reference lines are named in the margin above the chart, not on the lines
         ax.legend(
             handles=handles,
             loc="lower left",
@@ -105,8 +120,6 @@ def draw_bars(
             columnspacing=1.0,
             frameon=False,
         )
-    ax.set_xlim(left, hi + span * 0.24)
-    ax.set_ylim(-0.6, len(s) - 0.4)
 
 
 @house_chart
@@ -164,51 +177,78 @@ def draw_rank_strip(
     sizes = [34 if c == focus else 12 for c in s.index]
     ax.scatter(x, s.to_numpy(), c=colours, s=sizes, zorder=3, linewidths=0)
     rank = found.low if found is not None else None
-    if national is not None and not np.isnan(national):
-        ax.axhline(national, color=PALETTE["national"], linestyle="--", linewidth=1.0, zorder=2)
-        on_left = rank is None or rank > n / 2  # opposite the focus label, which leans to the middle
-        ax.annotate(
-            names.get("_national", "NL") + " " + fmt.value(national, unit, decimals, lang),
-            xy=(-0.5 if on_left else n - 0.5, national),
-            xytext=(0, -3),
-            textcoords="offset points",
-            ha="left" if on_left else "right",
-            va="top",
-            fontsize=fontsize - 0.5,
-            color=PALETTE["national"],
-        )
     lo, hi = float(s.min()), float(s.max())
+    if national is not None and not np.isnan(national):
+        lo, hi = min(lo, national), max(hi, national)
     pad = (hi - lo) * 0.3 or abs(hi) * 0.1 or 1.0
-    if rank is not None:
-        v = float(s[focus])
-        # put the label on the emptier side: right of the point in the first half, left in the second
-        to_right = rank <= n / 2
-        assert found is not None  # the focus region has a figure here
-        ax.annotate(
-            f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n"
-            + t("chart_rank_of", lang, rank=found.place(lang), n=n),
-            xy=(rank - 1, v),
-            xytext=(18 if to_right else -18, 16),
-            textcoords="offset points",
-            ha="left" if to_right else "right",
-            va="bottom",
-            fontsize=fontsize,
-            color=PALETTE["focus"],
-            fontweight="bold",
-            arrowprops=dict(arrowstyle="-", color=PALETTE["focus"], linewidth=0.8),
-        )
     ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlim(-0.8, n - 0.2)
-    ax.set_xticks([0, n - 1])
+    floor_at_zero(ax, "y", float(s.min()))
+    value_axis(ax, "y", unit, decimals, lang, max_ticks=5)
+    ax.tick_params(axis="y", labelsize=fontsize)
+    ax.grid(axis="x", visible=False)
     first, last = t("chart_best", lang), t("chart_worst", lang)
     if polarity == "neutral":
         first, last = t("chart_highest", lang), t("chart_lowest", lang)
-    ax.set_xticklabels([f"1 ({first})", f"{n} ({last})"], fontsize=fontsize)
+    ax.set_xticks([0, n - 1])
+    ticks = ax.set_xticklabels([f"1 ({first})", f"{n} ({last})"], fontsize=fontsize)
+    ticks[0].set_horizontalalignment("left")  # inside the axes, clear of the value axis's labels
+    ticks[-1].set_horizontalalignment("right")
     ax.tick_params(axis="x", length=0)
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
-    ax.tick_params(axis="y", labelsize=fontsize)
-    ax.grid(axis="x", visible=False)
+    avoid = []
+    if national is not None and not np.isnan(national):
+        ax.axhline(national, color=PALETTE["national"], linestyle="--", linewidth=1.0, zorder=2)
+        # the reference line is named in the right margin, at its own height
+        label = ax.annotate(
+            names.get("_national", "NL") + " " + fmt.value(national, unit, decimals, lang),
+            xy=(1.0, national),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=fontsize - 0.5,
+            color=PALETTE["national"],
+            annotation_clip=False,
+        )
+        renderer = renderer_of(ax)
+        avoid.append(box(label, renderer))
+        # the dashed line itself: the focus label must not be struck through by it
+        yl = ax.transData.transform((0, national))[1]
+        frame = ax.get_window_extent(renderer)
+        avoid.append(Bbox.from_extents(frame.x0, yl - 1.5, frame.x1, yl + 1.5))
+    if rank is not None:
+        v = float(s[focus])
+        assert found is not None  # the focus region has a figure here
+        text = f"{names.get(focus, focus)} {fmt.value(v, unit, decimals, lang)}\n" + t(
+            "chart_rank_of", lang, rank=found.place(lang), n=n
+        )
+        toward_middle = 1 if rank <= n / 2 else -1  # the emptier side of the strip
+        offsets = [
+            (toward_middle * dx, dy) for dx, dy in ((14, 12), (14, -12), (24, 4), (24, -4), (14, 24), (14, -24))
+        ] + [(-toward_middle * 14, 12), (-toward_middle * 14, -12)]
+        others = [(float(xi), float(vi), "") for xi, vi in zip(x, s.to_numpy(), strict=True)]
+        placed = place_point_labels(
+            ax,
+            [(float(rank - 1), v, text)],
+            avoid=avoid + _marker_boxes(ax, others, 3.0),
+            offsets=offsets,
+            fontsize=fontsize,
+            color=PALETTE["focus"],
+            fontweight="bold",
+            arrowprops=dict(arrowstyle="-", color=PALETTE["focus"], linewidth=0.8, shrinkA=0, shrinkB=3),
+        )
+        placed[0].set_zorder(5)
     return found
+
+
+def _marker_boxes(ax, points, radius_px: float):
+    """Small boxes round points (in pixels), for labels to keep clear of."""
+    out = []
+    for x, y, _ in points:
+        cx, cy = ax.transData.transform((x, y))
+        out.append(Bbox.from_extents(cx - radius_px, cy - radius_px, cx + radius_px, cy + radius_px))
+    return out
 
 
 @house_chart
@@ -238,13 +278,26 @@ def draw_pairs(
     ax.barh(y + 0.18, table[first], height=0.34, color=PALETTE["focus"], label=names.get(first, first))
     ax.barh(y - 0.18, table[second], height=0.34, color="#9AA3AA", label=names.get(second, second))
     span = float(table.to_numpy().max()) or 1.0
+    ax.set_xlim(0, span * 1.05)
+    texts = []
     for yy, v1, v2 in zip(y, table[first], table[second], strict=True):
-        ax.text(v1 + span * 0.012, yy + 0.18, fmt.value(v1, unit, decimals, lang), va="center", fontsize=7)
-        ax.text(v2 + span * 0.012, yy - 0.18, fmt.value(v2, unit, decimals, lang), va="center", fontsize=7)
+        for value, dy in ((v1, 0.18), (v2, -0.18)):
+            texts.append(
+                ax.annotate(
+                    fmt.value(value, unit, decimals, lang),
+                    xy=(value, yy + dy),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                )
+            )
     ax.set_yticks(y)
     ax.set_yticklabels(list(table.index), fontsize=8)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.set_xlim(0, span * 1.25)
-    ax.legend(loc="lower right", fontsize=7.5)
+    value_axis(ax, "x", unit, decimals, lang, max_ticks=6)
+    widen_to_fit(ax, texts, "x")
+    # the legend below the axes: inside it would cover the longest bars' labels
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5, frameon=False)

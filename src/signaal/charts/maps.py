@@ -20,8 +20,11 @@ from matplotlib.patches import Patch, Rectangle
 from .. import formatting as fmt
 from ..text import t
 from .base import Chart, figure, house_chart, to_svg
+from .labels import place_point_labels
 
 CMAP = "Blues"
+# a municipality's name: on its area, else nudged up, down or sideways (points)
+MAP_OFFSETS = ((0, 0), (0, 5), (0, -5), (7, 0), (-7, 0), (0, 9), (0, -9), (8, 6), (-8, 6), (8, -6), (-8, -6))
 
 
 def classify(values: pd.Series, k: int = 5) -> tuple[np.ndarray, list[float]]:
@@ -96,20 +99,17 @@ def draw_choropleth(
     shapes["colour"] = "#E6E6E6"
     shapes.loc[known, "colour"] = [colours[i] for i in classes]
     shapes.plot(ax=ax, color=shapes["colour"], edgecolor="white", linewidth=0.6)
-    for _, row in shapes.iterrows():
-        p = row.geometry.representative_point()
-        dark = row["colour"] in colours[-2:]
-        ax.text(
-            p.x,
-            p.y,
-            names.get(row["code"], row["code"]),
-            ha="center",
-            va="center",
-            fontsize=fontsize - 1,
-            color="white" if dark else "#222222",
-        )
     ax.set_axis_off()
     ax.set_aspect("equal")
+    ax.apply_aspect()  # the final limits, so that the names are placed where they will be drawn
+    anchors = []
+    for _, row in shapes.iterrows():
+        p = row.geometry.representative_point()
+        anchors.append((p.x, p.y, names.get(row["code"], row["code"])))
+    # each name on its area where it fits, else just beside it; dark on a white halo reads on every class
+    place_point_labels(
+        ax, anchors, offsets=MAP_OFFSETS, marker_px=0.0, inside=False, fontsize=fontsize - 1, color="#222222"
+    )
     if bins:
         labels = legend_labels(bins, float(shapes.loc[known, "value"].min()), unit, decimals, lang)
         handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, labels, strict=True)]

@@ -15,6 +15,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import formatting as fmt
 from ..periods import Period
 from .base import PALETTE, Chart, figure, house_chart, to_svg
+from .labels import place_point_labels
+from .ticks import value_axis
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}
 
@@ -100,18 +102,6 @@ def _place_labels(
     return out
 
 
-def _tick_formatter(axis, lang: str) -> FuncFormatter:
-    """Ticks with as many decimals as their step needs (0,5 and 1; 0,25 and 0,5), no more."""
-
-    def show(x: float, _pos=None) -> str:
-        ticks = [t for t in axis.get_majorticklocs() if np.isfinite(t)]
-        step = min((abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False) if b != a), default=1.0)
-        decimals = next((d for d in range(4) if abs(round(step, d) - step) < 1e-9), 3)
-        return fmt.number(x, decimals, lang)
-
-    return FuncFormatter(show)
-
-
 @house_chart
 def klok_chart(
     points: list[dict],
@@ -149,6 +139,8 @@ def klok_chart(
         "behind_widening": (-1, -1),
         "behind_closing": (-1, 1),
     }
+    ax.set_xlim(-lim_x, lim_x)
+    ax.set_ylim(-lim_y, lim_y)
     for key, (sx, sy) in corners.items():
         ax.annotate(
             quadrant_labels.get(key, key),
@@ -196,9 +188,8 @@ def klok_chart(
         )
     ax.set_xlim(-lim_x, lim_x)
     ax.set_ylim(-lim_y, lim_y)
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-        axis.set_major_formatter(_tick_formatter(axis, lang))
+    value_axis(ax, "x", "number", 2, lang, max_ticks=5)
+    value_axis(ax, "y", "number", 2, lang, max_ticks=5)
     ax.set_xlabel(x_label, fontsize=7.5)
     ax.set_ylabel(y_label, fontsize=7.5)
     ax.grid(False)
@@ -214,6 +205,7 @@ def sensitivity_chart(
     x_label: str,
     base_label: str,
     range_label: str,
+    lang: str = "nl",
 ) -> Chart:
     """Rank ranges of every region over the compass variants (JRC-style uncertainty chart).
 
@@ -252,7 +244,7 @@ def sensitivity_chart(
     ax.set_xlim(0.5, n + 0.5)
     ticks = [1] + list(range(5, n + 1, 5))
     ax.set_xticks(ticks)
-    ax.set_xticklabels([fmt.number(v) for v in ticks])
+    ax.set_xticklabels([fmt.number(v, 0, lang) for v in ticks])
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
     ax.set_xlabel(x_label)

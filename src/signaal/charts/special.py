@@ -7,8 +7,9 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..periods import Period
-from ..text import t
 from .base import PALETTE, Chart, figure, house_chart, to_svg
+from .labels import halo, widen_to_fit
+from .ticks import value_axis
 from .time import label_ends, x_positions, year_ticks
 
 
@@ -86,7 +87,9 @@ def draw_target_progress(
         color=PALETTE["focus"],
         fontweight="bold",
     )
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    for text in ax.texts:
+        halo(text)
+    value_axis(ax, "y", unit, decimals, lang)
     all_periods = periods + [Period.parse(by)]
     year_ticks(ax, all_periods, max_ticks=10)
     ax.set_xlim(xs - 0.1, xb + 0.9)
@@ -153,10 +156,11 @@ def draw_travel_times(
             if np.isnan(v):
                 continue
             left = not np.isnan(a) and a > v  # the old (hollow) marker is to the right: label on the left
-            ax.text(
-                v - 1.8 if left else v + 1.8,
-                yv,
+            ax.annotate(
                 fmt.number(v, 0, lang),
+                xy=(v, yv),
+                xytext=(-4 if left else 4, 0),
+                textcoords="offset points",
                 va="center",
                 ha="right" if left else "left",
                 fontsize=6.5,
@@ -167,7 +171,6 @@ def draw_travel_times(
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.set_xlabel(t("chart_minutes", lang), fontsize=8)
     handles, labs = ax.get_legend_handles_labels()
     if earliest is not None:
         from matplotlib.lines import Line2D
@@ -191,6 +194,8 @@ def draw_travel_times(
         lo = min(lo, np.nanmin(earliest.to_numpy(dtype=float)))
     ax.set_xlim(max(0, lo - 15), hi + 15)
     ax.set_ylim(-0.6, len(dests) - 0.4)
+    value_axis(ax, "x", "minutes", 0, lang, max_ticks=7)
+    widen_to_fit(ax, ax.texts, "x")
 
 
 @house_chart
@@ -224,7 +229,7 @@ def draw_institutions(ax, table: pd.DataFrame, names: dict[str, str], lang: str 
     year_ticks(ax, periods)
     ax.set_xlim(x.min() - 0.2, x.max() + (x.max() - x.min()) * 0.3)
     ax.set_ylim(0, float(np.nanmax(table.to_numpy())) * 1.15)
-    ax.yaxis.set_major_formatter(fmt.axis_formatter("count", 0, lang))
+    value_axis(ax, "y", "count", 0, lang)
     label_ends(ax, ends, "count", 0, lang)
 
 

@@ -9,6 +9,8 @@ from .. import formatting as fmt
 from ..periods import Period
 from ..text import t
 from .base import PALETTE, Chart, figure, house_chart, to_svg
+from .labels import halo, renderer_of
+from .ticks import floor_at_zero, value_axis
 
 
 def x_positions(index) -> tuple[np.ndarray, list[Period]]:
@@ -25,36 +27,43 @@ def year_ticks(ax, periods: list[Period], max_ticks: int = 8) -> None:
     ax.set_xticklabels([str(y) for y in ticks])
 
 
-def label_ends(ax, items: list[tuple[float, float, str, str, bool]], unit: str, decimals: int, lang: str) -> None:
-    """Direct labels right of the line ends, nudged apart so that they never overlap.
+def label_ends(
+    ax, items: list[tuple[float, float, str, str, bool]], unit: str, decimals: int, lang: str, fontsize: float = 8
+) -> None:
+    """Direct labels right of the line ends, nudged apart so that they never overlap (at least
+    one line of text apart on the page, whatever the height of the axes), on a white halo.
 
     ``items``: (x_end, y, label, colour, bold).
     """
     if not items:
         return
     ymin, ymax = ax.get_ylim()
-    gap = (ymax - ymin) * 0.085
+    height_px = max(ax.get_window_extent(renderer_of(ax)).height, 1.0)
+    line_px = fontsize * 1.55 * ax.figure.dpi / 72.0
+    gap = (ymax - ymin) * line_px / height_px
     items = sorted(items, key=lambda i: i[1])
     placed: list[float] = []
     for _, y, *_ in items:
         placed.append(y if not placed else max(y, placed[-1] + gap))
-    overflow = placed[-1] - (ymax - gap * 0.3)
+    overflow = placed[-1] - (ymax - gap * 0.5)
     if overflow > 0:
         placed = [p - overflow for p in placed]
     x_text = max(i[0] for i in items)
     span = ax.get_xlim()[1] - ax.get_xlim()[0]
     for (x_end, y, text, colour, bold), pos in zip(items, placed, strict=True):
-        ax.annotate(
-            f"{text} {fmt.value(y, unit, decimals, lang)}",
-            xy=(x_end, y),
-            xytext=(x_text + span * 0.012, pos),
-            textcoords="data",
-            ha="left",
-            va="center",
-            fontsize=8,
-            color=colour,
-            fontweight="bold" if bold else "normal",
-            annotation_clip=False,
+        halo(
+            ax.annotate(
+                f"{text} {fmt.value(y, unit, decimals, lang)}",
+                xy=(x_end, y),
+                xytext=(x_text + span * 0.012, pos),
+                textcoords="data",
+                ha="left",
+                va="center",
+                fontsize=fontsize,
+                color=colour,
+                fontweight="bold" if bold else "normal",
+                annotation_clip=False,
+            )
         )
 
 
@@ -127,13 +136,14 @@ def draw_line(
         ends.append((xi, float(s[last]), names.get(code, code), colour, code == focus))
     if drew_peer:
         ax.plot([], [], color=PALETTE["peer"], linewidth=0.9, label=names.get("_peers", "peers"))
-        ax.legend(loc="upper left", bbox_to_anchor=(0, 1.04), handlelength=1.6, fontsize=8)
+        # above the axes, in the margin under the panel's title: never on a line end's name
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), handlelength=1.6, fontsize=8, borderaxespad=0.1)
     for b in breaks or []:
         p = Period.parse(b)
         bx = p.year - (0.5 if periods and periods[0].freq == "Y" else 0.0)
         if x.min() < bx <= x.max():
             ax.axvline(bx, color=PALETTE["neutral"], linewidth=0.8, linestyle=":", zorder=0)
-            ax.annotate(
+            label = ax.annotate(
                 names.get("_break", "break"),
                 xy=(bx, 1.0),
                 xycoords=("data", "axes fraction"),
@@ -143,18 +153,21 @@ def draw_line(
                 color="#666666",
                 va="top",
             )
+            halo(label)
     if target is not None:
         ax.axhline(target, color=PALETTE["accent"], linewidth=1.0, linestyle="-.")
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    value_axis(ax, "y", unit, decimals, lang)
     year_ticks(ax, periods)
     span = max(x.max() - x.min(), 1.0)
-    ax.set_xlim(x.min() - span * 0.01, x.max() + span * label_room)
+    # room left of the first year, so that its label does not run into the value axis's labels
+    ax.set_xlim(x.min() - span * 0.035, x.max() + span * label_room)
     ax.margins(y=0.12)
     if min_span:
         lo, hi = ax.get_ylim()
         if hi - lo < min_span:
             mid = (hi + lo) / 2
             ax.set_ylim(mid - min_span / 2, mid + min_span / 2)
+    floor_at_zero(ax, "y", float(np.nanmin(table.to_numpy(dtype=float))) if table.notna().any().any() else None)
     label_ends(ax, ends, unit, decimals, lang)
 
 
@@ -203,7 +216,7 @@ def draw_band(
             break
         ax.axhspan(lower, hi, color=BAND_SHADES[i % len(BAND_SHADES)], zorder=0, linewidth=0)
         if (hi - lower) > top * 0.07:  # label only bands tall enough to hold one
-            ax.annotate(
+            band_label = ax.annotate(
                 band_labels.get(key, key),
                 xy=(0.008, (lower + hi) / 2),
                 xycoords=("axes fraction", "data"),
@@ -211,6 +224,7 @@ def draw_band(
                 color="#6b6b6b",
                 va="center",
             )
+            halo(band_label)
         lower = upper
     ends = []
     for code, colour, style, width in ((national, PALETTE["national"], "--", 1.4), (focus, PALETTE["focus"], "-", 2.4)):
@@ -222,10 +236,10 @@ def draw_band(
                 (x[list(table.index).index(last)], float(s[last]), names.get(code, code), colour, code == focus)
             )
     ax.set_ylim(0, top)
-    ax.yaxis.set_major_formatter(fmt.axis_formatter("ratio", 1, lang))
+    value_axis(ax, "y", "ratio", max(decimals, 1), lang)
     year_ticks(ax, periods)
     span = max(x.max() - x.min(), 1.0)
-    ax.set_xlim(x.min() - span * 0.01, x.max() + span * 0.24)
+    ax.set_xlim(x.min() - span * 0.035, x.max() + span * 0.24)
     ax.grid(False)
     label_ends(ax, ends, "ratio", decimals, lang)
 
@@ -259,18 +273,20 @@ def draw_columns(ax, series: pd.Series, unit: str, decimals: int, lang: str = "n
         avg = s.rolling(per_year).mean()
         ax.plot(x, avg.to_numpy(), color=PALETTE["national"], linewidth=1.4, zorder=3, label=average_label)
         ax.legend(loc="upper left", fontsize=8)
-    ax.annotate(
-        fmt.value(float(s.iloc[-1]), unit, decimals, lang),
-        xy=(x[-1], s.iloc[-1]),
-        xytext=(0, 4),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=8,
-        color=PALETTE["focus"],
-        fontweight="bold",
+    halo(
+        ax.annotate(
+            fmt.value(float(s.iloc[-1]), unit, decimals, lang),
+            xy=(x[-1], s.iloc[-1]),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=PALETTE["focus"],
+            fontweight="bold",
+        )
     )
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals, lang))
+    value_axis(ax, "y", unit, decimals, lang)
     year_ticks(ax, periods)
     ax.set_xlim(x.min() - width, x.max() + width)
     ax.set_ylim(0, float(s.max()) * 1.18)

@@ -51,6 +51,9 @@ from .tables import indicator_table, write_indicators_csv
 PDF_VARIANT = "pdf/a-3a"
 BTG_THEME = "brede-welvaart"
 SOURCE_FIELDS = ("indicator", "definition", "source", "table", "updated")
+# blocks of a theme notebook the pack does not repeat: its cover (the pack has one), its sources
+# (merged into one appendix) and its signal board (the pack's own comes first)
+PACK_LEAVES_OUT = ("cover", "sources", "board")
 
 
 @dataclass
@@ -180,6 +183,11 @@ def mark_new(html: str, lang: str) -> str:
     return html[:end] + badge + html[end:]
 
 
+def pack_html(block: Block) -> str:
+    """What the pack shows of a block: a topic page's compact form where it stores one."""
+    return (block.info.get("pack_html") if block.kind == "topic" else None) or block.html
+
+
 def theme_section(
     parts: ThemeParts,
     edition: Edition,
@@ -188,16 +196,18 @@ def theme_section(
     note: str = "",
     new: dict | None = None,
 ) -> tuple[str, list[Entry]]:
-    """One theme: its title and intro, "in het kort", its topic pages and analysts' notes; a
-    topic whose indicator has figures new since the previous briefing (``new``) is marked."""
+    """One theme: its title and intro on its first content page, "in het kort", its topic
+    pages (the compact form each stores for the pack: two related topics share a page) and
+    analysts' notes. The theme's own signal board is left out: the pack opens with the
+    signal board of every theme, and each topic page carries its signal. A topic whose indicator has figures new since the previous
+    briefing (``new``) is marked."""
     entries = [Entry(section_id, escape(parts.title), 1)]
     body = [f'<p class="pack-theme-intro">{escape(parts.intro)}</p>' if parts.intro else ""]
     if note:
         body.append(f'<p class="pack-generated">{escape(note)}</p>')
-    blocks = [b for b in parts.blocks if b.kind not in ("cover", "sources")]
-    own = set().union(*(html_ids(b.html) for b in blocks)) if blocks else set()
-    for block in blocks:
-        html = block.html
+    blocks = [(b, pack_html(b)) for b in parts.blocks if b.kind not in PACK_LEAVES_OUT]
+    own = set().union(*(html_ids(html) for _, html in blocks)) if blocks else set()
+    for block, html in blocks:
         if block.kind == "topic" and block.info.get("indicator") in (new or {}):
             html = mark_new(html, edition.lang)
         body.append(prefix_ids(html, parts.name, own))
