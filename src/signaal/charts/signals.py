@@ -10,12 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import formatting as fmt
 from ..periods import Period
 from .base import PALETTE, Chart, figure, house_chart, to_svg
-from .labels import place_point_labels
 from .ticks import value_axis
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}
