@@ -27,6 +27,7 @@ def build_signal_board(
     data_dir: str,
     csv_name: str = "signals.csv",
     json_name: str = "signals.json",
+    signals=None,
 ) -> DocResult:
     """The quarter's signals (``signals.csv``, ``signals.json``; other names for another
     language, so that both can sit in one folder) and the signal board as a page of its own
@@ -44,7 +45,8 @@ def build_signal_board(
 
         report(name, 0, 2, "signals")
         data = open_data(data_dir, vintage)
-        signals = compute_signals(data, region, quarter)
+        if signals is None:
+            signals = compute_signals(data, region, quarter)
         write_atomic(staging_path / csv_name, signals_csv(signals).encode("utf-8"))
         write_atomic(staging_path / json_name, signals_json(signals).encode("utf-8"))
         result.outputs += [csv_name, json_name]
