@@ -266,7 +266,8 @@ def make_plans(
             continue
         outs[focus] = out_path
         usual = default_out(q, focus)
-        problems += output_problems(out_path, q, focus, suggestion=out_path.parent / usual.name if out else usual)
+        suggestion = None if out and out_per_region else out_path.parent / usual.name if out else usual
+        problems += output_problems(out_path, q, focus, suggestion=suggestion)
     if problems or found is None or q is None or len(outs) < len(focuses):
         raise Problems(problems)
     base = Plan(
