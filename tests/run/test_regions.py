@@ -17,7 +17,7 @@ from signaal.regions import registry
 from signaal.run.plan import Plan, RunResult, make_plans
 from signaal.run.preflight import Problems
 from signaal.run.progress import Observer
-from signaal.run.regions import RegionsResult, parse_regions, signals_batches
+from signaal.run.regions import RegionsResult, parse_regions, signals_pass
 from signaal.run.scheduler import Job, Scheduler
 from signaal.run.workers import WORKERS
 
@@ -172,7 +172,7 @@ def test_one_scheduler_runs_region_after_region_and_publishes_each_when_it_is_do
         (r, Job("signaalbord", "signals", {"boards": [{"name": "signaalbord"}]}, names=["signaalbord"]))
         for r in ("CR10", "CR12")
     ]
-    batch = signals_batches(signals, workers=1)
+    batch = signals_pass(signals)
     assert [(j.name, j.lanes) for j in batch] == [("signals CR10–CR12", ["CR10", "CR12"])]
     scheduler.add(*batch)
     for region in ("CR10", "CR12"):
@@ -212,16 +212,16 @@ def test_one_scheduler_runs_region_after_region_and_publishes_each_when_it_is_do
     assert [s["job"] for s in scheduler.of_lane("CR12")] == ["signals CR10–CR12", "wonen", "talent", "bestuursbriefing"]
 
 
-def test_signals_come_in_a_batch_of_regions_per_worker():
+def test_the_signals_of_every_region_are_one_job():
     jobs = [
         (f"CR{i:02d}", Job("signaalbord", "signals", {"boards": [{"name": "signaalbord"}]}, names=["signaalbord"]))
         for i in range(1, 6)
     ]
-    batches = signals_batches(jobs, workers=2)
-    assert [b.name for b in batches] == ["signals CR01–CR03", "signals CR04–CR05"]
-    assert batches[1].lanes == ["CR04", "CR05"] and len(batches[1].args["boards"]) == 2
-    assert signals_batches(jobs[:1], workers=2)[0].name == "signals CR01"
-    assert signals_batches([], workers=2) == []
+    (one,) = signals_pass(jobs)
+    assert one.name == "signals CR01–CR05" and one.lanes == ["CR01", "CR02", "CR03", "CR04", "CR05"]
+    assert len(one.args["boards"]) == 5 and one.names == ["signaalbord"] * 5
+    assert signals_pass(jobs[:1])[0].name == "signals CR01"
+    assert signals_pass([]) == []
 
 
 def test_a_region_context_says_which_region_its_progress_is():

@@ -6,9 +6,9 @@ own manifest, lock, staging folder, carry-over, reuse and never-a-worse-quarter 
 its usual folder (``reports/<quarter>`` for the default region, ``reports/<quarter>-<region>``
 for the others). What the regions share is done once: the plan is checked once (themes,
 curated tables, vintage) with every region's folder; the data is opened once per worker
-process; the signals of a batch of regions are computed in one pass (every rule compares the
-region with all 40 anyway: :func:`~signaal.signals.engine.compute_all_signals`), a batch per
-worker. One scheduler runs the jobs of every region (a lane each), region after region, and
+process; the signals of all regions are computed in one pass, by one job (every rule compares
+the region with all 40 anyway: :func:`~signaal.signals.engine.compute_all_signals`), which
+writes each region's signal files and board page. One scheduler runs the jobs of every region (a lane each), region after region, and
 each region's folder is published as soon as its last job is done, while the workers go on
 with the next. A notebook that fails in one region fails that region's document only: the
 other regions go on, and the exit code is the worst region's (:attr:`RegionsResult.exit_code`).
@@ -17,7 +17,6 @@ other regions go on, and the exit code is the worst region's (:attr:`RegionsResu
 from __future__ import annotations
 
 import contextlib
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -77,26 +76,21 @@ class RegionsResult:
         return sum(1 for r in self.results for d in r.documents if d.status == BUILT and d.kind != "index")
 
 
-def signals_batches(jobs: list[tuple[str, Job]], workers: int) -> list[Job]:
-    """The regions' signals jobs (``(region, job)``) as one job per batch of regions, a
-    batch per worker, each computing its regions' signals in one pass."""
+def signals_pass(jobs: list[tuple[str, Job]]) -> list[Job]:
+    """The regions' signals jobs (``(region, job)``) as one job that computes the signals of
+    every region in one pass and writes each region's signal files and board page."""
     if not jobs:
         return []
-    size = math.ceil(len(jobs) / max(1, workers))
-    out = []
-    for i in range(0, len(jobs), size):
-        batch = jobs[i : i + size]
-        first, last = batch[0][0], batch[-1][0]
-        out.append(
-            Job(
-                name=f"signals {first}" + (f"–{last}" if last != first else ""),
-                kind="signals",
-                names=[n for _, job in batch for n in job.names],
-                lanes=[region for region, job in batch for _ in job.names],
-                args=dict(boards=[b for _, job in batch for b in job.args["boards"]]),
-            )
+    first, last = jobs[0][0], jobs[-1][0]
+    return [
+        Job(
+            name=f"signals {first}" + (f"–{last}" if last != first else ""),
+            kind="signals",
+            names=[n for _, job in jobs for n in job.names],
+            lanes=[region for region, job in jobs for _ in job.names],
+            args=dict(boards=[b for _, job in jobs for b in job.args["boards"]]),
         )
-    return out
+    ]
 
 
 def execute_regions(
@@ -122,9 +116,7 @@ def execute_regions(
                     plan.region, plan.context(staging, lane=plan.region), folder.documents, folder.observer, on_done
                 )
                 folders.append(folder)
-            slots = executor.slots if executor is not None else plans[0].jobs
-            batches = signals_batches([(f.plan.region, j) for f in folders for j in f.signals_jobs()], slots)
-            scheduler.add(*batches)
+            scheduler.add(*signals_pass([(f.plan.region, j) for f in folders for j in f.signals_jobs()]))
             for folder in folders:
                 folder.queue(scheduler, [], lane=folder.plan.region)
             scheduler.run()
