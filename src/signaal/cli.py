@@ -175,6 +175,7 @@ def run_cmd(
         executor = None
         if address:
             executor = stack.enter_context(connect(address))
+            executor.slots = min(executor.slots, jobs or executor.slots)  # --jobs: at most that many at a time
             for plan in plans:
                 plan.jobs = jobs or executor.slots  # factsheets and signals in a batch per worker
         _announce(console, plans, regions is not None, executor)

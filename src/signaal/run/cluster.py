@@ -116,7 +116,7 @@ class DaskExecutor(Executor):
     def submit(self, kind: str, ctxs: tuple[JobContext, ...], args: dict):
         first = ctxs[0]
         data = self._bundle("data", str(first.data_dir), first.vintage)
-        notebooks = self._bundle("notebooks", str(Path(args["notebook"]).parent)) if "notebook" in args else None
+        notebooks = self._bundle("notebooks", str(Path(args["notebook"]).parent)) if kind == "theme" else None
         needs = inputs_of(kind, args) if len(ctxs) == 1 else []
         inputs = [{rel: (first.staging / rel).read_bytes() for rel in needs if (first.staging / rel).is_file()}]
         inputs += [{} for _ in ctxs[1:]]

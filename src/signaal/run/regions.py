@@ -128,6 +128,8 @@ def execute_regions(
                 raise
             where = f"while writing {exc.filename}" if exc.filename else "while writing the run's files"
             raise _output_error(done, exc.strerror or str(exc), where) from None
+    order = {plan.region: i for i, plan in enumerate(plans)}
+    done.results.sort(key=lambda r: order[r.plan.region])  # published as they were done; listed in order
     done.seconds = round(time.perf_counter() - t0, 3)
     return done
 
