@@ -10,6 +10,7 @@ modules are light and imported here.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -74,6 +75,12 @@ def main() -> None:
     help="Comma-separated themes (default: every notebook in notebooks/, and then also the board pack and factsheets).",
 )
 @click.option("--region", "-r", default=None, help="Focus COROP region, e.g. CR12 (default from regions.yaml).")
+@click.option(
+    "--regions",
+    default=None,
+    help="Several focus regions in one run: all (the 40 COROP regions) or a list such as CR10,CR12,CR17; "
+    "one folder per region (<out>/<region> with --out). Not with --region.",
+)
 @click.option("--lang", "-l", default="nl", help="Language of the briefings: nl or en.")
 @click.option(
     "--out", "-o", type=click.Path(path_type=Path), default=None, help="Output folder (default reports/<quarter>)."
@@ -109,11 +116,16 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default=None,
     help="The previous briefing to compare with ('what changed'; default: the previous quarter's folder beside the output, or its archive).",
+    "--scheduler",
+    default=None,
+    help="Run the jobs on the Dask cluster of this scheduler, e.g. tcp://host:8786 (default: SIGNAAL_DASK_SCHEDULER, "
+    "else this machine); needs pip install 'signaal[dask]'.",
 )
 def run_cmd(
     quarter,
     themes,
     region,
+    regions,
     lang,
     out,
     vintage,
@@ -125,6 +137,7 @@ def run_cmd(
     timeout,
     allow_partial,
     previous,
+    scheduler,
 ) -> int:
     """Run the quarter: theme briefings, board pack, factsheets, index (HTML + PDF).
 
@@ -133,16 +146,22 @@ def run_cmd(
     work (nothing written); 4 published, some documents failed or notebooks are not themes;
     5 not published: it lost documents the published folder has, which is kept, and the run
     is set aside beside it (.failed-<folder>-<time>); 6 the output could not be written (disk
-    full, read-only): nothing published.
+    full, read-only): nothing published. With --regions: the worst region's code.
     """
-    from .run import execute, make_plan
-    from .run.progress import observer_for, summary_table
+    from .run.cluster import connect, scheduler_address
+    from .run.plan import make_plans
+    from .run.regions import parse_regions
 
-    console = Console(file=sys.stderr, soft_wrap=True)  # the console's, also while a job's stderr goes to its log
-    plan = make_plan(
+    if region and regions:
+        raise InputError(
+            f"--region {region} and --regions {regions} exclude each other: --region for one region, "
+            "--regions for several (all, or a list such as CR10,CR12)"
+        )
+    codes: list[str | None] = list(parse_regions(regions)) if regions is not None else [region]
+    plans = make_plans(
+        codes,
         quarter=quarter or None,
         themes=themes or None,
-        region=region,
         lang=lang,
         out=out,
         vintage=vintage or None,
@@ -154,20 +173,48 @@ def run_cmd(
         timeout=timeout,
         allow_partial=allow_partial,
         previous=previous,
+        out_per_region=regions is not None,
     )
+    console = Console(file=sys.stderr, soft_wrap=True)  # the console's, also while a job's stderr goes to its log
+    address = scheduler_address(scheduler)
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if address:
+            executor = stack.enter_context(connect(address))
+            executor.slots = min(executor.slots, jobs or executor.slots)  # --jobs: at most that many at a time
+            for plan in plans:
+                plan.jobs = jobs or executor.slots  # factsheets and signals in a batch per worker
+        _announce(console, plans, regions is not None, executor)
+        if regions is None:
+            return _run_one(console, plans[0], executor)
+        return _run_regions(console, plans, executor)
+
+
+def _announce(console: Console, plans: list, several: bool, executor) -> None:
+    plan = plans[0]
     sample = " (bundled sample data)" if plan.is_sample else ""
     what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"
+    where = f"{plan.jobs} job(s)" if executor is None else f"{executor.slots} Dask worker slot(s) at {executor.address}"
+    regions = f"{len(plans)} regions" if several else plan.region
+    out = plan.out.parent if several else plan.out
     console.print(
-        f"signaal: {what} for {plan.region}, {plan.quarter}, vintage {plan.vintage_id}{sample}, "
-        f"{plan.jobs} job(s) → {plan.out}",
+        f"signaal: {what} for {regions}, {plan.quarter}, vintage {plan.vintage_id}{sample}, {where} → {out}",
         highlight=False,
     )
     if plan.left_out:
         names = ", ".join(f"{n} ({why})" for n, why in plan.left_out.items())
         console.print(f"signaal: left out of the quarter: {names}; see `signaal themes`", highlight=False)
+
+
+def _run_one(console: Console, plan, executor) -> int:
+    from .run import execute
+    from .run.progress import observer_for, summary_table
+
     observer = observer_for(console)
+    if executor is not None:
+        executor.observer = observer
     try:
-        result = execute(plan, progress=observer)
+        result = execute(plan, progress=observer, executor=executor)
     finally:
         getattr(observer, "close", lambda: None)()
     for note in result.recovered:
@@ -191,21 +238,52 @@ def run_cmd(
     return result.exit_code
 
 
-def _report_failures(result) -> None:
-    """One line per failed document, and why the run was not published when it was not."""
+def _run_regions(console: Console, plans: list, executor) -> int:
+    from .run.progress import regions_observer_for, regions_table
+    from .run.regions import execute_regions
+
+    observer = regions_observer_for(console)
+    if executor is not None:
+        executor.observer = observer
+    try:
+        done = execute_regions(plans, progress=observer, executor=executor)
+    finally:
+        getattr(observer, "close", lambda: None)()
+    for result in done.results:
+        for note in result.recovered:
+            console.print(f"signaal: {result.plan.region}: stale staging folder: {note}", highlight=False)
+    console.print(
+        regions_table(done.results, f"{plans[0].quarter}, {len(done.results)} regions → {plans[0].out.parent}")
+    )
+    for result in done.results:
+        _report_failures(result, prefix=f"{result.plan.region}: ")
+    docs = done.built
+    kept = sum(1 for r in done.results if not r.published)
+    aside = f", {kept} set aside (not published)" if kept else ""
+    console.print(
+        f"signaal: wrote {len(done.results) - kept} region folder(s){aside} in {done.seconds:.1f} s "
+        f"({docs} documents built, {60 * docs / max(done.seconds, 1e-9):.0f} per minute)",
+        highlight=False,
+    )
+    return done.exit_code
+
+
+def _report_failures(result, prefix: str = "") -> None:
+    """One line per failed document, and why the run was not published when it was not
+    (``prefix``: the region, in a run of several)."""
     for doc in result.failures:
         kept = next((o for o in doc.outputs if o.endswith(".ipynb")), None)
         where = f" (executed notebook kept at {result.out / kept})" if kept else ""
-        prefix = (
+        rejected = (
             f"notebook {doc.notebook} rejected: "
             if doc.status == "rejected" and doc.notebook and doc.notebook not in (doc.error or "")
             else ""
         )
-        click.echo(f"signaal: error: {prefix}{doc.error}{where}", err=True)
+        click.echo(f"signaal: error: {prefix}{rejected}{doc.error}{where}", err=True)
     if not result.published:
         lost = ", ".join(result.lost[:6]) + (f" … ({len(result.lost)})" if len(result.lost) > 6 else "")
         click.echo(
-            f"signaal: error: not published: {lost} failed, which {result.plan.out} has; that folder is kept as it "
+            f"signaal: error: {prefix}not published: {lost} failed, which {result.plan.out} has; that folder is kept as it "
             f"was and this run is at {result.out} (fix the cause and run again, or publish it with --allow-partial)",
             err=True,
         )

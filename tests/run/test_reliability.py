@@ -69,8 +69,11 @@ class StandIns:
     def theme_pdf(self, ctx, name, stem, notebook="", steps=1):
         return self._doc(ctx, name, "theme", [f"{stem}.pdf"], notebook)
 
-    def signals(self, ctx, name, stem, csv_name, json_name):
-        return self._doc(ctx, name, "signals", [f"{stem}.html", csv_name, json_name], "the signals")
+    def signals(self, ctxs, boards):  # the signals of one region, or of several in one pass
+        return [
+            self._doc(ctx, b["name"], "signals", [f"{b['stem']}.html", b["csv_name"], b["json_name"]], "the signals")
+            for ctx, b in zip(ctxs, boards, strict=True)
+        ]
 
     def boardpack(self, ctx, name, **_args):
         return self._doc(ctx, name, "boardpack", [f"{name}.pdf", f"{name}.html"], "the board pack")

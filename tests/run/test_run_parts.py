@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import pickle
 from pathlib import Path
 
@@ -223,6 +224,7 @@ def test_scheduler_runs_themes_first_decides_the_pack_when_they_ran_and_survives
         return DocResult(name, None, "built", lang=ctx.lang)
 
     monkeypatch.setattr(WORKERS, "_by_kind", {k: stand_in for k in ("theme", "signals", "boardpack", "factsheet")})
+    monkeypatch.setattr(WORKERS, "_of_lanes", set())  # every stand-in takes one context
     ctx = _plan(tmp_path).context(tmp_path)
     ledger, watcher = _Ledger(), _Watcher()
     scheduler = Scheduler(ctx, ledger, watcher, jobs=1)
@@ -243,6 +245,8 @@ def test_scheduler_runs_themes_first_decides_the_pack_when_they_ran_and_survives
     assert ran == ["wonen", "talent", "signaalbord", "bestuursbriefing", "factsheets 1", "factsheets 2"]
     assert decided_after == [["wonen", "talent", "signaalbord"]]
     assert [s["job"] for s in schedule] == ran and all(s["start"] <= s["end"] for s in schedule)
+    ran_here = [s for s in schedule if s["job"] != "factsheets 2"]  # the crashed one has no stats
+    assert all(s["worker"].endswith(f":{os.getpid()}") and s["peak_mb"] > 10 for s in ran_here)  # this process
     crashed = ledger.results["factsheets 2"]
     assert crashed.status == "failed" and crashed.error == "factsheet factsheets 2: worker crashed: RuntimeError: boom"
     assert watcher.done == ran and ("talent", 1, 2, "half") in watcher.progress
@@ -264,5 +268,6 @@ def test_a_worker_is_handed_one_picklable_frozen_context(tmp_path):
     with pytest.raises(dataclasses.FrozenInstanceError):
         ctx.lang = "en"
     assert set(WORKERS.kinds) == {"theme", "theme-pdf", "signals", "boardpack", "factsheet"}
+    assert WORKERS.takes_lanes("signals") and not WORKERS.takes_lanes("theme")  # a batch of regions' signals
     with pytest.raises(KeyError, match="no worker for jobs of kind 'map'; registered: theme"):
         WORKERS.get("map")

@@ -124,6 +124,31 @@ def inline_progress(observer: ProgressObserver) -> Iterator[None]:
         _queue = saved
 
 
+class _Tagged:
+    """A progress queue that names the report folder (region) a document belongs to."""
+
+    def __init__(self, queue, tag: str):
+        self.queue, self.tag = queue, tag
+
+    def put_nowait(self, item: tuple[str, int, int, str]) -> None:
+        name, *rest = item
+        self.queue.put_nowait((f"{self.tag}:{name}", *rest))
+
+
+@contextlib.contextmanager
+def tagged_progress(tag: str) -> Iterator[None]:
+    """While inside, :func:`report` names documents ``<tag>:<name>`` (a run of several regions
+    tags them with the region, since each region has a ``wonen``); no tag: unchanged."""
+    global _queue
+    saved = _queue
+    if tag and saved is not None:
+        _queue = _Tagged(saved, tag)
+    try:
+        yield
+    finally:
+        _queue = saved
+
+
 def _exit_promptly() -> None:
     """A worker is told to stop only after its last result was delivered; tearing down the
     interpreter (pandas, matplotlib, WeasyPrint) would then keep the whole run waiting about a

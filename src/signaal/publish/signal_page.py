@@ -37,6 +37,7 @@ def build_signal_board(
     json_name: str = "signals.json",
     previous: str | None = None,
     searched: str = "",
+    signals=None,
 ) -> DocResult:
     """The quarter's signals (``signals.csv``, ``signals.json``; other names for another
     language, so that both can sit in one folder) and the signal board as a page of its own
@@ -57,7 +58,8 @@ def build_signal_board(
 
         report(name, 0, 2, "signals")
         data = open_data(data_dir, vintage)
-        signals = compute_signals(data, region, quarter)
+        if signals is None:
+            signals = compute_signals(data, region, quarter)
         edition = Edition.of(data, region, quarter, lang)
         front = front_pages(
             signals,

@@ -171,22 +171,16 @@ class Documents:
         name, key = self.signals_name, self.signals_key
         if not self.plan.board_pack or self.reuse(name, "signals", key):
             return []
-        return [
-            Job(
-                name=name,
-                kind="signals",
-                key=key,
-                names=[name],
-                args=dict(
-                    name=name,
-                    stem=name,
-                    csv_name=self.plan.output_file("signals", "csv"),
-                    json_name=self.plan.output_file("signals", "json"),
-                    previous=str(self.plan.previous) if self.plan.previous else None,
-                    searched=self.plan.previous_searched,
-                ),
-            )
-        ]
+        self.keys[name] = key
+        board = dict(
+            name=name,
+            stem=name,
+            csv_name=self.plan.output_file("signals", "csv"),
+            json_name=self.plan.output_file("signals", "json"),
+            previous=str(self.plan.previous) if self.plan.previous else None,
+            searched=self.plan.previous_searched,
+        )
+        return [Job(name=name, kind="signals", key=key, names=[name], args=dict(boards=[board]))]
 
     def board_pack(self) -> Job | None:
         """The board pack's job once every theme has run (its key depends on their outcome),

@@ -33,6 +33,7 @@ class JobContext:
     notebook_timeout: float = config.NOTEBOOK_TIMEOUT  # seconds a theme notebook may run as a whole (--timeout)
     cell_timeout: float = config.CELL_TIMEOUT  # seconds one of its cells may run
     mixed: bool = False  # the bundled sample mixes real CBS figures and synthetic ones
+    lane: str = ""  # in a run of several regions: this region (its progress reports say so)
 
     def parameters(self) -> dict:
         """A theme notebook's parameters (its ``parameters`` cell)."""

@@ -20,7 +20,7 @@ from ..publish.outcome import MANIFEST, STATUSES, DocResult, write_atomic
 from . import incremental as inc
 from .plan import Plan
 
-__all__ = ["MANIFEST", "build_manifest", "git_commit", "read_manifest", "write_manifest"]
+__all__ = ["MANIFEST", "build_manifest", "git_commit", "read_manifest", "workers_of", "write_manifest"]
 
 
 def git_commit() -> str | None:
@@ -58,10 +58,12 @@ def build_manifest(
     schedule: list[dict],
     not_carried: dict[str, str],
     fingerprints: dict[str, str],
+    executor: dict | None = None,
 ) -> dict:
     """The manifest of a run of ``plan`` that made (or reused, or carried over) ``docs``;
     ``t0``: :func:`time.perf_counter` when it started; ``fingerprints``: the environment and
-    data fingerprints of its cache keys."""
+    data fingerprints of its cache keys; ``executor``: where its jobs ran (``kind``: inline,
+    local or dask; ``slots``: how many at a time)."""
     return {
         "signaal_version": __version__,
         "kind": "quarterly-run",
@@ -89,6 +91,8 @@ def build_manifest(
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},
         "schedule": schedule,  # which job ran when (seconds since the start), for tuning --jobs
+        "executor": executor,  # where the jobs ran (None: nothing was built)
+        "workers": workers_of(schedule),  # each worker process and its peak memory
         "summary": {s: sum(1 for d in docs if d.status == s) for s in STATUSES},
         "rejected": plan.rejected,
         # documents of the published folder that are not in this one, and why
@@ -96,6 +100,20 @@ def build_manifest(
         "documents": [asdict(d) for d in docs],
         "status": "failed" if any(d.failed for d in docs) else "ok",
     }
+
+
+def workers_of(schedule: list[dict]) -> dict[str, dict]:
+    """Each worker process of the schedule: its jobs and its peak memory in MB (its own, and
+    that of the largest notebook kernel it ran)."""
+    out: dict[str, dict] = {}
+    for s in schedule:
+        if not s.get("worker"):
+            continue
+        w = out.setdefault(s["worker"], {"jobs": 0, "peak_mb": 0.0, "kernel_peak_mb": 0.0})
+        w["jobs"] += 1
+        w["peak_mb"] = max(w["peak_mb"], s.get("peak_mb") or 0.0)
+        w["kernel_peak_mb"] = max(w["kernel_peak_mb"], s.get("kernel_peak_mb") or 0.0)
+    return out
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:

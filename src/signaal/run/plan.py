@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import config
@@ -89,8 +89,8 @@ class Plan:
             mixed=self.mixed,
         )
 
-    def context(self, staging: Path) -> JobContext:
-        """What every worker of this run is handed."""
+    def context(self, staging: Path, lane: str = "") -> JobContext:
+        """What every worker of this run is handed (``lane``: its region, in a run of several)."""
         return JobContext(
             staging=staging,
             region=self.region,
@@ -104,6 +104,7 @@ class Plan:
             notebook_timeout=self.timeout,
             cell_timeout=self.cell_timeout,
             mixed=self.mixed,
+            lane=lane,
         )
 
 
@@ -236,8 +237,46 @@ def make_plan(
     """Validate every parameter, then the input of the run (:mod:`~signaal.run.preflight`);
     raise one :class:`~signaal.errors.InputError` for a bad parameter, or one
     :class:`~signaal.run.preflight.Problems` with every problem of the input."""
+    return make_plans(
+        [region],
+        quarter=quarter,
+        themes=themes,
+        lang=lang,
+        out=out,
+        vintage=vintage,
+        data_dir=data_dir,
+        notebooks=notebooks,
+        jobs=jobs,
+        force=force,
+        factsheets=factsheets,
+        timeout=timeout,
+        allow_partial=allow_partial,
+    )[0]
+
+
+def make_plans(
+    regions: list[str | None],
+    quarter: str | None = None,
+    themes: str | list[str] | None = None,
+    lang: str = "nl",
+    out: str | Path | None = None,
+    vintage: str | None = None,
+    data_dir: str | Path | None = None,
+    notebooks: str | Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    factsheets: str | None = None,
+    timeout: float | None = None,
+    allow_partial: bool = False,
+    out_per_region: bool = False,
+) -> list[Plan]:
+    """The plans of a run of ``regions`` (``None``: the default focus region), validated as
+    :func:`make_plan` validates one, the shared input once (themes, curated tables, vintage)
+    and each region's output folder: ``out`` itself (one region), ``out/<region>`` with
+    ``out_per_region``, or the region's usual folder (:func:`default_out`) without ``out``.
+    Every problem of every region is raised at once."""
     lang = check_lang(lang)
-    focus = registry().focus(region).code
+    focuses = [registry().focus(r).code for r in regions]
     if quarter not in (None, ""):
         parse_quarter(quarter)  # malformed quarters fail before data is read
     if jobs is not None and jobs < 1:
@@ -260,19 +299,24 @@ def make_plan(
         problems.append(str(exc))
     if q is None and quarter:
         q = parse_quarter(quarter)
-    out_path = Path(out) if out else (default_out(q, focus) if q is not None else None)
-    if out_path is not None and q is not None:
+    outs: dict[str, Path] = {}
+    for focus in focuses:
+        where = Path(out) / focus if out and out_per_region else Path(out) if out else None
+        out_path = where or (default_out(q, focus) if q is not None else None)
+        if out_path is None or q is None:
+            continue
+        outs[focus] = out_path
         usual = default_out(q, focus)
-        problems += output_problems(out_path, q, focus, suggestion=out_path.parent / usual.name if out else usual)
-    if problems or found is None or q is None or out_path is None:
+        suggestion = None if out and out_per_region else out_path.parent / usual.name if out else usual
+        problems += output_problems(out_path, q, focus, suggestion=suggestion)
+    if problems or found is None or q is None or len(outs) < len(focuses):
         raise Problems(problems)
-    prev_folder, searched = previous_briefing(out_path, q, focus, previous)
-    return Plan(
+    base = Plan(
         quarter=q,
-        region=focus,
+        region=focuses[0],
         lang=lang,
         themes=chosen,
-        out=out_path.resolve(),
+        out=outs[focuses[0]].resolve(),
         data_dir=root.resolve(),
         vintage_id=found.id,
         vintage_checksum=found.checksum,
@@ -290,7 +334,19 @@ def make_plan(
         real_indicators=list(
             found.manifest.get("real_indicators") or ([] if found.is_sample else found.manifest.get("indicators") or [])
         ),
-        previous=prev_folder.resolve() if prev_folder else None,
+    )
+    return [_with_previous(replace(base, region=focus, out=outs[focus].resolve()), previous) for focus in focuses]
+
+
+def _with_previous(plan: Plan, previous: str | Path | None) -> Plan:
+    """The plan with the previous briefing of its region (``--previous DIR``: with several
+    regions, ``DIR/<region>`` where that exists, as ``--out`` lays them out)."""
+    if previous and (Path(previous) / plan.region).is_dir():
+        previous = Path(previous) / plan.region
+    folder, searched = previous_briefing(plan.out, plan.quarter, plan.region, previous)
+    return replace(
+        plan,
+        previous=folder.resolve() if folder else None,
         previous_searched=searched,
-        previous_key=_previous_key(prev_folder),
+        previous_key=_previous_key(folder),
     )

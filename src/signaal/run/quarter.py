@@ -36,11 +36,12 @@ from ..errors import SignaalError
 from ..publish.outcome import BUILT, CARRIED, REUSED, DocResult
 from .carry import carry_over
 from .documents import Documents
+from .executors import Executor
 from .folder import clean_stale_staging, lock, set_aside, staging_folder, swap_into_place
 from .manifest import build_manifest, read_manifest, write_manifest
 from .plan import EXIT_OUTPUT, Plan, RunResult, make_plan
 from .progress import Observer
-from .scheduler import Scheduler
+from .scheduler import Job, Scheduler
 from .workers import RUN_LOG, ensure_kernel
 
 # errors of writing the run's files that are the machine's, not a bug: one line, not a traceback
@@ -71,14 +72,19 @@ def _output_error(plan: Plan, problem: str, where: str) -> OutputError:
     )
 
 
-def execute(plan: Plan, progress: Observer | None = None) -> RunResult:
-    """Run a validated plan."""
+def execute(plan: Plan, progress: Observer | None = None, executor: Executor | None = None) -> RunResult:
+    """Run a validated plan (``executor``: where its jobs run; by default this machine)."""
     observer = progress or Observer()
     try:
         with lock(plan.out):
             recovered = clean_stale_staging(plan.out)
             with staging_folder(plan.out) as staging:  # deleted if the run fails
-                result = _execute(plan, staging, observer)
+                folder = Folder(plan, staging, observer, time.perf_counter())
+                scheduler = Scheduler(plan.context(staging), folder.documents, observer, plan.jobs, folder.t0, executor)
+                scheduler.stop_after = _no_space  # the disk is full: the run ends (see Folder.finish)
+                folder.queue(scheduler, folder.signals_jobs())
+                scheduler.run()
+                result = folder.finish(scheduler.of_lane(""), scheduler.used)
     except OSError as exc:
         if exc.errno not in WRITE_ERRORS:
             raise
@@ -97,67 +103,80 @@ def lost_documents(published: dict | None, docs: list[DocResult]) -> list[str]:
     return [d.name for d in docs if d.failed and (d.name in had or d.kind == "boardpack")]
 
 
-def _execute(plan: Plan, staging: Path, observer: Observer) -> RunResult:
-    """reuse → schedule → carry over → index → manifest → swap (or set aside)."""
-    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    t0 = time.perf_counter()
-    published = read_manifest(plan.out)  # what the folder holds now (carried over below)
-    documents = Documents(plan, staging, published, built=started)
-    schedule = _schedule(plan, staging, documents, observer, t0)
-    full = next((d for d in documents.results.values() if _no_space(d)), None)
-    if full is not None:
-        raise _output_error(plan, full.error or "", f"while making {full.name}")
+class Folder:
+    """One report folder of a run, built in ``staging``: reuse → (its jobs, scheduled with
+    the others) → carry over → index → manifest → swap (or set aside). A run of one region has
+    one; a run of several regions one per region (:mod:`~signaal.run.regions`)."""
 
-    carried, not_carried = carry_over(published, plan, documents.results, staging)
-    for doc in carried:
-        documents.results[doc.name] = doc
-    docs = documents.ordered()
-    index = documents.index(docs)
-    docs.append(index)
-    observer.finished(index)
-    documents.checksum(docs)
-    manifest = build_manifest(
-        plan,
-        docs,
-        started=started,
-        t0=t0,
-        schedule=schedule,
-        not_carried=not_carried,
-        fingerprints=documents.fingerprints,
-    )
-    log = staging / RUN_LOG
-    if log.exists() and log.stat().st_size == 0:
-        log.unlink()
-    if log.exists():
-        manifest["log"] = RUN_LOG  # what the board pack, signals and factsheets wrote to stderr
-    lost = [] if plan.allow_partial else lost_documents(published, docs)
-    if lost:
-        manifest["published"] = False
-        manifest["not_published"] = {"kept": str(plan.out), "lost": lost}
-    write_manifest(staging, manifest)
-    if lost:
-        aside = set_aside(staging, plan.out)
-        return RunResult(plan=plan, documents=docs, out=aside, archived=None, manifest=manifest, lost=lost)
-    archived = swap_into_place(staging, plan.out)
-    return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
+    def __init__(self, plan: Plan, staging: Path, observer: Observer, t0: float):
+        self.plan, self.staging, self.observer, self.t0 = plan, staging, observer, t0
+        self.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.published = read_manifest(plan.out)  # what the folder holds now (carried over below)
+        self.documents = Documents(plan, staging, self.published, built=self.started)
 
+    def signals_jobs(self) -> list[Job]:
+        return self.documents.signals_jobs()
 
-def _schedule(plan: Plan, staging: Path, documents: Documents, observer: Observer, t0: float) -> list[dict]:
-    """Build what cannot be reused; the schedule (which job ran when)."""
-    themes = documents.theme_jobs()
-    factsheets = documents.factsheet_jobs()
-    scheduler = Scheduler(plan.context(staging), documents, observer, plan.jobs, t0)
-    scheduler.stop_after = _no_space  # the disk is full: the run ends (see _execute)
-    scheduler.add(*themes, *documents.signals_jobs())
-    if plan.board_pack:
-        scheduler.defer(documents.pack_name, "boardpack", documents.board_pack)
-    scheduler.add(*factsheets)
-    observer.planned(plan, scheduler.to_build(), documents.reused())
-    for doc in documents.rejected():
-        observer.finished(doc)
-    if themes:
-        ensure_kernel()
-    return scheduler.run()
+    def queue(self, scheduler: Scheduler, signals: list[Job], lane: str = "") -> None:
+        """Queue what cannot be reused in ``lane`` (``signals``: its signals job, or the batch
+        of regions that makes its signals, already queued when empty)."""
+        documents, plan = self.documents, self.plan
+        themes = documents.theme_jobs()
+        factsheets = documents.factsheet_jobs()
+        scheduler.add(*themes, *signals, lane=lane)
+        if plan.board_pack:
+            scheduler.defer(documents.pack_name, "boardpack", documents.board_pack, lane=lane)
+        scheduler.add(*factsheets, lane=lane)
+        self.observer.planned(plan, scheduler.to_build(lane), documents.reused())
+        for doc in documents.rejected():
+            self.observer.finished(doc)
+        if themes:
+            ensure_kernel()
+
+    def no_space(self) -> DocResult | None:
+        """A document that failed because the disk is full (the run then ends)."""
+        return next((d for d in self.documents.results.values() if _no_space(d)), None)
+
+    def finish(self, schedule: list[dict], executor: dict | None = None) -> RunResult:
+        """carry over → index → manifest → swap (or set aside); ``schedule``: its jobs;
+        ``executor``: where they ran (None: nothing was built)."""
+        plan, staging, documents = self.plan, self.staging, self.documents
+        full = self.no_space()
+        if full is not None:
+            raise _output_error(plan, full.error or "", f"while making {full.name}")
+        carried, not_carried = carry_over(self.published, plan, documents.results, staging)
+        for doc in carried:
+            documents.results[doc.name] = doc
+        docs = documents.ordered()
+        index = documents.index(docs)
+        docs.append(index)
+        self.observer.finished(index)
+        documents.checksum(docs)
+        manifest = build_manifest(
+            plan,
+            docs,
+            started=self.started,
+            t0=self.t0,
+            schedule=schedule,
+            not_carried=not_carried,
+            fingerprints=documents.fingerprints,
+            executor=executor,
+        )
+        log = staging / RUN_LOG
+        if log.exists() and log.stat().st_size == 0:
+            log.unlink()
+        if log.exists():
+            manifest["log"] = RUN_LOG  # what the board pack, signals and factsheets wrote to stderr
+        lost = [] if plan.allow_partial else lost_documents(self.published, docs)
+        if lost:
+            manifest["published"] = False
+            manifest["not_published"] = {"kept": str(plan.out), "lost": lost}
+        write_manifest(staging, manifest)
+        if lost:
+            aside = set_aside(staging, plan.out)
+            return RunResult(plan=plan, documents=docs, out=aside, archived=None, manifest=manifest, lost=lost)
+        archived = swap_into_place(staging, plan.out)
+        return RunResult(plan=plan, documents=docs, out=plan.out, archived=archived, manifest=manifest)
 
 
 def run(**kwargs) -> RunResult:

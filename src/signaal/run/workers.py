@@ -8,7 +8,9 @@ when this module is imported.
 
 - ``theme`` — execute a theme notebook (papermill, a fresh kernel) and export its page;
 - ``theme-pdf`` — the theme's PDF from the executed notebook;
-- ``signals`` — the signals files and the signal board page;
+- ``signals`` — the signals files and the signal board page of one region, or of a batch of
+  regions whose signals are computed in one pass (a job of several lanes: it takes the
+  context of each);
 - ``boardpack`` — the board pack (PDF, page) and ``indicators.csv``;
 - ``factsheet`` — a batch of factsheets.
 """
@@ -27,7 +29,7 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from .. import config
-from ..publish import boardpack, factsheets
+from ..publish import boardpack, factsheets, outcome
 from ..publish.exporters import SignaalHTMLExporter, render_pdf
 from ..publish.outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
 from .job import JobContext
@@ -41,9 +43,17 @@ class Workers:
 
     def __init__(self) -> None:
         self._by_kind: dict[str, Worker] = {}
+        self._of_lanes: set[str] = set()  # kinds whose worker takes the context of every lane
 
-    def register(self, kind: str, fn: Worker) -> None:
+    def register(self, kind: str, fn: Worker, lanes: bool = False) -> None:
         self._by_kind[kind] = fn
+        if lanes:
+            self._of_lanes.add(kind)
+        else:
+            self._of_lanes.discard(kind)
+
+    def takes_lanes(self, kind: str) -> bool:
+        return kind in self._of_lanes
 
     def get(self, kind: str) -> Worker:
         try:
@@ -59,9 +69,10 @@ class Workers:
 WORKERS = Workers()
 
 
-def register(kind: str, fn: Worker) -> None:
-    """Register ``fn`` as the worker of jobs of ``kind`` (replacing one registered before)."""
-    WORKERS.register(kind, fn)
+def register(kind: str, fn: Worker, lanes: bool = False) -> None:
+    """Register ``fn`` as the worker of jobs of ``kind`` (replacing one registered before);
+    ``lanes``: it takes a tuple of contexts, one per region it makes documents for."""
+    WORKERS.register(kind, fn, lanes)
 
 
 RUN_LOG = "logs/run.log"  # what the jobs other than theme notebooks write to stderr
@@ -72,16 +83,54 @@ def log_of(kind: str, args: dict) -> str:
     return f"logs/{args['stem']}.log" if kind in ("theme", "theme-pdf") and "stem" in args else RUN_LOG
 
 
-def call(kind: str, ctx: JobContext, args: dict) -> list[DocResult]:
+def call(kind: str, ctx: JobContext | tuple[JobContext, ...], args: dict) -> list[DocResult]:
     """A worker process's entry: run the worker of ``kind``; always a list of DocResults.
 
-    What the job writes to ``sys.stderr`` (warnings, the traceback of a document that failed)
-    goes to its log (:func:`log_of`) in the run's folder; the run's own output has the one
+    ``ctx``: the run's context, or one per lane for a job of several lanes. What the job
+    writes to ``sys.stderr`` (warnings, the traceback of a document that failed) goes to its
+    log (:func:`log_of`) in the (first lane's) run folder; the run's own output has the one
     line per failure."""
+    ctxs = ctx if isinstance(ctx, tuple) else (ctx,)
     worker = WORKERS.get(kind)
-    with _stderr_in(ctx.staging / log_of(kind, args)):
-        out = worker(ctx, **args)
+    with _stderr_in(ctxs[0].staging / log_of(kind, args)):
+        out = worker(ctxs if WORKERS.takes_lanes(kind) else ctxs[0], **args)
     return out if isinstance(out, list) else [out]
+
+
+def run_job(kind: str, ctxs: tuple[JobContext, ...], args: dict) -> tuple[list[DocResult], dict]:
+    """What an executor runs: the job (:func:`call`), its progress tagged with its region in a
+    run of several, and the stats of the worker process that ran it (:func:`worker_stats`)."""
+    with outcome.tagged_progress(ctxs[0].lane if len(ctxs) == 1 else ""):  # several: tagged by the worker
+        docs = call(kind, ctxs if len(ctxs) > 1 else ctxs[0], args)
+    return docs, worker_stats()
+
+
+def worker_stats() -> dict:
+    """The worker process (host:pid) and its peak memory so far in MB: its own and that of
+    the largest kernel it started that has ended (``getrusage``)."""
+    import resource
+    import socket
+
+    per_mb = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / per_mb
+    kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / per_mb
+    return {
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+        "peak_mb": round(own, 1),
+        "kernel_peak_mb": round(kernels, 1),
+    }
+
+
+def inputs_of(kind: str, args: dict) -> list[str]:
+    """The files of the run's folder a job reads (made by earlier jobs): what a worker that
+    does not share the run's file system must be sent (:mod:`~signaal.run.cluster`)."""
+    if kind == "theme-pdf":
+        return [f"notebooks/{args['stem']}.ipynb"]
+    if kind == "boardpack":
+        return [rel for _theme, rel in args.get("themes") or []] + (
+            [args["board_page"]] if args.get("board_page") else []
+        )
+    return []
 
 
 @contextlib.contextmanager
@@ -291,31 +340,39 @@ def render_theme_pdf(ctx: JobContext, name: str, stem: str, notebook: str = "", 
 # ---------------------------------------------------------------------------------------
 # The signal board, the board pack, factsheets: adapters to the publish builders
 # ---------------------------------------------------------------------------------------
-def signal_board(
-    ctx: JobContext,
-    name: str,
-    stem: str,
-    csv_name: str,
-    json_name: str,
-    previous: str | None = None,
-    searched: str = "",
-) -> DocResult:
-    """``signals.csv``, ``signals.json`` and the signal board's page (``<stem>.html``, with the
-    pack's front pages: what changed is judged against the ``previous`` briefing)."""
-    return boardpack.build_signal_board(
-        name=name,
-        staging=str(ctx.staging),
-        stem=stem,
-        region=ctx.region,
-        quarter=ctx.quarter,
-        lang=ctx.lang,
-        vintage=ctx.vintage,
-        data_dir=str(ctx.data_dir),
-        csv_name=csv_name,
-        json_name=json_name,
-        previous=previous,
-        searched=searched,
-    )
+def signal_boards(ctxs: tuple[JobContext, ...], boards: list[dict]) -> list[DocResult]:
+    """``signals.csv``, ``signals.json`` and the signal board's page (``<stem>.html``) of each
+    region of ``ctxs`` (``boards``: each one's name, stem, csv_name and json_name), their
+    signals computed in one pass (:func:`~signaal.signals.engine.compute_all_signals`: what
+    every region compares with is computed once); one document per region, in their order."""
+    from ..signals.engine import compute_all_signals  # lazily: the worker that needs it
+
+    first = ctxs[0]
+    t0 = time.perf_counter()
+    with outcome.tagged_progress(first.lane):
+        report(boards[0]["name"], 0, 2, "signals")
+    try:
+        found: dict | None = compute_all_signals(first.data(), [c.region for c in ctxs], first.quarter)
+    except Exception:  # each region then computes (and fails) on its own, with its own log
+        found = None
+    shared = round((time.perf_counter() - t0) / len(ctxs), 3)
+    docs = []
+    for ctx, board in zip(ctxs, boards, strict=True):
+        with _stderr_in(ctx.staging / RUN_LOG), outcome.tagged_progress(ctx.lane):
+            doc = boardpack.build_signal_board(
+                staging=str(ctx.staging),
+                region=ctx.region,
+                quarter=ctx.quarter,
+                lang=ctx.lang,
+                vintage=ctx.vintage,
+                data_dir=str(ctx.data_dir),
+                signals=found[ctx.region] if found else None,
+                **board,
+            )
+        if found:
+            doc.timings["signals"] = shared  # its share of the pass over the regions
+        docs.append(doc)
+    return docs
 
 
 def board_pack(ctx: JobContext, name: str, **args) -> DocResult:
@@ -332,6 +389,6 @@ def factsheet_batch(ctx: JobContext, codes: list[str], names: dict[str, str]) ->
 
 register("theme", execute_theme)
 register("theme-pdf", render_theme_pdf)
-register("signals", signal_board)
+register("signals", signal_boards, lanes=True)
 register("boardpack", board_pack)
 register("factsheet", factsheet_batch)

@@ -1,4 +1,5 @@
-"""Run the rules over indicators: :func:`compute_signals`."""
+"""Run the rules over indicators: :func:`compute_signals` for one focus region,
+:func:`compute_all_signals` for several (all 40) in one pass."""
 
 from __future__ import annotations
 
@@ -42,8 +43,28 @@ def compute_signals(
     lists every rule that gave no signal, with its status (``te weinig gegevens``,
     ``overgeslagen``, ``niet van toepassing``) and reason in Dutch and English.
     """
+    focus = data.reg.focus(region).code
+    return compute_all_signals(data, [focus], quarter, indicators, theme, targets)[focus]
+
+
+def compute_all_signals(
+    data: Data,
+    regions: list[str] | None = None,
+    quarter: str | Period | None = None,
+    indicators: list[str] | None = None,
+    theme: str | None = None,
+    targets: list[Target] | None = None,
+) -> dict[str, SignalList]:
+    """The signals of several focus regions (default: all 40 COROP regions) in one pass, by
+    region code; each region's list is exactly what :func:`compute_signals` gives for it.
+
+    Every rule compares the focus region with the regions of its comparison set, so what
+    depends only on the table of all regions (the table itself, the comparison set, a
+    period's row, the regions' movements over the trend's window) is computed once per
+    indicator and shared by the focus regions of the pass (:meth:`Inputs.once`); what is the
+    focus region's own (its series, peers, targets, the verdicts) is computed per region."""
     reg, cat = data.reg, data.cat
-    focus = reg.focus(region).code
+    focuses = [reg.focus(r).code for r in (regions if regions is not None else reg.codes("corop"))]
     q = data.vintage.resolve_quarter(quarter)
     if indicators is not None:
         ids = [cat.get(i).id for i in indicators]
@@ -51,14 +72,45 @@ def compute_signals(
         ids = [i.id for i in cat.for_theme(theme)]
     else:
         ids = list(cat.indicators)
-    board = [tg for tg in (_targets_of(data) if targets is None else targets) if tg.region == focus]
+    every_target = _targets_of(data) if targets is None else targets
+    shared = _Shared(data, q)
+    return {focus: _signals_of(data, focus, q, ids, every_target, shared) for focus in focuses}
+
+
+class _Shared:
+    """What the focus regions of one pass share, per indicator: its table of all regions (up
+    to the quarter, at the signal frequency) and what the rules compute from it alone."""
+
+    def __init__(self, data: Data, q: Period):
+        self.data, self.q = data, q
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.memos: dict[str, dict] = {}
+
+    def table(self, ind: Indicator) -> pd.DataFrame:
+        """The indicator's table; a quarterly flow as rolling four-quarter sums (one weak
+        quarter is no news)."""
+        if ind.id not in self.tables:
+            table = self.data.table(ind.id, freq=ind.display_freq, up_to=self.q)
+            self.tables[ind.id] = rolling_year(table) if ind.flow and ind.display_freq == "Q" else table
+        return self.tables[ind.id]
+
+    def memo(self, ind: Indicator) -> dict:
+        return self.memos.setdefault(ind.id, {})
+
+
+def _signals_of(
+    data: Data, focus: str, q: Period, ids: list[str], every_target: list[Target], shared: _Shared
+) -> SignalList:
+    """One focus region's signals, strongest first, and its skipped rules."""
+    reg, cat = data.reg, data.cat
+    board = [tg for tg in every_target if tg.region == focus]
     peers = reg.peers(focus)
     rules = registered()
     found: list[Signal] = []
     skipped: list[Skipped] = []
     for ind_id in ids:
         ind = cat[ind_id]
-        inp = _inputs(data, ind, focus, q, peers, board)
+        inp = _inputs(data, ind, focus, q, peers, board, shared)
         if isinstance(inp, Skip):
             skipped.append(_skipped(inp, ind, focus, "", reg.sentence_name))
             continue
@@ -86,7 +138,9 @@ def compute_signals(
     return SignalList(found, skipped, meta)
 
 
-def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str], board: list[Target]) -> Inputs | Skip:
+def _inputs(
+    data: Data, ind: Indicator, focus: str, q: Period, peers: list[str], board: list[Target], shared: _Shared
+) -> Inputs | Skip:
     """What the rules read about ``ind`` for ``focus`` up to ``q``, or why no rule can run."""
     reg = data.reg
     if data.not_published(ind.id, focus):  # CBS has the municipalities only: no figure to judge
@@ -96,14 +150,12 @@ def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str],
         return Skip(
             Status.NOT_APPLICABLE, "sig_skip_level", {"region": focus, "levels": ", ".join(ind.levels)}, EVERY_RULE
         )
-    table = data.table(ind.id, freq=ind.display_freq, up_to=q)
-    rolling = ind.flow and ind.display_freq == "Q"
-    if rolling:  # a quarterly flow is judged on rolling four-quarter sums: one weak quarter is no news
-        table = rolling_year(table)
+    rolling = ind.flow and ind.display_freq == "Q"  # a quarterly flow: judged on rolling four-quarter sums
+    table = shared.table(ind)
     if table.empty or shown not in table.columns or table[shown].dropna().empty:
         return Skip(Status.TOO_FEW_DATA, "sig_skip_no_data", {"region": shown, "quarter": q}, EVERY_RULE)
     t = ind.transform
-    nominal = data.table(t.of, freq=ind.display_freq, up_to=q) if t and t.kind == "real_terms" and t.of else None
+    nominal = shared.table(data.cat[t.of]) if t and t.kind == "real_terms" and t.of else None
     return Inputs(
         ind=ind,
         cfg=settings_for(ind),
@@ -116,6 +168,7 @@ def _inputs(data: Data, ind: Indicator, focus: str, q: Period, peers: list[str],
         targets=[tg for tg in board if tg.indicator == ind.id],
         rolling=rolling,
         nominal=nominal,
+        shared=shared.memo(ind),
     )
 
 

@@ -10,9 +10,10 @@ stamps each with the key of the rule that returned it (:mod:`.registry`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from .model import Kind, Status
 from .settings import MIN_REGIONS, Settings, relevant_change, relevant_level
 from .stats import spread
 
+T = TypeVar("T")
 NO_YARDSTICK = "geen vergelijking"  # scale_basis of a finding without a comparison set
 
 
@@ -85,6 +87,17 @@ class Inputs:
     targets: list[Target] = field(default_factory=list)
     rolling: bool = False  # a quarterly flow judged on rolling four-quarter sums
     nominal: pd.DataFrame | None = None  # money in real terms: the nominal table beside it
+    # what the focus regions of one pass share about this indicator (see :meth:`once`)
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once for every focus region of a pass over the regions
+        (:func:`~signaal.signals.engine.compute_all_signals` hands them one ``shared``) and
+        reused by the others: for what depends only on the table of all regions, never on the
+        focus region (``key`` names everything else it depends on)."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
     # ---- series ---------------------------------------------------------------------
     @cached_property
@@ -198,14 +211,21 @@ class Inputs:
     @cached_property
     def comparison(self) -> list[str]:
         """Regions of the data region's level in the table (the 40 COROP regions, or provinces)."""
-        return [c for c in self.table.columns if c in self.reg and self.reg[c].level == self.level]
+        level = self.level
+        return self.once(
+            ("comparison", level),
+            lambda: [c for c in self.table.columns if c in self.reg and self.reg[c].level == level],
+        )
 
     def row(self, p: Period) -> pd.Series:
         key = str(p)
         if key not in self.table.index:
             return pd.Series(dtype=float)
         # one index label and a list of columns: a row Series (the stubs allow a DataFrame)
-        return cast(pd.Series, self.table.loc[key, self.comparison]).dropna().astype(float)
+        return self.once(
+            ("row", self.level, key),
+            lambda: cast(pd.Series, self.table.loc[key, self.comparison]).dropna().astype(float),
+        )
 
     def yoy_history(self) -> list[float]:
         """The series' year-on-year changes before the last period, within methods."""

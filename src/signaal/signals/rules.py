@@ -122,7 +122,15 @@ def _regional_movements(
     inp: Inputs, first: Period, span: float, relative: bool, steps: list[float]
 ) -> tuple[float, float] | None:
     """Mean and spread, over the regions of the comparison set, of the same fitted movement
-    over the same window (same break steps, same basis); None with fewer than 5 regions."""
+    over the same window (same break steps, same basis); None with fewer than 5 regions.
+    The same for every focus region: computed once per pass over the regions."""
+    key = ("movements", inp.level, str(first), str(inp.last), span, relative, tuple(steps))
+    return inp.once(key, lambda: _movements_of_regions(inp, first, span, relative, steps))
+
+
+def _movements_of_regions(
+    inp: Inputs, first: Period, span: float, relative: bool, steps: list[float]
+) -> tuple[float, float] | None:
     movements = [
         m
         for code in inp.comparison

@@ -1,0 +1,144 @@
+"""Where the jobs of a run execute: papermill's small engines, for a run's jobs.
+
+The scheduler (:mod:`~signaal.run.scheduler`) decides *which* job runs next; an executor
+runs it and hands back what it made. Three of them, one interface:
+
+- :class:`Inline` — in the run's own process, one job at a time (``--jobs 1``: no worker
+  processes to start; progress straight to the observer);
+- :class:`LocalPool` — spawned worker processes on this machine (the default), their
+  progress coming back over a queue;
+- :class:`~signaal.run.cluster.DaskExecutor` — the workers of a Dask distributed cluster
+  (``--scheduler tcp://host:8786``), see :mod:`~signaal.run.cluster`.
+
+Every executor runs :func:`~signaal.run.workers.run_job` and hands back ``(documents,
+stats)``: the stats name the worker process and its peak memory, which the manifest's
+schedule records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from typing import Any
+
+from ..publish import outcome
+from ..publish.outcome import DocResult
+from .job import JobContext
+from .progress import Observer
+from .workers import run_job
+
+
+class Executor:
+    """Runs the jobs the scheduler hands it, at most :attr:`slots` at a time."""
+
+    kind = ""
+    slots = 1
+
+    def submit(self, kind: str, ctxs: tuple[JobContext, ...], args: dict) -> Any:
+        """Start a job of ``kind`` with its ``args`` (``ctxs``: the context of each lane it
+        makes documents for); a future."""
+        raise NotImplementedError
+
+    def wait(self, futures: list) -> list:
+        """The futures of ``futures`` that are done (at least one; it blocks until then)."""
+        raise NotImplementedError
+
+    def result(self, future) -> tuple[list[DocResult], dict]:
+        """What a finished job made and the stats of its worker; raises what killed it."""
+        return future.result()
+
+    def cancel(self) -> None:
+        """The run is ending early: drop what has not started."""
+
+    def describe(self) -> dict:
+        """What the manifest records about where the run's jobs ran."""
+        return {"kind": self.kind, "slots": self.slots}
+
+
+class Inline(Executor):
+    """In this process, one job at a time; its progress goes straight to ``observer``."""
+
+    kind = "inline"
+
+    def __init__(self, observer: Observer):
+        self.observer = observer
+
+    def submit(self, kind: str, ctxs: tuple[JobContext, ...], args: dict) -> Future:
+        fut: Future = Future()
+        with outcome.inline_progress(self.observer):
+            try:
+                fut.set_result(run_job(kind, ctxs, args))
+            except Exception as exc:
+                fut.set_exception(exc)
+        return fut
+
+    def wait(self, futures: list) -> list:
+        return futures
+
+
+class LocalPool(Executor):
+    """``workers`` spawned processes on this machine (a fresh kernel per notebook in each)."""
+
+    kind = "local"
+
+    def __init__(self, workers: int, queue):
+        self.slots = workers
+        mp = get_context("spawn")
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=mp, initializer=outcome.set_progress_queue, initargs=(queue,)
+        )
+
+    def submit(self, kind: str, ctxs: tuple[JobContext, ...], args: dict) -> Future:
+        return self.pool.submit(run_job, kind, ctxs, args)
+
+    def wait(self, futures: list) -> list:
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        return list(done)
+
+    def cancel(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def local_executor(workers: int, observer: Observer) -> Iterator[Executor]:
+    """This process for one worker, else a pool of ``workers`` processes (closed after)."""
+    if workers <= 1:
+        yield Inline(observer)
+        return
+    mp = get_context("spawn")
+    with progress_from(mp.Queue(), observer) as queue:
+        pool = LocalPool(workers, queue)
+        try:
+            yield pool
+        finally:
+            pool.close()
+
+
+@contextlib.contextmanager
+def progress_from(queue, observer: Observer) -> Iterator:
+    """Hand the workers' progress reports on ``queue`` to ``observer`` (a thread) while inside."""
+    stop = threading.Event()
+
+    def pump() -> None:
+        while not stop.is_set():
+            try:
+                item = queue.get(timeout=0.1)
+            except Exception:
+                continue
+            with contextlib.suppress(Exception):
+                observer.advanced(*item)
+
+    listener = threading.Thread(target=pump, daemon=True)
+    listener.start()
+    try:
+        yield queue
+    finally:
+        stop.set()
+        listener.join(timeout=2)
+        queue.close()
