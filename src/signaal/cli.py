@@ -116,6 +116,8 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default=None,
     help="The previous briefing to compare with ('what changed'; default: the previous quarter's folder beside the output, or its archive).",
+)
+@click.option(
     "--scheduler",
     default=None,
     help="Run the jobs on the Dask cluster of this scheduler, e.g. tcp://host:8786 (default: SIGNAAL_DASK_SCHEDULER, "

@@ -251,6 +251,7 @@ def make_plan(
         factsheets=factsheets,
         timeout=timeout,
         allow_partial=allow_partial,
+        previous=previous,
     )[0]
 
 
@@ -268,6 +269,7 @@ def make_plans(
     factsheets: str | None = None,
     timeout: float | None = None,
     allow_partial: bool = False,
+    previous: str | Path | None = None,
     out_per_region: bool = False,
 ) -> list[Plan]:
     """The plans of a run of ``regions`` (``None``: the default focus region), validated as
