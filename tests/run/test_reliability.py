@@ -69,7 +69,7 @@ class StandIns:
     def theme_pdf(self, ctx, name, stem, notebook="", steps=1):
         return self._doc(ctx, name, "theme", [f"{stem}.pdf"], notebook)
 
-    def signals(self, ctx, name, stem, csv_name, json_name):
+    def signals(self, ctx, name, stem, csv_name, json_name, **_args):
         return self._doc(ctx, name, "signals", [f"{stem}.html", csv_name, json_name], "the signals")
 
     def boardpack(self, ctx, name, **_args):

@@ -206,7 +206,7 @@ def _items(chosen: list[Signal], data, lang: str) -> str:
 def btg_sentence(data, focus: str, quarter, lang: str) -> str:
     """Bruto Twents Geluk as published beside our compass, in one sentence that states the
     relation; '' when neither is there."""
-    from ..errors import DataError
+    from ..errors import SignaalError
     from ..signals.compass import BTG_INDICATOR, compass
 
     reg = data.reg
@@ -234,7 +234,7 @@ def btg_sentence(data, focus: str, quarter, lang: str) -> str:
             )
     try:
         c = compass(data, focus, quarter)
-    except DataError:
+    except SignaalError:  # a catalogue or data without the compass's indicators
         c = None
     if c is not None:
         rank = rank_of(c.composite, focus, "higher_is_better")
