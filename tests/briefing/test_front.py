@@ -14,7 +14,7 @@ import pytest
 
 from signaal.briefing.context import PageContext
 from signaal.briefing.edition import Edition
-from signaal.briefing.front import amount_text, front_pages, glance_html, methods_html, targets_html
+from signaal.briefing.front import _items, amount_text, front_pages, glance_html, methods_html, targets_html
 from signaal.catalogue.targets import load_targets
 from signaal.indicators import Data
 from signaal.indicators.targets import Target
@@ -63,6 +63,20 @@ def test_the_glance_page_states_btg_beside_the_compass_and_what_each_signal_mean
     assert "ongeveer € " in text and "miljard" in text  # the product per inhabitant × inhabitants
     assert "5.295 van de 14.100 woningen erbij" in text  # the Woondeal, in homes
     assert not TECHNICAL.search(text), TECHNICAL.search(text)
+
+
+def test_a_figure_that_is_not_twentes_own_names_its_region_honestly(sample):
+    data, _ = sample
+    found = compute_signals(data, "CR12", "2026Q3", indicators=["ww_uitkeringen", "vacatures"], targets=[])
+    html = _items(found, data, "nl")
+    # the labour-market region of the same fourteen municipalities is no stand-in
+    ww = [s for s in found if s.indicator == "ww_uitkeringen"]
+    assert ww and {s.data_region for s in ww} == {"AM05"}
+    assert all("arbeidsmarktregio Twente" in s.sentence_nl and "benadering" not in s.sentence_nl for s in ww)
+    assert "<strong>WW-uitkeringen</strong> (arbeidsmarktregio Twente): " in html
+    # a province standing in says so
+    assert "<strong>Openstaande vacatures</strong> (cijfer van Overijssel; voor Twente niet gepubliceerd): " in html
+    assert "(AM)" not in html
 
 
 def test_amounts_are_rounded_as_a_board_reads_them():

@@ -194,10 +194,22 @@ def _title(s: Signal, data, lang: str) -> str:
     return s.title(lang) or s.indicator
 
 
+def _where(s: Signal, data, lang: str) -> str:
+    """Where the figure comes from when it is not the focus region's own: ' (arbeidsmarktregio
+    Twente)' for the labour-market region of the same municipalities, ' (cijfer van Overijssel;
+    voor Twente niet gepubliceerd)' for a province standing in; '' otherwise."""
+    if data is None or not s.data_region or s.data_region == s.region:
+        return ""
+    reg, focus = data.reg, data.reg.sentence_name(s.region, lang)
+    if s.region in reg and reg.labour_market_region(s.region) == s.data_region:
+        return t("front_where_labour_market", lang, name=focus)
+    return t("front_where_proxy", lang, region=reg.sentence_name(s.data_region, lang), focus=focus)
+
+
 def _items(chosen: list[Signal], data, lang: str) -> str:
     return "".join(
-        f'<li class="front-item front-{escape(s.kind)}"><strong>{escape(_title(s, data, lang))}</strong>: '
-        f"{escape(signal_line(s, data, lang))}</li>"
+        f'<li class="front-item front-{escape(s.kind)}"><strong>{escape(_title(s, data, lang))}</strong>'
+        f"{escape(_where(s, data, lang))}: {escape(signal_line(s, data, lang))}</li>"
         for s in chosen
     )
 

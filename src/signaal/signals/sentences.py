@@ -31,7 +31,9 @@ class Words:
     def region(self) -> str:
         reg = self.inp.reg
         covers = reg[self.inp.focus].level == "corop" and reg.labour_market_region(self.inp.focus) == self.inp.region
-        if self.inp.region != self.inp.focus and not covers:  # a labour-market region of the same area is no proxy
+        if covers:  # a labour-market region of the same area is no proxy: "arbeidsmarktregio Twente"
+            return t("sig_labour_market_region", self.lang, name=self.name(self.inp.focus))
+        if self.inp.region != self.inp.focus:
             return t("sig_proxy_region", self.lang, region=self.name(self.inp.region), focus=self.name(self.inp.focus))
         return self.name(self.inp.region)
 
