@@ -127,10 +127,12 @@ def test_a_target_without_figures_says_why_in_its_row(sample):
 
 def test_without_an_earlier_briefing_one_line_on_the_targets_page_says_so(sample):
     data, found = sample
-    front = front_pages(found, data, "CR12", Period.parse("2026Q3"), "nl", [], None, "reports/2026Q2")
+    front = front_pages(found, data, "CR12", Period.parse("2026Q3"), "nl", [], None)
     text = text_of(front["html"])
-    assert "Er is geen eerdere briefing voor Twente gevonden (reports/2026Q2)" in text
+    assert "Er is geen eerdere briefing voor Twente gevonden; wat er sinds het vorige kwartaal veranderd is" in text
     assert "Wat is er veranderd" not in text and front["new_figures"] == {}
+    # an amount in euros never breaks from its sign at the end of a line
+    assert "€&nbsp;" in front["html"] and "€ " not in front["html"]
 
 
 # ---------------------------------------------------------------------------- what changed
@@ -170,7 +172,7 @@ def test_what_changed_names_new_gone_recoloured_signals_and_a_revision(tmp_path)
     previous = read_previous(folder, "CR12")
     assert previous is not None and previous.vintage == "t0" and read_previous(folder, "CR10") is None
 
-    front = front_pages(now, data, "CR12", Period.parse("2025Q4"), "nl", [], previous, str(folder))
+    front = front_pages(now, data, "CR12", Period.parse("2025Q4"), "nl", [], previous)
     text = text_of(front["html"])
     assert "Wat is er veranderd sinds het 3e kwartaal 2025" in text
     assert f"{new.title_nl} (nieuw: {new.kind})" in text

@@ -573,18 +573,24 @@ def upcoming_releases(data, lang: str) -> list[str]:
     return lines
 
 
-def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, previous, searched: str) -> dict:
+def _unbroken(html: str) -> str:
+    """No line break between the euro sign and its amount ("€ 7,0 miljard")."""
+    return html.replace("€ ", "€&nbsp;")
+
+
+def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, previous) -> dict:
     """The front of the board pack: ``{"html": …, "new_figures": {indicator: period}, "previous": …}``.
 
-    ``previous`` is the earlier briefing (:class:`~signaal.signals.history.Previous`) or None;
-    ``searched`` says where it was looked for (the line on the targets page without one)."""
+    ``previous`` is the earlier briefing (:class:`~signaal.signals.history.Previous`) or None:
+    then one line on the targets page says so (where it was looked for goes to the run's
+    notes, not to the board)."""
     from ..signals.history import compare_signals, new_figures, revisions
 
     glance = glance_html(signals, data, focus, quarter, lang)
     if previous is None:
         region = data.reg.sentence_name(focus, lang)
-        line = t("front_no_previous", lang, region=region, where=searched)
-        return {"html": glance + targets_html(signals, data, focus, targets, lang, line), "new_figures": {}}
+        line = t("front_no_previous", lang, region=region)
+        return {"html": _unbroken(glance + targets_html(signals, data, focus, targets, lang, line)), "new_figures": {}}
     reg = data.reg
     regions = [c for c in (focus, reg.province_of(focus), reg.national) if c]
     judged = list(dict.fromkeys(s.indicator for s in signals))
@@ -599,7 +605,7 @@ def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, pr
         lang,
     )
     return {
-        "html": glance + targets_html(signals, data, focus, targets, lang) + changes,
+        "html": _unbroken(glance + targets_html(signals, data, focus, targets, lang) + changes),
         "new_figures": new,
         "previous": {"quarter": previous.quarter, "folder": str(previous.folder)},
     }
