@@ -62,6 +62,7 @@ def test_the_glance_page_states_btg_beside_the_compass_and_what_each_signal_mean
     )
     assert "ongeveer € " in text and "miljard" in text  # the product per inhabitant × inhabitants
     assert "5.295 van de 14.100 woningen erbij" in text  # the Woondeal, in homes
+    assert text.count(f"{btg['CR12']:.1f} tegen".replace(".", ",")) == 0  # BTG once, in its sentence
     assert not TECHNICAL.search(text), TECHNICAL.search(text)
 
 

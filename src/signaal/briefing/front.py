@@ -71,7 +71,7 @@ def _change(x: float | None, n: dict, lang: str) -> str:
 
 
 def _meaning(s: Signal, data, lang: str) -> str:
-    """': ongeveer 16.000 hoogopgeleiden minder dan bij het Nederlandse niveau' from the
+    """'; dat zijn ongeveer 16.000 hoogopgeleiden minder dan bij het Nederlandse niveau' from the
     signal's ``meaning`` ('' without one): the count behind a gap to the Netherlands, behind a
     lag on the national development, or behind the region's own change."""
     m = s.numbers.get("meaning")
@@ -80,7 +80,8 @@ def _meaning(s: Signal, data, lang: str) -> str:
     ind = data.cat[s.indicator]
     noun = ind.meaning.noun.get(lang) if ind.meaning else ""
     amount = float(m["amount"])
-    text = amount_text(amount, noun, ind.unit == "euro" and s.numbers.get("difference_basis") == "level", lang)
+    euro = ind.unit == "euro" and s.numbers.get("difference_basis") == "level"
+    text = amount_text(amount, noun, euro, lang)
     if text.startswith("0 ") or text in ("€ 0", "0"):
         return ""
     n = s.numbers
@@ -91,7 +92,8 @@ def _meaning(s: Signal, data, lang: str) -> str:
     else:
         against = ""
     more = t("front_more_word" if amount > 0 else "front_less_word", lang)
-    return t("front_meaning", lang, amount=text, more=more, against=t(against, lang) if against else "")
+    key = "front_meaning_euro" if euro else "front_meaning"
+    return t(key, lang, amount=text, more=more, against=t(against, lang) if against else "")
 
 
 # ---------------------------------------------------------------------------- one line per signal
@@ -261,12 +263,16 @@ def btg_sentence(data, focus: str, quarter, lang: str) -> str:
 
 def glance_html(signals: list[Signal], data, focus: str, quarter, lang: str) -> str:
     """The page "In één oogopslag"."""
+    from ..signals.compass import BTG_INDICATOR
+
+    btg = btg_sentence(data, focus, quarter, lang) if data is not None else ""
     chosen = curate(signals, limit=40, cat=data.cat if data is not None else None)
+    if btg:  # Bruto Twents Geluk is in the opening sentence: not again in the list below it
+        chosen = [s for s in chosen if s.indicator != BTG_INDICATOR]
     urgent = [s for s in chosen if s.kind == Kind.URGENT][:URGENCIES]
     chances = [s for s in chosen if s.kind == Kind.OPPORTUNITY][:OPPORTUNITIES]
     region = data.reg.sentence_name(focus, lang) if data is not None else focus
     period = Period.parse(str(quarter)).label(lang)
-    btg = btg_sentence(data, focus, quarter, lang) if data is not None else ""
     parts = [
         '<section class="front front-glance" id="pack-oogopslag">',
         f'<h1 class="front-title" data-running="{escape(t("front_glance_title", lang))}">'
