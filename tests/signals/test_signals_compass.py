@@ -149,7 +149,7 @@ def test_the_html_names_it_ours_publishes_sub_indicators_and_has_a_chart(tmp_pat
     assert "geen officiële CBS- of RaboResearch-index" in html
     for ind in IDS:
         assert catalogue()[ind].title.nl in html
-    assert f"op plaats {c.focus_rank} van de 40 COROP-gebieden" in html
+    assert f"{c.focus_rank}e van de 40 COROP-gebieden" in html
     low, high = c.rank_range
     assert f"tussen {low} en {high}" in html
     assert html.count("<svg") == 1 and 'role="img"' in html

@@ -49,7 +49,7 @@ def test_quarterly_trend_and_change_sentences(tmp_path):
     data = make_data(tmp_path, {("aandeel_kwartaal", "CR12"): quarters("2023Q4", values)})
     found = compute_signals(data, "CR12", "2026Q3", indicators=["aandeel_kwartaal"], targets=[])
     assert only(found, "trend").sentence_nl.startswith("Aandeel per kwartaal in Twente: ")
-    assert "over 8 kwartalen (2024 Q4–2026 Q3)" in only(found, "trend").sentence_nl
+    assert "over 8 kwartalen (4e kwartaal 2024 tot en met 3e kwartaal 2026)" in only(found, "trend").sentence_nl
     # every earlier quarter was 0,2 above the same quarter a year before: that is the usual change
     assert only(found, "verandering").sentence_nl.startswith(
         "Aandeel per kwartaal in Twente: 61,0% in het 3e kwartaal 2026, +0,3 procentpunt ten opzichte van een "

@@ -90,9 +90,12 @@ def test_v4_check_of_the_whole_catalogue_against_the_real_replay(loopback, sourc
     )
     assert "manual" not in {r["kind"] for r in rows.values()}
     assert rows["cpi"]["status"] == "ok" and rows["cpi"]["measure_key"] == "M000215"  # the bundle's real CPI
+    # the population aged 15 to 75 is the same real table, summed over the ages 15 to 74
+    b1575 = rows["bevolking_15_75"]
+    assert b1575["status"] == "ok" and b1575["measure_key"] == "M000352" and b1575["verified"] is True
     counts = {s: sum(r["status"] == s for r in rows.values()) for s in ("ok", "warn", "fail")}
-    assert counts == {"ok": 3, "warn": 2, "fail": len(rows) - 5}
-    assert summary(list(rows.values())).startswith(f"{len(rows)} indicators: 3 ok, 2 warn")
+    assert counts == {"ok": 4, "warn": 2, "fail": len(rows) - 6}
+    assert summary(list(rows.values())).startswith(f"{len(rows)} indicators: 4 ok, 2 warn")
 
 
 def test_v3_check_against_the_real_2020_replay(loopback, source, real_fixtures):

@@ -71,7 +71,7 @@ def _change(x: float | None, n: dict, lang: str) -> str:
 
 
 def _meaning(s: Signal, data, lang: str) -> str:
-    """': ongeveer 16.000 hoogopgeleiden minder dan bij het Nederlandse niveau' from the
+    """'; dat zijn ongeveer 16.000 hoogopgeleiden minder dan bij het Nederlandse niveau' from the
     signal's ``meaning`` ('' without one): the count behind a gap to the Netherlands, behind a
     lag on the national development, or behind the region's own change."""
     m = s.numbers.get("meaning")
@@ -80,7 +80,8 @@ def _meaning(s: Signal, data, lang: str) -> str:
     ind = data.cat[s.indicator]
     noun = ind.meaning.noun.get(lang) if ind.meaning else ""
     amount = float(m["amount"])
-    text = amount_text(amount, noun, ind.unit == "euro" and s.numbers.get("difference_basis") == "level", lang)
+    euro = ind.unit == "euro" and s.numbers.get("difference_basis") == "level"
+    text = amount_text(amount, noun, euro, lang)
     if text.startswith("0 ") or text in ("€ 0", "0"):
         return ""
     n = s.numbers
@@ -91,7 +92,8 @@ def _meaning(s: Signal, data, lang: str) -> str:
     else:
         against = ""
     more = t("front_more_word" if amount > 0 else "front_less_word", lang)
-    return t("front_meaning", lang, amount=text, more=more, against=t(against, lang) if against else "")
+    key = "front_meaning_euro" if euro else "front_meaning"
+    return t(key, lang, amount=text, more=more, against=t(against, lang) if against else "")
 
 
 # ---------------------------------------------------------------------------- one line per signal
@@ -194,10 +196,22 @@ def _title(s: Signal, data, lang: str) -> str:
     return s.title(lang) or s.indicator
 
 
+def _where(s: Signal, data, lang: str) -> str:
+    """Where the figure comes from when it is not the focus region's own: ' (arbeidsmarktregio
+    Twente)' for the labour-market region of the same municipalities, ' (cijfer van Overijssel;
+    voor Twente niet gepubliceerd)' for a province standing in; '' otherwise."""
+    if data is None or not s.data_region or s.data_region == s.region:
+        return ""
+    reg, focus = data.reg, data.reg.sentence_name(s.region, lang)
+    if s.region in reg and reg.labour_market_region(s.region) == s.data_region:
+        return t("front_where_labour_market", lang, name=focus)
+    return t("front_where_proxy", lang, region=reg.sentence_name(s.data_region, lang), focus=focus)
+
+
 def _items(chosen: list[Signal], data, lang: str) -> str:
     return "".join(
-        f'<li class="front-item front-{escape(s.kind)}"><strong>{escape(_title(s, data, lang))}</strong>: '
-        f"{escape(signal_line(s, data, lang))}</li>"
+        f'<li class="front-item front-{escape(s.kind)}"><strong>{escape(_title(s, data, lang))}</strong>'
+        f"{escape(_where(s, data, lang))}: {escape(signal_line(s, data, lang))}</li>"
         for s in chosen
     )
 
@@ -206,7 +220,7 @@ def _items(chosen: list[Signal], data, lang: str) -> str:
 def btg_sentence(data, focus: str, quarter, lang: str) -> str:
     """Bruto Twents Geluk as published beside our compass, in one sentence that states the
     relation; '' when neither is there."""
-    from ..errors import DataError
+    from ..errors import SignaalError
     from ..signals.compass import BTG_INDICATOR, compass
 
     reg = data.reg
@@ -234,7 +248,7 @@ def btg_sentence(data, focus: str, quarter, lang: str) -> str:
             )
     try:
         c = compass(data, focus, quarter)
-    except DataError:
+    except SignaalError:  # a catalogue or data without the compass's indicators
         c = None
     if c is not None:
         rank = rank_of(c.composite, focus, "higher_is_better")
@@ -249,12 +263,16 @@ def btg_sentence(data, focus: str, quarter, lang: str) -> str:
 
 def glance_html(signals: list[Signal], data, focus: str, quarter, lang: str) -> str:
     """The page "In één oogopslag"."""
+    from ..signals.compass import BTG_INDICATOR
+
+    btg = btg_sentence(data, focus, quarter, lang) if data is not None else ""
     chosen = curate(signals, limit=40, cat=data.cat if data is not None else None)
+    if btg:  # Bruto Twents Geluk is in the opening sentence: not again in the list below it
+        chosen = [s for s in chosen if s.indicator != BTG_INDICATOR]
     urgent = [s for s in chosen if s.kind == Kind.URGENT][:URGENCIES]
     chances = [s for s in chosen if s.kind == Kind.OPPORTUNITY][:OPPORTUNITIES]
     region = data.reg.sentence_name(focus, lang) if data is not None else focus
     period = Period.parse(str(quarter)).label(lang)
-    btg = btg_sentence(data, focus, quarter, lang) if data is not None else ""
     parts = [
         '<section class="front front-glance" id="pack-oogopslag">',
         f'<h1 class="front-title" data-running="{escape(t("front_glance_title", lang))}">'
@@ -561,18 +579,24 @@ def upcoming_releases(data, lang: str) -> list[str]:
     return lines
 
 
-def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, previous, searched: str) -> dict:
+def _unbroken(html: str) -> str:
+    """No line break between the euro sign and its amount ("€ 7,0 miljard")."""
+    return html.replace("€ ", "€&nbsp;")
+
+
+def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, previous) -> dict:
     """The front of the board pack: ``{"html": …, "new_figures": {indicator: period}, "previous": …}``.
 
-    ``previous`` is the earlier briefing (:class:`~signaal.signals.history.Previous`) or None;
-    ``searched`` says where it was looked for (the line on the targets page without one)."""
+    ``previous`` is the earlier briefing (:class:`~signaal.signals.history.Previous`) or None:
+    then one line on the targets page says so (where it was looked for goes to the run's
+    notes, not to the board)."""
     from ..signals.history import compare_signals, new_figures, revisions
 
     glance = glance_html(signals, data, focus, quarter, lang)
     if previous is None:
         region = data.reg.sentence_name(focus, lang)
-        line = t("front_no_previous", lang, region=region, where=searched)
-        return {"html": glance + targets_html(signals, data, focus, targets, lang, line), "new_figures": {}}
+        line = t("front_no_previous", lang, region=region)
+        return {"html": _unbroken(glance + targets_html(signals, data, focus, targets, lang, line)), "new_figures": {}}
     reg = data.reg
     regions = [c for c in (focus, reg.province_of(focus), reg.national) if c]
     judged = list(dict.fromkeys(s.indicator for s in signals))
@@ -587,7 +611,7 @@ def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, pr
         lang,
     )
     return {
-        "html": glance + targets_html(signals, data, focus, targets, lang) + changes,
+        "html": _unbroken(glance + targets_html(signals, data, focus, targets, lang) + changes),
         "new_figures": new,
         "previous": {"quarter": previous.quarter, "folder": str(previous.folder)},
     }

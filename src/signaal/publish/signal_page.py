@@ -69,13 +69,14 @@ def build_signal_board(
             lang,
             _targets(data, edition.focus),
             read_previous(previous, edition.focus),
-            searched or (previous or ""),
         )
         signals.meta.update(new_figures=front["new_figures"], previous=front.get("previous"))
         write_atomic(staging_path / csv_name, signals_csv(signals).encode("utf-8"))
         write_atomic(staging_path / json_name, signals_json(signals).encode("utf-8"))
         result.outputs += [csv_name, json_name]
         result.notes["previous"] = (front.get("previous") or {}).get("folder") or None
+        if result.notes["previous"] is None:  # where it was looked for: for the analyst, not the board
+            result.notes["previous_searched"] = searched or previous or ""
         report(name, 1, 2, "board")
         board = signal_board_html(signals, lang, limit=8, data=data)
         parts = {"front": front["html"], "signal-board": board, "methods": methods_html(signals, data, lang)}

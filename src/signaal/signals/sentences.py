@@ -31,9 +31,18 @@ class Words:
     def region(self) -> str:
         reg = self.inp.reg
         covers = reg[self.inp.focus].level == "corop" and reg.labour_market_region(self.inp.focus) == self.inp.region
-        if self.inp.region != self.inp.focus and not covers:  # a labour-market region of the same area is no proxy
+        if covers:  # a labour-market region of the same area is no proxy: "arbeidsmarktregio Twente"
+            return t("sig_labour_market_region", self.lang, name=self.name(self.inp.focus))
+        if self.inp.region != self.inp.focus:
             return t("sig_proxy_region", self.lang, region=self.name(self.inp.region), focus=self.name(self.inp.focus))
         return self.name(self.inp.region)
+
+    def window(self, first: Period, last: Period) -> str:
+        """A span of periods as the board reads it: ``2018–2025``; quarters and months in
+        full words ("4e kwartaal 2024 tot en met 3e kwartaal 2026")."""
+        if first.freq == "Y":
+            return f"{first.year}–{last.year}"
+        return self.t("sig_window_through", first=first.label(self.lang), last=last.label(self.lang))
 
     @property
     def title(self) -> str:
@@ -142,8 +151,7 @@ def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         title=w.title,
         region=w.region,
         span=w.span(n["first"], n["last"]),
-        first=first.short_label(),
-        last=last.short_label(),
+        window=w.window(first, last),
         change=w.change(n["change_over_window"], n["basis"]) + w.nominal(n.get("nominal_change_over_window"), n),
         national=national,
     )
@@ -160,7 +168,7 @@ def _trend(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     for b in n["breaks_as_steps"]:
         text += w.t("sig_trend_break", period=Period.parse(b).label(w.lang))
     # the p-value and the regions' movement are for the methods appendix (signals.csv has them)
-    facts = [[w.t("sig_fact_window", first=first.short_label(), last=last.short_label()), common["change"]]]
+    facts = [[w.t("sig_fact_window", window=w.window(first, last)), common["change"]]]
     if n.get("national_change_over_window") is not None:
         facts.append([w.t("sig_fact_national_change"), w.change(n["national_change_over_window"], n["basis"])])
     return text, facts
@@ -202,7 +210,7 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         verdict=w.t(verdict) if verdict else "",
     )
     facts = [
-        [w.t("sig_fact_value", period=last.short_label()), common["value"]],
+        [w.t("sig_fact_value", period=last.label(w.lang)), common["value"]],
         [w.t("sig_fact_change_year"), common["change"]],
     ]
     if usual is not None:
@@ -217,7 +225,7 @@ def _change(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         )
         facts.append(
             [
-                w.t("sig_fact_change_prev", period=Period.parse(n["previous_period"]).short_label()),
+                w.t("sig_fact_change_prev", period=Period.parse(n["previous_period"]).label(w.lang)),
                 w.change(n["change_previous"], n["basis"]),
             ]
         )
@@ -247,7 +255,7 @@ def _gap(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     text = w.t(f"sig_gap_{f.case}", **common)
     facts = [
         [w.t("sig_fact_gap", bench=bench), common["gap_signed"]],
-        [w.t("sig_fact_gap_old", period=Period.parse(n["old_period"]).short_label()), common["old_gap_signed"]],
+        [w.t("sig_fact_gap_old", period=Period.parse(n["old_period"]).label(w.lang)), common["old_gap_signed"]],
     ]
     return text, facts
 
@@ -307,7 +315,7 @@ def _target(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
         )
         text = w.t(f"sig_target_{f.case}", **common)
         facts = [
-            [w.t("sig_fact_progress", period=Period.parse(n["start"]).short_label()), common["progress"]],
+            [w.t("sig_fact_progress", period=Period.parse(n["start"]).label(w.lang)), common["progress"]],
             [w.t("sig_fact_target"), common["target"]],
         ]
         if "needed_per_year" in n:
@@ -365,7 +373,7 @@ def _range(f: Finding, w: Words) -> tuple[str, list[list[str]]]:
     key = "sig_fact_extreme_high" if n["direction"] == "hoog" else "sig_fact_extreme_low"
     if against:
         key = "sig_fact_gap_record_high" if n["direction"] == "hoog" else "sig_fact_gap_record_low"
-    facts = [[w.t("sig_fact_value", period=last.short_label()), now], [w.t(key), extreme]]
+    facts = [[w.t("sig_fact_value", period=last.label(w.lang)), now], [w.t(key), extreme]]
     return text, facts
 
 
