@@ -4,6 +4,7 @@ its own (``signaalbord.html``), which the board pack takes its signal board from
 from __future__ import annotations
 
 import time
+from html import escape
 from pathlib import Path
 
 from ..briefing.edition import Edition
@@ -14,6 +15,14 @@ from .outcome import BUILT, DocResult, report, write_atomic
 
 BOARD_PAGE = "signaalbord"
 _BOARD_START, _BOARD_END = "<!-- signal-board -->", "<!-- /signal-board -->"
+
+
+INDEX_PAGE = "index.html"  # the quarter's overview, beside the board in the quarter folder
+
+
+def _back_link(lang: str) -> str:
+    """The way back to the quarter's overview (outside the board, which the pack takes)."""
+    return f'<nav class="back-link"><a href="{INDEX_PAGE}">← {escape(t("index_back", lang))}</a></nav>'
 
 
 def build_signal_board(
@@ -53,7 +62,7 @@ def build_signal_board(
         edition = Edition.of(data, region, quarter, lang)
         page = html_page(
             title=f"{t('pack_signal_board', lang)} · {edition.focus_name}",
-            body=f"{_BOARD_START}{board}{_BOARD_END}",
+            body=f"{_back_link(lang)}{_BOARD_START}{board}{_BOARD_END}",
             lang=lang,
             css=stylesheet(lang, edition.watermark, edition.board, ("boardpack.css",)),
             watermark=edition.watermark,
