@@ -536,6 +536,78 @@ def test_index_opens_in_headless_chromium_and_every_link_resolves(quarter, chrom
             assert path.is_file(), f"{page.name}: {tag} {url} does not resolve"
 
 
+def screenshot(chromium: str, page: Path, png: Path, width: int, profile: Path) -> None:
+    proc = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},2400",
+            f"--screenshot={png}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and png.is_file(), proc.stderr[-2000:]
+
+
+def test_index_is_a_page_to_open_first_at_desk_and_phone_width(quarter, chromium, tmp_path):
+    """Issue 13: the key message and the top signals first, each with its topic and figures;
+    a picture of each document's first page; the factsheets by name; the signal board links
+    back. Screenshots at desktop and phone width are kept in the test's folder."""
+    from PIL import Image
+
+    out = quarter["out"]
+    dom = dump_dom(chromium, out / "index.html", tmp_path / "profile")
+    assert dom.index("Kernboodschap") < dom.index("Documenten") < dom.index("Factsheets")
+    assert re.search(r"Twente in het 3e kwartaal 2026: urgenties bij \d+ onderwerpen, kansen bij \d+\.", dom)
+    signals = re.findall(r'<li><span class="kind kind-(?:urgentie|kans)">.*?</li>', dom, flags=re.S)
+    assert 3 <= len(signals) <= 5
+    for item in signals:
+        hrefs = re.findall(r'href="([^"]+)"', item)
+        assert any(h.split("#")[0].endswith(".html") and "#" in h for h in hrefs), item  # its topic
+        assert "indicators.csv" in hrefs, item  # its figures
+    images = re.findall(r'<img src="([^"]+)"', dom)
+    themes = {p.stem for p in out.glob("*.pdf")} - {"bestuursbriefing"}
+    assert sorted(images) == sorted(f"thumbs/{name}.png" for name in [*themes, "bestuursbriefing"])
+    for src in images:
+        with Image.open(out / src) as im:
+            assert im.width == 320 and im.height > 400  # an A4 page, not an icon
+    names = [
+        re.sub(r"<[^>]+>", "", li).strip()
+        for li in re.findall(r"<li>(.*?)</li>", dom.split('class="factsheets"')[1].split("</ul>")[0])
+    ]
+    assert len(names) == 14 and names == sorted(names, key=str.lower)
+    board = dump_dom(chromium, out / "signaalbord.html", tmp_path / "profile")
+    assert 'href="index.html"' in board
+    for width in (1280, 390):
+        png = tmp_path / f"index-{width}.png"
+        screenshot(chromium, out / "index.html", png, width, tmp_path / "profile")
+        with Image.open(png) as im:
+            assert im.width == width
+            grey = im.convert("L")
+            assert grey.getextrema()[0] < 100  # text was drawn
+
+
+def test_earlier_quarters_and_replaced_runs_are_listed(tmp_path):
+    from signaal.publish.index_parts import earlier_quarters
+
+    for folder in ("2026Q3", "2026Q2", "2025Q4", "archive/2026Q3-20261128T101500", "notes"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "index.html").write_text("x")
+    (tmp_path / "2026Q1").mkdir()  # no index: a half-made folder is not offered
+    listed = earlier_quarters(tmp_path, "2026Q3", "nl")
+    assert [(q.label, q.href) for q in listed] == [
+        ("2e kwartaal 2026", "../2026Q2/index.html"),
+        ("4e kwartaal 2025", "../2025Q4/index.html"),
+        ("3e kwartaal 2026", "../archive/2026Q3-20261128T101500/index.html"),
+    ]
+    assert listed[-1].note == "(vervangen run van 28-11-2026 10:15)"
+
+
 # ---------------------------------------------------------------------------------------
 # Scratch notebooks and notebooks of the analyst's own (issue 14)
 # ---------------------------------------------------------------------------------------

@@ -166,4 +166,14 @@ class Edition:
             regio=self.focus_name,
             inwoners=self.reg.demonym(self.focus, self.lang),
             provincie=self.name(self.province) if self.province else self.name(self.national),
+            arbeidsmarktregio=self.labour_market_name(),
         )
+
+    def labour_market_name(self) -> str:
+        """The labour-market region that covers the focus region, as a title names it
+        ("arbeidsmarktregio Twente"); where it has none, its province (which the figures of
+        such a page then show, see ``Data.display_region``)."""
+        am = self.reg.labour_market_region(self.focus) if self.reg[self.focus].level == "corop" else None
+        if not am:
+            return self.name(self.province) if self.province else self.focus_name
+        return t("labour_market_region_name", self.lang, name=self.name(am).removesuffix(" (AM)"))

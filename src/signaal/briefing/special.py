@@ -15,7 +15,7 @@ from ..charts.special import draw_institutions, draw_target_progress, draw_trave
 from ..charts.topic import Panel, compact_chart, topic_chart
 from ..indicators.targets import progress, targets_for
 from ..periods import Period
-from ..text import t
+from ..text import t, upper_first
 from .context import PageContext
 from .narrative import GAP_YEARS
 from .pages import TopicPage
@@ -92,6 +92,9 @@ def target_page(ctx: PageContext, indicator: str) -> TopicPage | None:
             short=n(tg.value - prog.projection),
         ),
     ]
+    bridge = _stock_bridge(ctx, indicator, tg.start, prog.last)
+    if bridge:
+        lines.insert(1, bridge[0])
     note = tg.note(lang)
     if note:
         lines.append(note)
@@ -122,9 +125,64 @@ def target_page(ctx: PageContext, indicator: str) -> TopicPage | None:
         lang=lang,
         note=t("target_source", lang, site=_domain(tg.source_url)),
         subject=indicator,
+        figures=bridge[1] if bridge else None,
     )
     ctx.mark_shown(indicator)
     return page
+
+
+def _stock_bridge(
+    ctx: PageContext, indicator: str, start: str, last: Period
+) -> tuple[str, tuple[list[str], list[list[str]]]] | None:
+    """How a stock's net growth since ``start`` comes about: the flow of new additions from the
+    same table (new builds for the housing stock) and the rest (demolitions and other changes,
+    as their balance), so that the numbers on the target page add up. None without such a flow
+    or without its figures for every quarter since ``start``."""
+    ind = ctx.cat[indicator]
+    flow = next(
+        (
+            f
+            for f in ctx.cat.indicators.values()
+            if f.flow and f.theme == ind.theme and f.source.table and f.source.table == ind.source.table
+        ),
+        None,
+    )
+    if flow is None:
+        return None
+    stock = ctx.data.series(indicator, ctx.focus)
+    added = ctx.data.series(flow.id, ctx.focus)
+    periods, p = [], Period.parse(start).shift(1)
+    while p.ordinal <= last.ordinal:
+        periods.append(str(p))
+        p = p.shift(1)
+    if start not in stock.index or str(last) not in stock.index or any(p not in added.index for p in periods):
+        return None
+    before, after = float(stock[start]), float(stock[str(last)])
+    built = float(added[periods].sum())
+    net = after - before
+    other = net - built
+    lang = ctx.lang
+    n = lambda x: fmt.number(x, 0, lang)  # noqa: E731
+    signed = lambda x: fmt.change(x, "count", 0, lang)  # noqa: E731
+    start_p = Period.parse(start)
+    sentence = t(
+        "target_bridge",
+        lang,
+        start=start_p.phrase(lang),
+        net=n(net),
+        built=n(built),
+        other=signed(other),
+        flow=flow.title.get(lang).lower(),
+    )
+    rows = [
+        [t("target_bridge_start", lang, period=start_p.label(lang)), n(before)],
+        [t("target_bridge_built", lang, flow=flow.title.get(lang).lower()), signed(built)],
+        [t("target_bridge_other", lang), signed(other)],
+        [t("target_bridge_end", lang, period=last.label(lang)), n(after)],
+        [t("target_bridge_net", lang), signed(net)],
+    ]
+    unit = ind.unit_label.get(lang) if ind.unit_label else ""
+    return sentence, (["", upper_first(unit)], rows)
 
 
 # ---- rail travel times -------------------------------------------------------------------

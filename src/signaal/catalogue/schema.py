@@ -304,7 +304,8 @@ class Indicator(_Strict):
         """The question title with the region filled in: "Hoeveel Twentenaren werken?".
 
         Placeholders: ``{regio}`` (focus region), ``{inwoners}`` (its inhabitants, e.g.
-        "Twentenaren") and ``{provincie}`` (its province, for province-only data).
+        "Twentenaren"), ``{provincie}`` (its province, for province-only data) and
+        ``{arbeidsmarktregio}`` (the labour-market region that stands in for it).
         """
         text = self.question.get(lang).format_map(names)
         return text[0].upper() + text[1:]
@@ -313,7 +314,7 @@ class Indicator(_Strict):
     @classmethod
     def _placeholders(cls, v: Text) -> Text:
         for text in (v.nl, v.en):
-            unknown = set(re.findall(r"{(\w*)}", text)) - {"regio", "inwoners", "provincie"}
+            unknown = set(re.findall(r"{(\w*)}", text)) - {"regio", "inwoners", "provincie", "arbeidsmarktregio"}
             if unknown:
                 raise ValueError(
                     f"unknown placeholder {{{sorted(unknown)[0]}}}; valid: {{regio}}, {{inwoners}}, {{provincie}}"

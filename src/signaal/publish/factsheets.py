@@ -22,17 +22,34 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
+import pandas as pd
+
 from .. import formatting as fmt
 from ..briefing.edition import Edition
 from ..catalogue import catalogue
+from ..catalogue.targets import targets_path
+from ..indicators.targets import progress, targets_for
 from ..periods import Period
 from ..regions import registry
 from ..store.diff import table_id
 from ..text import t, upper_first
 from .data import open_data
+from .factsheet_page import (
+    SMALL_MUNICIPALITY,
+    STRIP_COLOURS,
+    KeyFigure,
+    difference,
+    notable,
+    notable_sentence,
+    rank_cell,
+    spark_svg,
+    strip_svg,
+)
 from .html import css_string, html_page, stylesheet
 from .outcome import BUILT, SKIPPED, DocResult, report, write_atomic
 from .pdf import quiet_weasyprint
+
+__all__ = ["STRIP_COLOURS", "KeyFigure", "strip_svg"]  # the page's parts, as this module offered them
 
 # Key figures shown, in this order (when the data has them for the region). Headline
 # indicators of the catalogue (``signals.headline``) published at the factsheet's level are
@@ -54,8 +71,7 @@ FACTSHEET_INDICATORS = (
 FOLDERS = {"gemeente": "gemeenten", "corop": "regios"}
 MODES = {"gemeenten": "gemeente", "corop": "corop"}
 PDF_VARIANT = "pdf/ua-1"
-# the house palette (charts.PALETTE): the subject in vermillion, its region blue, NL near black
-STRIP_COLOURS = {"subject": "#D55E00", "parent": "#0072B2", "national": "#333333"}
+TREND_PERIODS = {"Y": 10, "Q": 12, "M": 24}
 
 
 def _figure_value(value, unit: str, decimals: int, lang: str) -> str:
@@ -114,21 +130,6 @@ def indicator_ids(level: str = "gemeente") -> list[str]:
 # ---------------------------------------------------------------------------------------
 # Key figures
 # ---------------------------------------------------------------------------------------
-@dataclass
-class KeyFigure:
-    indicator: str
-    label: str  # what the row shows
-    period: str  # its period label
-    unit: str  # unit of the compared values
-    decimals: int
-    polarity: str
-    subject: float | None
-    parent: float | None
-    national: float | None
-    peers: dict[str, float] = field(default_factory=dict)
-    note: str = ""  # e.g. the level behind a growth figure
-
-
 def _finite(x) -> float | None:
     if x is None:
         return None
@@ -148,135 +149,115 @@ class FigureSource:
         self.lang = lang
         self.cat = data.cat
         self.reg = data.reg
-        self._tables: dict[str, object] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
 
-    def table(self, ind_id: str):
+    def table(self, ind_id: str) -> pd.DataFrame:
         if ind_id not in self._tables:
             ind = self.cat[ind_id]
-            freq = ind.display_freq
-            self._tables[ind_id] = self.data.table(ind_id, freq=freq, up_to=self.quarter)
+            self._tables[ind_id] = self.data.table(ind_id, freq=ind.display_freq, up_to=self.quarter)
         return self._tables[ind_id]
 
     def figure(self, ind_id: str, code: str, parent: str, peers: list[str]) -> KeyFigure | None:
+        """The key figure of ``code``: its latest value (a count by its growth over a year)
+        beside ``parent``, the Netherlands and ``peers``, its rank among the peers and among
+        every region of its level, and its recent periods."""
         ind = self.cat[ind_id]
         table = self.table(ind_id)
-        if table.empty or code not in table.columns:
+        if table.empty or code not in table.columns or table[code].dropna().empty:
             return None
-        series = table[code].dropna()
-        if series.empty:
-            return None
-        period = series.index[-1]
+        period = table[code].dropna().index[-1]
         p = Period.parse(period)
-        title = ind.title.get(self.lang)
-        label_period = p.label(self.lang)
-
-        def at(region: str, when: str):
-            if region not in table.columns or when not in table.index:
-                return None
-            return _finite(table.at[when, region])
-
-        if ind.additive:
-            before = str(p.year_earlier() if p.freq != "Y" else p.shift(-1))
-
-            def growth(region: str):
-                a, b = at(region, before), at(region, period)
-                return None if a in (None, 0) or b is None else (b / a - 1) * 100
-
-            level = at(code, period)
+        before = str(p.year_earlier() if p.freq != "Y" else p.shift(-1))
+        if ind.additive:  # counts of different sizes compare by their growth
+            now, then = table.loc[period], table.loc[before] if before in table.index else None
+            row = (now / then.replace(0, float("nan")) - 1) * 100 if then is not None else now * float("nan")
+            unit, decimals = "percent", 1
+            label = t("factsheet_growth", self.lang, title=ind.title.get(self.lang))
             unit_word = ind.unit_label.get(self.lang) if ind.unit_label else ""
-            note = t("factsheet_level", self.lang, value=fmt.number(level, 0, self.lang), unit=unit_word).strip()
-            return KeyFigure(
-                indicator=ind.id,
-                label=t("factsheet_growth", self.lang, title=title),
-                period=label_period,
-                unit="percent",
-                decimals=1,
-                polarity=ind.polarity,
-                subject=growth(code),
-                parent=growth(parent),
-                national=growth(self.reg.national),
-                peers={c: g for c in peers if (g := growth(c)) is not None},
-                note=note,
+            note = t(
+                "factsheet_level", self.lang, value=fmt.number(_finite(now.get(code)), 0, self.lang), unit=unit_word
             )
-        unit_note = ind.unit_label.get(self.lang) if ind.unit_label else ""
+        else:
+            row, unit, decimals, label = table.loc[period], ind.unit, ind.decimals, ind.title.get(self.lang)
+            note = ind.unit_label.get(self.lang) if ind.unit_label else ""
+        values = {c: v for c, raw in row.items() if (v := _finite(raw)) is not None}
+        same_level = [c for c in self.reg.codes(self.reg[code].level) if c in values]
+        survey_texts = [b.note.get("nl") for b in ind.breaks] + [c.get("nl") for c in ind.caveats]
         return KeyFigure(
             indicator=ind.id,
-            label=title,
-            period=label_period,
-            unit=ind.unit,
-            decimals=ind.decimals,
+            label=label,
+            period=p.label(self.lang),
+            unit=unit,
+            decimals=decimals,
             polarity=ind.polarity,
-            subject=at(code, period),
-            parent=at(parent, period),
-            national=at(self.reg.national, period),
-            peers={c: v for c in peers if (v := at(c, period)) is not None},
-            note=unit_note,
+            subject=values.get(code),
+            parent=values.get(parent),
+            national=values.get(self.reg.national),
+            peers={c: values[c] for c in peers if c in values},
+            note=note.strip(),
+            rank_group=_rank(values, [c for c in peers if c in values], code, ind.polarity),
+            rank_all=_rank(values, same_level, code, ind.polarity),
+            trend=self._recent(table, code, ind.display_freq),
+            trend_parent=[] if ind.additive else self._recent(table, parent, ind.display_freq),
+            survey=any("EBB" in text for text in survey_texts),
+            gap_threshold=ind.signals.gap_threshold,
+            title=(label if ind.additive else ind.title.get(self.lang)),
         )
 
+    @staticmethod
+    def _recent(table: pd.DataFrame, code: str, freq: str) -> list[tuple[str, float]]:
+        if code not in table.columns:
+            return []
+        series = table[code].dropna().iloc[-TREND_PERIODS.get(freq, 10) :]
+        return [(Period.parse(str(p)).short_label(), float(v)) for p, v in series.items()]
 
-# ---------------------------------------------------------------------------------------
-# HTML
-# ---------------------------------------------------------------------------------------
-def strip_svg(fig: KeyFigure, names: dict[str, str], subject: str, parent: str, lang: str) -> str:
-    """A small dot strip: every peer as a grey tick, the region and NL marked, the subject as a dot."""
-    values = [v for v in (fig.subject, fig.parent, fig.national, *fig.peers.values()) if v is not None]
-    if fig.subject is None or len(values) < 2:
+
+def _rank(values: dict[str, float], group: list[str], code: str, polarity: str) -> tuple[int, int] | None:
+    """``code``'s place among ``group`` (1 = most favourable; for a neutral figure 1 = highest),
+    ties sharing the better place."""
+    if code not in values or code not in group or len(group) < 2:
+        return None
+    mine = values[code]
+    if polarity == "lower_is_better":
+        ahead = sum(1 for c in group if values[c] < mine)
+    else:
+        ahead = sum(1 for c in group if values[c] > mine)
+    return ahead + 1, len(group)
+
+
+def woondeal_line(data, code: str, quarter: Period, lang: str) -> str:
+    """The subject's part in the region's cumulative housing target, where the data allow:
+    what it added since the target's start, as a share of what the region added, beside its
+    share of the region's homes at the start."""
+    reg = data.reg
+    region = next((a for a in reg.ancestors(code) if reg[a].level == "corop"), None)
+    if region is None:
         return ""
-    lo, hi = min(values), max(values)
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1, hi + 1
-    width, height, pad = 120.0, 22.0, 6.0
-
-    def x(v: float) -> float:
-        return round(pad + (v - lo) / (hi - lo) * (width - 2 * pad), 2)
-
-    parts = [f'<line x1="{pad}" y1="11" x2="{width - pad}" y2="11" stroke="#d9dee3" stroke-width="1"/>']
-    for c, v in fig.peers.items():
-        if c != subject:
-            parts.append(f'<line x1="{x(v)}" y1="6" x2="{x(v)}" y2="16" stroke="#b8b8b8" stroke-width="1.2"/>')
-    if fig.parent is not None:
-        parts.append(
-            f'<line x1="{x(fig.parent)}" y1="2" x2="{x(fig.parent)}" y2="20" stroke="{STRIP_COLOURS["parent"]}" stroke-width="2"/>'
-        )
-    if fig.national is not None:
-        cx = x(fig.national)
-        parts.append(f'<path d="M{cx} 6 L{cx + 5} 11 L{cx} 16 L{cx - 5} 11 Z" fill="{STRIP_COLOURS["national"]}"/>')
-    parts.append(
-        f'<circle cx="{x(fig.subject)}" cy="11" r="4.2" fill="{STRIP_COLOURS["subject"]}" stroke="white" stroke-width="1"/>'
-    )
-    shown = lambda n: fmt.value(n, fig.unit, fig.decimals, lang)  # noqa: E731
-    peer_vals = list(fig.peers.values())
-    alt = t(
-        "factsheet_strip_alt",
+    found = [tg for tg in targets_for(region, None, targets_path(data.vintage.data_dir)) if tg.kind == "cumulative"]
+    if not found:
+        return ""
+    tg = found[0]
+    table = data.table(tg.indicator, [code, region], up_to=quarter)
+    if not tg.start or table.empty or code not in table or region not in table or tg.start not in table.index:
+        return ""
+    prog = progress(table[region], tg, up_to=quarter)
+    mine = table[code].dropna()
+    if prog is None or mine.empty or tg.start not in mine.index or prog.done <= 0:
+        return ""
+    added = float(mine.iloc[-1] - mine[tg.start])
+    stock_share = float(mine[tg.start] / table.at[tg.start, region] * 100)
+    return t(
+        "factsheet_woondeal",
         lang,
-        subject=names[subject],
-        value=shown(fig.subject),
-        parent=names[parent],
-        parent_value=shown(fig.parent),
-        national=t("netherlands", lang),
-        national_value=shown(fig.national),
-        low=shown(min(peer_vals)) if peer_vals else "–",
-        high=shown(max(peer_vals)) if peer_vals else "–",
+        target=tg.label(lang),
+        start=Period.parse(tg.start).phrase(lang),
+        subject=reg.sentence_name(code, lang),
+        added=fmt.number(added, 0, lang),
+        share=fmt.percent(added / prog.done * 100, 0, lang),
+        done=fmt.number(prog.done, 0, lang),
+        region=reg.sentence_name(region, lang),
+        stock_share=fmt.percent(stock_share, 0, lang),
     )
-    return (
-        f'<svg class="fs-strip" role="img" aria-label="{escape(alt)}" viewBox="0 0 {width:g} {height:g}" '
-        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
-    )
-
-
-def _difference(fig: KeyFigure, lang: str) -> tuple[str, str]:
-    if fig.subject is None or fig.national is None:
-        return "–", ""
-    delta = fig.subject - fig.national
-    text = (
-        fmt.points(delta, fig.decimals, lang)
-        if fig.unit == "percent"
-        else fmt.change(delta, fig.unit, fig.decimals, lang)
-    )
-    if fig.polarity == "neutral" or round(delta, fig.decimals) == 0:
-        return text, "neutral"
-    better = delta > 0 if fig.polarity == "higher_is_better" else delta < 0
-    return text, "good" if better else "bad"
 
 
 def sources_text(indicators: list[str], lang: str, manifest: dict | None = None) -> str:
@@ -328,13 +309,17 @@ class FactsheetContext:
         )
 
 
-def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -> str:
-    """One factsheet as a ``<section class="factsheet">``."""
+def factsheet_html(
+    code: str, figures: list[KeyFigure], ctx: FactsheetContext, woondeal: str = "", inhabitants: int | None = None
+) -> str:
+    """One factsheet as a ``<section class="factsheet">``: what stands out, the Woondeal line
+    (``woondeal``, where the data allow), the key figures and the notes. ``inhabitants``
+    (default: the registry's) decides the survey caveat of a small municipality."""
     reg = registry()
     lang = ctx.lang
     region = reg[code]
     parent = comparison_region(code)
-    province = reg.province_of(code)
+    inhabitants = inhabitants if inhabitants is not None else region.inhabitants
     # names standing alone (column heads) and the country's name inside a sentence
     names = {
         code: reg.display_name(code, lang),
@@ -342,65 +327,157 @@ def factsheet_html(code: str, figures: list[KeyFigure], ctx: FactsheetContext) -
         "_nl": reg.display_name(reg.national, lang),
     }
     national = t("netherlands", lang)
-    level_word = t(f"level_{region.level}", lang)
+    running = " · ".join((names[code], t("factsheet", lang), ctx.quarter_label))
+    intro = t(
+        "factsheet_intro", lang, subject=names[code], parent=names[parent], national=national, quarter=ctx.quarter_label
+    )
+    woondeal_html = f'<p class="fs-woondeal">{escape(woondeal)}</p>' if woondeal else ""
+    return (
+        f'<section class="factsheet" id="fs-{escape(code)}" data-region="{escape(code)}">'
+        f'<div class="fs-running" aria-hidden="true">{escape(running)}</div>'
+        f"{_masthead(code, parent, names, ctx)}"
+        f'<p class="fs-intro">{escape(intro)}</p>'
+        f"{_notable_html(figures, names, code, parent, inhabitants, lang)}{woondeal_html}"
+        f"{_table_html(figures, names, code, parent, lang)}"
+        f"{_notes_html(figures, names, code, parent, inhabitants, ctx)}"
+        "</section>"
+    )
+
+
+def _masthead(code: str, parent: str, names: dict[str, str], ctx: FactsheetContext) -> str:
+    reg, lang = registry(), ctx.lang
+    region = reg[code]
+    province = reg.province_of(code)
     subtitle = t(
         "factsheet_subtitle",
         lang,
-        level=upper_first(level_word),
+        level=upper_first(t(f"level_{region.level}", lang)),
         parent=names[parent],
         province=reg[province].name(lang) if province and province != parent else "",
         quarter=ctx.quarter_label,
     ).replace(" ()", "")
-    peers_word = t(
-        "factsheet_peers_gemeente" if region.level == "gemeente" else "factsheet_peers_corop",
-        lang,
-        parent=names[parent],
+    kicker = t(
+        "factsheet_kicker_gemeente" if region.level == "gemeente" else "factsheet_kicker_corop", lang, board=ctx.board
     )
+    return (
+        f'<p class="cover-kicker">{escape(kicker)}</p><h1 class="fs-title">{escape(names[code])}</h1>'
+        f'<p class="fs-subtitle">{escape(subtitle)}</p>'
+    )
+
+
+def _notable_html(
+    figures: list[KeyFigure], names: dict[str, str], code: str, parent: str, inhabitants: int | None, lang: str
+) -> str:
+    """The three figures in which the subject stands out most, one sentence each."""
+    items = []
+    for fig in notable(figures, inhabitants):
+        sentence, tone = notable_sentence(fig, names[code], names[parent], lang)
+        items.append(f'<li class="fs-notable-{tone}" data-indicator="{escape(fig.indicator)}">{escape(sentence)}</li>')
+    body = (
+        f'<ol class="fs-notable">{"".join(items)}</ol>'
+        if items
+        else f"<p>{escape(t('factsheet_no_notable', lang))}</p>"
+    )
+    title = t("factsheet_notable_title", lang, subject=names[code])
+    return f'<section class="fs-notables"><h2>{escape(title)}</h2>{body}</section>'
+
+
+def _table_html(figures: list[KeyFigure], names: dict[str, str], code: str, parent: str, lang: str) -> str:
+    """The key figures: values, the gap to NL, ranks, a small trend and the oriented strip."""
+    short_parent = names[parent]
     head = "".join(
-        f'<th scope="col"{cls}>{escape(h)}</th>'
+        f'<th scope="col"{cls}>{h}</th>'
         for h, cls in (
-            (t("col_indicator", lang), ""),
-            (names[code], ' class="num"'),
-            (names[parent], ' class="num"'),
-            (names["_nl"], ' class="num"'),
-            (t("factsheet_difference", lang, national=national), ' class="num"'),
-            (peers_word, ""),
+            (escape(t("col_indicator", lang)), ""),
+            (escape(names[code]), ' class="num"'),
+            (escape(short_parent), ' class="num"'),
+            (escape(names["_nl"]), ' class="num"'),
+            (escape(t("factsheet_difference", lang, national=t("netherlands", lang))), ' class="num"'),
+            (
+                escape(t("factsheet_col_rank", lang))
+                + f'<span class="fs-head-sub">{escape(t("factsheet_col_rank_sub", lang, parent=short_parent))}</span>',
+                ' class="num"',
+            ),
+            (escape(t("factsheet_col_trend", lang)), ""),
+            (escape(t("factsheet_col_position", lang)), ""),
         )
     )
     rows = []
     for fig in figures:
         v = partial(_figure_value, unit=fig.unit, decimals=fig.decimals, lang=lang)
-        diff, tone = _difference(fig, lang)
         sub = " · ".join(x for x in (fig.period, fig.note) if x)
         rows.append(
             f'<tr data-indicator="{escape(fig.indicator)}"><th scope="row"><span class="fs-label">{escape(fig.label)}</span>'
             f'<span class="fs-period">{escape(sub)}</span></th>'
             f'<td class="num fs-subject-value">{escape(v(fig.subject))}</td><td class="num">{escape(v(fig.parent))}</td>'
-            f'<td class="num">{escape(v(fig.national))}</td><td class="num fs-diff {tone}">{escape(diff)}</td>'
+            f'<td class="num">{escape(v(fig.national))}</td>'
+            f'<td class="num fs-diff {_tone(fig)}">{escape(difference(fig, lang))}</td>'
+            f'<td class="num fs-rank">{rank_cell(fig, lang)}</td>'
+            f'<td class="fs-spark-cell">{spark_svg(fig, lang)}</td>'
             f'<td class="fs-strip-cell">{strip_svg(fig, names, code, parent, lang)}</td></tr>'
         )
-    others = t("factsheet_others_gemeente" if region.level == "gemeente" else "factsheet_others_corop", lang)
-    legend = t("factsheet_legend", lang, subject=names[code], parent=names[parent], national=national, peers=others)
+    cols = "".join(
+        f'<col class="fs-c-{c}">' for c in ("label", "value", "value", "value", "diff", "rank", "spark", "strip")
+    )
+    return (
+        f'<table class="fs-table"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _tone(fig: KeyFigure) -> str:
+    """Green or red for a gap to NL larger than the catalogue's margin; within it, no colour
+    (a −0,1 procentpunt survey difference is not a verdict)."""
+    if fig.subject is None or fig.national is None or fig.polarity == "neutral":
+        return "neutral"
+    delta = fig.subject - fig.national
+    if round(delta, fig.decimals) == 0 or (fig.gap_threshold is not None and abs(delta) < fig.gap_threshold):
+        return "neutral"
+    better = delta > 0 if fig.polarity == "higher_is_better" else delta < 0
+    return "good" if better else "bad"
+
+
+def _notes_html(
+    figures: list[KeyFigure],
+    names: dict[str, str],
+    code: str,
+    parent: str,
+    inhabitants: int | None,
+    ctx: FactsheetContext,
+) -> str:
+    """The legend, the survey caveat of a small municipality, the sample note, sources, date."""
+    lang = ctx.lang
+    level = registry()[code].level
+    others = t("factsheet_others_gemeente" if level == "gemeente" else "factsheet_others_corop", lang)
+    all_others = t("factsheet_others_all_gemeente" if level == "gemeente" else "factsheet_others_all_corop", lang)
+    legend = t(
+        "factsheet_legend",
+        lang,
+        subject=names[code],
+        parent=names[parent],
+        national=t("netherlands", lang),
+        peers=others,
+        all_peers=all_others,
+    )
+    survey = [f.label for f in figures if f.survey]
+    caveat = ""
+    if survey and level == "gemeente" and inhabitants is not None and inhabitants < SMALL_MUNICIPALITY:
+        caveat = t(
+            "factsheet_survey_caveat",
+            lang,
+            labels=", ".join(survey),
+            inhabitants=fmt.number(inhabitants, 0, lang),
+            parent=names[parent],
+        )
+    caveat_html = f'<p class="fs-caveat">{escape(caveat)}</p>' if caveat else ""
     note = t("factsheet_sample_note_mixed" if ctx.mixed else "factsheet_sample_note", lang)
     sample = f'<p class="fs-sample">{escape(note)}</p>' if ctx.is_sample else ""
     sources = t("factsheet_sources", lang, sources=sources_text([f.indicator for f in figures], lang, ctx.manifest))
-    running = " · ".join((names[code], t("factsheet", lang), ctx.quarter_label))
-    kicker = t(
-        "factsheet_kicker_gemeente" if region.level == "gemeente" else "factsheet_kicker_corop", lang, board=ctx.board
-    )
     return (
-        f'<section class="factsheet" id="fs-{escape(code)}" data-region="{escape(code)}">'
-        f'<div class="fs-running" aria-hidden="true">{escape(running)}</div>'
-        f'<p class="cover-kicker">{escape(kicker)}</p>'
-        f'<h1 class="fs-title">{escape(names[code])}</h1>'
-        f'<p class="fs-subtitle">{escape(subtitle)}</p>'
-        f'<p class="fs-intro">{escape(t("factsheet_intro", lang, subject=names[code], parent=names[parent], national=national, quarter=ctx.quarter_label))}</p>'
-        f'<table class="fs-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        f'<p class="fs-legend">{escape(legend)}</p>{sample}'
+        f'<p class="fs-legend">{escape(legend)}</p>{caveat_html}{sample}'
         f'<p class="fs-sources">{escape(sources)}</p>'
         f'<p class="fs-updated">{escape(t("cover_vintage", lang))}: {escape(ctx.vintage_label)} · '
         f"{escape(t('cover_date', lang))}: {escape(ctx.date_label)}</p>"
-        "</section>"
     )
 
 
@@ -445,7 +522,8 @@ def _sections(data, edition: Edition, codes: list[str], results: dict[str, DocRe
             )
             report(results[code].name, 1, 1, "skipped")
             continue
-        sections.append(factsheet_html(code, figures, ctx))
+        woondeal = woondeal_line(data, code, source.quarter, edition.lang) if reg[code].level == "gemeente" else ""
+        sections.append(factsheet_html(code, figures, ctx, woondeal=woondeal))
         laid_out.append(code)
     return sections, laid_out
 

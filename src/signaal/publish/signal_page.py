@@ -12,6 +12,7 @@ records which one, and which figures are new since it (the pack marks their page
 from __future__ import annotations
 
 import time
+from html import escape
 from pathlib import Path
 
 from ..briefing.edition import Edition
@@ -22,6 +23,14 @@ from .outcome import BUILT, DocResult, report, write_atomic
 
 BOARD_PAGE = "signaalbord"
 PARTS = ("front", "signal-board", "methods")  # what the page holds, each between its markers
+
+
+INDEX_PAGE = "index.html"  # the quarter's overview, beside the board in the quarter folder
+
+
+def _back_link(lang: str) -> str:
+    """The way back to the quarter's overview (outside the board, which the pack takes)."""
+    return f'<nav class="back-link"><a href="{INDEX_PAGE}">← {escape(t("index_back", lang))}</a></nav>'
 
 
 def build_signal_board(
@@ -82,7 +91,7 @@ def build_signal_board(
         parts = {"front": front["html"], "signal-board": board, "methods": methods_html(signals, data, lang)}
         page = html_page(
             title=f"{t('pack_signal_board', lang)} · {edition.focus_name}",
-            body="".join(f"<!-- {k} -->{v}<!-- /{k} -->" for k, v in parts.items()),
+            body=_back_link(lang) + "".join(f"<!-- {k} -->{v}<!-- /{k} -->" for k, v in parts.items()),
             lang=lang,
             css=stylesheet(lang, edition.watermark, edition.board, ("boardpack.css", "front.css")),
             watermark=edition.watermark,

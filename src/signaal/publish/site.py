@@ -20,6 +20,7 @@ from ..files import write_atomic
 from ..regions import registry
 from ..text import t
 from .exporters import font_face_css
+from .index_parts import EarlierQuarter, Overview, earlier_quarters, overview
 from .outcome import FAILED, MANIFEST, REJECTED, SKIPPED, DocResult
 
 TEMPLATE = "quarter_index.html.j2"
@@ -37,6 +38,7 @@ class Row:
     links: list[Link] = field(default_factory=list)
     status: str = ""  # "" when fine, else a short word
     error: str = ""
+    thumb: str = ""  # the first page as a picture (index_parts.THUMBS), when there is one
 
 
 def render_index(
@@ -56,6 +58,8 @@ def render_index(
     problems: list[str],
     kicker: str,
     fonts_css: str = "",
+    summary: Overview | None = None,
+    earlier: list[EarlierQuarter] | None = None,
 ) -> str:
     """The page. ``packs``: a row per board pack in the folder (its title only says a language
     other than the page's); ``fonts_css``: the bundled fonts' @font-face rules, so that the
@@ -90,6 +94,8 @@ def render_index(
         problems=problems,
         kicker=kicker,
         fonts_css=fonts_css,
+        summary=summary or Overview(),
+        earlier=earlier or [],
     )
 
 
@@ -120,8 +126,13 @@ def _data_file_label(rel: str, lang: str) -> str | None:
 class _Rows:
     """The index's rows and links for documents, in the page's language ``lang``."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, thumbs: dict[str, str] | None = None):
         self.lang = lang
+        self.thumbs = thumbs or {}
+
+    def thumb(self, row: Row) -> Row:
+        row.thumb = next((self.thumbs[link.href] for link in row.links if link.href in self.thumbs), "")
+        return row
 
     def language(self, doc: DocResult) -> str:
         """'' for a document in the index's language, else the name of its language."""
@@ -161,7 +172,7 @@ class _Rows:
             board = next((d for d in docs if d.kind == "signals" and d.ok and d.lang == pack.lang), None)
             if board:
                 row.links += [Link(t("pack_signal_board", self.lang), o) for o in board.outputs if o.endswith(".html")]
-            rows.append(row)
+            rows.append(self.thumb(row))
         return rows
 
     def themes(self, docs: list[DocResult]) -> list[Row]:
@@ -171,7 +182,7 @@ class _Rows:
         for doc in (d for d in docs if d.kind == "theme"):
             title = themes[doc.theme].title.get(self.lang) if doc.theme in themes else doc.theme
             wanted = (".pdf", ".html") if doc.ok else (".ipynb", ".log")
-            rows.append(Row(self.titled(title, doc), self.links(doc, wanted), *self.status(doc)))
+            rows.append(self.thumb(Row(self.titled(title, doc), self.links(doc, wanted), *self.status(doc))))
         return rows
 
     def factsheets(self, docs: list[DocResult]) -> list[Row]:
@@ -184,7 +195,7 @@ class _Rows:
             rows.append(
                 Row(self.titled(title, doc), self.links(doc, (".pdf",)), status, error if doc.status == SKIPPED else "")
             )
-        return rows
+        return sorted(rows, key=lambda r: _sort_name(r.title))
 
     def data_links(self, docs: list[DocResult]) -> list[Link]:
         """The data files of the folder (signals, indicators) and its manifest."""
@@ -198,11 +209,26 @@ class _Rows:
         return links
 
 
-def quarter_index_html(docs: list[DocResult], edition: Edition) -> str:
-    """The quarter's overview in the edition's language (see :func:`index_language`): the board
-    pack, every theme, the factsheets and the data of the folder; documents in another language
-    say which. The masthead (region, quarter, data version, watermark, board) is the edition's."""
-    rows = _Rows(edition.lang)
+def _sort_name(name: str) -> str:
+    """Alphabetical as a reader looks names up: "'s-Hertogenbosch" under H."""
+    return name.lower().removeprefix("'s-").removeprefix("'t ")
+
+
+def quarter_index_html(
+    docs: list[DocResult],
+    edition: Edition,
+    folder: Path | None = None,
+    reports: Path | None = None,
+    thumbs: dict[str, str] | None = None,
+) -> str:
+    """The quarter's overview in the edition's language (see :func:`index_language`): the key
+    message and top signals (from the signals in ``folder``), the board pack and every theme
+    with a thumbnail (``thumbs``: PDF → PNG), the factsheets by name, the data of the folder
+    and the earlier quarters of ``reports``; documents in another language say which. The
+    masthead (region, quarter, data version, watermark, board) is the edition's."""
+    rows = _Rows(edition.lang, thumbs)
+    summary = overview(folder, docs, edition.lang, edition.focus_name, edition.quarter_label) if folder else Overview()
+    current = str(edition.quarter)  # the folder name of the quarter: 2026Q3
     return render_index(
         lang=edition.lang,
         region_name=edition.focus_name,
@@ -219,4 +245,6 @@ def quarter_index_html(docs: list[DocResult], edition: Edition) -> str:
         problems=[d.error for d in docs if d.failed and d.error],
         kicker=edition.kicker,
         fonts_css=font_face_css(False),
+        summary=summary,
+        earlier=earlier_quarters(reports, current, edition.lang),
     )

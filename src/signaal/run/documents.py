@@ -17,6 +17,7 @@ from pathlib import Path
 from ..catalogue import catalogue
 from ..publish.boardpack import BOARD_PAGE
 from ..publish.factsheets import factsheet_path, indicator_ids, subjects
+from ..publish.index_parts import earlier_quarters, write_thumbnails
 from ..publish.outcome import BUILT, FAILED, REJECTED, REUSED, DocResult
 from ..publish.site import index_language, quarter_index_html, write_index
 from . import incremental as inc
@@ -266,24 +267,37 @@ class Documents:
         lang = index_language(docs, plan.lang)
         # what the page shows of each document (built, reused or carried over look the same)
         listing = [
-            (d.name, d.kind, "ok" if d.ok else d.status, d.lang, d.outputs, d.error, d.notes.get("skipped"))
+            (
+                d.name,
+                d.kind,
+                "ok" if d.ok else d.status,
+                d.lang,
+                d.outputs,
+                d.error,
+                d.notes.get("skipped"),
+                d.checksums,
+            )
             for d in docs
         ]
-        key = inc.digest("index", self.params, lang, listing, plan.is_sample, self.env_fp)
+        earlier = [q.href for q in earlier_quarters(plan.out.parent, str(plan.quarter), lang)]
+        key = inc.digest("index", self.params, lang, listing, earlier, plan.is_sample, self.env_fp)
         reused = self._published_copy("index", "index", key)
         if reused is not None:
             reused.lang = lang
             return reused
         t0 = time.perf_counter()
         try:
-            html = quarter_index_html(docs, plan.edition().in_language(lang))
+            thumbs = write_thumbnails(self.staging, docs)
+            html = quarter_index_html(
+                docs, plan.edition().in_language(lang), self.staging, plan.out.parent, thumbs=thumbs
+            )
             write_index(self.staging / INDEX, html)
             return DocResult(
                 name="index",
                 notebook=None,
                 status=BUILT,
                 kind="index",
-                outputs=[INDEX],
+                outputs=[INDEX, *sorted(thumbs.values())],
                 key=key,
                 timings={"total": round(time.perf_counter() - t0, 3)},
                 lang=lang,
