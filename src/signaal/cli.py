@@ -247,7 +247,10 @@ def _run_regions(console: Console, plans: list, executor) -> int:
         for note in result.recovered:
             console.print(f"signaal: {result.plan.region}: stale staging folder: {note}", highlight=False)
     console.print(
-        regions_table(done.results, f"{plans[0].quarter}, {len(done.results)} region{'s' if len(done.results) > 1 else ''} → {plans[0].out.parent}")
+        regions_table(
+            done.results,
+            f"{plans[0].quarter}, {len(done.results)} region{'s' if len(done.results) > 1 else ''} → {plans[0].out.parent}",
+        )
     )
     for result in done.results:
         _report_failures(result, prefix=f"{result.plan.region}: ")
