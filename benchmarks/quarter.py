@@ -397,13 +397,18 @@ def ratios(r: dict[str, float], runs: dict[str, dict]) -> list[tuple[str, float 
 def print_scale(runs: dict[str, dict], guess: dict[str, float]) -> None:
     """The regions runs as a short table, then the estimate for all 40 regions."""
     print("\nregions runs (signaal run --regions, --force, cold):")
-    print(f"  {'run':<22} {'seconds':>8} {'docs':>5} {'docs/min':>9} {'s/doc':>6} {'peak MB/worker':>15}")
+    print(
+        f"  {'run':<22} {'seconds':>8} {'docs':>5} {'docs/min':>9} {'s/doc':>6} {'peak MB/worker':>15}"
+        "   worker-s per: theme  pack  signals  factsheet"
+    )
     for key, r in runs.items():
         label = f"Dask LocalCluster, {r['regions']}" if key.startswith("dask") else f"local pool, {r['regions']}"
         peak = "–" if r["peak_mb_per_worker"] is None else f"{r['peak_mb_per_worker']:.0f}"
+        cost = {k: f"{v:.2f}" for k, v in r["worker_seconds_per_document"].items()}
         print(
             f"  {label:<22} {r['seconds']:8.1f} {r['documents']:5d} {r['documents_per_minute']:9.1f} "
-            f"{r['seconds_per_document']:6.2f} {peak:>15}"
+            f"{r['seconds_per_document']:6.2f} {peak:>15}   {cost.get('theme', '–'):>18} "
+            f"{cost.get('boardpack', '–'):>5} {cost.get('signals', '–'):>8} {cost.get('factsheet', '–'):>10}"
         )
     per = guess["worker_seconds_per_region_without_factsheets"]
     print(
