@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/quarter.py                # everything (about an hour on 2 cores: 40 regions)
     .venv/bin/python benchmarks/quarter.py --quick        # no --jobs 1, no naive 40 factsheets, 1 and 2 regions
     .venv/bin/python benchmarks/quarter.py --regions 1,5  # the regions runs of these sizes
+    .venv/bin/python benchmarks/quarter.py --scale        # 5. and 6. only: 1 and 3 regions, Dask (≈ 10 min)
 
 Measured side by side in one run, on the same machine, notebooks and data (PRODUCT.md §10):
 
@@ -299,7 +300,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--quick", action="store_true", help="skip --jobs 1 and the naive loop for 40 regions")
-    parser.add_argument("--regions", default=None, help="sizes of the regions runs (default 1,5,40; --quick 1,2)")
+    parser.add_argument(
+        "--regions", default=None, help="sizes of the regions runs (default 1,5,40; --quick 1,2; --scale 1,3)"
+    )
+    parser.add_argument(
+        "--scale", action="store_true", help="only the regions runs and Dask (5., 6.): no naive loop, no single runs"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
@@ -309,7 +315,8 @@ def main() -> int:
     from signaal.regions import registry
     from signaal.run import theme_notebooks
 
-    counts = [int(n) for n in (args.regions or ("1,2" if args.quick else "1,5,40")).split(",")]
+    default = "1,3" if args.scale else "1,2" if args.quick else "1,5,40"
+    counts = [int(n) for n in (args.regions or default).split(",")]
     REGION_ORDER.extend(c for c in registry().codes("corop") if c not in REGION_ORDER)
     themes, rejected = theme_notebooks(args.notebooks)
     if rejected:
@@ -327,9 +334,11 @@ def main() -> int:
         f"{len(corop)} COROP regions; {os.cpu_count()} cores; workspace {work}",
         flush=True,
     )
-    results = naive_quarter(themes, nb_dir, fs_nb, naive_dir, municipalities)
-    results |= signaal_quarter(nb_dir, work, args.quick)
-    results |= factsheets(fs_nb, naive_dir, work, corop, args.quick)
+    results: dict[str, float] = {}
+    if not args.scale:
+        results |= naive_quarter(themes, nb_dir, fs_nb, naive_dir, municipalities)
+        results |= signaal_quarter(nb_dir, work, args.quick)
+        results |= factsheets(fs_nb, naive_dir, work, corop, args.quick)
     runs, cluster = several_regions(counts, nb_dir, work)
     results |= cluster
     rows = ratios(results, runs)
@@ -340,7 +349,7 @@ def main() -> int:
     for label, value in rows:
         print(f"  {label:<70} {'–' if value is None else f'{value:6.2f}'}")
     guess = estimates(runs, len(themes))
-    print(f"\nestimates: {json.dumps(guess, indent=1)}")
+    print_scale(runs, guess)
     if args.json:
         machine = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
         report = {"machine": machine, "themes": list(themes), "seconds": results, "ratios": dict(rows)}
@@ -356,29 +365,59 @@ def ratios(r: dict[str, float], runs: dict[str, dict]) -> list[tuple[str, float 
     many = max((v for k, v in runs.items() if not k.startswith("dask")), key=lambda v: v["regions"])
     dask = next((v for k, v in runs.items() if k.startswith("dask")), None)
     local = next((k for k in r if k.startswith("signaal_regions_")), None)
-    return [
-        ("full quarter, cold: naive loop / signaal run", r["naive_full_quarter"] / r["signaal_full_quarter"]),
-        ("no-change re-run: seconds", r["signaal_no_change"]),
-        ("full quarter cold / no-change re-run", r["signaal_full_quarter"] / r["signaal_no_change"]),
-        (
-            "--jobs 2 speed-up over --jobs 1",
-            r["signaal_jobs_1"] / r["signaal_jobs_2"] if "signaal_jobs_1" in r else None,
-        ),
-        (
-            "factsheets 40 / 14 regions (signaal; 40/14 = 2.86 is linear)",
-            r["signaal_factsheets_40"] / r["signaal_factsheets_14"],
-        ),
-        ("factsheets for 14: naive / signaal", r["naive_factsheets_14"] / r["signaal_factsheets_14"]),
-        (
-            "factsheets for 40: naive / signaal",
-            r["naive_factsheets_40"] / r["signaal_factsheets_40"] if "naive_factsheets_40" in r else None,
-        ),
+    rows: list[tuple[str, float | None]] = []
+    if "naive_full_quarter" in r:
+        rows += [
+            ("full quarter, cold: naive loop / signaal run", r["naive_full_quarter"] / r["signaal_full_quarter"]),
+            ("no-change re-run: seconds", r["signaal_no_change"]),
+            ("full quarter cold / no-change re-run", r["signaal_full_quarter"] / r["signaal_no_change"]),
+            (
+                "--jobs 2 speed-up over --jobs 1",
+                r["signaal_jobs_1"] / r["signaal_jobs_2"] if "signaal_jobs_1" in r else None,
+            ),
+            (
+                "factsheets 40 / 14 regions (signaal; 40/14 = 2.86 is linear)",
+                r["signaal_factsheets_40"] / r["signaal_factsheets_14"],
+            ),
+            ("factsheets for 14: naive / signaal", r["naive_factsheets_14"] / r["signaal_factsheets_14"]),
+            (
+                "factsheets for 40: naive / signaal",
+                r["naive_factsheets_40"] / r["signaal_factsheets_40"] if "naive_factsheets_40" in r else None,
+            ),
+        ]
+    return rows + [
         (
             f"seconds per document: {many['regions']} regions / 1 region (below 1: shared work)",
             many["seconds_per_document"] / one["seconds_per_document"] if one and many is not one else None,
         ),
         ("Dask LocalCluster / local pool (same regions)", dask["seconds"] / r[local] if dask and local else None),
     ]
+
+
+def print_scale(runs: dict[str, dict], guess: dict[str, float]) -> None:
+    """The regions runs as a short table, then the estimate for all 40 regions."""
+    print("\nregions runs (signaal run --regions, --force, cold):")
+    print(
+        f"  {'run':<22} {'seconds':>8} {'docs':>5} {'docs/min':>9} {'s/doc':>6} {'peak MB/worker':>15}"
+        "   worker-s per: theme  pack  signals  factsheet"
+    )
+    for key, r in runs.items():
+        label = f"Dask LocalCluster, {r['regions']}" if key.startswith("dask") else f"local pool, {r['regions']}"
+        peak = "–" if r["peak_mb_per_worker"] is None else f"{r['peak_mb_per_worker']:.0f}"
+        cost = {k: f"{v:.2f}" for k, v in r["worker_seconds_per_document"].items()}
+        print(
+            f"  {label:<22} {r['seconds']:8.1f} {r['documents']:5d} {r['documents_per_minute']:9.1f} "
+            f"{r['seconds_per_document']:6.2f} {peak:>15}   {cost.get('theme', '–'):>18} "
+            f"{cost.get('boardpack', '–'):>5} {cost.get('signals', '–'):>8} {cost.get('factsheet', '–'):>10}"
+        )
+    per = guess["worker_seconds_per_region_without_factsheets"]
+    print(
+        f"\nestimate, all 40 regions + factsheets of all 342 municipalities: {per:.0f} worker-s per region "
+        f"without factsheets, {guess['worker_seconds_per_factsheet']:.2f} worker-s per factsheet → "
+        f"{guess['all_40_regions_worker_seconds'] / 60:.0f} worker-minutes: "
+        f"{guess['all_40_regions_2_cores_seconds'] / 60:.0f} min on 2 cores, "
+        f"{guess['all_40_regions_worker_seconds'] / 60 / 16:.1f} min on 16 workers"
+    )
 
 
 if __name__ == "__main__":

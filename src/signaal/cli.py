@@ -197,7 +197,7 @@ def _announce(console: Console, plans: list, several: bool, executor) -> None:
     sample = " (bundled sample data)" if plan.is_sample else ""
     what = "the whole quarter" if plan.whole_quarter else f"{len(plan.themes)} theme(s)"
     where = f"{plan.jobs} job(s)" if executor is None else f"{executor.slots} Dask worker slot(s) at {executor.address}"
-    regions = f"{len(plans)} regions" if several else plan.region
+    regions = f"{len(plans)} region{'s' if len(plans) > 1 else ''}" if several else plan.region
     out = plan.out.parent if several else plan.out
     console.print(
         f"signaal: {what} for {regions}, {plan.quarter}, vintage {plan.vintage_id}{sample}, {where} → {out}",
@@ -255,7 +255,10 @@ def _run_regions(console: Console, plans: list, executor) -> int:
         for note in result.recovered:
             console.print(f"signaal: {result.plan.region}: stale staging folder: {note}", highlight=False)
     console.print(
-        regions_table(done.results, f"{plans[0].quarter}, {len(done.results)} regions → {plans[0].out.parent}")
+        regions_table(
+            done.results,
+            f"{plans[0].quarter}, {len(done.results)} region{'s' if len(done.results) > 1 else ''} → {plans[0].out.parent}",
+        )
     )
     for result in done.results:
         _report_failures(result, prefix=f"{result.plan.region}: ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -78,14 +79,24 @@ def test_region_and_regions_exclude_each_other_in_one_line(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_a_scheduler_that_cannot_be_reached_is_one_line_before_any_work(tmp_path):
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("tcp://127.0.0.1:9", "cannot reach the Dask scheduler at tcp://127.0.0.1:9 (connection refused)"),
+        ("tcp://nohost.invalid:8786", "cannot reach the Dask scheduler at tcp://nohost.invalid:8786 (cannot resolve"),
+        ("scheduler", "--scheduler 'scheduler' is not a scheduler address (missing port number"),
+        ("inproc://x", "is not a scheduler address (protocol inproc:// is not tcp:// or tls://)"),
+    ],
+)
+def test_a_scheduler_that_cannot_be_reached_is_one_line_at_once_before_any_work(tmp_path, address, expected):
+    t0 = time.perf_counter()
     proc = signaal(
         *("run", "--regions", "CR10,CR12", "--themes", "talent", "--out", str(tmp_path / "o")),
-        *("--scheduler", "tcp://127.0.0.1:9"),
-        env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"},  # Dask's own setting (30 s by default)
+        env={"SIGNAAL_DASK_SCHEDULER": address},  # as --scheduler
     )
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in proc.stderr and "dask worker" in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr  # no traceback at exit
+    assert proc.stderr.startswith("signaal: error: ") and expected in proc.stderr
+    assert time.perf_counter() - t0 < 20  # not Dask's 30 s connect timeout
     assert not (tmp_path / "o").exists()
 
 

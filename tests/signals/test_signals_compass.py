@@ -179,3 +179,29 @@ def test_the_compass_on_the_bundled_sample():
     assert set(c.composite.index) == set(COROP)
     assert c.rank_range[0] <= c.focus_rank <= c.rank_range[1]
     assert "btg_rapportcijfer" not in c.raw.columns
+
+
+def test_the_regions_of_a_run_share_one_scoring_and_each_gets_what_it_alone_would_get(monkeypatch):
+    """A run of all 40 regions scores them once per worker; each focus region's compass is
+    what a fresh computation for it alone gives, and changing one region's copy leaves the
+    others' alone."""
+    data = Data.open()
+    reads = []
+    original = Data.table
+    monkeypatch.setattr(Data, "table", lambda self, *a, **kw: reads.append(a[0]) or original(self, *a, **kw))
+    shared = {code: compass(data, code, "2026Q3") for code in ("CR12", "CR10", "CR17")}
+    assert len(reads) == len(IDS)  # the figures of all regions read once, for the first region
+    for code, c in shared.items():
+        alone = compass(_fresh(), code, "2026Q3")
+        assert c.focus == code and c.focus_rank == alone.focus_rank and c.rank_range == alone.rank_range
+        pd.testing.assert_frame_equal(c.sensitivity, alone.sensitivity)
+        pd.testing.assert_frame_equal(c.table(), alone.table())
+    shared["CR12"].raw.iloc[0, 0] = -1.0
+    assert shared["CR10"].raw.iloc[0, 0] != -1.0
+
+
+def _fresh() -> Data:
+    from signaal.signals import compass as module
+
+    module._ALL_REGIONS.clear()
+    return Data.open()

@@ -32,6 +32,7 @@ import hashlib
 import io
 import os
 import shutil
+import socket
 import tarfile
 import tempfile
 import threading
@@ -68,13 +69,11 @@ def connect(address: str, observer: Observer | None = None) -> DaskExecutor:
         raise InputError(
             f"--scheduler {address} needs Dask: pip install 'signaal[dask]' (here and on every worker)"
         ) from None
+    _probe(address)
     try:
         client = Client(address, set_as_default=False)  # waits distributed.comm.timeouts.connect (30 s)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(
-            f"cannot reach the Dask scheduler at {address} ({one_line(exc)}); start one "
-            f"(`dask scheduler`, then `dask worker {address} --nthreads 1`) or leave out --scheduler"
-        ) from None
+        raise _unreachable(address, one_line(exc)) from None
     try:
         if not client.nthreads():
             raise InputError(
@@ -91,6 +90,41 @@ def connect(address: str, observer: Observer | None = None) -> DaskExecutor:
         client.close()
         raise
     return DaskExecutor(client, address, observer or Observer())
+
+
+def _unreachable(address: str, why: str) -> InputError:
+    return InputError(
+        f"cannot reach the Dask scheduler at {address} ({why}); start one "
+        f"(`dask scheduler`, then `dask worker {address} --nthreads 1`) or leave out --scheduler"
+    )
+
+
+def _probe(address: str) -> None:
+    """One line at once for what is no scheduler address (tcp:// or tls://, host and port; a
+    half-made ``Client`` would only complain a minute later, at exit) and for a host that refuses or does not resolve
+    (which Dask would retry until its connect timeout)."""
+    import dask
+    from dask.utils import parse_timedelta
+    from distributed.comm import get_address_host_port, parse_address
+
+    try:
+        protocol, _ = parse_address(address)
+        if protocol not in ("tcp", "tls"):  # inproc is one process's; ucx and ws are not set up here
+            raise ValueError(f"protocol {protocol}:// is not tcp:// or tls://")
+        host, port = get_address_host_port(address)
+    except ValueError as exc:
+        raise InputError(
+            f"--scheduler {address!r} is not a scheduler address ({exc}); expected e.g. tcp://host:8786"
+        ) from None
+    timeout = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), default="s")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except socket.gaierror:
+        raise _unreachable(address, f"cannot resolve host {host!r}") from None
+    except ConnectionRefusedError:
+        raise _unreachable(address, "connection refused") from None
+    except OSError as exc:
+        raise _unreachable(address, one_line(exc)) from None
 
 
 class DaskExecutor(Executor):

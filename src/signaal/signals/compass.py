@@ -188,6 +188,26 @@ def _complete_year(table: pd.DataFrame, regions: list[str]) -> str | None:
     return None
 
 
+@dataclass
+class _AllRegions:
+    """What the compass of every focus region shares: the figures of all 40 regions, their
+    scores and every sensitivity variant's composite and ranks."""
+
+    years: dict[str, str]
+    raw: pd.DataFrame
+    national: pd.Series
+    polarity: dict[str, str]
+    scores: pd.DataFrame
+    dimension_scores: pd.DataFrame
+    composite: pd.Series
+    variants: list[tuple[str, str, str, pd.Series, pd.Series]]  # (norm, scheme, agg, composite, ranks)
+
+
+# (id of the data, quarter, dimensions) → (the data, its compass of all regions): a run of 40
+# regions, whose board packs share a worker's data, scores the 40 regions once per worker.
+_ALL_REGIONS: dict[tuple, tuple[Data, _AllRegions]] = {}
+
+
 def compass(
     data: Data,
     region: str,
@@ -197,12 +217,49 @@ def compass(
     """The compass for a focus COROP region: composite, sub-scores, ranks and sensitivity.
 
     For each indicator the latest year (up to the quarter) in which all COROP regions have a
-    figure is used; an indicator without such a year is an error naming it.
+    figure is used; an indicator without such a year is an error naming it. The scores of
+    all regions are computed once per data and quarter; each focus region gets its view.
     """
     dims = dimensions or DIMENSIONS
-    reg, cat = data.reg, data.cat
-    focus = reg.focus(region).code
+    focus = data.reg.focus(region).code
     q = data.vintage.resolve_quarter(quarter)
+    key = (id(data), str(q), tuple((d, tuple(ids)) for d, ids in dims.items()))
+    hit = _ALL_REGIONS.get(key)
+    if hit is None or hit[0] is not data:
+        if len(_ALL_REGIONS) >= 2:  # a run reads one vintage; a worker keeps no more alive
+            _ALL_REGIONS.clear()
+        hit = _ALL_REGIONS[key] = (data, _all_regions(data, q, dims))
+    every = hit[1]
+    rows = [
+        {
+            "normalisation": norm,
+            "weighting": scheme,
+            "aggregation": agg,
+            "focus_score": float(comp[focus]),
+            **r.to_dict(),
+        }
+        for norm, scheme, agg, comp, r in every.variants
+    ]
+    excluded = [i for i in EXCLUDED if i in data.cat and i not in every.raw.columns]
+    return Compass(
+        focus=focus,
+        quarter=q,
+        dimensions=dims,
+        years=dict(every.years),
+        raw=every.raw.copy(),
+        national=every.national.copy(),
+        scores=every.scores.copy(),
+        dimension_scores=every.dimension_scores.copy(),
+        composite=every.composite.copy(),
+        ranks=ranks(every.composite),
+        sensitivity=pd.DataFrame(rows),
+        excluded=excluded,
+        polarity=dict(every.polarity),
+    )
+
+
+def _all_regions(data: Data, q: Period, dims: dict[str, list[str]]) -> _AllRegions:
+    reg, cat = data.reg, data.cat
     corop = reg.codes("corop")
     raw: dict[str, pd.Series] = {}
     years: dict[str, str] = {}
@@ -234,43 +291,23 @@ def compass(
     oriented = orient(raw_df, polarity)
     base_norm, base_weights, base_agg = BASE
     scores = normalise(oriented, base_norm)
-    dim_scores = pd.DataFrame({d: scores[ids].mean(axis=1) for d, ids in dims.items()})
-    composite = aggregate(scores, weights(dims, base_weights), base_agg)
-
     several = sum(map(len, dims.values())) > 1
     schemes = ["dimension", "indicator"] + [f"without:{i}" for ids in dims.values() for i in ids if several]
-    rows = []
     normalised = {m: normalise(oriented, m) for m in NORMALISATIONS}
+    variants = []
     for norm, scheme, agg in itertools.product(NORMALISATIONS, schemes, AGGREGATIONS):
         comp = aggregate(normalised[norm], weights(dims, scheme), agg)
-        r = ranks(comp)
-        rows.append(
-            {
-                "normalisation": norm,
-                "weighting": scheme,
-                "aggregation": agg,
-                "focus_score": float(comp[focus]),
-                **r.to_dict(),
-            }
-        )
-    sensitivity = pd.DataFrame(rows)
-    excluded = [i for i in EXCLUDED if i in cat and i not in raw_df.columns]
-    c = Compass(
-        focus=focus,
-        quarter=q,
-        dimensions=dims,
+        variants.append((norm, scheme, agg, comp, ranks(comp)))
+    return _AllRegions(
         years=years,
         raw=raw_df,
         national=pd.Series(national),
-        scores=scores,
-        dimension_scores=dim_scores,
-        composite=composite,
-        ranks=ranks(composite),
-        sensitivity=sensitivity,
-        excluded=excluded,
         polarity=polarity,
+        scores=scores,
+        dimension_scores=pd.DataFrame({d: scores[ids].mean(axis=1) for d, ids in dims.items()}),
+        composite=aggregate(scores, weights(dims, base_weights), base_agg),
+        variants=variants,
     )
-    return c
 
 
 def write_compass(c: Compass, folder: Path | str) -> Path:
