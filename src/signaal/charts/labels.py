@@ -43,7 +43,13 @@ def halo(text: Text, opacity: float = 0.82) -> Text:
 
 
 def renderer_of(ax):
-    return ax.figure.canvas.get_renderer()
+    """The renderer that will draw ``ax`` (a bare ``Figure()`` gets an Agg canvas first)."""
+    canvas = ax.figure.canvas
+    if not hasattr(canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(ax.figure)
+    return canvas.get_renderer()
 
 
 def box(artist, renderer, pad: float = 1.0) -> Bbox:
