@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from signaal.briefing.edition import Edition
 from signaal.catalogue import catalogue
+from signaal.periods import Period
 from signaal.regions import registry
 
 from conftest import signaal
@@ -38,6 +40,7 @@ def expected_questions(nb: Path, region: str, lang: str) -> list[str]:
         regio=reg[region].name(lang),
         inwoners=reg.demonym(region, lang),
         provincie=reg[reg.province_of(region)].name(lang),
+        arbeidsmarktregio=Edition(region, Period.parse("2026Q3"), lang, vintage="sample").labour_market_name(),
     )
     return [
         cat[i].question_for(lang, **names)

@@ -217,7 +217,7 @@ def test_board_pack_is_one_archival_tagged_document_with_merged_sources(quarter)
         assert title in sources, title
     # themes' topic pages are all in the pack, once (brede welvaart as its own page, not repeated)
     html = (quarter["out"] / "bestuursbriefing.html").read_text("utf-8")
-    topics = re.findall(r'<section class="topic(?: real-figures)?" id="([^"]+)"', html)
+    topics = re.findall(r'<section class="topic(?: real-figures)?(?: compact)?" id="([^"]+)"', html)
     assert len(topics) == len(set(topics)) == 2 + 2 + 7  # wonen, brede welvaart, arbeidsmarkt
     assert topics[0] == "brede-welvaart-topic-btg_rapportcijfer"  # the broad-welfare page comes first
     refs, ids = references(html)
@@ -279,7 +279,8 @@ def test_rerun_without_changes_reuses_and_changing_one_notebook_rebuilds_it_and_
     proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
     built = {name for name, status in statuses(out).items() if status == "built"}
-    assert built == {"wonen", "bestuursbriefing", "gemeenten/GM0141-almelo"}
+    # the index too: it shows the first pages of the rebuilt documents
+    assert built == {"wonen", "bestuursbriefing", "gemeenten/GM0141-almelo", "index"}
     assert "Nieuw: een opmerking van de analist." in " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
     assert (out / "gemeenten" / "GM0141-almelo.pdf").read_bytes().startswith(b"%PDF")
 

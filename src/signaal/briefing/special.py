@@ -93,8 +93,8 @@ def target_page(ctx: PageContext, indicator: str) -> TopicPage | None:
         ),
     ]
     bridge = _stock_bridge(ctx, indicator, tg.start, prog.last)
-    if bridge:
-        lines.insert(1, bridge[0])
+    if bridge:  # after the progress, the pace and the verdict
+        lines.append(bridge[0])
     note = tg.note(lang)
     if note:
         lines.append(note)

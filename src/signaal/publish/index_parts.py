@@ -147,7 +147,14 @@ def overview(folder: Path, docs: list[DocResult], lang: str, region: str, quarte
     path = Path(folder) / signals_json if signals_json else None
     if path is None or not path.is_file():
         return Overview()
-    found = [s for s in json.loads(path.read_text(encoding="utf-8")).get("signals", []) if s.get("kind") != "neutraal"]
+    try:
+        found = [
+            s
+            for s in json.loads(path.read_text(encoding="utf-8")).get("signals", [])
+            if s.get("kind") in ("urgentie", "kans") and s.get("indicator")
+        ]
+    except (OSError, ValueError, AttributeError):  # not the signals of a run: no overview
+        return Overview()
     found.sort(key=lambda s: s.get("rank", 0))
     board = _output(docs, "signals", lang, ".html")
     anchors = {**topic_anchors(folder, docs), **_board_anchors(folder, board)}

@@ -26,6 +26,19 @@ from .scheduler import Job
 from .themes import theme_steps
 
 INDEX = "index.html"
+_SHOWN = (".pdf", ".json", ".html")  # outputs whose contents the index shows (index_parts)
+
+
+def _file_digest(path: Path) -> str:
+    """The SHA-256 of a file ('' when it is missing)."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 PACK_STEM = "bestuursbriefing"
 ORDER = {"theme": 0, "boardpack": 1, "signals": 2, "factsheet": 3}  # of the documents in the manifest
 
@@ -275,12 +288,13 @@ class Documents:
                 d.outputs,
                 d.error,
                 d.notes.get("skipped"),
-                d.checksums,
             )
             for d in docs
         ]
+        # what the page shows of their contents: thumbnails of the PDFs, the signals, topic anchors
+        shown = [_file_digest(self.staging / o) for d in docs if d.ok for o in d.outputs if o.endswith(_SHOWN)]
         earlier = [q.href for q in earlier_quarters(plan.out.parent, str(plan.quarter), lang)]
-        key = inc.digest("index", self.params, lang, listing, earlier, plan.is_sample, self.env_fp)
+        key = inc.digest("index", self.params, lang, listing, shown, earlier, plan.is_sample, self.env_fp)
         reused = self._published_copy("index", "index", key)
         if reused is not None:
             reused.lang = lang
