@@ -226,7 +226,8 @@ def draw_rank_strip(
         toward_middle = 1 if rank <= n / 2 else -1  # the emptier side of the strip
         offsets = [
             (toward_middle * dx, dy) for dx, dy in ((14, 12), (14, -12), (24, 4), (24, -4), (14, 24), (14, -24))
-        ] + [(-toward_middle * 14, 12), (-toward_middle * 14, -12)]
+        ] + [(-toward_middle * 14, 12), (-toward_middle * 14, -12), (0, -16), (0, 16), (0, -30), (0, 30)]
+        # (a long shared rank such as "gedeeld 21e–24e" may fit only centred below or above the point)
         others = [(float(xi), float(vi), "") for xi, vi in zip(x, s.to_numpy(), strict=True)]
         placed = place_point_labels(
             ax,

@@ -10,10 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 from .. import formatting as fmt
 from ..periods import Period
 from .base import PALETTE, Chart, figure, house_chart, to_svg
+from .labels import box, halo, overlaps, renderer_of
 from .ticks import value_axis
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}
@@ -77,27 +79,56 @@ def sparkline(
     return to_svg(fig, alt)
 
 
-def _place_labels(
-    points: list[tuple[float, float]], widths: list[float], height: float = 0.055
-) -> list[tuple[float, float, bool]]:
-    """Label positions in axes fractions (0..1) for points in axes fractions: to the right of
-    a point in the left two thirds, to the left otherwise; a label that would overlap one
-    placed before moves down or up by a label height at a time, alternately. Returns
-    (x, y, right-aligned?) per point."""
-    placed: list[tuple[float, float, float, float]] = []  # boxes x0, x1, y0, y1
-    out: list[tuple[float, float, bool]] = []
-    for (px, py), w in zip(points, widths, strict=True):
-        left = px > 0.66
-        x0 = px - 0.012 - w if left else px + 0.012
-        for k in range(40):
-            step = (k + 1) // 2 * (1 if k % 2 else -1)
-            y = min(max(py + step * height, height / 2), 1 - height / 2)
-            box = (x0, x0 + w, y - height / 2, y + height / 2)
-            if not any(b[0] < box[1] and box[0] < b[1] and b[2] < box[3] and box[2] < b[3] for b in placed):
+def _name_dots(ax, dots: list[tuple[float, float]], names: list[str], avoid: list) -> None:
+    """Name each dot (axes fractions) beside it: right of it in the left two thirds, left of it
+    otherwise; a name that would overlap a name placed before or a box of ``avoid`` (measured
+    as drawn) moves down or up a line at a time, alternately, then to the other side, and
+    rather not over another dot. A name moved off its dot gets a thin grey line to it, drawn
+    under the names (each on a white halo), so no line strikes a name through."""
+    renderer = renderer_of(ax)
+    frame = ax.get_window_extent(renderer)
+    centres = [ax.transAxes.transform(d) for d in dots]
+    markers = [Bbox.from_extents(cx - 4, cy - 4, cx + 4, cy + 4) for cx, cy in centres]
+    placed = list(avoid)
+    line = 0.055
+    for i, ((fx, fy), name) in enumerate(zip(dots, names, strict=True)):
+        dots_near = [m for j, m in enumerate(markers) if j != i]
+        sides = [fx > 0.66, fx <= 0.66]
+        best, best_cost = None, None
+        for left, step in [(left, (k + 1) // 2 * (1 if k % 2 else -1)) for left in sides for k in range(30)]:
+            ly = min(max(fy + step * line, line / 2), 1 - line / 2)
+            text = ax.text(
+                fx - 0.012 if left else fx + 0.012,
+                ly,
+                name,
+                transform=ax.transAxes,
+                fontsize=7,
+                color="#222222",
+                ha="right" if left else "left",
+                va="center",
+                zorder=6,
+            )
+            own = text.get_window_extent(renderer).padded(1.0)
+            cost = (
+                1000 * sum(1 for o in placed if overlaps(own, o))  # never over another name
+                + 100 * sum(1 for m in dots_near if overlaps(own, m))  # rather not over a dot
+                + (10000 if own.x0 < frame.x0 or own.x1 > frame.x1 else 0)
+                + abs(step)  # the nearest free line
+            )
+            if best_cost is None or cost < best_cost:
+                if best is not None:
+                    best.remove()
+                best, best_cost = text, cost
+            else:
+                text.remove()
+            if cost == 0:
                 break
-        placed.append(box)
-        out.append((px - 0.012 if left else px + 0.012, y, left))
-    return out
+        assert best is not None
+        halo(best)  # the centre lines and leader lines do not strike a name through
+        tx, ty = best.get_position()
+        if abs(ty - fy) > 0.01:
+            ax.plot([fx, tx], [fy, ty], transform=ax.transAxes, color="#888888", linewidth=0.5, zorder=3)
+        placed.append(best.get_window_extent(renderer).padded(1.0))
 
 
 @house_chart
@@ -139,15 +170,18 @@ def klok_chart(
     }
     ax.set_xlim(-lim_x, lim_x)
     ax.set_ylim(-lim_y, lim_y)
+    corner_texts = []
     for key, (sx, sy) in corners.items():
-        ax.annotate(
-            quadrant_labels.get(key, key),
-            xy=(sx * lim_x * 0.97, sy * lim_y * 0.94),
-            fontsize=7.5,
-            fontweight="bold",
-            color="#555555",
-            ha="right" if sx > 0 else "left",
-            va="top" if sy > 0 else "bottom",
+        corner_texts.append(
+            ax.annotate(
+                quadrant_labels.get(key, key),
+                xy=(sx * lim_x * 0.97, sy * lim_y * 0.94),
+                fontsize=7.5,
+                fontweight="bold",
+                color="#555555",
+                ha="right" if sx > 0 else "left",
+                va="top" if sy > 0 else "bottom",
+            )
         )
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.axvline(0, color="#999999", linewidth=0.8)
@@ -158,8 +192,7 @@ def klok_chart(
         shown.append((x, y, (x, y) != (p["x"], p["y"])))
     # names beside the dots (no numbered key); a name moved off its dot gets a thin line to it
     frac = [((x + lim_x) / (2 * lim_x), (y + lim_y) / (2 * lim_y)) for x, y, _ in shown]
-    labels = _place_labels(frac, [0.0105 * len(p["label"]) + 0.01 for p in points])
-    for p, (x, y, clipped), (fx, fy), (lx, ly, left) in zip(points, shown, frac, labels, strict=True):
+    for p, (x, y, clipped) in zip(points, shown, strict=True):
         ax.plot(
             [x],
             [y],
@@ -170,20 +203,8 @@ def klok_chart(
             markeredgewidth=0.6,
             zorder=4,
         )
-        moved = abs(ly - fy) > 0.01
-        ax.annotate(
-            p["label"],
-            xy=(fx, fy),
-            xycoords="axes fraction",
-            xytext=(lx, ly),
-            textcoords="axes fraction",
-            fontsize=7,
-            color="#222222",
-            ha="right" if left else "left",
-            va="center",
-            zorder=5,
-            arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.5, shrinkA=0, shrinkB=3) if moved else None,
-        )
+    renderer = renderer_of(ax)
+    _name_dots(ax, frac, [p["label"] for p in points], [box(c, renderer) for c in corner_texts])
     ax.set_xlim(-lim_x, lim_x)
     ax.set_ylim(-lim_y, lim_y)
     value_axis(ax, "x", "number", 2, lang, max_ticks=5)
