@@ -566,7 +566,9 @@ def test_index_is_a_page_to_open_first_at_desk_and_phone_width(quarter, chromium
     assert dom.index("Kernboodschap") < dom.index("Documenten") < dom.index("Factsheets")
     assert re.search(r"Twente in het 3e kwartaal 2026: urgenties bij \d+ onderwerpen, kansen bij \d+\.", dom)
     signals = re.findall(r'<li><span class="kind kind-(?:urgentie|kans)">.*?</li>', dom, flags=re.S)
-    assert 3 <= len(signals) <= 5
+    glance = json.loads((out / "signals.json").read_text("utf-8"))["meta"]["glance"]  # "In één oogopslag"
+    assert len(signals) == len(glance["urgentie"]) + len(glance["kans"]) >= 3  # the pack's front, no other
+    assert f"urgenties bij {len(glance['urgentie'])} onderwerpen, kansen bij {len(glance['kans'])}." in dom
     for item in signals:
         hrefs = re.findall(r'href="([^"]+)"', item)
         assert any(h.split("#")[0].endswith(".html") and "#" in h for h in hrefs), item  # its topic

@@ -261,8 +261,9 @@ def btg_sentence(data, focus: str, quarter, lang: str) -> str:
     return " ".join(parts)
 
 
-def glance_html(signals: list[Signal], data, focus: str, quarter, lang: str) -> str:
-    """The page "In één oogopslag"."""
+def glance_choice(signals: list[Signal], data, focus: str, quarter, lang: str):
+    """(the Bruto Twents Geluk sentence, the urgencies, the opportunities) of "In één
+    oogopslag": the curated board's strongest, at most one per indicator."""
     from ..signals.compass import BTG_INDICATOR
 
     btg = btg_sentence(data, focus, quarter, lang) if data is not None else ""
@@ -271,6 +272,12 @@ def glance_html(signals: list[Signal], data, focus: str, quarter, lang: str) -> 
         chosen = [s for s in chosen if s.indicator != BTG_INDICATOR]
     urgent = [s for s in chosen if s.kind == Kind.URGENT][:URGENCIES]
     chances = [s for s in chosen if s.kind == Kind.OPPORTUNITY][:OPPORTUNITIES]
+    return btg, urgent, chances
+
+
+def glance_html(signals: list[Signal], data, focus: str, quarter, lang: str) -> str:
+    """The page "In één oogopslag"."""
+    btg, urgent, chances = glance_choice(signals, data, focus, quarter, lang)
     region = data.reg.sentence_name(focus, lang) if data is not None else focus
     period = Period.parse(str(quarter)).label(lang)
     parts = [
@@ -593,10 +600,13 @@ def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, pr
     from ..signals.history import compare_signals, new_figures, revisions
 
     glance = glance_html(signals, data, focus, quarter, lang)
+    _, urgent, chances = glance_choice(signals, data, focus, quarter, lang)
+    chosen = {"urgentie": [s.indicator for s in urgent], "kans": [s.indicator for s in chances]}
     if previous is None:
         region = data.reg.sentence_name(focus, lang)
         line = t("front_no_previous", lang, region=region)
-        return {"html": _unbroken(glance + targets_html(signals, data, focus, targets, lang, line)), "new_figures": {}}
+        html = _unbroken(glance + targets_html(signals, data, focus, targets, lang, line))
+        return {"html": html, "new_figures": {}, "glance": chosen}
     reg = data.reg
     regions = [c for c in (focus, reg.province_of(focus), reg.national) if c]
     judged = list(dict.fromkeys(s.indicator for s in signals))
@@ -614,4 +624,5 @@ def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, pr
         "html": _unbroken(glance + targets_html(signals, data, focus, targets, lang) + changes),
         "new_figures": new,
         "previous": {"quarter": previous.quarter, "folder": str(previous.folder)},
+        "glance": chosen,
     }

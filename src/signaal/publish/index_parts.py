@@ -148,14 +148,15 @@ def overview(folder: Path, docs: list[DocResult], lang: str, region: str, quarte
     if path is None or not path.is_file():
         return Overview()
     try:
-        found = [
-            s
-            for s in json.loads(path.read_text(encoding="utf-8")).get("signals", [])
-            if s.get("kind") in ("urgentie", "kans") and s.get("indicator")
-        ]
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        found = [s for s in stored.get("signals", []) if s.get("kind") in ("urgentie", "kans") and s.get("indicator")]
+        glance = (stored.get("meta") or {}).get("glance")
     except (OSError, ValueError, AttributeError):  # not the signals of a run: no overview
         return Overview()
     found.sort(key=lambda s: s.get("rank", 0))
+    if isinstance(glance, dict):  # the pack's "In één oogopslag": the same signals, in its order
+        order = [(kind, i) for kind in ("urgentie", "kans") for i in glance.get(kind, [])]
+        found = [s for kind, i in order for s in found[:] if (s["kind"], s["indicator"]) == (kind, i)]
     board = _output(docs, "signals", lang, ".html")
     anchors = {**topic_anchors(folder, docs), **_board_anchors(folder, board)}
     tables = sorted(
@@ -178,7 +179,7 @@ def overview(folder: Path, docs: list[DocResult], lang: str, region: str, quarte
                 data_href=data_href,
             )
         )
-        if len(items) == TOP_SIGNALS:
+        if len(items) == TOP_SIGNALS and not isinstance(glance, dict):
             break
     count = {k: len({s["indicator"] for s in found if s["kind"] == k}) for k in ("urgentie", "kans")}
     message = ""

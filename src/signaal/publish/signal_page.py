@@ -79,7 +79,7 @@ def build_signal_board(
             _targets(data, edition.focus),
             read_previous(previous, edition.focus),
         )
-        signals.meta.update(new_figures=front["new_figures"], previous=front.get("previous"))
+        signals.meta.update(new_figures=front["new_figures"], previous=front.get("previous"), glance=front["glance"])
         write_atomic(staging_path / csv_name, signals_csv(signals).encode("utf-8"))
         write_atomic(staging_path / json_name, signals_json(signals).encode("utf-8"))
         result.outputs += [csv_name, json_name]
