@@ -6,7 +6,8 @@ them and reports progress with :func:`~signaal.publish.outcome.report`. Jobs run
 processes, which look the worker up in :data:`WORKERS` by kind, so a worker is registered
 when this module is imported.
 
-- ``theme`` — execute a theme notebook (papermill, a fresh kernel) and export its page;
+- ``theme`` — execute a theme notebook (papermill, in the worker's warm kernel: see
+  :mod:`~signaal.run.kernels`) and export its page;
 - ``theme-pdf`` — the theme's PDF from the executed notebook;
 - ``signals`` — the signals files and the signal board page of one region, or of a batch of
   regions whose signals are computed in one pass (a job of several lanes: it takes the
@@ -113,7 +114,9 @@ def worker_stats() -> dict:
 
     per_mb = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / per_mb
-    kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / per_mb
+    kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / per_mb  # those that ended
+    if "signaal.run.kernels" in sys.modules:  # the warm kernel still running (see kernels)
+        kernels = max(kernels, sys.modules["signaal.run.kernels"].peak_mb())
     return {
         "worker": f"{socket.gethostname()}:{os.getpid()}",
         "peak_mb": round(own, 1),
@@ -242,9 +245,11 @@ def _stderr_to(path: Path) -> Iterator[None]:
 def _execute_notebook(
     ctx: JobContext, name: str, notebook: str, executed: Path, log_path: Path, total: int, limits: Limits
 ) -> None:
-    """papermill in a fresh kernel, its chatter in the log; progress per executed cell (of
+    """papermill in this worker's warm kernel (a fresh one with SIGNAAL_WARM_KERNELS=0), its chatter in the log; progress per executed cell (of
     ``total`` steps); within the run's time limits."""
     import papermill as pm  # lazily: papermill takes 0.3 s to import, only theme jobs need it
+
+    from . import kernels  # registers the warm-kernel engine with papermill
 
     done = [0]
 
@@ -258,6 +263,7 @@ def _execute_notebook(
             str(executed),
             parameters=theme_parameters(notebook, ctx.parameters()),  # only those its cell takes
             kernel_name=config.KERNEL_NAME,
+            engine_name=kernels.ENGINE if kernels.enabled() else None,  # this worker's warm kernel
             cwd=str(Path(notebook).parent),
             progress_bar=False,
             log_output=False,
@@ -277,7 +283,7 @@ def _page_defaults(ctx: JobContext, name: str) -> dict:
 
 
 def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocResult:
-    """Stage 1 of a theme: execute the notebook (papermill, a fresh kernel) and export
+    """Stage 1 of a theme: execute the notebook (papermill, a warm kernel) and export
     ``<stem>.html``. The board pack needs only this; the PDF is stage 2."""
     logging.getLogger("papermill").setLevel(logging.WARNING)
     os.environ["SIGNAAL_DATA_DIR"] = str(ctx.data_dir)
