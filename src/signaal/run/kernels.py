@@ -132,6 +132,10 @@ with contextlib.suppress(Exception):  # a spawned worker does not run atexit: mu
     util.Finalize(None, discard, exitpriority=10)
 
 
+def _failed(nb) -> bool:
+    return any(out.get("output_type") == "error" for cell in nb.cells for out in cell.get("outputs") or [])
+
+
 class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, in this worker's warm kernel (:func:`take`)."""
 
@@ -162,7 +166,10 @@ class WarmEngine(NBClientEngine):
         kernel = take(kernel_name, os.getcwd())  # papermill runs the engine in the notebook's cwd
         client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
         try:
-            return client.execute()
+            nb = client.execute()
+            if _failed(nb):  # papermill raises for a failed cell only after the engine returns
+                discard()
+            return nb
         except BaseException:
             discard()  # failed, timed out or died: the next notebook gets a new kernel
             raise
