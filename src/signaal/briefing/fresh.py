@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from typing import cast
 
 _fresh: dict | None = None  # matplotlib's settings and the warning filters after warm_up
 
@@ -45,7 +46,7 @@ def reset(cwd: str) -> None:
         pyplot.close("all")
     dict.clear(matplotlib.rcParams)
     dict.update(matplotlib.rcParams, _fresh["rc"])  # as they were: validated when first set
-    warnings.filters[:] = _fresh["filters"]
+    cast(list, warnings.filters)[:] = _fresh["filters"]  # a list (typeshed says Sequence)
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings were shown once
     for module in list(sys.modules.values()):
         registry = getattr(module, "__warningregistry__", None)
