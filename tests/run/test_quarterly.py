@@ -279,7 +279,8 @@ def test_rerun_without_changes_reuses_and_changing_one_notebook_rebuilds_it_and_
     proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
     built = {name for name, status in statuses(out).items() if status == "built"}
-    assert built == {"wonen", "bestuursbriefing", "gemeenten/GM0141-almelo"}
+    # and the index, whose thumbnails show the changed documents' first pages
+    assert built == {"wonen", "bestuursbriefing", "gemeenten/GM0141-almelo", "index"}
     assert "Nieuw: een opmerking van de analist." in " ".join(pdf_pages(out / "bestuursbriefing.pdf"))
     assert (out / "gemeenten" / "GM0141-almelo.pdf").read_bytes().startswith(b"%PDF")
 
