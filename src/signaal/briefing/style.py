@@ -138,6 +138,12 @@ def _current_cell() -> tuple[str | None, int | None]:
     return cell_id, getattr(shell, "execution_count", None)
 
 
+def forget_stylesheet() -> None:
+    """A new notebook in the same kernel (a warm kernel): its first block brings the stylesheet."""
+    global _shown_in
+    _shown_in = None
+
+
 def stylesheet_due() -> bool:
     """Whether the block about to be shown should bring the stylesheet: the first block of the
     notebook does; so does every block of the cell that brought it when that cell runs again

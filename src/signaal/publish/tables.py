@@ -62,17 +62,19 @@ def regions_with_roles(focus: str) -> dict[str, str]:
 def _ranks(long: pd.DataFrame, ind, reg) -> pd.DataFrame:
     """``rank`` and ``rank_of`` for the COROP and province rows of an indicator whose level the
     briefings rank (not counts, not index numbers): by period, within the level."""
-    long = long.assign(rank="", rank_of="")
     if ind.additive or ind.unit == "index":
-        return long
+        return long.assign(rank="", rank_of="")
+    rank: dict = {}
+    rank_of: dict = {}  # row → value, set once at the end (a .loc per group is slow)
     for (_period, level), group in long.groupby(["period", "level"]):
         if level not in ("corop", "provincie"):
             continue
         ranks = rank_regions(group.set_index("region")["value"], ind.polarity, ind.decimals)
-        idx = group.index
-        long.loc[idx, "rank"] = [ranks[r].short() for r in group["region"]]
-        long.loc[idx, "rank_of"] = [str(ranks[r].n) for r in group["region"]]
-    return long
+        for row, region in zip(group.index, group["region"], strict=True):
+            rank[row], rank_of[row] = ranks[region].short(), str(ranks[region].n)
+    return long.assign(
+        rank=[rank.get(row, "") for row in long.index], rank_of=[rank_of.get(row, "") for row in long.index]
+    )
 
 
 def _status(data, indicator: str) -> pd.DataFrame:

@@ -148,10 +148,13 @@ class Folder:
         for doc in carried:
             documents.results[doc.name] = doc
         docs = documents.ordered()
+        # checksums first: the index's key lists them, as a re-run reads them from the manifest
+        # (else the first no-change re-run rebuilds the index)
+        documents.checksum(docs)
         index = documents.index(docs)
         docs.append(index)
         self.observer.finished(index)
-        documents.checksum(docs)
+        documents.checksum([index])
         manifest = build_manifest(
             plan,
             docs,

@@ -6,7 +6,8 @@ them and reports progress with :func:`~signaal.publish.outcome.report`. Jobs run
 processes, which look the worker up in :data:`WORKERS` by kind, so a worker is registered
 when this module is imported.
 
-- ``theme`` — execute a theme notebook (papermill, a fresh kernel) and export its page;
+- ``theme`` — execute a theme notebook (papermill, in the worker's warm kernel: see
+  :mod:`~signaal.run.kernels`) and export its page;
 - ``theme-pdf`` — the theme's PDF from the executed notebook;
 - ``signals`` — the signals files and the signal board page of one region, or of a batch of
   regions whose signals are computed in one pass (a job of several lanes: it takes the
@@ -18,6 +19,7 @@ when this module is imported.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -113,7 +115,9 @@ def worker_stats() -> dict:
 
     per_mb = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / per_mb
-    kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / per_mb
+    kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / per_mb  # those that ended
+    if "signaal.run.kernels" in sys.modules:  # the warm kernel still running (see kernels)
+        kernels = max(kernels, sys.modules["signaal.run.kernels"].peak_mb())
     return {
         "worker": f"{socket.gethostname()}:{os.getpid()}",
         "peak_mb": round(own, 1),
@@ -242,9 +246,11 @@ def _stderr_to(path: Path) -> Iterator[None]:
 def _execute_notebook(
     ctx: JobContext, name: str, notebook: str, executed: Path, log_path: Path, total: int, limits: Limits
 ) -> None:
-    """papermill in a fresh kernel, its chatter in the log; progress per executed cell (of
+    """papermill in this worker's warm kernel (a fresh one with SIGNAAL_WARM_KERNELS=0), its chatter in the log; progress per executed cell (of
     ``total`` steps); within the run's time limits."""
     import papermill as pm  # lazily: papermill takes 0.3 s to import, only theme jobs need it
+
+    from . import kernels  # registers the warm-kernel engine with papermill
 
     done = [0]
 
@@ -258,6 +264,7 @@ def _execute_notebook(
             str(executed),
             parameters=theme_parameters(notebook, ctx.parameters()),  # only those its cell takes
             kernel_name=config.KERNEL_NAME,
+            engine_name=kernels.ENGINE if kernels.enabled() else None,  # this worker's warm kernel
             cwd=str(Path(notebook).parent),
             progress_bar=False,
             log_output=False,
@@ -269,6 +276,14 @@ def _execute_notebook(
         )
 
 
+@functools.lru_cache(maxsize=2)
+def exporter(for_pdf: bool) -> SignaalHTMLExporter:
+    """This process's exporter of theme pages (``for_pdf``: the PDF's, charts as SVG images),
+    made once: a new one compiles its Jinja templates again (about 0,15 s a page); it keeps no
+    state from one notebook to the next."""
+    return SignaalHTMLExporter(for_pdf=for_pdf, svg_images=for_pdf)
+
+
 def _page_defaults(ctx: JobContext, name: str) -> dict:
     """What the page of a theme says about itself when its notebook does not (a notebook of
     the analyst's own charts, without a Briefing): the run's region, quarter, board and, on
@@ -277,7 +292,7 @@ def _page_defaults(ctx: JobContext, name: str) -> dict:
 
 
 def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocResult:
-    """Stage 1 of a theme: execute the notebook (papermill, a fresh kernel) and export
+    """Stage 1 of a theme: execute the notebook (papermill, a warm kernel) and export
     ``<stem>.html``. The board pack needs only this; the PDF is stage 2."""
     logging.getLogger("papermill").setLevel(logging.WARNING)
     os.environ["SIGNAAL_DATA_DIR"] = str(ctx.data_dir)
@@ -307,7 +322,7 @@ def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocRe
         t1 = time.perf_counter()
         report(name, total - 2, total, "html")
         nb = nbformat.read(executed, as_version=4)
-        html, _ = SignaalHTMLExporter(for_pdf=False).from_notebook_node(nb, _page_defaults(ctx, name))
+        html, _ = exporter(for_pdf=False).from_notebook_node(nb, _page_defaults(ctx, name))
         write_atomic(staging / f"{stem}.html", html.encode("utf-8"))
         result.timings["html"] = round(time.perf_counter() - t1, 3)
         result.outputs = [f"{stem}.html", *kept]
@@ -326,7 +341,7 @@ def render_theme_pdf(ctx: JobContext, name: str, stem: str, notebook: str = "", 
     report(name, steps - 1, steps, "pdf")
     try:
         nb = nbformat.read(ctx.staging / "notebooks" / f"{stem}.ipynb", as_version=4)
-        html, _ = SignaalHTMLExporter(for_pdf=True, svg_images=True).from_notebook_node(nb, _page_defaults(ctx, name))
+        html, _ = exporter(for_pdf=True).from_notebook_node(nb, _page_defaults(ctx, name))
         pdf = render_pdf(html)
         write_atomic(ctx.staging / f"{stem}.pdf", pdf)
         result.outputs = [f"{stem}.pdf"]

@@ -13,7 +13,8 @@ from ..errors import InputError
 
 @lru_cache(maxsize=1)
 def labels() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((resources.files("signaal") / "text" / "labels.yaml").read_text("utf-8"))
+    text = (resources.files("signaal") / "text" / "labels.yaml").read_text("utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10× faster
 
 
 def check_lang(lang: str) -> str:

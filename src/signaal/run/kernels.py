@@ -1,0 +1,182 @@
+"""Warm kernels: a papermill engine that runs a worker's theme notebooks in one kernel, started
+once and reused, instead of a fresh kernel per notebook.
+
+A fresh kernel costs every notebook its start and the imports of pandas, matplotlib and signaal
+(about 1,5 s of CPU on a quiet machine), on the run's critical path. A worker process keeps one
+kernel (:class:`WarmKernel`): started at its first theme notebook, it imports what every theme
+imports (:func:`signaal.briefing.fresh.warm_up`) while the worker sets the notebook up; before
+each notebook it is reset to the state of a fresh kernel after those imports
+(:func:`signaal.briefing.fresh.reset`, then ``%reset``: the namespace cleared, the execution
+count back at 1), so the executed notebook is the same as with a fresh kernel. A kernel that
+failed, timed out or died is shut down and the next notebook gets a new one; so is one started
+with other ``SIGNAAL_*`` settings (another data folder). ``SIGNAAL_WARM_KERNELS=0`` turns this
+off (a fresh kernel per notebook, papermill's own engine).
+
+The engine is registered with papermill as ``signaal-warm`` (an entry point of the
+``papermill.engine`` group, and here, for an install that predates it).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+from pathlib import Path
+
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+from ..briefing.fresh import RESET, WARM_UP
+
+ENGINE = "signaal-warm"
+READY_TIMEOUT = 120.0  # seconds the warm-up imports and a reset may take
+
+
+def enabled() -> bool:
+    """Whether theme notebooks run in warm kernels (``SIGNAAL_WARM_KERNELS=0``: not)."""
+    return os.environ.get("SIGNAAL_WARM_KERNELS", "1").strip().lower() not in ("0", "no", "false", "off")
+
+
+def _settings() -> tuple[tuple[str, str], ...]:
+    """What a kernel inherits from the worker and a notebook may read: the ``SIGNAAL_*`` settings."""
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("SIGNAAL_")))
+
+
+class WarmKernel:
+    """One kernel of this worker process, warmed up, reused notebook after notebook."""
+
+    def __init__(self, kernel_name: str):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.key = (kernel_name, _settings())
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        run_sync(self.km.start_kernel)()
+        self.kc = self.km.blocking_client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=READY_TIMEOUT)
+        self.warming = self.kc.execute(WARM_UP, silent=True, store_history=False)  # not waited for here
+
+    def _reply(self, msg_id: str) -> None:
+        while True:
+            msg = self.kc.get_shell_msg(timeout=READY_TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                content = msg["content"]
+                if content.get("status") != "ok":
+                    raise RuntimeError(f"warm kernel: {content.get('ename')}: {content.get('evalue')}")
+                return
+
+    def fresh(self, cwd: str) -> None:
+        """Wait for the warm-up, then reset to a fresh kernel's state, working in ``cwd``."""
+        if self.warming:
+            self._reply(self.warming)
+            self.warming = ""
+        self._reply(self.kc.execute(RESET.format(cwd=cwd), silent=True, store_history=False))
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+    def peak_mb(self) -> float:
+        """The kernel's peak memory so far in MB (Linux; 0 elsewhere)."""
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+
+_kernel: WarmKernel | None = None  # this process's
+
+
+def take(kernel_name: str, cwd: str) -> WarmKernel:
+    """This process's kernel, reset for a new notebook in ``cwd`` (started when there is none or
+    it was started with other settings)."""
+    global _kernel
+    if _kernel is not None and _kernel.key != (kernel_name, _settings()):
+        discard()
+    if _kernel is None:
+        _kernel = WarmKernel(kernel_name)
+    try:
+        _kernel.fresh(cwd)
+    except Exception:
+        discard()
+        raise
+    return _kernel
+
+
+def discard() -> None:
+    """Shut this process's kernel down (its state is unknown: a notebook failed in it)."""
+    global _kernel
+    kernel, _kernel = _kernel, None
+    if kernel is not None:
+        kernel.shutdown()
+
+
+def peak_mb() -> float:
+    """The peak memory of this process's kernel while it runs (0 without one)."""
+    return _kernel.peak_mb() if _kernel is not None else 0.0
+
+
+atexit.register(discard)
+with contextlib.suppress(Exception):  # a spawned worker does not run atexit: multiprocessing's own hook
+    from multiprocessing import util
+
+    util.Finalize(None, discard, exitpriority=10)
+
+
+def _failed(nb) -> bool:
+    return any(out.get("output_type") == "error" for cell in nb.cells for out in cell.get("outputs") or [])
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine, in this worker's warm kernel (:func:`take`)."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
+        kwargs = remove_args(["input_path"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(
+            safe_kwargs,
+            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        kernel = take(kernel_name, os.getcwd())  # papermill runs the engine in the notebook's cwd
+        client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
+        try:
+            nb = client.execute()
+            if _failed(nb):  # papermill raises for a failed cell only after the engine returns
+                discard()
+            return nb
+        except BaseException:
+            discard()  # failed, timed out or died: the next notebook gets a new kernel
+            raise
+        finally:
+            if client.kc is not None:
+                with contextlib.suppress(Exception):
+                    client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, WarmEngine)
