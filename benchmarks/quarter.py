@@ -52,7 +52,8 @@ FACTSHEET_NOTEBOOK = [
         "",
         """from IPython.display import HTML, display
 from signaal.publish.factsheets import (FactsheetContext, FigureSource, comparison_region, factsheet_html,
-                                indicator_ids, peer_group)
+                                peer_group)
+from signaal.publish.subjects import indicator_ids
 from signaal.indicators import Data
 from signaal.periods import Period
 from signaal.publish.exporters import extra_css
@@ -311,7 +312,7 @@ def main() -> int:
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     os.environ.pop("SIGNAAL_DASK_SCHEDULER", None)  # the local runs run locally
 
-    from signaal.publish.factsheets import subjects
+    from signaal.publish.subjects import subjects
     from signaal.regions import registry
     from signaal.run import theme_notebooks
 

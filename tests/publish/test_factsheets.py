@@ -14,7 +14,8 @@ from signaal.briefing.edition import Edition
 from signaal.periods import Period
 from signaal.publish.data import open_data
 from signaal.publish.factsheet_page import KeyFigure, notable, scale_ticks, strip_svg
-from signaal.publish.factsheets import DocResult, _sections, factsheet_path
+from signaal.publish.factsheets import DocResult, _sections
+from signaal.publish.subjects import factsheet_path
 from signaal.regions import registry
 
 

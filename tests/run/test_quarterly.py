@@ -25,7 +25,7 @@ from pypdf import PdfReader
 
 from signaal import formatting as fmt
 from signaal.indicators.data import Data
-from signaal.publish.factsheets import slugify
+from signaal.publish.subjects import slugify
 from signaal.regions import registry
 from signaal.run import Observer, execute, make_plan
 

@@ -16,9 +16,10 @@ from pypdf import PdfReader
 from signaal.briefing.edition import Edition
 from signaal.errors import InputError
 from signaal.periods import Period
-from signaal.publish.factsheets import build_factsheets, factsheet_path, slugify, subjects
+from signaal.publish.factsheets import build_factsheets
 from signaal.publish.outcome import DocResult, report
 from signaal.publish.site import quarter_index_html
+from signaal.publish.subjects import factsheet_path, slugify, subjects
 from signaal.regions import registry
 from signaal.run import publish as publish_by_its_old_name
 from signaal.run.folder import MANIFEST, clean_stale_staging, lock, swap_into_place

@@ -15,11 +15,9 @@ import time
 from pathlib import Path
 
 from ..catalogue import catalogue
-from ..publish.boardpack import BOARD_PAGE
-from ..publish.factsheets import factsheet_path, indicator_ids, subjects
-from ..publish.index_parts import earlier_quarters, write_thumbnails
 from ..publish.outcome import BUILT, FAILED, REJECTED, REUSED, DocResult
-from ..publish.site import index_language, quarter_index_html, write_index
+from ..publish.signal_page import BOARD_PAGE
+from ..publish.subjects import factsheet_path, indicator_ids, subjects
 from . import incremental as inc
 from .plan import Plan
 from .scheduler import Job
@@ -276,6 +274,9 @@ class Documents:
     def index(self, docs: list[DocResult]) -> DocResult:
         """The quarter's index.html (made, or reused): every document in the folder, also
         those carried over from earlier runs."""
+        from ..publish.index_parts import earlier_quarters, write_thumbnails  # when an index is due
+        from ..publish.site import index_language, quarter_index_html, write_index
+
         plan = self.plan
         lang = index_language(docs, plan.lang)
         # what the page shows of each document (built, reused or carried over look the same)
