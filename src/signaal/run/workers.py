@@ -26,16 +26,19 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from .. import config
-from ..publish import boardpack, factsheets, outcome
-from ..publish.exporters import SignaalHTMLExporter, render_pdf
+from ..publish import outcome
 from ..publish.outcome import BUILT, FAILED, DocResult, one_line, report, write_atomic
 from .job import JobContext
 from .themes import theme_parameters, theme_steps
+
+if TYPE_CHECKING:
+    from ..publish.exporters import SignaalHTMLExporter
 
 Worker = Callable[..., "DocResult | list[DocResult]"]
 
@@ -281,6 +284,8 @@ def exporter(for_pdf: bool) -> SignaalHTMLExporter:
     """This process's exporter of theme pages (``for_pdf``: the PDF's, charts as SVG images),
     made once: a new one compiles its Jinja templates again (about 0,15 s a page); it keeps no
     state from one notebook to the next."""
+    from ..publish.exporters import SignaalHTMLExporter  # in the worker: nbconvert, WeasyPrint
+
     return SignaalHTMLExporter(for_pdf=for_pdf, svg_images=for_pdf)
 
 
@@ -342,6 +347,8 @@ def render_theme_pdf(ctx: JobContext, name: str, stem: str, notebook: str = "", 
     try:
         nb = nbformat.read(ctx.staging / "notebooks" / f"{stem}.ipynb", as_version=4)
         html, _ = exporter(for_pdf=True).from_notebook_node(nb, _page_defaults(ctx, name))
+        from ..publish.exporters import render_pdf
+
         pdf = render_pdf(html)
         write_atomic(ctx.staging / f"{stem}.pdf", pdf)
         result.outputs = [f"{stem}.pdf"]
@@ -360,7 +367,8 @@ def signal_boards(ctxs: tuple[JobContext, ...], boards: list[dict]) -> list[DocR
     region of ``ctxs`` (``boards``: each one's name, stem, csv_name and json_name), their
     signals computed in one pass (:func:`~signaal.signals.engine.compute_all_signals`: what
     every region compares with is computed once); one document per region, in their order."""
-    from ..signals.engine import compute_all_signals  # lazily: the worker that needs it
+    from ..publish import boardpack  # lazily: the worker that needs them
+    from ..signals.engine import compute_all_signals
 
     first = ctxs[0]
     t0 = time.perf_counter()
@@ -394,11 +402,15 @@ def board_pack(ctx: JobContext, name: str, **args) -> DocResult:
     """The board pack from the executed theme notebooks: ``<name>.pdf``, ``<name>.html`` and
     the indicators file; ``args`` as :func:`~signaal.publish.boardpack.build_pack` takes them
     (themes, missing, extra_indicators, board_page, indicators_name)."""
+    from ..publish import boardpack  # lazily: the worker that needs it
+
     return boardpack.build_pack(ctx.edition(), str(ctx.staging), str(ctx.data_dir), name=name, **args)
 
 
 def factsheet_batch(ctx: JobContext, codes: list[str], names: dict[str, str]) -> list[DocResult]:
     """The factsheets of ``codes`` (document names in ``names``), one PDF each."""
+    from ..publish import factsheets  # lazily: the worker that needs it
+
     return factsheets.render_factsheets(ctx.data(), ctx.edition(), codes, str(ctx.staging), names=names)
 
 
