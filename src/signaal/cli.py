@@ -24,7 +24,6 @@ from .files import write_atomic
 from .formatting import number
 from .periods import Period, parse_quarter
 from .regions import registry
-from .sources import Endpoints
 from .text import check_lang, t, vintage_label
 
 
@@ -445,6 +444,7 @@ def data_check(only, api, fmt, data_dir) -> int:
     import json
 
     from .catalogue import catalogue
+    from .sources import Endpoints
     from .sources.cbs import CbsSource
     from .sources.cbs.check import COLUMNS, check, summary, table_rows
     from .sources.http import HttpClient
@@ -590,6 +590,7 @@ def data_diff(old, new, limit, csv_path, data_dir) -> int:
 )
 def data_boundaries(year, level, from_file, data_dir) -> int:
     """Fill the local boundary cache for the maps (data/geo), from PDOK or from a file."""
+    from .sources import Endpoints
     from .sources.http import HttpClient
     from .sources.pdok import COLLECTIONS, fetch_boundaries, import_boundaries, level_name
     from .sources.raw import RawStore

@@ -19,7 +19,7 @@ from ..catalogue import catalogue
 from ..files import write_atomic
 from ..regions import registry
 from ..text import t
-from .exporters import font_face_css
+from .html import font_face_css
 from .index_parts import EarlierQuarter, Overview, earlier_quarters, overview
 from .outcome import FAILED, MANIFEST, REJECTED, SKIPPED, DocResult
 

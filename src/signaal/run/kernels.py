@@ -12,8 +12,9 @@ failed, timed out or died is shut down and the next notebook gets a new one; so 
 with other ``SIGNAAL_*`` settings (another data folder). ``SIGNAAL_WARM_KERNELS=0`` turns this
 off (a fresh kernel per notebook, papermill's own engine).
 
-The engine is registered with papermill as ``signaal-warm`` (an entry point of the
-``papermill.engine`` group, and here, for an install that predates it).
+The engine is registered with papermill as ``signaal-warm`` here, when the run's workers import
+this module; not as a ``papermill.engine`` entry point: papermill loads those while it imports
+itself, and this module imports papermill, so importing it first would be a circle.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ class WarmKernel:
         run_sync(self.km.start_kernel)()
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=READY_TIMEOUT)
+        try:
+            self.kc.wait_for_ready(timeout=READY_TIMEOUT)
+        except Exception:
+            self.shutdown()
+            raise
         self.warming = self.kc.execute(WARM_UP, silent=True, store_history=False)  # not waited for here
 
     def _reply(self, msg_id: str) -> None:
@@ -103,7 +108,10 @@ def take(kernel_name: str, cwd: str) -> WarmKernel:
     if _kernel is not None and _kernel.key != (kernel_name, _settings()):
         discard()
     if _kernel is None:
-        _kernel = WarmKernel(kernel_name)
+        try:
+            _kernel = WarmKernel(kernel_name)
+        except RuntimeError:  # died at start: two kernels started at once can pick the same free port
+            _kernel = WarmKernel(kernel_name)  # a new one picks new ports
     try:
         _kernel.fresh(cwd)
     except Exception:

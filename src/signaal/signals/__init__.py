@@ -21,10 +21,15 @@ The README section "Signals" documents the rules, defaults and strength score.
 
 from __future__ import annotations
 
-from .engine import compute_signals
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .model import KINDS, STATUSES, Kind, Signal, SignalList, Skipped, Status
-from .output import write_signals
-from .rules import RULES
+
+if TYPE_CHECKING:
+    from .engine import compute_signals
+    from .output import write_signals
+    from .rules import RULES
 
 __all__ = [
     "KINDS",
@@ -38,3 +43,12 @@ __all__ = [
     "compute_signals",
     "write_signals",
 ]
+# the rules and the engine load scipy: imported when first used (PEP 562), so that reading a
+# stored signals.json (.history, .output) does not pay for them
+_WHERE = {"compute_signals": ".engine", "write_signals": ".output", "RULES": ".rules"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
