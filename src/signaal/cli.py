@@ -231,6 +231,8 @@ def _run_one(console: Console, plan, executor) -> int:
         if summary.get(k)
     )
     done = "wrote" if result.published else "set aside (not published)"
+    if result.manifest.get("up_to_date"):
+        done = "nothing changed: kept"  # the folder and its manifest as they were
     console.print(
         f"signaal: {done} {result.out} in {result.manifest['timings']['total_seconds']:.1f} s "
         f"({summary['built']} built, {summary['reused']} reused, {summary['failed'] + summary['rejected']} failed{more})",

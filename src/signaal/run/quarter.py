@@ -174,6 +174,13 @@ class Folder:
         if lost:
             manifest["published"] = False
             manifest["not_published"] = {"kept": str(plan.out), "lost": lost}
+        if self.published and not lost and all(d.status == REUSED for d in docs):
+            # nothing changed: the published folder is up to date and stays as it is, no copy of
+            # it in the archive (which the index would list); its manifest records this run
+            manifest["up_to_date"] = True
+            write_manifest(plan.out, manifest)
+            shutil.rmtree(staging, ignore_errors=True)
+            return RunResult(plan=plan, documents=docs, out=plan.out, archived=None, manifest=manifest)
         write_manifest(staging, manifest)
         if lost:
             aside = set_aside(staging, plan.out)
