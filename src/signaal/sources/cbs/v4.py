@@ -28,6 +28,32 @@ from .backend import Backend, dimension_kind, empty_frame, long_frame
 from .model import Code, Dimension, Measure, NotationError, TableMeta, attribute_status, parse_cell
 
 
+def v4_measure(m: dict) -> Measure:
+    """A measure as a v4 ``MeasureCodes`` row describes it."""
+    return Measure(
+        key=str(m["Identifier"]),
+        title=str(m.get("Title") or "").strip(),
+        unit=str(m.get("Unit") or "").strip(),
+        decimals=m.get("Decimals"),
+        group=str(m.get("MeasureGroupId") or ""),
+        datatype=m.get("DataType") or "",
+    )
+
+
+def v4_dimension(d: dict, codes: list[dict]) -> Dimension:
+    """A dimension as a v4 ``Dimensions`` row and its ``<key>Codes`` rows describe it."""
+    key = d["Identifier"]
+    return Dimension(
+        key=key,
+        title=str(d.get("Title") or key),
+        kind=dimension_kind(d.get("Kind") or "", key),
+        codes=[
+            Code(key=str(c["Identifier"]), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or ""))
+            for c in codes
+        ],
+    )
+
+
 class V4Backend(Backend):
     api = "v4"
     source = "CBS StatLine (OData v4)"
@@ -65,34 +91,8 @@ class V4Backend(Backend):
         def listing(name: str) -> list[dict]:
             return self.listing(bundle, name, f"{root}/{name}", table_id, info)
 
-        measures = [
-            Measure(
-                key=str(m["Identifier"]),
-                title=str(m.get("Title") or "").strip(),
-                unit=str(m.get("Unit") or "").strip(),
-                decimals=m.get("Decimals"),
-                group=str(m.get("MeasureGroupId") or ""),
-                datatype=m.get("DataType") or "",
-            )
-            for m in listing("MeasureCodes")
-        ]
-        dims = []
-        for d in listing("Dimensions"):
-            key = d["Identifier"]
-            codes = [
-                Code(
-                    key=str(c["Identifier"]), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or "")
-                )
-                for c in listing(f"{key}Codes")
-            ]
-            dims.append(
-                Dimension(
-                    key=key,
-                    title=str(d.get("Title") or key),
-                    kind=dimension_kind(d.get("Kind") or "", key),
-                    codes=codes,
-                )
-            )
+        measures = [v4_measure(m) for m in listing("MeasureCodes")]
+        dims = [v4_dimension(d, listing(f"{d['Identifier']}Codes")) for d in listing("Dimensions")]
         return self.table_meta(table_id, info, bundle, measures, dims), bundle
 
     # ---- data -----------------------------------------------------------------------

@@ -34,12 +34,11 @@ from ...catalogue import Indicator
 from ...errors import DataError
 from ...regions import PREFIX, Registry, normalise_code
 from ...sources.cbs import modified_date
-from ...sources.cbs.backend import dimension_kind
 from ...sources.cbs.model import Code, Dimension, Measure, TableMeta
 from ...sources.cbs.resolve import resolve, wanted
 from ...sources.cbs.tidy import tidy
 from ...sources.cbs.v3 import V3Backend
-from ...sources.cbs.v4 import V4Backend
+from ...sources.cbs.v4 import V4Backend, v4_dimension, v4_measure
 from ...sources.http import HttpClient
 from ...sources.raw import RawStore
 
@@ -85,29 +84,11 @@ def read_v4_capture(real_dir: Path, table: str, origins: dict) -> RealTable:
     folder = Path(real_dir) / table
     props = _json(folder / "properties.json.gz")
     index = _json(folder / "index.json.gz")
-    measures = [
-        Measure(
-            key=str(m["Identifier"]),
-            title=str(m.get("Title") or "").strip(),
-            unit=str(m.get("Unit") or "").strip(),
-            decimals=m.get("Decimals"),
-            group=str(m.get("MeasureGroupId") or ""),
-            datatype=m.get("DataType") or "",
-        )
-        for m in _json(folder / "measure-codes.json.gz")["value"]
+    measures = [v4_measure(m) for m in _json(folder / "measure-codes.json.gz")["value"]]
+    dims = [
+        v4_dimension(d, _json(folder / f"codes-{d['Identifier']}.json.gz")["value"])
+        for d in _json(folder / "dimensions.json.gz")["value"]
     ]
-    dims = []
-    for d in _json(folder / "dimensions.json.gz")["value"]:
-        key = d["Identifier"]
-        codes = [
-            Code(key=str(c["Identifier"]), title=str(c.get("Title") or "").strip(), status=str(c.get("Status") or ""))
-            for c in _json(folder / f"codes-{key}.json.gz")["value"]
-        ]
-        dims.append(
-            Dimension(
-                key=key, title=str(d.get("Title") or key), kind=dimension_kind(d.get("Kind") or "", key), codes=codes
-            )
-        )
     meta = TableMeta(
         api="v4",
         table_id=str(props.get("Identifier") or table),
