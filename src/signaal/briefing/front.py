@@ -275,9 +275,9 @@ def glance_choice(signals: list[Signal], data, focus: str, quarter, lang: str):
     return btg, urgent, chances
 
 
-def glance_html(signals: list[Signal], data, focus: str, quarter, lang: str) -> str:
-    """The page "In één oogopslag"."""
-    btg, urgent, chances = glance_choice(signals, data, focus, quarter, lang)
+def glance_html(signals: list[Signal], data, focus: str, quarter, lang: str, choice=None) -> str:
+    """The page "In één oogopslag" (``choice``: what :func:`glance_choice` gave, else chosen here)."""
+    btg, urgent, chances = choice or glance_choice(signals, data, focus, quarter, lang)
     region = data.reg.sentence_name(focus, lang) if data is not None else focus
     period = Period.parse(str(quarter)).label(lang)
     parts = [
@@ -599,8 +599,9 @@ def front_pages(signals, data, focus: str, quarter, lang: str, targets: list, pr
     notes, not to the board)."""
     from ..signals.history import compare_signals, new_figures, revisions
 
-    glance = glance_html(signals, data, focus, quarter, lang)
-    _, urgent, chances = glance_choice(signals, data, focus, quarter, lang)
+    choice = glance_choice(signals, data, focus, quarter, lang)
+    glance = glance_html(signals, data, focus, quarter, lang, choice)
+    _, urgent, chances = choice
     chosen = {"urgentie": [s.indicator for s in urgent], "kans": [s.indicator for s in chances]}
     if previous is None:
         region = data.reg.sentence_name(focus, lang)

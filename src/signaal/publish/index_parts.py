@@ -156,7 +156,7 @@ def overview(folder: Path, docs: list[DocResult], lang: str, region: str, quarte
     found.sort(key=lambda s: s.get("rank", 0))
     if isinstance(glance, dict):  # the pack's "In één oogopslag": the same signals, in its order
         order = [(kind, i) for kind in ("urgentie", "kans") for i in glance.get(kind, [])]
-        found = [s for kind, i in order for s in found[:] if (s["kind"], s["indicator"]) == (kind, i)]
+        found = [s for kind, i in order for s in found if (s["kind"], s["indicator"]) == (kind, i)]
     board = _output(docs, "signals", lang, ".html")
     anchors = {**topic_anchors(folder, docs), **_board_anchors(folder, board)}
     tables = sorted(
