@@ -11,6 +11,7 @@ modules are light and imported here.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -150,9 +151,13 @@ def run_cmd(
     full, read-only): nothing published. With --regions: the worst region's code.
     """
     from .run.cluster import connect, scheduler_address
+    from .run.executors import prestart
     from .run.plan import make_plans
     from .run.regions import parse_regions
 
+    address = scheduler_address(scheduler)
+    if not address and (jobs or os.cpu_count() or 1) > 1:
+        prestart()  # the workers' imports run on another core while the run is planned
     if region and regions:
         raise InputError(
             f"--region {region} and --regions {regions} exclude each other: --region for one region, "
@@ -177,7 +182,6 @@ def run_cmd(
         out_per_region=regions is not None,
     )
     console = Console(file=sys.stderr, soft_wrap=True)  # the console's, also while a job's stderr goes to its log
-    address = scheduler_address(scheduler)
     with contextlib.ExitStack() as stack:
         executor = None
         if address:

@@ -53,6 +53,7 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         self.key = (kernel_name, _settings())
+        _shut_down_at_exit()
         self.km = AsyncKernelManager(kernel_name=kernel_name)
         run_sync(self.km.start_kernel)()
         self.kc = self.km.blocking_client()
@@ -120,6 +121,16 @@ def take(kernel_name: str, cwd: str) -> WarmKernel:
     return _kernel
 
 
+def prestart(kernel_name: str) -> None:
+    """Start this process's kernel now (a worker's start: its warm-up imports run while the
+    worker waits for its first job). One that does not start is left to the first notebook,
+    which starts it again and reports why it failed."""
+    global _kernel
+    if _kernel is None and enabled():
+        with contextlib.suppress(Exception):
+            _kernel = WarmKernel(kernel_name)
+
+
 def discard() -> None:
     """Shut this process's kernel down (its state is unknown: a notebook failed in it)."""
     global _kernel
@@ -133,11 +144,23 @@ def peak_mb() -> float:
     return _kernel.peak_mb() if _kernel is not None else 0.0
 
 
-atexit.register(discard)
-with contextlib.suppress(Exception):  # a spawned worker does not run atexit: multiprocessing's own hook
-    from multiprocessing import util
+_hooked = 0  # the process whose exit shuts its kernel down
 
-    util.Finalize(None, discard, exitpriority=10)
+
+def _shut_down_at_exit() -> None:
+    """Shut this process's kernel down when it ends: at interpreter exit, and in a worker
+    process, which does not run ``atexit``, by multiprocessing's own exit hook. Hooked when a
+    process starts its first kernel: a worker forked from a forkserver that imported this
+    module begins with multiprocessing's hooks cleared."""
+    global _hooked
+    if _hooked == os.getpid():
+        return
+    _hooked = os.getpid()
+    atexit.register(discard)
+    with contextlib.suppress(Exception):
+        from multiprocessing import util
+
+        util.Finalize(None, discard, exitpriority=10)
 
 
 def _failed(nb) -> bool:

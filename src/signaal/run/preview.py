@@ -30,7 +30,7 @@ from ..errors import InputError, suggest
 from ..files import write_atomic
 from ..publish.exporters import SignaalHTMLExporter
 from .themes import discover_themes, theme_parameters
-from .workers import _failure, _stderr_to, ensure_kernel
+from .workers import _failure, ensure_kernel, stderr_to
 
 RELOAD_SCRIPT = (
     "<script>(function(){var v=%d;setInterval(function(){fetch('/version',{cache:'no-store'})"
@@ -89,7 +89,7 @@ class Preview:
         executed = self.folder / "executed.ipynb"
         try:
             logging.getLogger("papermill").setLevel(logging.WARNING)
-            with _stderr_to(self.folder / "kernel.log"):  # the kernel's chatter, not the terminal's
+            with stderr_to(self.folder / "kernel.log"):  # the kernel's chatter, not the terminal's
                 pm.execute_notebook(
                     str(self.notebook),
                     str(executed),

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Protocol
 
 from ..publish.outcome import FAILED, DocResult, one_line
-from .executors import Executor, local_executor
+from .executors import Executor, KernelStart, local_executor
 from .job import JobContext
 from .progress import Observer
+from .workers import KERNEL_LOG, kernel_env
 
 PRIORITY = {"theme": 0, "signals": 1, "boardpack": 2, "theme-pdf": 3, "factsheet": 4}
 WAITS_FOR = {"boardpack": ("theme", "signals")}  # a deferred job is decided when these are done
@@ -143,7 +144,9 @@ class Scheduler:
         if self.executor is not None:
             self._loop(self.executor)
         else:
-            with local_executor(max(1, min(self.max_workers, expected)), self.observer) as executor:
+            themes = [self.lanes[j.lane_keys[0]].ctx for j in self.pending if j.kind == "theme"]
+            kernel = KernelStart(kernel_env(themes[0]), themes[0].staging / KERNEL_LOG) if themes else None
+            with local_executor(max(1, min(self.max_workers, expected)), self.observer, kernel) as executor:
                 self._loop(executor)
         return self.schedule
 

@@ -81,6 +81,7 @@ def register(kind: str, fn: Worker, lanes: bool = False) -> None:
 
 
 RUN_LOG = "logs/run.log"  # what the jobs other than theme notebooks write to stderr
+KERNEL_LOG = "logs/kernels.log"  # what the workers' warm kernels write to stderr
 
 
 def log_of(kind: str, args: dict) -> str:
@@ -232,7 +233,7 @@ def _failure(exc: BaseException, notebook: str, limits: Limits | None = None) ->
 
 
 @contextlib.contextmanager
-def _stderr_to(path: Path) -> Iterator[None]:
+def stderr_to(path: Path) -> Iterator[None]:
     """Send file descriptor 2 (ours and the kernel's) to a log file for a while."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -261,7 +262,7 @@ def _execute_notebook(
         done[0] += 1
         report(name, min(done[0], total - 2), total, "cells")
 
-    with _stderr_to(log_path):  # kernel chatter goes to the log, not the run's output
+    with stderr_to(log_path):  # kernel chatter goes to the log, not the run's output
         pm.execute_notebook(
             notebook,
             str(executed),
@@ -296,12 +297,20 @@ def _page_defaults(ctx: JobContext, name: str) -> dict:
     return {"signaal_defaults": ctx.edition().meta(name, "")}
 
 
+def kernel_env(ctx: JobContext) -> dict[str, str]:
+    """What a theme job sets in its worker's environment, which its kernel inherits: the run's
+    data folder, and this environment's kernel rather than a user-level one."""
+    return {
+        "SIGNAAL_DATA_DIR": str(ctx.data_dir),
+        "JUPYTER_PREFER_ENV_PATH": os.environ.get("JUPYTER_PREFER_ENV_PATH", "1"),
+    }
+
+
 def execute_theme(ctx: JobContext, name: str, notebook: str, stem: str) -> DocResult:
     """Stage 1 of a theme: execute the notebook (papermill, a warm kernel) and export
     ``<stem>.html``. The board pack needs only this; the PDF is stage 2."""
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    os.environ["SIGNAAL_DATA_DIR"] = str(ctx.data_dir)
-    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # this environment's kernel, not a user-level one
+    os.environ.update(kernel_env(ctx))
     staging = ctx.staging
     executed = staging / "notebooks" / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
