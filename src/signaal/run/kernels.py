@@ -22,6 +22,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from papermill.clientwrap import PapermillNotebookClient
@@ -54,7 +56,11 @@ class WarmKernel:
 
         self.key = (kernel_name, _settings())
         _shut_down_at_exit()
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        # its channels as local sockets in a folder of its own, not TCP ports on 127.0.0.1: no
+        # port another process can take between choosing and binding it, and no other user
+        # on the machine can connect to it
+        self.sockets = tempfile.mkdtemp(prefix="signaal-kernel-")
+        self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.sockets, "kernel"))
         run_sync(self.km.start_kernel)()
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
@@ -88,6 +94,7 @@ class WarmKernel:
             self.kc.stop_channels()
         with contextlib.suppress(Exception):
             run_sync(self.km.shutdown_kernel)(now=True)
+        shutil.rmtree(self.sockets, ignore_errors=True)
 
     def peak_mb(self) -> float:
         """The kernel's peak memory so far in MB (Linux; 0 elsewhere)."""

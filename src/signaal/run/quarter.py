@@ -42,7 +42,7 @@ from .manifest import build_manifest, read_manifest, write_manifest
 from .plan import EXIT_OUTPUT, Plan, RunResult, make_plan
 from .progress import Observer
 from .scheduler import Job, Scheduler
-from .workers import RUN_LOG, ensure_kernel
+from .workers import KERNEL_LOG, RUN_LOG, ensure_kernel
 
 # errors of writing the run's files that are the machine's, not a bug: one line, not a traceback
 WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EBUSY}
@@ -165,11 +165,12 @@ class Folder:
             fingerprints=documents.fingerprints,
             executor=executor,
         )
-        log = staging / RUN_LOG
-        if log.exists() and log.stat().st_size == 0:
-            log.unlink()
-        if log.exists():
-            manifest["log"] = RUN_LOG  # what the board pack, signals and factsheets wrote to stderr
+        for key, name in (("log", RUN_LOG), ("kernel_log", KERNEL_LOG)):
+            log = staging / name
+            if log.exists() and log.stat().st_size == 0:
+                log.unlink()
+            if log.exists():  # what the board pack, signals and factsheets, or the kernels, wrote to stderr
+                manifest[key] = name
         lost = [] if plan.allow_partial else lost_documents(self.published, docs)
         if lost:
             manifest["published"] = False
