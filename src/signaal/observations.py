@@ -31,7 +31,7 @@ def validate_observations(df: pd.DataFrame, where: str = "observations") -> pd.D
     for col in ("indicator", "region", "period", "status"):
         out[col] = out[col].astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("float64")
-    bad_status = sorted(set(out["status"]) - set(STATUSES))
+    bad_status = sorted(set(out["status"].unique()) - set(STATUSES))  # unique(): not row by row
     if bad_status:
         raise DataError(f"{where}: unknown status {bad_status[0]!r}; valid: {', '.join(STATUSES)}")
     for period in out["period"].unique():

@@ -11,7 +11,10 @@ import atexit
 import contextlib
 import ctypes
 import os
+import select
 import signal
+import threading
+import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -83,11 +86,14 @@ def one_line(text: object) -> str:
 _queue = None
 
 
-def set_progress_queue(queue) -> None:
-    """Worker initialiser: where :func:`report` sends progress (None: nowhere)."""
+def set_progress_queue(queue, run_pid: int | None = None) -> None:
+    """Worker initialiser: where :func:`report` sends progress (None: nowhere); the worker
+    ends with its parent and, given ``run_pid``, with the run (see :func:`_end_with_run`)."""
     global _queue
     _queue = queue
     _die_with_parent()
+    if run_pid is not None and run_pid != os.getppid():
+        _end_with_run(run_pid)
     _exit_promptly()
 
 
@@ -154,6 +160,34 @@ def _exit_promptly() -> None:
     interpreter (pandas, matplotlib, WeasyPrint) would then keep the whole run waiting about a
     second, so it leaves at once."""
     atexit.register(os._exit, 0)
+
+
+def _end_with_run(pid: int) -> None:
+    """End this worker (SIGTERM, as :func:`_die_with_parent` does) when the run's process
+    ``pid`` ends, also when the run is not its parent: a worker forked by a forkserver is the
+    server's child, and the server lives as long as its workers do."""
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)  # Linux: readable when the process ends
+        except (AttributeError, OSError):
+            fd = None
+        while True:
+            if fd is not None:
+                select.select([fd], [], [])
+                break
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+            time.sleep(0.2)
+        with contextlib.suppress(OSError):  # the forkserver: it serves only the run, and would
+            os.kill(os.getppid(), signal.SIGKILL)  # take a second to unload what it imported
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="signaal-end-with-run", daemon=True).start()
 
 
 def _die_with_parent() -> None:

@@ -129,13 +129,13 @@ class KernelStart:
     log: Path
 
 
-def _init_worker(queue, env: dict[str, str], kernel: KernelStart | None) -> None:
+def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart | None) -> None:
     """A worker's start: the run's environment (a fork of the forkserver has the environment
     the server started with, not the run's), progress to ``queue``, and with ``kernel`` this
     worker's warm kernel started, so that it is ready by the first notebook."""
     os.environ.clear()
     os.environ.update(env)
-    outcome.set_progress_queue(queue)
+    outcome.set_progress_queue(queue, run_pid)  # it also ends with the run (its parent is the forkserver)
     if kernel is not None:
         from .. import config
         from . import kernels
@@ -158,7 +158,7 @@ class LocalPool(Executor):
             max_workers=workers,
             mp_context=worker_context(),
             initializer=_init_worker,
-            initargs=(queue, dict(os.environ), kernel),
+            initargs=(queue, os.getpid(), dict(os.environ), kernel),
         )
 
     def submit(self, kind: str, ctxs: tuple[JobContext, ...], args: dict) -> Future:

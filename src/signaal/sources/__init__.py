@@ -16,18 +16,40 @@ variables; :class:`Endpoints` reads them in one place.
 
 from __future__ import annotations
 
-from .base import Endpoints, FetchResult, Source, SourceContext, Unit
-from .cbs import CbsSource
-from .duo import DuoSource
-from .manual import ManualSource
+from typing import TYPE_CHECKING
 
-# kind → source, in the order a refresh fetches them and its manifest lists them
-SOURCES: dict[str, type[Source]] = {s.kind: s for s in (ManualSource, DuoSource, CbsSource)}
+from .base import Endpoints, FetchResult, Source, SourceContext, Unit
+
+if TYPE_CHECKING:
+    from .cbs import CbsSource
+    from .duo import DuoSource
+    from .manual import ManualSource
+
+_LAZY = {"CbsSource": ".cbs", "DuoSource": ".duo", "ManualSource": ".manual"}
+
+
+def __getattr__(name: str):
+    """The sources and :data:`SOURCES` load when first used (PEP 562): a run reads the curated
+    tables through :mod:`.manual` without loading the CBS and DUO clients."""
+    import importlib
+
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    if name == "SOURCES":
+        # kind → source, in the order a refresh fetches them and its manifest lists them
+        from .cbs import CbsSource
+        from .duo import DuoSource
+        from .manual import ManualSource
+
+        sources: dict[str, type[Source]] = {s.kind: s for s in (ManualSource, DuoSource, CbsSource)}
+        globals()["SOURCES"] = sources  # once
+        return sources
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_sources(context: SourceContext) -> dict[str, Source]:
     """Every source of :data:`SOURCES`, opened for one refresh."""
-    return {kind: cls.open(context) for kind, cls in SOURCES.items()}
+    return {kind: cls.open(context) for kind, cls in __getattr__("SOURCES").items()}
 
 
 __all__ = [

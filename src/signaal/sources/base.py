@@ -13,14 +13,16 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import pandas as pd
 
 from ..catalogue import Catalogue, Indicator
 from ..regions import Registry
-from .http import HttpClient
 from .raw import RawStore
+
+if TYPE_CHECKING:  # the HTTP client (tenacity, requests) loads only where a source fetches
+    from .http import HttpClient
 
 DEFAULT_CBS_V3_URL = "https://opendata.cbs.nl"
 DEFAULT_CBS_V4_URL = "https://datasets.cbs.nl/odata/v1"
