@@ -272,3 +272,21 @@ def test_a_worker_is_handed_one_picklable_frozen_context(tmp_path):
     assert WORKERS.takes_lanes("signals") and not WORKERS.takes_lanes("theme")  # a batch of regions' signals
     with pytest.raises(KeyError, match="no worker for jobs of kind 'map'; registered: theme"):
         WORKERS.get("map")
+
+
+# ---------------------------------------------------------------------------------------
+# Worker processes forked from a forkserver
+# ---------------------------------------------------------------------------------------
+def test_workers_forked_from_a_running_forkserver_get_the_runs_environment(monkeypatch):
+    import os
+
+    from signaal.run.executors import LocalPool, prestart, worker_context
+
+    prestart()  # the server starts (or already runs) with the environment of now
+    monkeypatch.setenv("SIGNAAL_PROBE", "set after the forkserver started")
+    pool = LocalPool(2, worker_context().Queue())
+    try:
+        seen = [pool.pool.submit(os.getenv, "SIGNAAL_PROBE") for _ in range(2)]
+        assert [f.result(timeout=120) for f in seen] == ["set after the forkserver started"] * 2
+    finally:
+        pool.close()
