@@ -20,6 +20,7 @@ missing, not a notebook at all) is *broken*: the run reports it and exits non-ze
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +120,21 @@ def check_notebook(nb_path: Path) -> None:
 
 
 def inspect(nb_path: Path) -> Notebook:
-    """What a notebook is to the run: marked or not, its parameters, what keeps it from running."""
+    """What a notebook is to the run: marked or not, its parameters, what keeps it from running
+    (read once per version of the file: a run asks about every notebook more than once)."""
+    try:
+        stat = nb_path.stat()
+    except OSError:
+        return _inspect(nb_path)
+    return _inspected(nb_path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _inspected(nb_path: Path, mtime_ns: int, size: int) -> Notebook:
+    return _inspect(nb_path)
+
+
+def _inspect(nb_path: Path) -> Notebook:
     name = nb_path.stem
     try:
         nb = _read(nb_path)
