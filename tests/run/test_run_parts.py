@@ -280,7 +280,8 @@ def test_a_worker_is_handed_one_picklable_frozen_context(tmp_path):
 def test_workers_forked_from_a_running_forkserver_get_the_runs_environment(monkeypatch):
     import os
 
-    from signaal.run.executors import LocalPool, prestart, worker_context
+    from signaal.run.executors import LocalPool
+    from signaal.run.forkserver import prestart, worker_context
 
     prestart()  # the server starts (or already runs) with the environment of now
     monkeypatch.setenv("SIGNAAL_PROBE", "set after the forkserver started")

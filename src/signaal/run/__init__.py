@@ -11,19 +11,53 @@ The public names of the run (``make_plan``, ``execute``, ``run``, ``Plan``, ``Ru
 ``Observer``, …) are importable from here, as before the run became a package.
 """
 
-from ..errors import NotebookError, SignaalError
-from ..publish.outcome import DocResult
-from .carry import carry_over
-from .folder import clean_stale_staging, swap_into_place
-from .plan import Plan, RunResult, make_plan
-from .preflight import Problems, quiet_nbformat
-from .progress import Observer
-from .quarter import OutputError, execute, run
-from .themes import discover_themes, theme_notebooks
+from typing import TYPE_CHECKING
 
-quiet_nbformat()  # in the run's process and in every worker process (they import this package)
+if TYPE_CHECKING:
+    from ..errors import NotebookError, SignaalError
+    from ..publish.outcome import DocResult
+    from .carry import carry_over
+    from .folder import clean_stale_staging, swap_into_place
+    from .plan import Plan, RunResult, make_plan
+    from .preflight import Problems
+    from .progress import Observer
+    from .quarter import OutputError, execute, run
+    from .themes import discover_themes, theme_notebooks
 
-publish = swap_into_place  # its name before the run became a package; `signaal.publish` is the stage
+    publish = swap_into_place
+
+# the public names load when first used (PEP 562): ``signaal run`` starts its worker processes'
+# forkserver (:mod:`.forkserver`) before it loads the rest of the run
+_WHERE = {
+    "NotebookError": ("..errors", "NotebookError"),
+    "SignaalError": ("..errors", "SignaalError"),
+    "DocResult": ("..publish.outcome", "DocResult"),
+    "carry_over": (".carry", "carry_over"),
+    "clean_stale_staging": (".folder", "clean_stale_staging"),
+    "publish": (".folder", "swap_into_place"),  # its name before the run became a package
+    "Plan": (".plan", "Plan"),
+    "RunResult": (".plan", "RunResult"),
+    "make_plan": (".plan", "make_plan"),
+    "Problems": (".preflight", "Problems"),
+    "Observer": (".progress", "Observer"),
+    "OutputError": (".quarter", "OutputError"),
+    "execute": (".quarter", "execute"),
+    "run": (".quarter", "run"),
+    "discover_themes": (".themes", "discover_themes"),
+    "theme_notebooks": (".themes", "theme_notebooks"),
+}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = _WHERE[name]
+    value = getattr(importlib.import_module(module, __name__), attr)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Plan",

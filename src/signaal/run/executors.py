@@ -6,8 +6,8 @@ runs it and hands back what it made. Three of them, one interface:
 - :class:`Inline` — in the run's own process, one job at a time (``--jobs 1``: no worker
   processes to start; progress straight to the observer);
 - :class:`LocalPool` — worker processes on this machine (the default), forked from a
-  forkserver that imported what every worker needs once (:func:`prestart`), their progress
-  coming back over a queue;
+  forkserver that imported what every worker needs once (:mod:`~signaal.run.forkserver`),
+  their progress coming back over a queue;
 - :class:`~signaal.run.cluster.DaskExecutor` — the workers of a Dask distributed cluster
   (``--scheduler tcp://host:8786``), see :mod:`~signaal.run.cluster`.
 
@@ -19,7 +19,6 @@ schedule records.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import threading
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from typing import Any
 
 from ..publish import outcome
 from ..publish.outcome import DocResult
+from .forkserver import worker_context
 from .job import JobContext
 from .progress import Observer
 from .workers import run_job, stderr_to
@@ -81,43 +81,6 @@ class Inline(Executor):
 
     def wait(self, futures: list) -> list:
         return futures
-
-
-# What every worker imports (about 1,5 s of CPU): imported once, by the forkserver, while the
-# run plans; each worker is then a fork of it, ready at once. (An import that fails here is
-# skipped by the forkserver and happens in the worker as before, with its error.)
-PRELOAD = (
-    "signaal.run.workers",
-    "signaal.run.kernels",
-    "papermill",
-    "weasyprint",
-    "signaal.publish.exporters",
-    "signaal.publish.boardpack",
-    "signaal.publish.factsheets",
-    "signaal.signals.engine",
-)
-
-
-def worker_context():
-    """How worker processes start: forked from a forkserver that preloaded :data:`PRELOAD`
-    (Linux, macOS), else spawned (a fresh interpreter that imports what it needs)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(list(PRELOAD))
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def prestart() -> None:
-    """Start the forkserver now, so that its imports run on the other core while this
-    process plans the run (it ends with this process; a run that builds nothing wasted
-    only that core's time)."""
-    ctx = worker_context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        with contextlib.suppress(Exception):  # a worker then starts it; never fail a run for this
-            forkserver.ensure_running()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import warnings
 from pathlib import Path
 
 from ..catalogue import catalogue
@@ -43,17 +42,6 @@ class Problems(InputError):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = [" ".join(p.split()) for p in problems]
-
-
-def quiet_nbformat() -> None:
-    """nbformat warns on every read of a notebook whose cells have no ids (older notebooks,
-    notebooks made by scripts); it reads them all the same, so the warning is noise on the
-    run's output."""
-    try:
-        from nbformat.warnings import MissingIDFieldWarning
-    except ImportError:  # pragma: no cover - an nbformat without it does not warn
-        return
-    warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
 
 
 # ---------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +92,20 @@ def _parameter_names(nb, name: str) -> dict:
         f"notebook {name} has no cell tagged 'parameters'; "
         "tag the first code cell 'parameters' (region and quarter; vintage and lang optional)"
     )
+
+
+def quiet_nbformat() -> None:
+    """nbformat warns on every read of a notebook whose cells have no ids (older notebooks,
+    notebooks made by scripts); it reads them all the same, so the warning is noise on the
+    run's output."""
+    try:
+        from nbformat.warnings import MissingIDFieldWarning
+    except ImportError:  # pragma: no cover - an nbformat without it does not warn
+        return
+    warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+
+
+quiet_nbformat()  # in the run's process and in every worker process (both read notebooks)
 
 
 def _read(nb_path: Path):

@@ -23,9 +23,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..files import sha256, write_atomic
-from .http import Response
+
+if TYPE_CHECKING:  # the HTTP client (requests, tenacity) loads only where a response is read back
+    from .http import Response
 
 COMPLETE = "complete.json"
 
@@ -169,6 +172,8 @@ class RawStore:
         found = bundle.load(name)
         if found:
             return found
+        from .http import Response
+
         response = Response(
             url=meta.get("url", ""),
             status=0,
