@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from ..periods import Period
-from ..signals.ranking import rank_regions
 
 COLUMNS = (
     "indicator",
@@ -76,20 +75,22 @@ def _long(table: pd.DataFrame) -> pd.DataFrame:
 
 def _ranks(long: pd.DataFrame, ind, reg) -> pd.DataFrame:
     """``rank`` and ``rank_of`` for the COROP and province rows of an indicator whose level the
-    briefings rank (not counts, not index numbers): by period, within the level."""
+    briefings rank (not counts, not index numbers): by period, within the level, as
+    :func:`~signaal.signals.ranking.rank_regions` ranks (on the values as shown, ties shared:
+    ``21-23``), for all periods at once."""
     if ind.additive or ind.unit == "index":
         return long.assign(rank="", rank_of="")
-    rank: dict = {}
-    rank_of: dict = {}  # row → value, set once at the end (a .loc per group is slow)
-    for (_period, level), group in long.groupby(["period", "level"]):
-        if level not in ("corop", "provincie"):
-            continue
-        ranks = rank_regions(group.set_index("region")["value"], ind.polarity, ind.decimals)
-        for row, region in zip(group.index, group["region"], strict=True):
-            rank[row], rank_of[row] = ranks[region].short(), str(ranks[region].n)
-    return long.assign(
-        rank=[rank.get(row, "") for row in long.index], rank_of=[rank_of.get(row, "") for row in long.index]
-    )
+    rows = long[long["level"].isin(("corop", "provincie")) & long["value"].notna()]
+    values = rows["value"].astype(float)
+    if ind.decimals is not None:
+        values = values.round(ind.decimals)
+    groups = values.groupby([rows["period"], rows["level"]])
+    ascending = ind.polarity == "lower_is_better"
+    low = groups.rank(ascending=ascending, method="min").astype(int).astype(str)
+    high = groups.rank(ascending=ascending, method="max").astype(int).astype(str)
+    shown = low.where(low == high, low + "-" + high)
+    of = groups.transform("size").astype(str)
+    return long.assign(rank=shown.reindex(long.index, fill_value=""), rank_of=of.reindex(long.index, fill_value=""))
 
 
 def _status(data, indicator: str) -> pd.DataFrame:
@@ -128,20 +129,20 @@ def indicator_table(data, focus: str, quarter: Period, indicators: list[str], la
             continue
         long = long.merge(_status(data, ind_id), on=["region", "period"], how="left")
         src = ind.source
+        codes = long["region"].unique()  # per region and per period once, not per row
         long = long.assign(
             indicator=ind.id,
             title=ind.title.get(lang),
             theme=ind.theme,
             unit=ind.unit,
-            region_name=[reg.display_name(c, lang) for c in long["region"]],
-            level=[reg[c].level for c in long["region"]],
-            role=[roles[c] for c in long["region"]],
+            region_name=long["region"].map({c: reg.display_name(c, lang) for c in codes}),
+            level=long["region"].map({c: reg[c].level for c in codes}),
+            role=long["region"].map({c: roles[c] for c in codes}),
             source=src.publisher + (f" — {src.family}" if src.family else ""),
             table=table_id(manifest, ind) or ("derived" if src.kind == "derived" else ""),
         )
         long = _ranks(long, ind, reg)
-        order = {p: Period.parse(p) for p in long["period"].unique()}
-        long["_order"] = long["period"].map(lambda p, order=order: order[p].end())
+        long["_order"] = long["period"].map({p: Period.parse(p).end() for p in long["period"].unique()})
         frames.append(long.sort_values(["_order", "region"]).drop(columns="_order"))
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))
