@@ -167,6 +167,8 @@ def _end_with_run(pid: int) -> None:
     ``pid`` ends, also when the run is not its parent: a worker forked by a forkserver is the
     server's child, and the server lives as long as its workers do."""
 
+    server = os.getppid()  # the forkserver that forked this worker
+
     def watch() -> None:
         try:
             fd = os.pidfd_open(pid)  # Linux: readable when the process ends
@@ -183,8 +185,9 @@ def _end_with_run(pid: int) -> None:
             except PermissionError:
                 pass
             time.sleep(0.2)
-        with contextlib.suppress(OSError):  # the forkserver: it serves only the run, and would
-            os.kill(os.getppid(), signal.SIGKILL)  # take a second to unload what it imported
+        if os.getppid() == server:  # still the forkserver (not whoever adopted this worker):
+            with contextlib.suppress(OSError):  # it served only the run, and would take a second
+                os.kill(server, signal.SIGKILL)  # to unload what it imported
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="signaal-end-with-run", daemon=True).start()
