@@ -10,11 +10,14 @@ complete one whose table has not changed) are read from disk instead of fetched 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..errors import SourceError
-from .http import HttpClient
 from .raw import Bundle, RawFile
+
+if TYPE_CHECKING:  # the HTTP client (requests, tenacity) loads only where one is made
+    from .http import HttpClient
 
 MAX_PAGES = 10_000  # a guard against a server that links a page to itself forever
 

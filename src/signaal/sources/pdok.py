@@ -20,13 +20,16 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, SourceError
 from ..files import write_atomic
 from ..regions import Registry
-from .http import HttpClient
 from .paging import encode_query, fetch_pages
 from .raw import RawStore, now_stamp
+
+if TYPE_CHECKING:  # the HTTP client (requests, tenacity) loads only where one is made
+    from .http import HttpClient
 
 SOURCE = "PDOK CBS gebiedsindelingen"
 COLLECTIONS = {
