@@ -22,6 +22,7 @@ from ..signals.curate import MIN_STRENGTH, VERDICTS, curate, marks
 from ..signals.model import Signal
 from ..signals.ranking import Rank
 from ..text import check_lang, t
+from .front import change_text
 
 SPARK_PERIODS = {"Y": 12, "Q": 20}
 KLOK_POINTS = 12
@@ -158,14 +159,6 @@ def klok_conclusion(signals: list[Signal], lang: str, data=None) -> str:
     return text + "."
 
 
-def _change_text(value: float | None, n: dict, lang: str) -> str:
-    if value is None:
-        return "–"
-    if n.get("basis") == "relatief":
-        return fmt.percent(value, 1, lang, sign=True)
-    return fmt.change(value, n.get("unit", ""), int(n.get("decimals", 1)), lang)
-
-
 def _mark_value(rule: str, s: Signal, lang: str) -> str:
     n = s.numbers
     nominal = n.get("nominal_change_year" if rule == "verandering" else "nominal_change_over_window")
@@ -175,9 +168,9 @@ def _mark_value(rule: str, s: Signal, lang: str) -> str:
             return t("mark_no_trend", lang)
         words = t(f"sig_word_{n.get('frequency', 'Y')}", lang)
         span = fmt.counted(int(n.get("window", 8)), words, lang)
-        return t("mark_trend_value", lang, change=_change_text(n.get("change_over_window"), n, lang), span=span) + real
+        return t("mark_trend_value", lang, change=change_text(n.get("change_over_window"), n, lang), span=span) + real
     if rule == "verandering":
-        return _change_text(n.get("change_year"), n, lang) + real
+        return change_text(n.get("change_year"), n, lang) + real
     return Rank(int(n["rank"]), int(n.get("rank_high", n["rank"])), int(n["n"])).text(lang)
 
 

@@ -62,7 +62,9 @@ def _size(x: float, n: dict, lang: str) -> str:
     return fmt.magnitude(x, n.get("unit", ""), int(n.get("decimals", 1)), lang)
 
 
-def _change(x: float | None, n: dict, lang: str) -> str:
+def change_text(x: float | None, n: dict, lang: str) -> str:
+    """A signal's change as its numbers ``n`` say to write it: a relative one as a signed
+    percentage, else in the indicator's unit; '–' without one (front pages, signal board)."""
     if x is None:
         return "–"
     if n.get("basis") == "relatief":
@@ -162,17 +164,17 @@ def signal_line(s: Signal, data, lang: str) -> str:
         text = t(
             "front_trend",
             lang,
-            change=_change(n["change_over_window"], n, lang),
+            change=change_text(n["change_over_window"], n, lang),
             span=fmt.counted(int(n["window"]), words, lang),
         )
         if national is not None:
-            text += t("front_vs_national", lang, change=_change(national, n, lang))
+            text += t("front_vs_national", lang, change=change_text(national, n, lang))
         return text + _meaning(s, data, lang) + "."
     if s.rule == "verandering":
         rolling = t("front_rolling", lang) if n.get("rolling") else ""
-        text = t("front_change", lang, change=_change(n["change_year"], n, lang), rolling=rolling)
+        text = t("front_change", lang, change=change_text(n["change_year"], n, lang), rolling=rolling)
         if n.get("national_change") is not None:
-            text += t("front_vs_national", lang, change=_change(n["national_change"], n, lang))
+            text += t("front_vs_national", lang, change=change_text(n["national_change"], n, lang))
         return text + _meaning(s, data, lang) + "."
     if s.rule == "positie":
         rank = Rank(int(n["rank"]), int(n.get("rank_high", n["rank"])), int(n["n"]))

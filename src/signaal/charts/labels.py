@@ -8,7 +8,7 @@ after the axis limits are final.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -71,6 +71,23 @@ def _align(dx: float, dy: float) -> tuple[str, str]:
     return ha, va
 
 
+def cheapest(candidates: Iterable[tuple[Text, float]]) -> Text:
+    """The candidate label of least cost (the first of equal ones); the others are removed from
+    the axes. Candidates are drawn one at a time, and the search stops at one that costs nothing."""
+    best, best_cost = None, None
+    for text, cost in candidates:
+        if best_cost is None or cost < best_cost:
+            if best is not None:
+                best.remove()
+            best, best_cost = text, cost
+        else:
+            text.remove()
+        if cost == 0:
+            break
+    assert best is not None
+    return best
+
+
 def place_point_labels(
     ax,
     points: Sequence[tuple[float, float, str]],
@@ -94,23 +111,18 @@ def place_point_labels(
     out = []
     for i, (x, y, label) in enumerate(points):
         others = [m for j, m in enumerate(markers) if j != i]
-        best, best_cost = None, None
-        for dx, dy in offsets:
-            ha, va = _align(dx, dy)
-            text = ax.annotate(label, xy=(x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style)
-            b = box(text, renderer)
-            cost = sum(_area(b, p) for p in placed) + sum(_area(b, m) for m in others)
-            if inside and (b.x0 < frame.x0 or b.x1 > frame.x1 or b.y0 < frame.y0 or b.y1 > frame.y1):
-                cost += 1e6
-            if best_cost is None or cost < best_cost:
-                if best is not None:
-                    best.remove()
-                best, best_cost = text, cost
-            else:
-                text.remove()
-            if cost == 0:
-                break
-        assert best is not None
+
+        def candidates(x=x, y=y, label=label, others=others) -> Iterator[tuple[Text, float]]:
+            for dx, dy in offsets:
+                ha, va = _align(dx, dy)
+                text = ax.annotate(label, xy=(x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style)
+                b = box(text, renderer)
+                cost = sum(_area(b, p) for p in placed) + sum(_area(b, m) for m in others)
+                if inside and (b.x0 < frame.x0 or b.x1 > frame.x1 or b.y0 < frame.y0 or b.y1 > frame.y1):
+                    cost += 1e6
+                yield text, cost
+
+        best = cheapest(candidates())
         if with_halo:
             halo(best)
         placed.append(box(best, renderer))

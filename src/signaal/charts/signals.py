@@ -7,15 +7,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from .. import formatting as fmt
 from ..periods import Period
 from .base import PALETTE, Chart, figure, house_chart, to_svg
-from .labels import box, halo, overlaps, renderer_of
+from .labels import box, cheapest, halo, overlaps, renderer_of
 from .ticks import value_axis
 
 KIND_COLOURS = {"urgentie": PALETTE["bad"], "kans": PALETTE["good"], "neutraal": PALETTE["neutral"]}
@@ -94,36 +97,31 @@ def _name_dots(ax, dots: list[tuple[float, float]], names: list[str], avoid: lis
     for i, ((fx, fy), name) in enumerate(zip(dots, names, strict=True)):
         dots_near = [m for j, m in enumerate(markers) if j != i]
         sides = [fx > 0.66, fx <= 0.66]
-        best, best_cost = None, None
-        for left, step in [(left, (k + 1) // 2 * (1 if k % 2 else -1)) for left in sides for k in range(30)]:
-            ly = min(max(fy + step * line, line / 2), 1 - line / 2)
-            text = ax.text(
-                fx - 0.012 if left else fx + 0.012,
-                ly,
-                name,
-                transform=ax.transAxes,
-                fontsize=7,
-                color="#222222",
-                ha="right" if left else "left",
-                va="center",
-                zorder=6,
-            )
-            own = text.get_window_extent(renderer).padded(1.0)
-            cost = (
-                1000 * sum(1 for o in placed if overlaps(own, o))  # never over another name
-                + 100 * sum(1 for m in dots_near if overlaps(own, m))  # rather not over a dot
-                + (10000 if own.x0 < frame.x0 or own.x1 > frame.x1 else 0)
-                + abs(step)  # the nearest free line
-            )
-            if best_cost is None or cost < best_cost:
-                if best is not None:
-                    best.remove()
-                best, best_cost = text, cost
-            else:
-                text.remove()
-            if cost == 0:
-                break
-        assert best is not None
+
+        def candidates(fx=fx, fy=fy, name=name, dots_near=dots_near, sides=sides) -> Iterator[tuple[Text, float]]:
+            for left, step in [(left, (k + 1) // 2 * (1 if k % 2 else -1)) for left in sides for k in range(30)]:
+                ly = min(max(fy + step * line, line / 2), 1 - line / 2)
+                text = ax.text(
+                    fx - 0.012 if left else fx + 0.012,
+                    ly,
+                    name,
+                    transform=ax.transAxes,
+                    fontsize=7,
+                    color="#222222",
+                    ha="right" if left else "left",
+                    va="center",
+                    zorder=6,
+                )
+                own = text.get_window_extent(renderer).padded(1.0)
+                cost = (
+                    1000 * sum(1 for o in placed if overlaps(own, o))  # never over another name
+                    + 100 * sum(1 for m in dots_near if overlaps(own, m))  # rather not over a dot
+                    + (10000 if own.x0 < frame.x0 or own.x1 > frame.x1 else 0)
+                    + abs(step)  # the nearest free line
+                )
+                yield text, cost
+
+        best = cheapest(candidates())
         halo(best)  # the centre lines and leader lines do not strike a name through
         tx, ty = best.get_position()
         if abs(ty - fy) > 0.01:
