@@ -17,6 +17,8 @@ Signaal exporters and papermill its engines. Calling :func:`frame` loads its pro
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,21 @@ except PackageNotFoundError:  # running from a source tree without installing
 API_GROUP = "signaal.api"  # entry points: what a stage above offers at the top of the package
 
 __all__ = ["__version__", "frame"]
+
+
+def lazy_attributes(package: str, where: dict[str, str]) -> Callable[[str], Any]:
+    """A package's ``__getattr__`` (PEP 562) for names loaded when first used: ``name`` from
+    the module ``where[name]`` (relative to ``package``), or ``"module:attr"`` where it has
+    another name there. A package uses it so that importing it does not load what only some
+    of its users need (nbconvert, WeasyPrint, scipy, matplotlib, the HTTP client)."""
+
+    def __getattr__(name: str) -> Any:
+        if name not in where:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module, _, attr = where[name].partition(":")
+        return getattr(importlib.import_module(module, package), attr or name)
+
+    return __getattr__
 
 
 def _provided(name: str):

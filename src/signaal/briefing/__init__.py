@@ -7,12 +7,12 @@ do not load the charting stack (matplotlib).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from .. import lazy_attributes
+
+if TYPE_CHECKING:
+    from .notebook import Briefing
+
 __all__ = ["Briefing"]
-
-
-def __getattr__(name: str):
-    if name == "Briefing":
-        from .notebook import Briefing
-
-        return Briefing
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, {"Briefing": ".notebook"})

@@ -6,8 +6,9 @@ used (PEP 562): a run that reuses every document never loads them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import lazy_attributes
 
 if TYPE_CHECKING:
     from .exporters import SignaalHTMLExporter, SignaalPDFExporter
@@ -17,7 +18,4 @@ __all__ = ["SignaalHTMLExporter", "SignaalPDFExporter", "render_pdf"]
 _WHERE = {"SignaalHTMLExporter": ".exporters", "SignaalPDFExporter": ".exporters", "render_pdf": ".pdf"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _WHERE)

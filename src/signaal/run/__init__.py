@@ -13,6 +13,8 @@ The public names of the run (``make_plan``, ``execute``, ``run``, ``Plan``, ``Ru
 
 from typing import TYPE_CHECKING
 
+from .. import lazy_attributes
+
 if TYPE_CHECKING:
     from ..errors import NotebookError, SignaalError
     from ..publish.outcome import DocResult
@@ -28,36 +30,27 @@ if TYPE_CHECKING:
 
 # the public names load when first used (PEP 562): ``signaal run`` starts its worker processes'
 # forkserver (:mod:`.forkserver`) before it loads the rest of the run
-_WHERE = {
-    "NotebookError": ("..errors", "NotebookError"),
-    "SignaalError": ("..errors", "SignaalError"),
-    "DocResult": ("..publish.outcome", "DocResult"),
-    "carry_over": (".carry", "carry_over"),
-    "clean_stale_staging": (".folder", "clean_stale_staging"),
-    "publish": (".folder", "swap_into_place"),  # its name before the run became a package
-    "Plan": (".plan", "Plan"),
-    "RunResult": (".plan", "RunResult"),
-    "make_plan": (".plan", "make_plan"),
-    "Problems": (".preflight", "Problems"),
-    "Observer": (".progress", "Observer"),
-    "OutputError": (".quarter", "OutputError"),
-    "execute": (".quarter", "execute"),
-    "run": (".quarter", "run"),
-    "discover_themes": (".themes", "discover_themes"),
-    "theme_notebooks": (".themes", "theme_notebooks"),
-}
-
-
-def __getattr__(name: str):
-    import importlib
-
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _WHERE[name]
-    value = getattr(importlib.import_module(module, __name__), attr)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "NotebookError": "..errors",
+        "SignaalError": "..errors",
+        "DocResult": "..publish.outcome",
+        "carry_over": ".carry",
+        "clean_stale_staging": ".folder",
+        "publish": ".folder:swap_into_place",  # its name before the run became a package
+        "Plan": ".plan",
+        "RunResult": ".plan",
+        "make_plan": ".plan",
+        "Problems": ".preflight",
+        "Observer": ".progress",
+        "OutputError": ".quarter",
+        "execute": ".quarter",
+        "run": ".quarter",
+        "discover_themes": ".themes",
+        "theme_notebooks": ".themes",
+    },
+)
 
 __all__ = [
     "Plan",

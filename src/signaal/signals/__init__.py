@@ -21,9 +21,9 @@ The README section "Signals" documents the rules, defaults and strength score.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .. import lazy_attributes
 from .model import KINDS, STATUSES, Kind, Signal, SignalList, Skipped, Status
 
 if TYPE_CHECKING:
@@ -48,7 +48,4 @@ __all__ = [
 _WHERE = {"compute_signals": ".engine", "write_signals": ".output", "RULES": ".rules"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _WHERE)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import lazy_attributes
 from .base import Endpoints, FetchResult, Source, SourceContext, Unit
 
 if TYPE_CHECKING:
@@ -25,16 +26,12 @@ if TYPE_CHECKING:
     from .duo import DuoSource
     from .manual import ManualSource
 
-_LAZY = {"CbsSource": ".cbs", "DuoSource": ".duo", "ManualSource": ".manual"}
+_sources = lazy_attributes(__name__, {"CbsSource": ".cbs", "DuoSource": ".duo", "ManualSource": ".manual"})
 
 
 def __getattr__(name: str):
     """The sources and :data:`SOURCES` load when first used (PEP 562): a run reads the curated
     tables through :mod:`.manual` without loading the CBS and DUO clients."""
-    import importlib
-
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     if name == "SOURCES":
         # kind → source, in the order a refresh fetches them and its manifest lists them
         from .cbs import CbsSource
@@ -44,7 +41,7 @@ def __getattr__(name: str):
         sources: dict[str, type[Source]] = {s.kind: s for s in (ManualSource, DuoSource, CbsSource)}
         globals()["SOURCES"] = sources  # once
         return sources
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _sources(name)
 
 
 def open_sources(context: SourceContext) -> dict[str, Source]:
