@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import Period
+from ..signals.ranking import places, short_places
 
 COLUMNS = (
     "indicator",
@@ -73,24 +74,19 @@ def _long(table: pd.DataFrame) -> pd.DataFrame:
     return long[long["value"].notna()].reset_index(drop=True)
 
 
-def _ranks(long: pd.DataFrame, ind, reg) -> pd.DataFrame:
+def _ranks(long: pd.DataFrame, ind) -> pd.DataFrame:
     """``rank`` and ``rank_of`` for the COROP and province rows of an indicator whose level the
-    briefings rank (not counts, not index numbers): by period, within the level, as
-    :func:`~signaal.signals.ranking.rank_regions` ranks (on the values as shown, ties shared:
-    ``21-23``), for all periods at once."""
+    briefings rank (not counts, not index numbers): by period, within the level, with the
+    ranking of every page and chart (:func:`~signaal.signals.ranking.places`), for all
+    periods at once."""
     if ind.additive or ind.unit == "index":
         return long.assign(rank="", rank_of="")
-    rows = long[long["level"].isin(("corop", "provincie")) & long["value"].notna()]
-    values = rows["value"].astype(float)
-    if ind.decimals is not None:
-        values = values.round(ind.decimals)
-    groups = values.groupby([rows["period"], rows["level"]])
-    ascending = ind.polarity == "lower_is_better"
-    low = groups.rank(ascending=ascending, method="min").astype(int).astype(str)
-    high = groups.rank(ascending=ascending, method="max").astype(int).astype(str)
-    shown = low.where(low == high, low + "-" + high)
-    of = groups.transform("size").astype(str)
-    return long.assign(rank=shown.reindex(long.index, fill_value=""), rank_of=of.reindex(long.index, fill_value=""))
+    rows = long[long["level"].isin(("corop", "provincie"))]
+    found = places(rows["value"], ind.polarity, ind.decimals, by=[rows["period"], rows["level"]])
+    return long.assign(
+        rank=short_places(found).reindex(long.index, fill_value=""),
+        rank_of=found["n"].astype(str).reindex(long.index, fill_value=""),
+    )
 
 
 def _status(data, indicator: str) -> pd.DataFrame:
@@ -141,7 +137,7 @@ def indicator_table(data, focus: str, quarter: Period, indicators: list[str], la
             source=src.publisher + (f" — {src.family}" if src.family else ""),
             table=table_id(manifest, ind) or ("derived" if src.kind == "derived" else ""),
         )
-        long = _ranks(long, ind, reg)
+        long = _ranks(long, ind)
         long["_order"] = long["period"].map({p: Period.parse(p).end() for p in long["period"].unique()})
         frames.append(long.sort_values(["_order", "region"]).drop(columns="_order"))
     if not frames:

@@ -68,19 +68,43 @@ class Rank:
         return {"rank": self.low, "rank_high": self.high, "n": self.n, "rank_shared": self.shared}
 
 
+def _shown(values: pd.Series, decimals: int | None) -> pd.Series:
+    """The figures of ``values`` as they are ranked: rounded as shown (``None``: exact)."""
+    s = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    return s.round(decimals) if decimals is not None else s
+
+
+def _low_high(ranked, polarity: str) -> tuple[pd.Series, pd.Series]:
+    """The first and last place each value shares (of a Series, or of each group of a grouped
+    one); rank 1 the most favourable, the highest value first for a neutral indicator."""
+    ascending = polarity == "lower_is_better"
+    return ranked.rank(ascending=ascending, method="min"), ranked.rank(ascending=ascending, method="max")
+
+
 def rank_regions(values: pd.Series, polarity: str, decimals: int | None = None) -> dict[str, Rank]:
     """Every region's :class:`Rank` among the regions of ``values`` that have a figure.
 
     ``decimals``: rank on the values rounded as shown (ties shared); ``None`` ranks the exact
     values (a composite score). A neutral indicator ranks the highest value first."""
-    s = pd.to_numeric(values, errors="coerce").dropna().astype(float)
-    if decimals is not None:
-        s = s.round(decimals)
-    ascending = polarity == "lower_is_better"
-    low = s.rank(ascending=ascending, method="min")
-    high = s.rank(ascending=ascending, method="max")
+    s = _shown(values, decimals)
+    low, high = _low_high(s, polarity)
     n = len(s)
-    return {str(code): Rank(int(low[code]), int(high[code]), n) for code in s.index}
+    return {str(code): Rank(int(lo), int(hi), n) for code, lo, hi in zip(s.index, low, high, strict=True)}
+
+
+def places(values: pd.Series, polarity: str, decimals: int | None, by: list[pd.Series]) -> pd.DataFrame:
+    """:func:`rank_regions` for many groups at once (``by``: keys aligned with ``values``, such
+    as period and level): each figure's ``low``, ``high`` and ``n`` within its group."""
+    s = _shown(values, decimals)
+    groups = s.groupby([k.loc[s.index] for k in by])
+    low, high = _low_high(groups, polarity)
+    return pd.DataFrame({"low": low.astype(int), "high": high.astype(int), "n": groups.transform("size").astype(int)})
+
+
+def short_places(found: pd.DataFrame) -> pd.Series:
+    """:meth:`Rank.short` of every row of :func:`places`: ``34`` or ``21-23``."""
+    low, high = found["low"].astype(str), found["high"].astype(str)
+    return low.where(found["low"] == found["high"], low + "-" + high)
 
 
 def rank_of(values: pd.Series, code: str, polarity: str, decimals: int | None = None) -> Rank | None:
