@@ -152,15 +152,15 @@ def run_cmd(
     """
     from .run.forkserver import prestart, stop_forkserver
 
-    if not (scheduler or os.environ.get("SIGNAAL_DASK_SCHEDULER")) and (jobs or os.cpu_count() or 1) > 1:
+    address = config.scheduler_address(scheduler)
+    if not address and (jobs or os.cpu_count() or 1) > 1:
         prestart()  # the workers' imports run on another core while this process loads the run and plans it
         click.get_current_context().call_on_close(stop_forkserver)  # however the command ends
 
-    from .run.cluster import connect, scheduler_address
+    from .run.cluster import connect
     from .run.plan import make_plans
     from .run.regions import parse_regions
 
-    address = scheduler_address(scheduler)
     if region and regions:
         raise InputError(
             f"--region {region} and --regions {regions} exclude each other: --region for one region, "

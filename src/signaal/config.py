@@ -26,6 +26,14 @@ NOTEBOOK_TIMEOUT = 1800.0  # seconds one theme notebook may run as a whole (kern
 CELL_TIMEOUT = 600.0  # seconds one cell of a theme notebook may run
 
 
+DASK_SCHEDULER_ENV = "SIGNAAL_DASK_SCHEDULER"
+
+
+def scheduler_address(option: str | None) -> str | None:
+    """``--scheduler``, else ``SIGNAAL_DASK_SCHEDULER``, else None (the jobs run on this machine)."""
+    return option or os.environ.get(DASK_SCHEDULER_ENV) or None
+
+
 def _looks_like_project(path: Path) -> bool:
     return (path / "notebooks").is_dir() and (path / "data" / "sample").is_dir()
 

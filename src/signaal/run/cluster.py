@@ -50,13 +50,7 @@ from .job import JobContext
 from .progress import Observer
 from .workers import ensure_kernel, inputs_of, run_job
 
-ENV = "SIGNAAL_DASK_SCHEDULER"
 SKIP_FOLDERS = ("__pycache__", "scratch")  # and hidden files and folders: not shipped
-
-
-def scheduler_address(option: str | None) -> str | None:
-    """``--scheduler``, else ``SIGNAAL_DASK_SCHEDULER``, else None (the jobs run on this machine)."""
-    return option or os.environ.get(ENV) or None
 
 
 def connect(address: str, observer: Observer | None = None) -> DaskExecutor:
