@@ -157,7 +157,6 @@ def run_cmd(
         prestart()  # the workers' imports run on another core while this process loads the run and plans it
         click.get_current_context().call_on_close(stop_forkserver)  # however the command ends
 
-    from .run.cluster import connect
     from .run.plan import make_plans
     from .run.regions import parse_regions
 
@@ -188,6 +187,8 @@ def run_cmd(
     with contextlib.ExitStack() as stack:
         executor = None
         if address:
+            from .run.cluster import connect  # Dask: only with a scheduler
+
             executor = stack.enter_context(connect(address))
             executor.slots = min(executor.slots, jobs or executor.slots)  # --jobs: at most that many at a time
             for plan in plans:

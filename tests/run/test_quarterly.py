@@ -263,9 +263,23 @@ def test_rerun_without_changes_reuses_and_changing_one_notebook_rebuilds_it_and_
     shutil.copytree(quarter["out"], out)
     before = tree_digest(out)
 
-    proc = signaal("run", "--notebooks", str(notebooks), "--out", str(out))
+    # the command, reporting which heavy packages its own process loaded: deciding that nothing
+    # changed needs none of the data stack, the notebook machinery or WeasyPrint (their imports
+    # were most of the time of such a re-run)
+    report = (
+        "import atexit, sys; atexit.register(lambda: print('loaded:', [m for m in "
+        "('pandas', 'numpy', 'jupyter_client', 'papermill', 'weasyprint', 'matplotlib') if m in sys.modules], "
+        "file=sys.stderr)); sys.argv[0] = 'signaal'; from signaal.cli import main; main()"
+    )
+    proc = subprocess.run(
+        [str(BIN / "python"), "-c", report, "run", "--notebooks", str(notebooks), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "nothing changed: kept" in proc.stderr and "(0 built, " in proc.stderr
+    assert "loaded: []" in proc.stderr
     assert set(statuses(out).values()) == {"reused"}
     # the published folder is up to date: kept as it was (index included; the manifest records
     # this run), and no copy of it in the archive (a cron job re-running an unchanged quarter

@@ -239,6 +239,43 @@ def test_every_input_problem_is_found_before_any_work_and_all_at_once(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "data"]  # no staging, no lock, no archive
 
 
+def test_a_curated_table_is_read_again_only_when_it_or_the_code_changed(tmp_path, root, monkeypatch):
+    """A re-run trusts the check of the curated tables that the published run made, as long as
+    the tables and the code that checks them are the same; a table broken since is found."""
+    import shutil
+
+    from signaal.run import manifest as manifest_module
+    from signaal.run.preflight import curated_fingerprint
+    from signaal.sources import manual
+
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / "manual", data / "manual")
+    shutil.copytree(root / "data" / "sample", data / "sample")
+    out = tmp_path / "2026Q3"
+    plan = make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data)
+    out.mkdir()
+    published = manifest_module.build_manifest(
+        plan, [], started="", t0=0.0, schedule=[], not_carried={}, fingerprints={}
+    )
+    manifest_module.write_manifest(out, published)
+    assert published["fingerprints"]["curated"] == curated_fingerprint(data)
+
+    reads: list[str] = []
+    real_load = manual.load_manual
+    monkeypatch.setattr(
+        manual, "load_manual", lambda path, *a, **kw: reads.append(path.name) or real_load(path, *a, **kw)
+    )
+    make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data)
+    assert reads == []  # checked by the published run, unchanged since
+    make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data, force=True)
+    assert reads  # --force checks everything again
+
+    btg = data / "manual" / "btg_rapportcijfers.csv"
+    btg.write_text(btg.read_text("utf-8").replace("7.1", "zeven", 1), "utf-8")
+    with pytest.raises(Problems, match="btg_rapportcijfers.csv line 2: value 'zeven' is not a number"):
+        make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data)
+
+
 @pytest.mark.parametrize(
     "kw, expected",
     [

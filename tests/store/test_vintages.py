@@ -188,3 +188,36 @@ def test_diff_shows_revisions_of_large_totals_with_the_catalogues_decimals(tmp_p
     assert "werkloosheid NL01 2024: 3.7 (voorlopig) → 3.8 (definitief) [value]" in text
     # a revision finer than the shown decimals gets the digits it needs
     assert "werkloosheid CR12 2024: 3.61 (voorlopig) → 3.64 (definitief) [value]" in text
+
+
+def test_a_vintage_records_the_quarters_of_its_figures_so_a_run_plans_without_reading_them(tmp_path, root):
+    """The quarter a run briefs on by default, and the first one it may brief on, come from the
+    manifest written with the data; they are the quarters the data itself gives."""
+    import json
+
+    from signaal.periods import Period
+    from signaal.store.vintage import COVERAGE, coverage
+
+    sample = Store(root / "data").sample()
+    assert sample.manifest[COVERAGE] == coverage(sample.observations)  # the bundled sample as committed
+    rows = [
+        ("banen_werknemers", "CR12", "2023", 1400.0, "definitief"),  # a year: its last quarter
+        ("werkloosheid", "CR12", "2025Q1", 3.5, "definitief"),
+        ("werkloosheid", "CR12", "2025Q2", np.nan, "geheim"),  # no figure: not reached
+        ("werkloosheid", "CR12", "2024M11", 3.4, "definitief"),  # a month: its quarter
+    ]
+    store = Store(tmp_path / "data")
+    written = store.write_vintage(frame(rows), {"sources": {}}, vintage_id="v1")
+    assert written.manifest[COVERAGE] == {"first_quarter": "2023Q4", "latest_quarter": "2025Q1"}
+    assert (written.first_quarter(), written.latest_quarter()) == (Period.parse("2023Q4"), Period.parse("2025Q1"))
+
+    # a vintage written before manifests recorded it, or one whose record was edited by hand,
+    # gives the same quarters from its data
+    path = tmp_path / "data" / "vintages" / "v1" / "manifest.json"
+    for record in (None, {"first_quarter": "later"}):
+        manifest = {k: v for k, v in written.manifest.items() if k != COVERAGE}
+        if record is not None:
+            manifest[COVERAGE] = record
+        path.write_text(json.dumps(manifest), "utf-8")
+        again = Store(tmp_path / "data").resolve("v1")
+        assert (str(again.first_quarter()), str(again.latest_quarter())) == ("2023Q4", "2025Q1")

@@ -32,7 +32,6 @@ from ..publish.outcome import DocResult
 from .forkserver import worker_context
 from .job import JobContext
 from .progress import Observer
-from .workers import run_job, stderr_to
 
 
 class Executor:
@@ -74,6 +73,8 @@ class Inline(Executor):
         fut: Future = Future()
         with outcome.inline_progress(self.observer):
             try:
+                from .workers import run_job
+
                 fut.set_result(run_job(kind, ctxs, args))
             except Exception as exc:
                 fut.set_exception(exc)
@@ -102,6 +103,7 @@ def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart |
     if kernel is not None:
         from .. import config
         from . import kernels
+        from .workers import stderr_to
 
         os.environ.update(kernel.env)
         kernel.log.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +127,8 @@ class LocalPool(Executor):
         )
 
     def submit(self, kind: str, ctxs: tuple[JobContext, ...], args: dict) -> Future:
+        from .workers import run_job
+
         return self.pool.submit(run_job, kind, ctxs, args)
 
     def wait(self, futures: list) -> list:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config
 from ..briefing.edition import Edition
-from ..indicators.data import Data
 from ..periods import Period
-from ..publish.data import open_data
+
+if TYPE_CHECKING:  # the data (pandas) loads in the workers that read it, not in the run that plans
+    from ..indicators.data import Data
 
 
 @dataclass(frozen=True)
@@ -55,4 +57,6 @@ class JobContext:
     def data(self) -> Data:
         """The vintage's data, read once per worker process (shared by the board pack,
         signal board and factsheet builders of that process)."""
+        from ..publish.data import open_data
+
         return open_data(str(self.data_dir), self.vintage)

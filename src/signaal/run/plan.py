@@ -23,7 +23,7 @@ from ..store.provenance import Provenance
 from ..store.vintage import Store
 from ..text import check_lang
 from .job import JobContext
-from .preflight import Problems, curated_problems, output_problems
+from .preflight import Problems, checked_before, curated_fingerprint, curated_problems, output_problems
 from .themes import check_named, discover_themes, left_out, theme_notebooks
 
 FACTSHEET_MODES = ("gemeenten", "corop", "none")
@@ -59,6 +59,7 @@ class Plan:
     previous: Path | None = None
     previous_searched: str = ""
     previous_key: str = ""
+    curated: str = ""  # the curated tables as checked before this run (preflight.curated_fingerprint)
 
     def output_stem(self, theme: str) -> str:
         """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
@@ -158,11 +159,11 @@ def previous_briefing(out: Path, quarter: Period, region: str, named: str | Path
     folder named with ``--previous`` (it must hold that region's signals), else the folder where
     ``signaal run`` publishes the previous quarter beside ``out`` or in the reports folder, else
     the newest copy of it in their ``archive/``. (None, where) when there is none."""
-    from ..signals.history import read_previous
+    from ..signals.history import holds_previous
 
     if named:
         folder = Path(named)
-        if read_previous(folder, region) is None:
+        if not holds_previous(folder, region):
             raise InputError(
                 f"--previous {folder} holds no signals.json of a briefing for {registry().sentence_name(region)} "
                 f"({region}); valid: the folder of an earlier run of `signaal run` for that region"
@@ -173,7 +174,7 @@ def previous_briefing(out: Path, quarter: Period, region: str, named: str | Path
     candidates = [base / name for base in bases]
     for base in bases:
         candidates += sorted((base / "archive").glob(f"{name}-*"), reverse=True) if (base / "archive").is_dir() else []
-    found = next((c for c in candidates if read_previous(c, region) is not None), None)
+    found = next((c for c in candidates if holds_previous(c, region)), None)
     where = " / ".join(str(b / name) for b in bases)
     return found, where
 
@@ -292,7 +293,7 @@ def make_plans(
     chosen, rejected, whole = _chosen_themes(themes, folder, lang)
     root = Path(data_dir) if data_dir else config.data_dir()
 
-    problems = curated_problems(root)
+    problems: list[str] = []
     found, q = None, None
     try:
         found = Store(root).resolve(vintage or None)
@@ -311,6 +312,9 @@ def make_plans(
         usual = default_out(q, focus)
         suggestion = None if out and out_per_region else out_path.parent / usual.name if out else usual
         problems += output_problems(out_path, q, focus, suggestion=suggestion)
+    curated = curated_fingerprint(root)
+    if force or len(outs) < len(focuses) or not all(checked_before(o, curated) for o in outs.values()):
+        problems = curated_problems(root) + problems
     if problems or found is None or q is None or len(outs) < len(focuses):
         raise Problems(problems)
     base = Plan(
@@ -325,6 +329,7 @@ def make_plans(
         is_sample=found.is_sample,
         jobs=jobs or os.cpu_count() or 1,
         force=force,
+        curated=curated,
         rejected=rejected,
         left_out=left_out(folder, lang) if not themes else {},
         whole_quarter=whole,

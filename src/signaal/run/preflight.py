@@ -31,7 +31,6 @@ from ..errors import InputError, SignaalError
 from ..periods import Period
 from ..publish.outcome import MANIFEST
 from ..regions import registry
-from ..sources.manual import load_manual
 
 MB = 1024 * 1024
 
@@ -50,6 +49,8 @@ class Problems(InputError):
 def curated_problems(data_dir: Path) -> list[str]:
     """Every curated table in ``<data>/manual`` that Signaal reads, and the targets: one line
     per file that cannot be read as meant (the first problem in it)."""
+    from ..sources.manual import load_manual  # pandas: only when the tables are checked
+
     folder = Path(data_dir) / "manual"
     cat, reg = catalogue(), registry()
     files = sorted({i.source.file for i in cat.indicators.values() if i.source.kind == "manual" and i.source.file})
@@ -71,6 +72,27 @@ def curated_problems(data_dir: Path) -> list[str]:
     except OSError as exc:
         problems.append(f"{folder}/{TARGETS_FILE} cannot be read ({exc.strerror or exc})")
     return problems
+
+
+def curated_fingerprint(data_dir: Path) -> str:
+    """The curated tables as :func:`curated_problems` checks them: the bytes of ``<data>/manual``
+    and the code and packages that read them. A run's manifest records it (``fingerprints
+    .curated``); see :func:`checked_before`."""
+    from . import incremental as inc
+
+    return inc.digest(inc.tree_fingerprint(Path(data_dir) / "manual"), inc.environment_fingerprint())
+
+
+def checked_before(out: Path, fingerprint: str) -> bool:
+    """Whether the run published in ``out`` checked the curated tables as they are now, with
+    the code of now (its manifest's ``fingerprints.curated`` is ``fingerprint``): they passed
+    then, so they pass now, and a re-run need not read them again (that reading is most of
+    the time of a re-run with nothing to do)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+        return manifest["fingerprints"]["curated"] == fingerprint
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nbformat
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from .. import config
 from ..publish import outcome
@@ -158,6 +157,8 @@ def _stderr_in(path: Path) -> Iterator[None]:
 # ---------------------------------------------------------------------------------------
 def ensure_kernel() -> None:
     """Register the ``signaal`` kernel in this environment when it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # only when notebooks are to run
+
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     try:
         KernelSpecManager().get_kernel_spec(config.KERNEL_NAME)

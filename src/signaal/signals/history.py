@@ -21,12 +21,14 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import SignaalError
 from ..periods import Period
 from .model import Kind, Signal
+
+if TYPE_CHECKING:  # pandas loads when the previous figures are read, not when a run looks for them
+    import pandas as pd
 
 NEW, GONE, RECOLOURED = "nieuw", "verdwenen", "andere kleur"
 VERDICT_KINDS = (str(Kind.URGENT), str(Kind.OPPORTUNITY))
@@ -45,19 +47,33 @@ class Previous:
     figures: pd.DataFrame | None = None  # indicators.csv: indicator, region, period, value
 
 
+def _signals_of(folder: Path, region: str) -> dict | None:
+    """The ``signals.json`` in ``folder`` when it is a briefing's for ``region``."""
+    try:
+        doc = json.loads((folder / "signals.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or (doc.get("meta") or {}).get("region") != region:
+        return None
+    return doc
+
+
+def holds_previous(folder: Path | str, region: str) -> bool:
+    """Whether ``folder`` holds a briefing for ``region`` that :func:`read_previous` reads (cheap:
+    its figures are not read)."""
+    return _signals_of(Path(folder), region) is not None
+
+
 def read_previous(folder: Path | str | None, region: str) -> Previous | None:
     """The briefing in ``folder`` when it holds signals for ``region`` (None otherwise: no folder,
     no signals, or another region's briefing)."""
     if folder is None:
         return None
     folder = Path(folder)
-    try:
-        doc = json.loads((folder / "signals.json").read_text("utf-8"))
-    except (OSError, ValueError):
+    doc = _signals_of(folder, region)
+    if doc is None:
         return None
     meta = doc.get("meta") or {}
-    if meta.get("region") != region:
-        return None
     manifest: dict = {}
     with contextlib.suppress(OSError, ValueError):
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
@@ -74,6 +90,8 @@ def read_previous(folder: Path | str | None, region: str) -> Previous | None:
 
 
 def _figures(path: Path) -> pd.DataFrame | None:
+    import pandas as pd
+
     if not path.exists():
         return None
     with path.open(encoding="utf-8") as f:

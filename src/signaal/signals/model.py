@@ -13,8 +13,6 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-import numpy as np
-
 from ..periods import Period
 
 
@@ -155,11 +153,13 @@ class SignalList(list):
 
 def plain(x: Any) -> Any:
     """Numbers for JSON: floats rounded to 6 significant digits, NaN/inf as None."""
-    if isinstance(x, (bool, np.bool_)):
+    if type(x).__module__ == "numpy" and getattr(x, "ndim", None) == 0:
+        x = x.item()  # a numpy scalar as the Python bool, int or float it holds (numpy need not load here)
+    if isinstance(x, bool):
         return bool(x)
-    if isinstance(x, (int, np.integer)):
+    if isinstance(x, int):
         return int(x)
-    if isinstance(x, (float, np.floating)):
+    if isinstance(x, float):
         x = float(x)
         if not math.isfinite(x):
             return None

@@ -22,20 +22,24 @@ import shutil
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, InputError, suggest
 from ..files import new_folder_beside, sha256
-from ..observations import validate_observations
 from ..periods import Period
 
+if TYPE_CHECKING:  # pandas loads when observations are read: a re-run with nothing to do never needs it
+    import pandas as pd
+
 SAMPLE_ID = "sample"
+COVERAGE = "coverage"  # manifest key: see coverage()
 
 
 def _refuse_text_values(df: pd.DataFrame, where: str) -> None:
     """Text where the values belong (a damaged or hand-edited file) is an error naming a
     sample cell, never a silent missing value."""
+    import pandas as pd
+
     if "value" not in df.columns or pd.api.types.is_numeric_dtype(df["value"]):
         return
     values = df["value"]
@@ -49,6 +53,26 @@ def _refuse_text_values(df: pd.DataFrame, where: str) -> None:
             "the file was damaged or edited by hand (restore it, or write the bundled sample again with "
             "`signaal data sample`)"
         )
+
+
+def _quarters(obs: pd.DataFrame, where: str) -> tuple[Period, Period]:
+    periods = [Period.parse(p) for p in obs.loc[obs["value"].notna(), "period"].unique()]
+    if not periods:
+        raise DataError(f"{where} holds no observations")
+    sub = [p for p in periods if p.freq in ("Q", "M")] or periods
+    return min(p.quarter() for p in periods), max(p.quarter() for p in sub)
+
+
+def coverage(obs: pd.DataFrame) -> dict[str, str]:
+    """What a vintage's manifest records of its figures' periods (key :data:`COVERAGE`): the
+    first quarter with a figure (any period, a year included, that ends in it) and the latest
+    quarter that a quarterly or monthly series reaches (the quarter a run briefs on by
+    default; a table of years only reaches the quarter its last year ends in). Empty for a
+    table without figures (reading such a vintage's quarters is the error)."""
+    if not obs["value"].notna().any():
+        return {}
+    first, latest = _quarters(obs, "observations")
+    return {"first_quarter": str(first), "latest_quarter": str(latest)}
 
 
 @dataclass
@@ -87,6 +111,10 @@ class Vintage:
 
     @cached_property
     def observations(self) -> pd.DataFrame:
+        import pandas as pd
+
+        from ..observations import validate_observations
+
         path = self.data_file
         try:
             if path.suffix == ".parquet":
@@ -104,24 +132,26 @@ class Vintage:
         return validate_observations(df, where=f"vintage {self.id!r}")
 
     @cached_property
-    def _periods(self) -> list[Period]:
-        """The periods with at least one value."""
-        obs = self.observations
-        return [Period.parse(p) for p in obs.loc[obs["value"].notna(), "period"].unique()]
+    def quarters(self) -> tuple[Period, Period]:
+        """(the first, the latest) quarter of its figures (see :func:`coverage`): as its
+        manifest records them, written with the data, so that planning a run (and a re-run
+        with nothing to do) does not read the observations; from the observations for a
+        vintage written before manifests recorded them."""
+        recorded = self.manifest.get(COVERAGE)
+        if isinstance(recorded, dict):
+            try:
+                return Period.parse(recorded["first_quarter"]), Period.parse(recorded["latest_quarter"])
+            except (KeyError, TypeError, ValueError):
+                pass  # hand-edited: the observations say
+        return _quarters(self.observations, f"vintage {self.id!r}")
 
     def latest_quarter(self) -> Period:
         """The last quarter that any quarterly or monthly series reaches."""
-        periods = self._periods
-        sub = [p for p in periods if p.freq in ("Q", "M")] or periods
-        if not sub:
-            raise DataError(f"vintage {self.id!r} holds no observations")
-        return max(p.quarter() for p in sub)
+        return self.quarters[1]
 
     def first_quarter(self) -> Period:
         """The first quarter with a figure: any period (a year included) that ends in it."""
-        if not self._periods:
-            raise DataError(f"vintage {self.id!r} holds no observations")
-        return min(p.quarter() for p in self._periods)
+        return self.quarters[0]
 
     def resolve_quarter(self, quarter: str | Period | None = None) -> Period:
         """The quarter a run or briefing is about: the one asked for (a malformed one, one past
@@ -261,6 +291,8 @@ class Store:
         extra_files: dict[str, bytes] | None = None,
     ) -> Vintage:
         """Write a new immutable vintage atomically (temporary folder, then rename)."""
+        from ..observations import validate_observations
+
         vintage_id = vintage_id or self.new_id()
         obs = validate_observations(observations, where=f"new vintage {vintage_id!r}")
         obs = obs.sort_values(["indicator", "region", "period"]).reset_index(drop=True)
@@ -280,6 +312,7 @@ class Store:
                 "checksum": sha256(data_path),
                 "rows": int(len(obs)),
                 "indicators": sorted(obs["indicator"].unique().tolist()),
+                COVERAGE: coverage(obs),
             }
             (tmp / "manifest.json").write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", "utf-8")
             os.replace(tmp, target)

@@ -44,7 +44,7 @@ from ...periods import Period
 from ...regions import Registry, registry
 from ..provenance import DERIVED, REAL, SYNTHETIC
 from ..validation import check_anchors, part_sums, validate_vintage
-from ..vintage import SAMPLE_ID
+from ..vintage import COVERAGE, SAMPLE_ID, coverage
 from .real import RealTable, key_figure, load_origins, read_table, tidy_indicator
 from .synthetic import Geo, expand_regions, generate_indicator, period_range, population, rng_for, table_values
 
@@ -279,6 +279,7 @@ def _manifest(spec: dict, bundle: Bundle, checksum: str) -> dict:
         "indicators": sorted(obs["indicator"].unique().tolist()),
         "real_indicators": real,
         "periods": {"years": spec["years"], "quarters": spec["quarters"], "months": spec["months"]},
+        COVERAGE: coverage(obs),
         "sources": bundle.sources,
         "resolution": bundle.resolution,
         "figures": {k: bundle.figures[k] for k in sorted(bundle.figures)},
