@@ -88,3 +88,21 @@ def notebook_timeout() -> float:
 def cell_timeout() -> float:
     """Seconds one cell of a theme notebook may run."""
     return _seconds("SIGNAAL_CELL_TIMEOUT", CELL_TIMEOUT)
+
+
+# the garbage collector's thresholds in a process that builds documents (see collect_less)
+GC_THRESHOLDS = (20_000, 10, 10)
+
+
+def collect_less() -> None:
+    """Tune the garbage collector of a process that builds documents: a run's worker, a warm
+    kernel. What it loaded so far (pandas, matplotlib, WeasyPrint …) is moved out of the
+    collector's sight (``gc.freeze``), and young objects are collected every 20.000
+    allocations instead of every 700. Laying out a PDF or drawing a chart makes hundreds of
+    thousands of short-lived objects, so the default collector runs thousands of times per
+    document; this saves about a tenth of the CPU of rendering a briefing, for some tens of
+    MB more memory at its peak. Collection itself is unchanged: garbage is still freed."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)

@@ -25,8 +25,10 @@ def warm_up() -> None:
     global _fresh
     import matplotlib
 
+    from .. import config
     from . import notebook  # noqa: F401  (what ``from signaal.briefing import Briefing`` loads)
 
+    config.collect_less()  # charts make many short-lived objects; the notebook's outputs are the same
     _fresh = {"rc": dict.copy(matplotlib.rcParams), "filters": list(warnings.filters)}
 
 

@@ -97,11 +97,13 @@ def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart |
     """A worker's start: the run's environment (a fork of the forkserver has the environment
     the server started with, not the run's), progress to ``queue``, and with ``kernel`` this
     worker's warm kernel started, so that it is ready by the first notebook."""
+    from .. import config
+
     os.environ.clear()
     os.environ.update(env)
+    config.collect_less()
     outcome.set_progress_queue(queue, run_pid)  # it also ends with the run (its parent is the forkserver)
     if kernel is not None:
-        from .. import config
         from . import kernels
         from .workers import stderr_to
 
