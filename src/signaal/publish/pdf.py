@@ -3,17 +3,73 @@
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
+from html import escape
 
 _CHART_SVG_RE = re.compile(r'(<figure class="chart">)\s*(<svg\b.*?</svg>)', re.S)
 _ARIA_LABEL_RE = re.compile(r'\saria-label="([^"]*)"')
+_STYLE_ELEMENT_RE = re.compile(r'<style type="text/css">\s*\*\s*\{([^{}]*)\}\s*</style>')
+_TAG_RE = re.compile(r'<([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"]*")*)\s*(/?)>')  # attributes in double quotes
+_STYLE_ATTR_RE = re.compile(r'\sstyle="([^"]*)"')
 
 
 def quiet_weasyprint() -> None:
     """WeasyPrint and fontTools log every unsupported CSS property; keep only errors."""
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@functools.lru_cache(maxsize=4096)
+def _declarations(style: str) -> tuple[tuple[str, str], ...] | None:
+    """A style attribute's declarations as WeasyPrint reads them (its SVG reader parses every
+    ``style`` with tinycss2 and serialises each value again), or None when one is
+    ``!important`` (which an attribute cannot say)."""
+    import tinycss2
+
+    out = []
+    for item in tinycss2.parse_blocks_contents(style):
+        if item.type == "declaration" and not item.name.startswith("-"):
+            if item.important:
+                return None
+            out.append((item.lower_name, tinycss2.serialize(item.value).strip()))
+    return tuple(out)
+
+
+def styles_as_attributes(svg: str) -> str:
+    """A chart's SVG with its CSS written as presentation attributes, for WeasyPrint.
+
+    matplotlib styles every element with a ``style`` attribute and the whole chart with one
+    ``* {…}`` rule; WeasyPrint parses each element's style with tinycss2 each time it draws
+    it (a chart has a few hundred, most of them with one of a handful of styles). Here each
+    distinct style is parsed once and written as attributes, the ``*`` rule on every element
+    below the root, the element's own declarations over it, as the cascade would give them;
+    the picture is the same. An SVG with other CSS is left as it is."""
+    rule = _STYLE_ELEMENT_RE.search(svg)
+    base = _declarations(rule.group(1)) if rule else ()
+    if base is None or ("<style" in svg and rule is None):
+        return svg
+    if rule:
+        svg = svg[: rule.start()] + svg[rule.end() :]
+    root = True
+
+    def attributes(m: re.Match) -> str:
+        nonlocal root
+        name, attrs, close = m.group(1), m.group(2) or "", m.group(3)
+        own = _STYLE_ATTR_RE.search(attrs)
+        found = _declarations(own.group(1)) if own else ()
+        if found is None:
+            return m.group()
+        values = dict(() if root else base)
+        root = False
+        values.update(found)
+        if own:
+            attrs = attrs[: own.start()] + attrs[own.end() :]
+        extra = "".join(f' {k}="{escape(v)}"' for k, v in values.items())
+        return f"<{name}{attrs}{extra}{close}>"
+
+    return _TAG_RE.sub(attributes, svg)
 
 
 def svg_as_images(html: str) -> str:
@@ -24,14 +80,16 @@ def svg_as_images(html: str) -> str:
     chart as HTML and runs the CSS cascade over it before drawing it; a briefing's charts hold
     tens of thousands of elements. As an image the same SVG is parsed once by WeasyPrint's SVG
     reader and drawn the same way (still vectors, with the chart's description as ``alt``),
-    which makes a board pack's layout several times faster. The HTML page keeps inline SVG.
+    which makes a board pack's layout several times faster; its styles are written as
+    attributes (:func:`styles_as_attributes`). The HTML page keeps inline SVG.
     Only use this on SVG as the chart functions wrote it (an HTML sanitiser lower-cases
     ``viewBox``, which XML does not forgive).
     """
 
     def to_img(m: re.Match) -> str:
-        svg = m.group(2)
-        head = svg[: svg.index(">")]
+        svg = styles_as_attributes(m.group(2))
+        start = _TAG_RE.match(svg)  # the whole start tag: a ">" in the alt text does not end it
+        head = start.group() if start else svg[: svg.index(">")]
         if 'xmlns="http://www.w3.org/2000/svg"' not in head:
             svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
         if "xlink:" in svg and "xmlns:xlink=" not in head:
