@@ -239,14 +239,16 @@ def test_every_input_problem_is_found_before_any_work_and_all_at_once(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "data"]  # no staging, no lock, no archive
 
 
-def test_a_curated_table_is_read_again_only_when_it_or_the_code_changed(tmp_path, root, monkeypatch):
-    """A re-run trusts the check of the curated tables that the published run made, as long as
-    the tables and the code that checks them are the same; a table broken since is found."""
+def test_the_input_is_read_again_only_when_it_or_the_code_changed(tmp_path, root, monkeypatch):
+    """A re-run trusts the reading of the curated tables and the vintage that the published run
+    made, as long as they and the code that reads them are the same; a table broken since, or a
+    data file changed since, is found before any work."""
     import shutil
 
     from signaal.run import manifest as manifest_module
-    from signaal.run.preflight import curated_fingerprint
+    from signaal.run.preflight import inputs_fingerprint
     from signaal.sources import manual
+    from signaal.store.vintage import Vintage
 
     data = tmp_path / "data"
     shutil.copytree(root / "data" / "manual", data / "manual")
@@ -258,21 +260,36 @@ def test_a_curated_table_is_read_again_only_when_it_or_the_code_changed(tmp_path
         plan, [], started="", t0=0.0, schedule=[], not_carried={}, fingerprints={}
     )
     manifest_module.write_manifest(out, published)
-    assert published["fingerprints"]["curated"] == curated_fingerprint(data)
+    assert published["fingerprints"]["inputs"] == inputs_fingerprint(data, plan.vintage_checksum)
 
     reads: list[str] = []
-    real_load = manual.load_manual
+    real_load, real_observations = manual.load_manual, Vintage.observations.func
+
+    def observations(vintage):
+        reads.append("observations")
+        return real_observations(vintage)
+
     monkeypatch.setattr(
         manual, "load_manual", lambda path, *a, **kw: reads.append(path.name) or real_load(path, *a, **kw)
     )
+    monkeypatch.setattr(Vintage, "observations", property(observations))
     make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data)
-    assert reads == []  # checked by the published run, unchanged since
+    assert reads == []  # read by the published run, unchanged since
     make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data, force=True)
-    assert reads  # --force checks everything again
+    assert "observations" in reads and "btg_rapportcijfers.csv" in reads  # --force reads everything again
 
     btg = data / "manual" / "btg_rapportcijfers.csv"
-    btg.write_text(btg.read_text("utf-8").replace("7.1", "zeven", 1), "utf-8")
+    saved = btg.read_text("utf-8")
+    btg.write_text(saved.replace("7.1", "zeven", 1), "utf-8")
     with pytest.raises(Problems, match="btg_rapportcijfers.csv line 2: value 'zeven' is not a number"):
+        make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data)
+    btg.write_text(saved, "utf-8")
+
+    obs = data / "sample" / "observations.csv.gz"
+    damaged = bytearray(obs.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF  # one byte damaged since the published run
+    obs.write_bytes(bytes(damaged))
+    with pytest.raises(Problems, match="vintage 'sample': observations.csv.gz does not match its checksum"):
         make_plan(quarter="2026Q3", themes="talent", out=out, data_dir=data)
 
 

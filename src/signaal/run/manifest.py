@@ -86,9 +86,9 @@ def build_manifest(
         "data_dir": str(plan.data_dir),
         "git_commit": git_commit(),
         "packages": inc.package_versions(),
-        # code, environment and data of the cache keys; the curated tables as checked (a re-run
-        # that finds them unchanged need not check them again, see preflight.checked_before)
-        "fingerprints": {"code": inc.code_fingerprint(), **fingerprints, "curated": plan.curated},
+        # code, environment and data of the cache keys; the input as preflight read it (a re-run
+        # that finds it unchanged need not read it again, see preflight.checked_before)
+        "fingerprints": {"code": inc.code_fingerprint(), **fingerprints, "inputs": plan.checked},
         "started": started,
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "timings": {"total_seconds": round(time.perf_counter() - t0, 3)},

@@ -23,7 +23,14 @@ from ..store.provenance import Provenance
 from ..store.vintage import Store
 from ..text import check_lang
 from .job import JobContext
-from .preflight import Problems, checked_before, curated_fingerprint, curated_problems, output_problems
+from .preflight import (
+    Problems,
+    checked_before,
+    curated_problems,
+    inputs_fingerprint,
+    output_problems,
+    vintage_problems,
+)
 from .themes import check_named, discover_themes, left_out, theme_notebooks
 
 FACTSHEET_MODES = ("gemeenten", "corop", "none")
@@ -59,7 +66,7 @@ class Plan:
     previous: Path | None = None
     previous_searched: str = ""
     previous_key: str = ""
-    curated: str = ""  # the curated tables as checked before this run (preflight.curated_fingerprint)
+    checked: str = ""  # the input as preflight read it (preflight.inputs_fingerprint)
 
     def output_stem(self, theme: str) -> str:
         """A document's name and file stem: ``talent`` in Dutch, ``talent.en`` in English (the
@@ -293,16 +300,16 @@ def make_plans(
     chosen, rejected, whole = _chosen_themes(themes, folder, lang)
     root = Path(data_dir) if data_dir else config.data_dir()
 
-    problems: list[str] = []
-    found, q = None, None
+    found, q, vintage_problem = None, None, []
     try:
         found = Store(root).resolve(vintage or None)
         q = found.resolve_quarter(quarter)
     except SignaalError as exc:
-        problems.append(str(exc))
+        vintage_problem = [str(exc)]
     if q is None and quarter:
         q = parse_quarter(quarter)
     outs: dict[str, Path] = {}
+    out_problems: list[str] = []
     for focus in focuses:
         where = Path(out) / focus if out and out_per_region else Path(out) if out else None
         out_path = where or (default_out(q, focus) if q is not None else None)
@@ -311,10 +318,19 @@ def make_plans(
         outs[focus] = out_path
         usual = default_out(q, focus)
         suggestion = None if out and out_per_region else out_path.parent / usual.name if out else usual
-        problems += output_problems(out_path, q, focus, suggestion=suggestion)
-    curated = curated_fingerprint(root)
-    if force or len(outs) < len(focuses) or not all(checked_before(o, curated) for o in outs.values()):
-        problems = curated_problems(root) + problems
+        out_problems += output_problems(out_path, q, focus, suggestion=suggestion)
+    # the curated tables and the vintage's data are read (pandas) unless the published run read
+    # them as they are now, with this code (a re-run with nothing changed); the data file is
+    # always compared with its checksum
+    checked, trusted, data_problems = "", False, []
+    if found is not None and not vintage_problem:
+        data_problems = vintage_problems(found, read=False)
+        if not data_problems:
+            checked = inputs_fingerprint(root, found.checksum)
+            trusted = not force and len(outs) == len(focuses) and all(checked_before(o, checked) for o in outs.values())
+            if not trusted:
+                data_problems = vintage_problems(found)
+    problems = ([] if trusted else curated_problems(root)) + vintage_problem + data_problems + out_problems
     if problems or found is None or q is None or len(outs) < len(focuses):
         raise Problems(problems)
     base = Plan(
@@ -329,7 +345,7 @@ def make_plans(
         is_sample=found.is_sample,
         jobs=jobs or os.cpu_count() or 1,
         force=force,
-        curated=curated,
+        checked=checked,
         rejected=rejected,
         left_out=left_out(folder, lang) if not themes else {},
         whole_quarter=whole,

@@ -31,6 +31,7 @@ from ..errors import InputError, SignaalError
 from ..periods import Period
 from ..publish.outcome import MANIFEST
 from ..regions import registry
+from ..store.vintage import Vintage
 
 MB = 1024 * 1024
 
@@ -74,23 +75,37 @@ def curated_problems(data_dir: Path) -> list[str]:
     return problems
 
 
-def curated_fingerprint(data_dir: Path) -> str:
-    """The curated tables as :func:`curated_problems` checks them: the bytes of ``<data>/manual``
-    and the code and packages that read them. A run's manifest records it (``fingerprints
-    .curated``); see :func:`checked_before`."""
+def vintage_problems(vintage: Vintage, read: bool = True) -> list[str]:
+    """The vintage's data file, in one line when it is not as written: it matches the checksum
+    of its manifest, and (``read``) it reads as a run reads it (columns, codes, numbers)."""
+    try:
+        vintage.verify_checksum()
+        if read:
+            vintage.observations  # noqa: B018  (reading it is the check)
+    except SignaalError as exc:
+        return [str(exc)]
+    return []
+
+
+def inputs_fingerprint(data_dir: Path, vintage_checksum: str) -> str:
+    """The input that :func:`curated_problems` and :func:`vintage_problems` read, as they read
+    it: the bytes of ``<data>/manual``, the vintage (its checksum), and the code and packages
+    that read them. A run's manifest records it (``fingerprints.inputs``); see
+    :func:`checked_before`."""
     from . import incremental as inc
 
-    return inc.digest(inc.tree_fingerprint(Path(data_dir) / "manual"), inc.environment_fingerprint())
+    return inc.digest(inc.tree_fingerprint(Path(data_dir) / "manual"), vintage_checksum, inc.environment_fingerprint())
 
 
 def checked_before(out: Path, fingerprint: str) -> bool:
-    """Whether the run published in ``out`` checked the curated tables as they are now, with
-    the code of now (its manifest's ``fingerprints.curated`` is ``fingerprint``): they passed
-    then, so they pass now, and a re-run need not read them again (that reading is most of
-    the time of a re-run with nothing to do)."""
+    """Whether the run published in ``out`` read the curated tables and the vintage as they are
+    now, with the code of now (its manifest's ``fingerprints.inputs`` is ``fingerprint``): they
+    passed then, so they pass now, and a re-run need not read them again (that reading, with
+    pandas, was most of the time of a re-run with nothing to do). The vintage's file is still
+    compared with its checksum."""
     try:
         manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-        return manifest["fingerprints"]["curated"] == fingerprint
+        return manifest["fingerprints"]["inputs"] == fingerprint
     except (OSError, ValueError, TypeError, KeyError):
         return False
 

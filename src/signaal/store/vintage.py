@@ -109,6 +109,14 @@ class Vintage:
     def checksum(self) -> str:
         return self.manifest.get("checksum") or sha256(self.data_file)
 
+    def verify_checksum(self) -> None:
+        """Refuse a data file that is not the one its manifest was written with (changed,
+        damaged or swapped since): a vintage is never changed after it is written."""
+        path = self.data_file
+        expected = self.manifest.get("checksum")
+        if expected and expected != sha256(path):
+            raise DataError(f"vintage {self.id!r}: {path.name} does not match its checksum; the vintage was changed")
+
     @cached_property
     def observations(self) -> pd.DataFrame:
         import pandas as pd
@@ -125,9 +133,7 @@ class Vintage:
                 )
         except Exception as exc:  # corrupt file: say which
             raise DataError(f"vintage {self.id!r}: cannot read {path.name}: {exc}") from None
-        expected = self.manifest.get("checksum")
-        if expected and expected != sha256(path):
-            raise DataError(f"vintage {self.id!r}: {path.name} does not match its checksum; the vintage was changed")
+        self.verify_checksum()
         _refuse_text_values(df, f"vintage {self.id!r}: {path.name}")
         return validate_observations(df, where=f"vintage {self.id!r}")
 
