@@ -22,19 +22,12 @@ def quiet_weasyprint() -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _declarations(style: str) -> tuple[tuple[str, str], ...] | None:
-    """A style attribute's declarations as WeasyPrint reads them (its SVG reader parses every
-    ``style`` with tinycss2 and serialises each value again), or None when one is
-    ``!important`` (which an attribute cannot say)."""
-    import tinycss2
+def _declarations(style: str) -> tuple[tuple[str, str], ...]:
+    """A style attribute's declarations, parsed by WeasyPrint's own SVG reader."""
+    from weasyprint.svg.css import parse_declarations
 
-    out = []
-    for item in tinycss2.parse_blocks_contents(style):
-        if item.type == "declaration" and not item.name.startswith("-"):
-            if item.important:
-                return None
-            out.append((item.lower_name, tinycss2.serialize(item.value).strip()))
-    return tuple(out)
+    normal, _important = parse_declarations(style)  # no "!important": styles_as_attributes checks
+    return tuple(normal)
 
 
 def styles_as_attributes(svg: str) -> str:
@@ -47,9 +40,9 @@ def styles_as_attributes(svg: str) -> str:
     below the root, the element's own declarations over it, as the cascade would give them;
     the picture is the same. An SVG with other CSS is left as it is."""
     rule = _STYLE_ELEMENT_RE.search(svg)
+    if "!important" in svg or svg.count("<style") != (1 if rule else 0):
+        return svg  # CSS that attributes cannot say, or that is not matplotlib's one rule
     base = _declarations(rule.group(1)) if rule else ()
-    if base is None or ("<style" in svg and rule is None):
-        return svg
     if rule:
         svg = svg[: rule.start()] + svg[rule.end() :]
     root = True
@@ -59,8 +52,6 @@ def styles_as_attributes(svg: str) -> str:
         name, attrs, close = m.group(1), m.group(2) or "", m.group(3)
         own = _STYLE_ATTR_RE.search(attrs)
         found = _declarations(own.group(1)) if own else ()
-        if found is None:
-            return m.group()
         values = dict(() if root else base)
         root = False
         values.update(found)

@@ -322,14 +322,12 @@ def make_plans(
     # the curated tables and the vintage's data are read (pandas) unless the published run read
     # them as they are now, with this code (a re-run with nothing changed); the data file is
     # always compared with its checksum
-    checked, trusted, data_problems = "", False, []
-    if found is not None and not vintage_problem:
-        data_problems = vintage_problems(found, read=False)
-        if not data_problems:
-            checked = inputs_fingerprint(root, found.checksum)
-            trusted = not force and len(outs) == len(focuses) and all(checked_before(o, checked) for o in outs.values())
-            if not trusted:
-                data_problems = vintage_problems(found)
+    readable = found if not vintage_problem else None
+    checksum = readable.manifest.get("checksum") if readable is not None else None
+    checked = inputs_fingerprint(root, str(checksum)) if checksum else ""
+    trusted = bool(checked) and not force and len(outs) == len(focuses)
+    trusted = trusted and all(checked_before(o, checked) for o in outs.values())
+    data_problems = vintage_problems(readable, read=not trusted) if readable is not None else []
     problems = ([] if trusted else curated_problems(root)) + vintage_problem + data_problems + out_problems
     if problems or found is None or q is None or len(outs) < len(focuses):
         raise Problems(problems)
