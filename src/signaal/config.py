@@ -90,6 +90,12 @@ def cell_timeout() -> float:
     return _seconds("SIGNAAL_CELL_TIMEOUT", CELL_TIMEOUT)
 
 
+def warm_kernels() -> bool:
+    """Whether a run's theme notebooks run in warm kernels (``SIGNAAL_WARM_KERNELS=0``: each in
+    a fresh kernel, papermill's own engine)."""
+    return os.environ.get("SIGNAAL_WARM_KERNELS", "1").strip().lower() not in ("0", "no", "false", "off")
+
+
 # the garbage collector's thresholds in a process that builds documents (see collect_less)
 GC_THRESHOLDS = (20_000, 10, 10)
 

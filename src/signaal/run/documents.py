@@ -154,7 +154,8 @@ class Documents:
         return jobs
 
     def factsheet_jobs(self) -> list[Job]:
-        """The factsheets not reused, in a batch per worker (at least 4 to a batch)."""
+        """The factsheets not reused, in batches of about a third of a worker's share (at
+        least 2 to a batch): the last batches then even out the workers' ends of the run."""
         if self.plan.factsheets == "none":
             return []
         todo: list[tuple[str, str]] = []  # (code, name)
@@ -165,7 +166,7 @@ class Documents:
                 todo.append((code, name))
                 self.keys[name] = key
         jobs = []
-        size = max(4, math.ceil(len(todo) / max(1, self.plan.jobs)))
+        size = max(2, math.ceil(len(todo) / (3 * max(1, self.plan.jobs))))
         for i in range(0, len(todo), size):
             batch = todo[i : i + size]
             jobs.append(

@@ -93,10 +93,11 @@ class KernelStart:
     log: Path
 
 
-def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart | None) -> None:
+def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart | None, handed=None) -> None:
     """A worker's start: the run's environment (a fork of the forkserver has the environment
     the server started with, not the run's), progress to ``queue``, and with ``kernel`` this
-    worker's warm kernel started, so that it is ready by the first notebook."""
+    worker's warm kernel ready by the first notebook: one the command started for it, taken
+    from ``handed`` (:mod:`~signaal.run.handover`), else one it starts now."""
     from .. import config
 
     os.environ.clear()
@@ -109,23 +110,35 @@ def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart |
 
         os.environ.update(kernel.env)
         kernel.log.parent.mkdir(parents=True, exist_ok=True)
+        taken = handed.get() if handed is not None and not handed.empty() else None
         with stderr_to(kernel.log):  # the kernel's stderr: the run's log, not the console
-            kernels.prestart(config.KERNEL_NAME)
+            kernels.prestart(config.KERNEL_NAME, taken)
 
 
 class LocalPool(Executor):
     """``workers`` processes on this machine (see :func:`worker_context`), each with its warm
-    kernel started when ``kernel`` is given (:func:`_init_worker`)."""
+    kernel when ``kernel`` is given (:func:`_init_worker`): started here, at once, and handed
+    over to the worker where that works (:mod:`~signaal.run.handover`), else by the worker."""
 
     kind = "local"
 
     def __init__(self, workers: int, queue, kernel: KernelStart | None = None):
         self.slots = workers
+        self.launched = None
+        handed = None
+        env = dict(os.environ)
+        if kernel is not None:
+            from .. import config
+            from . import handover
+
+            if handover.CAN_ADOPT and config.warm_kernels():
+                handed = worker_context().SimpleQueue()
+                self.launched = handover.Launched(workers, config.KERNEL_NAME, env | kernel.env, kernel.log, handed)
         self.pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=worker_context(),
             initializer=_init_worker,
-            initargs=(queue, os.getpid(), dict(os.environ), kernel),
+            initargs=(queue, os.getpid(), env, kernel, handed),
         )
 
     def submit(self, kind: str, ctxs: tuple[JobContext, ...], args: dict) -> Future:
@@ -142,6 +155,8 @@ class LocalPool(Executor):
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        if self.launched is not None:
+            self.launched.close()  # reaps the kernels the workers ended
 
 
 @contextlib.contextmanager

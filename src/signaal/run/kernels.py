@@ -39,7 +39,9 @@ READY_TIMEOUT = 120.0  # seconds the warm-up imports and a reset may take
 
 def enabled() -> bool:
     """Whether theme notebooks run in warm kernels (``SIGNAAL_WARM_KERNELS=0``: not)."""
-    return os.environ.get("SIGNAAL_WARM_KERNELS", "1").strip().lower() not in ("0", "no", "false", "off")
+    from .. import config
+
+    return config.warm_kernels()
 
 
 def _settings() -> tuple[tuple[str, str], ...]:
@@ -50,7 +52,7 @@ def _settings() -> tuple[tuple[str, str], ...]:
 class WarmKernel:
     """One kernel of this worker process, warmed up, reused notebook after notebook."""
 
-    def __init__(self, kernel_name: str):
+    def __init__(self, kernel_name: str, handed: dict | None = None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -59,9 +61,14 @@ class WarmKernel:
         # its channels as local sockets in a folder of its own, not TCP ports on 127.0.0.1: no
         # port another process can take between choosing and binding it, and no other user
         # on the machine can connect to it
-        self.sockets = tempfile.mkdtemp(prefix="signaal-kernel-")
+        self.sockets = handed["sockets"] if handed else tempfile.mkdtemp(prefix="signaal-kernel-")
         self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.sockets, "kernel"))
-        run_sync(self.km.start_kernel)()
+        if handed:  # started by the run's command (see signaal.run.handover)
+            from .handover import adopt
+
+            adopt(self.km, handed)
+        else:
+            run_sync(self.km.start_kernel)()
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
         try:
@@ -128,14 +135,16 @@ def take(kernel_name: str, cwd: str) -> WarmKernel:
     return _kernel
 
 
-def prestart(kernel_name: str) -> None:
+def prestart(kernel_name: str, handed: dict | None = None) -> None:
     """Start this process's kernel now (a worker's start: its warm-up imports run while the
-    worker waits for its first job). One that does not start is left to the first notebook,
-    which starts it again and reports why it failed."""
+    worker waits for its first job), or take over ``handed``, a kernel the run's command
+    started for it (:mod:`signaal.run.handover`). One that does not start, or that died before
+    it was taken over, is left to the first notebook, which starts a new one and reports why
+    that failed."""
     global _kernel
     if _kernel is None and enabled():
         with contextlib.suppress(Exception):
-            _kernel = WarmKernel(kernel_name)
+            _kernel = WarmKernel(kernel_name, handed)
 
 
 def discard() -> None:

@@ -1,0 +1,137 @@
+"""Warm kernels started by the run's command and handed over to its workers.
+
+A worker process exists only once the forkserver has imported what workers need (about 1,5 s
+on one core, :mod:`~signaal.run.forkserver`); a kernel the worker then starts spends another
+second starting and importing pandas, matplotlib and signaal before the first cell runs. The
+command knows that the run has theme notebooks as soon as it has planned, so it starts one
+kernel per worker itself (:class:`Launched`), warming up while the forkserver still imports;
+each worker takes one over as its warm kernel (:class:`AdoptedProvisioner`): it watches,
+interrupts and kills it as if it had started it, and a notebook that fails in it still gets the
+next notebook a new kernel of the worker's own. The command reaps its kernels when the pool
+has closed.
+
+Linux only (:data:`CAN_ADOPT`): a kernel the worker did not start is not its child, so the
+worker tells a dead one from a live one by ``/proc`` (a killed kernel stays a zombie until
+the command reaps it). Elsewhere every worker starts its own kernel, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.connect import KernelConnectionInfo
+from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
+
+from ..briefing.fresh import WARM_UP
+
+CAN_ADOPT = os.path.isdir("/proc/self")
+
+
+def running(pid: int | None) -> bool:
+    """Whether process ``pid`` runs (Linux: a zombie, killed but not yet reaped, does not)."""
+    if pid is None:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+class AdoptedProvisioner(KernelProvisionerBase):
+    """The process of a kernel the command started, as a worker's kernel manager sees it."""
+
+    pid: int | None = None
+    pgid: int | None = None
+
+    @property
+    def has_process(self) -> bool:
+        return self.pid is not None
+
+    async def poll(self) -> int | None:
+        return None if running(self.pid) else 0
+
+    async def wait(self) -> int | None:
+        while running(self.pid):
+            await asyncio.sleep(0.05)
+        self.pid = None
+        return 0
+
+    async def send_signal(self, signum: int) -> None:
+        if self.pid is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            if self.pgid:  # the kernel and what it started, as jupyter_client signals its own kernels
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self.pgid, signum)
+                    return
+            os.kill(self.pid, signum)
+
+    async def kill(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGKILL)
+
+    async def terminate(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGTERM)
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        raise RuntimeError("a kernel handed over by the run is not launched again")
+
+    async def cleanup(self, restart: bool = False) -> None:
+        return None
+
+
+def adopt(km, kernel: dict) -> None:
+    """Make ``km`` (a worker's kernel manager, not started) the manager of the handed-over
+    ``kernel`` (what :class:`Launched` put in the queue)."""
+    km.load_connection_info(kernel["connection"])
+    provisioner = AdoptedProvisioner(kernel_id=kernel["id"], kernel_spec=km.kernel_spec, parent=km)
+    provisioner.pid, provisioner.pgid = kernel["pid"], kernel["pgid"]  # not traits: set, not passed
+    km.provisioner = provisioner
+
+
+class Launched:
+    """The kernels this process started for its workers: each one's details in ``queue``
+    (None where a start failed: that worker starts its own), reaped by :meth:`close`."""
+
+    def __init__(self, count: int, kernel_name: str, env: dict[str, str], log: Path, queue):
+        self.kernels: list[tuple[Any, str]] = []  # (kernel manager, its socket folder)
+        self.queue = queue
+        log.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(count):
+            kernel = None
+            with contextlib.suppress(Exception):  # the worker then starts its own, and reports why it fails
+                kernel = self._start(kernel_name, env, log)
+            queue.put(kernel)
+
+    def _start(self, kernel_name: str, env: dict[str, str], log: Path) -> dict:
+        from jupyter_client.manager import KernelManager
+
+        sockets = tempfile.mkdtemp(prefix="signaal-kernel-")  # local sockets, as a worker's own kernel has
+        km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "kernel"))
+        self.kernels.append((km, sockets))
+        with open(log, "ab") as err:  # its start-up chatter goes to the run's kernel log
+            # the warm-up runs as the kernel starts (the worker's own warm-up then finds it done)
+            km.start_kernel(env=env, stderr=err, extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"])
+        provisioner: Any = km.provisioner  # a LocalProvisioner, with the process's pid and group
+        return {
+            "id": km.kernel_id,
+            "pid": provisioner.pid,
+            "pgid": provisioner.pgid,
+            "sockets": sockets,
+            "connection": km.get_connection_info(session=False),
+        }
+
+    def close(self) -> None:
+        """End and reap every kernel started here (its worker normally ended it already)."""
+        for km, sockets in self.kernels:
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+            shutil.rmtree(sockets, ignore_errors=True)
+        self.kernels = []
