@@ -153,10 +153,30 @@ class LocalPool(Executor):
     def cancel(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=True)
-        if self.launched is not None:
-            self.launched.close()  # reaps the kernels the workers ended
+    def close(self, wait: bool = True) -> None:
+        """End the workers and reap the kernels started for them; without ``wait`` in the
+        background, while the run writes its index and manifest (:func:`wait_closed`)."""
+
+        def close_now() -> None:
+            self.pool.shutdown(wait=True)
+            if self.launched is not None:
+                self.launched.close()  # reaps the kernels the workers ended
+
+        if wait:
+            close_now()
+            return
+        closing = threading.Thread(target=close_now, name="signaal-pool-close")
+        closing.start()
+        _closing.append(closing)
+
+
+_closing: list[threading.Thread] = []  # pools closing in the background
+
+
+def wait_closed() -> None:
+    """Wait until the pools closed in the background have ended their workers and kernels."""
+    while _closing:
+        _closing.pop().join()
 
 
 @contextlib.contextmanager
@@ -170,8 +190,10 @@ def local_executor(workers: int, observer: Observer, kernel: KernelStart | None 
         pool = LocalPool(workers, queue, kernel)
         try:
             yield pool
-        finally:
+        except BaseException:
             pool.close()
+            raise
+        pool.close(wait=False)  # the run goes on with its index and manifest; see wait_closed
 
 
 @contextlib.contextmanager

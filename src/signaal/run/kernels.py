@@ -3,8 +3,9 @@ once and reused, instead of a fresh kernel per notebook.
 
 A fresh kernel costs every notebook its start and the imports of pandas, matplotlib and signaal
 (about 1,5 s of CPU on a quiet machine), on the run's critical path. A worker process keeps one
-kernel (:class:`WarmKernel`): started at its first theme notebook, it imports what every theme
-imports (:func:`signaal.briefing.fresh.warm_up`) while the worker sets the notebook up; before
+kernel (:class:`WarmKernel`): started by the run's command and handed over to the worker as it
+starts (:mod:`~signaal.run.handover`), else started by the worker, it imports what every theme
+imports (:func:`signaal.briefing.fresh.warm_up`) before the first notebook; before
 each notebook it is reset to the state of a fresh kernel after those imports
 (:func:`signaal.briefing.fresh.reset`, then ``%reset``: the namespace cleared, the execution
 count back at 1), so the executed notebook is the same as with a fresh kernel. A kernel that

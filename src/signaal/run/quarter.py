@@ -36,7 +36,7 @@ from ..errors import SignaalError
 from ..publish.outcome import BUILT, CARRIED, REUSED, DocResult
 from .carry import carry_over
 from .documents import Documents
-from .executors import Executor
+from .executors import Executor, wait_closed
 from .folder import clean_stale_staging, lock, set_aside, staging_folder, swap_into_place
 from .manifest import build_manifest, read_manifest, write_manifest
 from .plan import EXIT_OUTPUT, Plan, RunResult, make_plan
@@ -75,6 +75,13 @@ def _output_error(plan: Plan, problem: str, where: str) -> OutputError:
 def execute(plan: Plan, progress: Observer | None = None, executor: Executor | None = None) -> RunResult:
     """Run a validated plan (``executor``: where its jobs run; by default this machine)."""
     observer = progress or Observer()
+    try:
+        return _execute(plan, observer, executor)
+    finally:
+        wait_closed()  # the workers and kernels have ended when the run returns
+
+
+def _execute(plan: Plan, observer: Observer, executor: Executor | None) -> RunResult:
     try:
         with lock(plan.out):
             recovered = clean_stale_staging(plan.out)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError, suggest
 from ..publish.outcome import BUILT
 from ..regions import registry
-from .executors import Executor
+from .executors import Executor, wait_closed
 from .folder import clean_stale_staging, lock, staging_folder
 from .plan import EXIT_FAILED, EXIT_KEPT, EXIT_OK, Plan, RunResult
 from .progress import Observer
@@ -119,7 +119,10 @@ def execute_regions(
             scheduler.add(*signals_pass([(f.plan.region, j) for f in folders for j in f.signals_jobs()]))
             for folder in folders:
                 folder.queue(scheduler, [], lane=folder.plan.region)
-            scheduler.run()
+            try:
+                scheduler.run()
+            finally:
+                wait_closed()  # each region was published as it was done; the workers end here
             full = next((d for f in folders if (d := f.no_space()) is not None), None)
             if full is not None:
                 raise _output_error(done, full.error or "", f"while making {full.name}")
