@@ -11,6 +11,7 @@ modules are light and imported here.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -35,6 +36,9 @@ class _Group(click.Group):
         kwargs.setdefault("standalone_mode", False)
         try:
             rv = super().main(*args, **kwargs)
+            # the command is done: Python's exit need not search all it loaded (pandas, the
+            # kernels' clients …) for garbage; that took 0,2 s after a run. Files are closed.
+            gc.freeze()
             return rv if isinstance(rv, int) else 0
         except SignaalError as exc:
             problems = getattr(exc, "problems", None)  # several problems found at once: a line each
