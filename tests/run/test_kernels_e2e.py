@@ -111,20 +111,46 @@ def _children(pid: int) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.fixture
-def handed(tmp_path):
-    """One kernel started by this process as the run's command starts them, and its details."""
+@pytest.fixture(params=["forked", "started"])
+def handed(request, tmp_path):
+    """One kernel started by this process as the run's command starts them, and its details:
+    forked from the forkserver (which imported what a kernel imports), or a new interpreter."""
     from signaal import config
     from signaal.run import handover
+    from signaal.run.forkserver import prestart, worker_context
     from signaal.run.workers import ensure_kernel
 
     ensure_kernel()
+    fork_from = None
+    if request.param == "forked":
+        assert prestart()
+        fork_from = worker_context()
     box: queue.Queue = queue.Queue()
-    launched = handover.Launched(1, config.KERNEL_NAME, dict(os.environ), tmp_path / "kernels.log", box)
+    log = tmp_path / "kernels.log"
+    launched = handover.Launched(1, config.KERNEL_NAME, dict(os.environ), log, box, fork_from=fork_from)
     kernel = box.get_nowait()
     assert kernel is not None and handover.running(kernel["pid"])
     yield kernel
     launched.close()
+    assert not handover.running(kernel["pid"])
+
+
+# what a handed-over kernel must have as a fresh one has it: matplotlib's backend and settings,
+# the warning filters, the environment (but the kernel's parent), the module search path, the
+# logging set-up, and a pyplot figure shown in the notebook
+SETUP = [
+    "import logging, os, sys, warnings, matplotlib\n"
+    "print(matplotlib.get_backend(), sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()))\n"
+    "print([(a, b and b.pattern, c.__name__, d and getattr(d, 'pattern', d), e) for a, b, c, d, e in warnings.filters])\n"
+    "print(sorted((k, v) for k, v in os.environ.items() if not k.startswith(('JPY_', 'PYTEST_'))), sys.path)\n"
+    "print(logging.root.level, logging.root.handlers, sorted(logging.root.manager.loggerDict)[:0])",
+    "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
+]
+
+
+def _shown(path):
+    outs = _outputs(path)
+    return [outs[0][1], [sorted(o.get("data", {})) for o in outs[1][1]]]
 
 
 @needs_proc
@@ -137,25 +163,33 @@ def test_a_handed_over_kernel_is_warm_and_gives_the_outputs_of_a_fresh_one(tmp_p
     folder = tmp_path / "nb"
     folder.mkdir()
     dirty, probe = _notebook(folder / "dirty.ipynb", DIRTY), _notebook(folder / "probe.ipynb", PROBE)
-    where = _notebook(folder / "where.ipynb", ["import os\nprint(os.getppid())"])
+    setup = _notebook(folder / "setup.ipynb", SETUP)
     run = dict(kernel_name=config.KERNEL_NAME, cwd=str(folder), progress_bar=False)
     maps, deadline = Path(f"/proc/{handed['pid']}/maps"), time.monotonic() + 60
     while "pandas/_libs" not in maps.read_text() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert "pandas/_libs" in maps.read_text()  # it warms up as it starts, before a worker takes it over
+    assert "pandas/_libs" in maps.read_text()  # warm before a worker takes it over
     try:
         kernels.prestart(config.KERNEL_NAME, handed)
-        pm.execute_notebook(where, str(tmp_path / "where.out.ipynb"), engine_name=kernels.ENGINE, **run)
+        assert kernels._kernel is not None and kernels._kernel.km.provisioner.pid == handed["pid"]
+        pm.execute_notebook(setup, str(tmp_path / "setup.warm.ipynb"), engine_name=kernels.ENGINE, **run)
         pm.execute_notebook(dirty, str(tmp_path / "dirty.out.ipynb"), engine_name=kernels.ENGINE, **run)
         pm.execute_notebook(probe, str(tmp_path / "warm.ipynb"), engine_name=kernels.ENGINE, **run)
-        assert kernels._kernel is not None and kernels._kernel.km.provisioner.pid == handed["pid"]
+        assert kernels._kernel is not None and kernels._kernel.km.provisioner.pid == handed["pid"]  # all in it
     finally:
         kernels.discard()
-    # it ran in the kernel this process started (its parent)
-    assert "".join(_outputs(tmp_path / "where.out.ipynb")[0][1][0]["text"]) == f"{os.getpid()}\n"
-    assert not (handed_alive := [p for p, s in _children(os.getpid()) if p == handed["pid"] and s != "Z"]), handed_alive
-    pm.execute_notebook(probe, str(tmp_path / "fresh.ipynb"), **run)  # papermill's own engine
+    assert not handover_running(handed["pid"])  # ended with the worker's kernel
+    pm.execute_notebook(setup, str(tmp_path / "setup.fresh.ipynb"), **run)  # papermill's own engine
+    pm.execute_notebook(probe, str(tmp_path / "fresh.ipynb"), **run)
     assert _outputs(tmp_path / "warm.ipynb") == _outputs(tmp_path / "fresh.ipynb")
+    fresh = _shown(tmp_path / "setup.fresh.ipynb")
+    assert _shown(tmp_path / "setup.warm.ipynb") == fresh and fresh[1] == [["image/png", "text/plain"]]
+
+
+def handover_running(pid: int) -> bool:
+    from signaal.run import handover
+
+    return handover.running(pid)
 
 
 @needs_proc
@@ -163,10 +197,10 @@ def test_a_handed_over_kernel_that_died_is_replaced_by_a_new_one(tmp_path, hande
     import papermill as pm
 
     from signaal import config
-    from signaal.run import handover, kernels
+    from signaal.run import kernels
 
     os.kill(handed["pid"], signal.SIGKILL)
-    while handover.running(handed["pid"]):
+    while handover_running(handed["pid"]):
         time.sleep(0.01)
     kernels.prestart(config.KERNEL_NAME, handed)
     assert kernels._kernel is None  # not taken over: the first notebook starts a kernel of its own
@@ -182,20 +216,31 @@ def test_a_handed_over_kernel_that_died_is_replaced_by_a_new_one(tmp_path, hande
 
 
 @needs_proc
-def test_a_run_hands_its_kernels_to_the_workers_and_reaps_them(tmp_path, root, monkeypatch):
-    """A run with two workers: the theme runs in a kernel the run started (the kernel's parent
-    is the run's process, not a worker), and no kernel, not even a zombie, is left after it."""
-    from signaal.run import execute, make_plan
+def test_a_run_hands_its_kernels_to_the_workers_and_ends_them(tmp_path, root, monkeypatch):
+    """A run with two workers: the theme runs in a kernel the run started (not one its worker
+    started), and no kernel the run started still runs after it."""
+    from signaal.run import execute, handover, make_plan
 
+    started: list[int] = []
+    launched = handover.Launched
+
+    class Recorded(launched):  # type: ignore[misc,valid-type]
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.extend(p.pid for p in self.forked)
+            started.extend(km.provisioner.pid for km, _ in self.kernels if km.has_kernel)
+
+    monkeypatch.setattr(handover, "Launched", Recorded)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     nb = nbformat.read(root / "notebooks" / "wonen.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("import os\nprint('kernel parent', os.getppid())"))
+    nb.cells.append(nbformat.v4.new_code_cell("import os\nprint('kernel', os.getpid())"))
     nbformat.write(nb, notebooks / "wonen.ipynb")
     plan = make_plan(quarter="2026Q3", themes="wonen", notebooks=notebooks, out=tmp_path / "2026Q3", jobs=2)
     result = execute(plan)
     assert result.ok, [d.error for d in result.documents if d.failed]
     executed = nbformat.read(tmp_path / "2026Q3" / "notebooks" / "wonen.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
-    assert f"kernel parent {os.getpid()}" in printed
-    assert _children(os.getpid()) == []
+    assert len(started) == 2 and any(f"kernel {pid}\n" in printed for pid in started), (started, printed)
+    assert not [pid for pid in started if handover.running(pid)]
+    assert _children(os.getpid()) == []  # nothing left for this process to reap

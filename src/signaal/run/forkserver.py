@@ -14,12 +14,16 @@ import multiprocessing
 import os
 import signal
 
-# What every worker imports (about 1,5 s of CPU): imported once, by the forkserver, while the
-# run plans; each worker is then a fork of it, ready at once. (An import that fails here is
-# skipped by the forkserver and happens in the worker as before, with its error.)
+# What every worker imports (about 1,5 s of CPU), and what a warm kernel imports (IPython's
+# kernel, and what ``from signaal.briefing import Briefing`` loads): imported once, by the
+# forkserver, while the run plans; each worker and each warm kernel is then a fork of it, ready
+# at once (see :mod:`~signaal.run.handover`). (An import that fails here is skipped by the
+# forkserver and happens in the worker or kernel as before, with its error.)
 PRELOAD = (
+    "signaal.run.zygote",  # first: it notes the warning filters of a kernel's imports
     "signaal.run.workers",
     "signaal.run.kernels",
+    "signaal.run.handover",
     "papermill",
     "weasyprint",
     "signaal.publish.exporters",
@@ -27,6 +31,9 @@ PRELOAD = (
     "signaal.publish.factsheets",
     "signaal.signals.engine",
 )
+# what ipykernel sets before a kernel imports matplotlib (unless it is set): the forkserver
+# imports matplotlib for the kernels it forks, so it starts with the same setting
+KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 
 
 def worker_context():
@@ -39,16 +46,25 @@ def worker_context():
     return multiprocessing.get_context("spawn")
 
 
-def prestart() -> None:
+def prestart() -> bool:
     """Start the forkserver now, so that its imports run on the other core while this
     process plans the run (it ends with this process; a run that builds nothing wasted
-    only that core's time)."""
+    only that core's time). Whether it runs (False: workers are spawned, or it did not start)."""
     ctx = worker_context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    if ctx.get_start_method() != "forkserver":
+        return False
+    from multiprocessing import forkserver
 
-        with contextlib.suppress(Exception):  # a worker then starts it; never fail a run for this
-            forkserver.ensure_running()
+    added = {k: v for k, v in KERNEL_ENV.items() if k not in os.environ}
+    os.environ.update(added)  # the server takes this process's environment as it starts
+    try:
+        forkserver.ensure_running()
+        return True
+    except Exception:  # a worker then starts it; never fail a run for this
+        return False
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
 
 
 def stop_forkserver() -> None:

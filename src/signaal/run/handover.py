@@ -22,6 +22,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
 from ..briefing.fresh import WARM_UP
 
 CAN_ADOPT = os.path.isdir("/proc/self")
+WARMED = "__import__('signaal.run.zygote', fromlist=['zygote']).warmed()"  # a forked kernel's warm-up, first
 
 
 def running(pid: int | None) -> bool:
@@ -96,19 +98,100 @@ def adopt(km, kernel: dict) -> None:
     km.provisioner = provisioner
 
 
+def fresh_path(path: list[str], env: dict[str, str]) -> list[str]:
+    """The module search path of a new interpreter, from ``path`` (the forkserver's: the run's
+    command's, with its script's folder and what a test runner put in front): ``PYTHONPATH``,
+    then the standard library and site-packages as ``path`` has them. (The kernel then adds
+    the working folder, as IPython does.)"""
+    import sysconfig
+
+    stdlib = {
+        os.path.join(sys.base_prefix, sys.platlibdir, f"python{sys.version_info[0]}{sys.version_info[1]}.zip"),
+        sysconfig.get_path("stdlib"),
+    }
+    start = next((i for i, p in enumerate(path) if p in stdlib), 0)
+    extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return extra + path[start:]
+
+
+def kernel_main(connection_file: str, env: dict[str, str], log: str, cwd: str) -> None:
+    """A warm kernel forked from the forkserver, which imported what a kernel and a theme
+    notebook import (:data:`~signaal.run.forkserver.PRELOAD`): set up as ``python -m
+    ipykernel_launcher -f <connection_file>`` would be (its own process group, the run's
+    environment and working folder, stderr to the run's kernel log), then IPython's kernel,
+    warming up as it starts. It ends when its parent, the forkserver, does."""
+    os.setsid()  # a process group of its own, as jupyter_client starts kernels: signals go to it alone
+    os.environ.clear()
+    os.environ.update(env)
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+    os.chdir(cwd)
+    try:
+        from . import zygote
+
+        ready = zygote.ADDED is not None
+    except Exception:
+        ready = False
+    if not ready:  # the forkserver's imports are not a fresh kernel's: a new interpreter, as jupyter_client starts one
+        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file])
+    from ipykernel import kernelapp
+
+    zygote.start()
+    sys.path[:] = fresh_path(sys.path, env)
+    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))  # the forkserver runs with -B
+    sys.argv = [os.path.join(os.path.dirname(kernelapp.__file__), "__main__.py"), "-f", connection_file]
+    kernelapp.IPKernelApp.launch_instance(
+        argv=[
+            "-f",
+            connection_file,
+            f"--IPKernelApp.parent_handle={os.getppid()}",  # read from the environment at import, not now
+            f"--IPKernelApp.exec_lines={WARMED}",
+            f"--IPKernelApp.exec_lines={WARM_UP}",
+        ]
+    )
+
+
 class Launched:
     """The kernels this process started for its workers: each one's details in ``queue``
-    (None where a start failed: that worker starts its own), reaped by :meth:`close`."""
+    (None where a start failed: that worker starts its own), reaped by :meth:`close`.
+    With ``fork_from`` (the forkserver's context) a kernel is a fork of the forkserver
+    (:func:`kernel_main`), else a new interpreter started by jupyter_client."""
 
-    def __init__(self, count: int, kernel_name: str, env: dict[str, str], log: Path, queue):
+    def __init__(self, count: int, kernel_name: str, env: dict[str, str], log: Path, queue, fork_from=None):
         self.kernels: list[tuple[Any, str]] = []  # (kernel manager, its socket folder)
+        self.forked: list[Any] = []  # the kernels' processes, where forked
         self.queue = queue
         log.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(count):
             kernel = None
             with contextlib.suppress(Exception):  # the worker then starts its own, and reports why it fails
-                kernel = self._start(kernel_name, env, log)
+                if fork_from is not None:
+                    kernel = self._fork(fork_from, kernel_name, env, log)
+                else:
+                    kernel = self._start(kernel_name, env, log)
             queue.put(kernel)
+
+    def _fork(self, ctx, kernel_name: str, env: dict[str, str], log: Path) -> dict:
+        from jupyter_client.manager import KernelManager
+
+        sockets = tempfile.mkdtemp(prefix="signaal-kernel-")
+        km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "kernel"))
+        self.kernels.append((km, sockets))
+        km.write_connection_file()  # the channels' sockets and key, as a started kernel's
+        spec_env = dict(getattr(km.kernel_spec, "env", None) or {})
+        process = ctx.Process(
+            target=kernel_main, args=(km.connection_file, env | spec_env, str(log), os.getcwd()), name="signaal-kernel"
+        )
+        process.start()
+        self.forked.append(process)
+        return {
+            "id": os.path.basename(km.connection_file),
+            "pid": process.pid,
+            "pgid": process.pid,  # it starts a session of its own
+            "sockets": sockets,
+            "connection": km.get_connection_info(session=False),
+        }
 
     def _start(self, kernel_name: str, env: dict[str, str], log: Path) -> dict:
         from jupyter_client.manager import KernelManager
@@ -130,8 +213,15 @@ class Launched:
 
     def close(self) -> None:
         """End and reap every kernel started here (its worker normally ended it already)."""
+        for process in self.forked:
+            with contextlib.suppress(Exception):
+                process.kill()
+                process.join(5)
         for km, sockets in self.kernels:
             with contextlib.suppress(Exception):
-                km.shutdown_kernel(now=True)
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
+                else:
+                    km.cleanup_connection_file()
             shutil.rmtree(sockets, ignore_errors=True)
-        self.kernels = []
+        self.kernels, self.forked = [], []
