@@ -1,14 +1,16 @@
 """Warm kernels started by the run's command and handed over to its workers.
 
 A worker process exists only once the forkserver has imported what workers need (about 1,5 s
-on one core, :mod:`~signaal.run.forkserver`); a kernel the worker then starts spends another
-second starting and importing pandas, matplotlib and signaal before the first cell runs. The
-command knows that the run has theme notebooks as soon as it has planned, so it starts one
-kernel per worker itself (:class:`Launched`), warming up while the forkserver still imports;
-each worker takes one over as its warm kernel (:class:`AdoptedProvisioner`): it watches,
-interrupts and kills it as if it had started it, and a notebook that fails in it still gets the
-next notebook a new kernel of the worker's own. The command reaps its kernels when the pool
-has closed.
+on one core, :mod:`~signaal.run.forkserver`); a kernel the worker then started spent another
+second starting a new interpreter and importing IPython, pandas, matplotlib and signaal again
+before the first cell ran. The forkserver also imports what a kernel imports
+(:mod:`~signaal.run.zygote`), so the command, as soon as it has planned a run with theme
+notebooks, has one kernel per worker forked from it (:class:`Launched`, :func:`kernel_main`):
+ready at once, its imports shared with the forkserver. Each worker takes one over as its warm
+kernel (:class:`AdoptedProvisioner`): it watches, interrupts and kills it as if it had started
+it, and a notebook that fails in it still gets the next notebook a new kernel of the worker's
+own. The command ends and reaps its kernels when the pool has closed. Without a forkserver the
+command starts them as new interpreters (jupyter_client), warming up as they start.
 
 Linux only (:data:`CAN_ADOPT`): a kernel the worker did not start is not its child, so the
 worker tells a dead one from a live one by ``/proc`` (a killed kernel stays a zombie until
