@@ -244,3 +244,32 @@ def test_a_run_hands_its_kernels_to_the_workers_and_ends_them(tmp_path, root, mo
     assert len(started) == 2 and any(f"kernel {pid}\n" in printed for pid in started), (started, printed)
     assert not [pid for pid in started if handover.running(pid)]
     assert _children(os.getpid()) == []  # nothing left for this process to reap
+
+
+@needs_proc
+def test_a_kernel_forked_where_the_forkserver_is_not_like_a_fresh_kernel_starts_a_new_interpreter(tmp_path):
+    """The forkserver imported matplotlib with the backend a fresh kernel gets; a run with
+    another ``MPLBACKEND`` gets a kernel of its own interpreter, with that backend."""
+    import papermill as pm
+
+    from signaal import config
+    from signaal.run import handover, kernels
+    from signaal.run.forkserver import prestart, worker_context
+    from signaal.run.workers import ensure_kernel
+
+    ensure_kernel()
+    assert prestart()
+    box: queue.Queue = queue.Queue()
+    env = dict(os.environ, MPLBACKEND="agg")
+    launched = handover.Launched(1, config.KERNEL_NAME, env, tmp_path / "k.log", box, fork_from=worker_context())
+    handed = box.get_nowait()
+    nb = _notebook(tmp_path / "b.ipynb", ["import matplotlib\nprint(matplotlib.get_backend())"])
+    try:
+        kernels.prestart(config.KERNEL_NAME, handed)
+        assert kernels._kernel is not None and kernels._kernel.km.provisioner.pid == handed["pid"]
+        assert "ipykernel_launcher" in Path(f"/proc/{handed['pid']}/cmdline").read_text()  # a new interpreter
+        pm.execute_notebook(nb, str(tmp_path / "b.out.ipynb"), engine_name=kernels.ENGINE, kernel_name="signaal")
+    finally:
+        kernels.discard()
+        launched.close()
+    assert "".join(_outputs(tmp_path / "b.out.ipynb")[0][1][0]["text"]).lower() == "agg\n"

@@ -134,11 +134,14 @@ class LocalPool(Executor):
             if handover.CAN_ADOPT and config.warm_kernels():
                 from .forkserver import prestart
 
-                fork_from = worker_context() if prestart() else None  # kernels forked from the forkserver
-                handed = worker_context().SimpleQueue()
-                self.launched = handover.Launched(
-                    workers, config.KERNEL_NAME, env | kernel.env, kernel.log, handed, fork_from=fork_from
-                )
+                try:  # a speed-up: where it fails, each worker starts its own kernel
+                    fork_from = worker_context() if prestart() else None  # kernels forked from the forkserver
+                    handed = worker_context().SimpleQueue()
+                    self.launched = handover.Launched(
+                        workers, config.KERNEL_NAME, env | kernel.env, kernel.log, handed, fork_from=fork_from
+                    )
+                except Exception:
+                    handed = None
         self.pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=worker_context(),

@@ -132,7 +132,7 @@ def kernel_main(connection_file: str, env: dict[str, str], log: str, cwd: str) -
     try:
         from . import zygote
 
-        ready = zygote.ADDED is not None
+        ready = zygote.like_fresh(env)
     except Exception:
         ready = False
     if not ready:  # the forkserver's imports are not a fresh kernel's: a new interpreter, as jupyter_client starts one

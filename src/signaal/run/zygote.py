@@ -12,10 +12,13 @@ has it (:func:`warmed`).
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import cast
 
-import ipykernel.kernelapp  # noqa: F401  (what a kernel imports as it starts)
+MPLBACKEND = os.environ.get("MPLBACKEND")  # what matplotlib, imported below, takes as its backend
+
+import ipykernel.kernelapp  # noqa: E402, F401  (what a kernel imports as it starts)
 
 KERNEL = list(warnings.filters)
 
@@ -34,6 +37,13 @@ def _added() -> tuple[list, list] | None:
 
 
 ADDED = _added()
+
+
+def like_fresh(env: dict[str, str]) -> bool:
+    """Whether a kernel forked from this process, with the environment ``env``, starts as a
+    fresh one would: the warm-up's filters are known, and matplotlib was imported with the
+    backend ipykernel gives a fresh kernel (``MPLBACKEND``, else matplotlib-inline's)."""
+    return ADDED is not None and (env.get("MPLBACKEND") or "module://matplotlib_inline.backend_inline") == MPLBACKEND
 
 
 def start() -> None:
