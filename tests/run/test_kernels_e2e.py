@@ -130,6 +130,12 @@ def handed(request, tmp_path):
     launched = handover.Launched(1, config.KERNEL_NAME, dict(os.environ), log, box, fork_from=fork_from)
     kernel = box.get_nowait()
     assert kernel is not None and handover.running(kernel["pid"])
+    if request.param == "forked":  # a fork of the forkserver, in a session of its own (as it starts)
+        assert "ipykernel_launcher" not in Path(f"/proc/{kernel['pid']}/cmdline").read_text()
+        deadline = time.monotonic() + 30
+        while os.getsid(kernel["pid"]) != kernel["pid"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert os.getsid(kernel["pid"]) == kernel["pid"] != os.getsid(0)
     yield kernel
     launched.close()
     assert not handover.running(kernel["pid"])
@@ -234,14 +240,17 @@ def test_a_run_hands_its_kernels_to_the_workers_and_ends_them(tmp_path, root, mo
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     nb = nbformat.read(root / "notebooks" / "wonen.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("import os\nprint('kernel', os.getpid())"))
+    nb.cells.append(
+        nbformat.v4.new_code_cell("import os\nprint('kernel', os.getpid(), open('/proc/self/cmdline').read())")
+    )
     nbformat.write(nb, notebooks / "wonen.ipynb")
     plan = make_plan(quarter="2026Q3", themes="wonen", notebooks=notebooks, out=tmp_path / "2026Q3", jobs=2)
     result = execute(plan)
     assert result.ok, [d.error for d in result.documents if d.failed]
     executed = nbformat.read(tmp_path / "2026Q3" / "notebooks" / "wonen.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
-    assert len(started) == 2 and any(f"kernel {pid}\n" in printed for pid in started), (started, printed)
+    assert len(started) == 2 and any(f"kernel {pid} " in printed for pid in started), (started, printed)
+    assert "multiprocessing.forkserver" in printed  # forked from the forkserver, not a new interpreter
     assert not [pid for pid in started if handover.running(pid)]
     assert _children(os.getpid()) == []  # nothing left for this process to reap
 

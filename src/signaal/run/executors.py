@@ -110,7 +110,10 @@ def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart |
 
         os.environ.update(kernel.env)
         kernel.log.parent.mkdir(parents=True, exist_ok=True)
-        taken = handed.get() if handed is not None and not handed.empty() else None
+        taken = None
+        if handed is not None:
+            with contextlib.suppress(Exception):  # none left (or none came): it starts its own
+                taken = handed.get(timeout=10)
         with stderr_to(kernel.log):  # the kernel's stderr: the run's log, not the console
             kernels.prestart(config.KERNEL_NAME, taken)
 
@@ -136,7 +139,8 @@ class LocalPool(Executor):
 
                 try:  # a speed-up: where it fails, each worker starts its own kernel
                     fork_from = worker_context() if prestart() else None  # kernels forked from the forkserver
-                    handed = worker_context().SimpleQueue()
+                    handed = worker_context().Queue()  # put through a thread: never blocks on a full pipe
+                    handed.cancel_join_thread()  # what no worker took is not waited for
                     self.launched = handover.Launched(
                         workers, config.KERNEL_NAME, env | kernel.env, kernel.log, handed, fork_from=fork_from
                     )

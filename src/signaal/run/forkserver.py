@@ -17,8 +17,8 @@ import signal
 # What every worker imports (about 1,5 s of CPU), and what a warm kernel imports (IPython's
 # kernel, and what ``from signaal.briefing import Briefing`` loads): imported once, by the
 # forkserver, while the run plans; each worker and each warm kernel is then a fork of it, ready
-# at once (see :mod:`~signaal.run.handover`). (An import that fails here is skipped by the
-# forkserver and happens in the worker or kernel as before, with its error.)
+# at once (see :mod:`~signaal.run.handover`). (A module that cannot be found is skipped by the
+# forkserver and imported in the worker as before, with its error; a kernel then starts anew.)
 PRELOAD = (
     "signaal.run.zygote",  # first: it notes the warning filters of a kernel's imports
     "signaal.run.workers",
@@ -79,6 +79,6 @@ def stop_forkserver() -> None:
     if not pid:
         return
     with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)  # it holds nothing: its workers have ended
+        os.kill(pid, signal.SIGKILL)  # it holds nothing: its workers and the kernels forked from it have ended
     with contextlib.suppress(Exception):
         server._stop()  # type: ignore[union-attr]  # reaps it, forgets it (a later run starts a new one)

@@ -13,8 +13,9 @@ own. The command ends and reaps its kernels when the pool has closed. Without a 
 command starts them as new interpreters (jupyter_client), warming up as they start.
 
 Linux only (:data:`CAN_ADOPT`): a kernel the worker did not start is not its child, so the
-worker tells a dead one from a live one by ``/proc`` (a killed kernel stays a zombie until
-the command reaps it). Elsewhere every worker starts its own kernel, as before.
+worker tells a dead one from a live one by ``/proc`` (a killed kernel stays a zombie until its
+parent, the forkserver or the command, reaps it). Elsewhere every worker starts its own
+kernel, as before.
 """
 
 from __future__ import annotations
@@ -50,22 +51,34 @@ def running(pid: int | None) -> bool:
 
 
 class AdoptedProvisioner(KernelProvisionerBase):
-    """The process of a kernel the command started, as a worker's kernel manager sees it."""
+    """The process of a kernel the command started, as a worker's kernel manager sees it
+    (through a pidfd where there is one: a process id can be reused after its end)."""
 
     pid: int | None = None
     pgid: int | None = None
+    pidfd: int | None = None
 
     @property
     def has_process(self) -> bool:
         return self.pid is not None
 
+    def _running(self) -> bool:
+        if self.pidfd is not None:
+            import select
+
+            return not select.select([self.pidfd], [], [], 0)[0]  # readable once it has ended
+        return running(self.pid)
+
     async def poll(self) -> int | None:
-        return None if running(self.pid) else 0
+        return None if self.pid is not None and self._running() else 0
 
     async def wait(self) -> int | None:
-        while running(self.pid):
+        while self.pid is not None and self._running():
             await asyncio.sleep(0.05)
         self.pid = None
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
         return 0
 
     async def send_signal(self, signum: int) -> None:
@@ -97,6 +110,9 @@ def adopt(km, kernel: dict) -> None:
     km.load_connection_info(kernel["connection"])
     provisioner = AdoptedProvisioner(kernel_id=kernel["id"], kernel_spec=km.kernel_spec, parent=km)
     provisioner.pid, provisioner.pgid = kernel["pid"], kernel["pgid"]  # not traits: set, not passed
+    if running(kernel["pid"]):
+        with contextlib.suppress(AttributeError, OSError):  # Linux 5.3
+            provisioner.pidfd = os.pidfd_open(kernel["pid"])
     km.provisioner = provisioner
 
 
@@ -116,19 +132,55 @@ def fresh_path(path: list[str], env: dict[str, str]) -> list[str]:
     return extra + path[start:]
 
 
-def kernel_main(connection_file: str, env: dict[str, str], log: str, cwd: str) -> None:
+def standard(cmd: list[str], connection_file: str) -> bool:
+    """Whether the kernelspec's command is this interpreter's ``python [-Xfrozen_modules=off]
+    -m ipykernel_launcher -f <connection file>`` (ours; the option only lets a debugger see
+    frozen modules): only such a kernel is forked."""
+    if len(cmd) < 5 or cmd[0] != sys.executable or cmd[-4:] != ["-m", "ipykernel_launcher", "-f", connection_file]:
+        return False
+    return all(arg == "-Xfrozen_modules=off" for arg in cmd[1:-4])
+
+
+def _end_with(run_pid: int) -> None:
+    """End this process when the run's process ends (a thread): a forked kernel's parent is the
+    forkserver, which lives as long as any of its children holds its pipe."""
+    import threading
+    import time
+
+    def watch() -> None:
+        pidfd = None
+        with contextlib.suppress(Exception):
+            pidfd = os.pidfd_open(run_pid)  # Linux 5.3: readable when the process ends
+        if pidfd is not None:
+            import select
+
+            select.select([pidfd], [], [])
+        else:
+            while running(run_pid):
+                time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="signaal-end-with-run", daemon=True).start()
+
+
+def kernel_main(cmd: list[str], connection_file: str, env: dict[str, str], log: str, cwd: str, run_pid: int) -> None:
     """A warm kernel forked from the forkserver, which imported what a kernel and a theme
-    notebook import (:data:`~signaal.run.forkserver.PRELOAD`): set up as ``python -m
-    ipykernel_launcher -f <connection_file>`` would be (its own process group, the run's
-    environment and working folder, stderr to the run's kernel log), then IPython's kernel,
-    warming up as it starts. It ends when its parent, the forkserver, does."""
+    notebook import (:data:`~signaal.run.forkserver.PRELOAD`): set up as the kernelspec's
+    ``cmd`` (``python -m ipykernel_launcher -f <connection_file>``) started by jupyter_client
+    would be (a session of its own, the run's environment and working folder, a pipe for stdin,
+    stderr to the run's kernel log), then IPython's kernel, warming up as it starts. It ends
+    when the run's process or the forkserver does. Where the forkserver's imports are not a
+    fresh kernel's, it becomes ``cmd``, a new interpreter."""
     os.setsid()  # a process group of its own, as jupyter_client starts kernels: signals go to it alone
     os.environ.clear()
     os.environ.update(env)
+    stdin, _keep_open = os.pipe()  # as jupyter_client gives a kernel: a pipe nobody writes to
+    os.dup2(stdin, 0)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
     os.chdir(cwd)
+    parent = f"--IPKernelApp.parent_handle={os.getppid()}"  # ends with the forkserver
     try:
         from . import zygote
 
@@ -136,18 +188,24 @@ def kernel_main(connection_file: str, env: dict[str, str], log: str, cwd: str) -
     except Exception:
         ready = False
     if not ready:  # the forkserver's imports are not a fresh kernel's: a new interpreter, as jupyter_client starts one
-        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file])
+        os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)  # as Popen's close_fds
+        os.execv(cmd[0], [*cmd, parent])
     from ipykernel import kernelapp
 
+    _end_with(run_pid)
     zygote.start()
     sys.path[:] = fresh_path(sys.path, env)
-    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))  # the forkserver runs with -B
-    sys.argv = [os.path.join(os.path.dirname(kernelapp.__file__), "__main__.py"), "-f", connection_file]
+    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))  # multiprocessing may start it with -B
+    sys.argv = [os.path.join(os.path.dirname(os.path.dirname(kernelapp.__file__)), "ipykernel_launcher.py")]
+    sys.argv += ["-f", connection_file]
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()  # its own random state, as a new interpreter has (random reseeds itself at a fork)
     kernelapp.IPKernelApp.launch_instance(
         argv=[
             "-f",
             connection_file,
-            f"--IPKernelApp.parent_handle={os.getppid()}",  # read from the environment at import, not now
+            parent,  # read from the environment at import, not now
             f"--IPKernelApp.exec_lines={WARMED}",
             f"--IPKernelApp.exec_lines={WARM_UP}",
         ]
@@ -181,9 +239,17 @@ class Launched:
         km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "kernel"))
         self.kernels.append((km, sockets))
         km.write_connection_file()  # the channels' sockets and key, as a started kernel's
+        cmd = km.format_kernel_cmd()
+        if not standard(cmd, km.connection_file):  # another kernel command: started as it says
+            km.cleanup_connection_file()
+            self.kernels.pop()
+            shutil.rmtree(sockets, ignore_errors=True)
+            return self._start(kernel_name, env, log)
         spec_env = dict(getattr(km.kernel_spec, "env", None) or {})
         process = ctx.Process(
-            target=kernel_main, args=(km.connection_file, env | spec_env, str(log), os.getcwd()), name="signaal-kernel"
+            target=kernel_main,
+            args=(cmd, km.connection_file, env | spec_env, str(log), os.getcwd(), os.getpid()),
+            name="signaal-kernel",
         )
         process.start()
         self.forked.append(process)
@@ -216,6 +282,8 @@ class Launched:
     def close(self) -> None:
         """End and reap every kernel started here (its worker normally ended it already)."""
         for process in self.forked:
+            with contextlib.suppress(Exception):
+                os.killpg(process.pid, signal.SIGKILL)  # its session: the kernel and what it started
             with contextlib.suppress(Exception):
                 process.kill()
                 process.join(5)

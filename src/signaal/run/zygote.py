@@ -41,9 +41,25 @@ ADDED = _added()
 
 def like_fresh(env: dict[str, str]) -> bool:
     """Whether a kernel forked from this process, with the environment ``env``, starts as a
-    fresh one would: the warm-up's filters are known, and matplotlib was imported with the
-    backend ipykernel gives a fresh kernel (``MPLBACKEND``, else matplotlib-inline's)."""
-    return ADDED is not None and (env.get("MPLBACKEND") or "module://matplotlib_inline.backend_inline") == MPLBACKEND
+    fresh one would: the warm-up's filters are known, matplotlib was imported with the backend
+    ipykernel gives a fresh kernel (``MPLBACKEND``, else matplotlib-inline's), and this
+    interpreter runs with what a new one gets from ``env`` (no ``-W``, ``-O``, ``-X dev`` or
+    ``-I`` of the run's command)."""
+    backend = env.get("MPLBACKEND") or "module://matplotlib_inline.backend_inline"
+    return ADDED is not None and backend == MPLBACKEND and _flags_from(env)
+
+
+def _flags_from(env: dict[str, str]) -> bool:
+    import sys
+
+    optimize = env.get("PYTHONOPTIMIZE", "")
+    return (
+        list(sys.warnoptions) == [w for w in env.get("PYTHONWARNINGS", "").split(",") if w]
+        and sys.flags.optimize == (int(optimize) if optimize.isdigit() else 1 if optimize else 0)
+        and sys.flags.dev_mode == bool(env.get("PYTHONDEVMODE"))
+        and not sys.flags.isolated
+        and not sys.flags.ignore_environment
+    )
 
 
 def start() -> None:
