@@ -118,6 +118,26 @@ def _init_worker(queue, run_pid: int, env: dict[str, str], kernel: KernelStart |
             kernels.prestart(config.KERNEL_NAME, taken)
 
 
+def _kernels_for(workers: int, env: dict[str, str], kernel: KernelStart) -> tuple[Any, Any]:
+    """One warm kernel per worker, started here and handed over (:mod:`~signaal.run.handover`):
+    (the kernels, the queue the workers take them from), or (None, None) where that does not
+    work: each worker then starts its own."""
+    from .. import config
+    from . import handover
+    from .forkserver import prestart
+
+    if not (handover.CAN_ADOPT and config.warm_kernels()):
+        return None, None
+    try:  # a speed-up: where it fails, each worker starts its own kernel
+        fork_from = worker_context() if prestart() else None  # kernels forked from the forkserver
+        handed = worker_context().Queue()  # put through a thread: never blocks on a full pipe
+        handed.cancel_join_thread()  # what no worker took is not waited for
+        launched = handover.Launched(workers, config.KERNEL_NAME, env | kernel.env, kernel.log, handed, fork_from)
+    except Exception:
+        return None, None
+    return launched, handed
+
+
 class LocalPool(Executor):
     """``workers`` processes on this machine (see :func:`worker_context`), each with its warm
     kernel when ``kernel`` is given (:func:`_init_worker`): started here, at once, and handed
@@ -127,25 +147,9 @@ class LocalPool(Executor):
 
     def __init__(self, workers: int, queue, kernel: KernelStart | None = None):
         self.slots = workers
-        self.launched = None
-        handed = None
         env = dict(os.environ)
-        if kernel is not None:
-            from .. import config
-            from . import handover
-
-            if handover.CAN_ADOPT and config.warm_kernels():
-                from .forkserver import prestart
-
-                try:  # a speed-up: where it fails, each worker starts its own kernel
-                    fork_from = worker_context() if prestart() else None  # kernels forked from the forkserver
-                    handed = worker_context().Queue()  # put through a thread: never blocks on a full pipe
-                    handed.cancel_join_thread()  # what no worker took is not waited for
-                    self.launched = handover.Launched(
-                        workers, config.KERNEL_NAME, env | kernel.env, kernel.log, handed, fork_from=fork_from
-                    )
-                except Exception:
-                    handed = None
+        self.launched: Any
+        self.launched, handed = _kernels_for(workers, env, kernel) if kernel is not None else (None, None)
         self.pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=worker_context(),

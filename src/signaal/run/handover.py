@@ -226,55 +226,37 @@ class Launched:
         for _ in range(count):
             kernel = None
             with contextlib.suppress(Exception):  # the worker then starts its own, and reports why it fails
-                if fork_from is not None:
-                    kernel = self._fork(fork_from, kernel_name, env, log)
-                else:
-                    kernel = self._start(kernel_name, env, log)
+                kernel = self._start(kernel_name, env, log, fork_from)
             queue.put(kernel)
 
-    def _fork(self, ctx, kernel_name: str, env: dict[str, str], log: Path) -> dict:
-        from jupyter_client.manager import KernelManager
-
-        sockets = tempfile.mkdtemp(prefix="signaal-kernel-")
-        km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "kernel"))
-        self.kernels.append((km, sockets))
-        km.write_connection_file()  # the channels' sockets and key, as a started kernel's
-        cmd = km.format_kernel_cmd()
-        if not standard(cmd, km.connection_file):  # another kernel command: started as it says
-            km.cleanup_connection_file()
-            self.kernels.pop()
-            shutil.rmtree(sockets, ignore_errors=True)
-            return self._start(kernel_name, env, log)
-        spec_env = dict(getattr(km.kernel_spec, "env", None) or {})
-        process = ctx.Process(
-            target=kernel_main,
-            args=(cmd, km.connection_file, env | spec_env, str(log), os.getcwd(), os.getpid()),
-            name="signaal-kernel",
-        )
-        process.start()
-        self.forked.append(process)
-        return {
-            "id": os.path.basename(km.connection_file),
-            "pid": process.pid,
-            "pgid": process.pid,  # it starts a session of its own
-            "sockets": sockets,
-            "connection": km.get_connection_info(session=False),
-        }
-
-    def _start(self, kernel_name: str, env: dict[str, str], log: Path) -> dict:
+    def _start(self, kernel_name: str, env: dict[str, str], log: Path, fork_from) -> dict:
+        """One kernel, and what its worker needs to take it over (see :func:`adopt`)."""
         from jupyter_client.manager import KernelManager
 
         sockets = tempfile.mkdtemp(prefix="signaal-kernel-")  # local sockets, as a worker's own kernel has
         km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "kernel"))
         self.kernels.append((km, sockets))
-        with open(log, "ab") as err:  # its start-up chatter goes to the run's kernel log
-            # the warm-up runs as the kernel starts (the worker's own warm-up then finds it done)
-            km.start_kernel(env=env, stderr=err, extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"])
-        provisioner: Any = km.provisioner  # a LocalProvisioner, with the process's pid and group
+        km.write_connection_file()  # the channels' sockets and key
+        cmd = km.format_kernel_cmd()
+        if fork_from is not None and standard(cmd, km.connection_file):
+            spec_env = dict(getattr(km.kernel_spec, "env", None) or {})
+            process = fork_from.Process(
+                target=kernel_main,
+                args=(cmd, km.connection_file, env | spec_env, str(log), os.getcwd(), os.getpid()),
+                name="signaal-kernel",
+            )
+            process.start()
+            self.forked.append(process)
+            pid = pgid = process.pid  # it starts a session of its own
+        else:  # a new interpreter, as the kernelspec says, warming up as it starts
+            with open(log, "ab") as err:  # its start-up chatter goes to the run's kernel log
+                km.start_kernel(env=env, stderr=err, extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"])
+            provisioner: Any = km.provisioner  # a LocalProvisioner, with the process's pid and group
+            pid, pgid = provisioner.pid, provisioner.pgid
         return {
-            "id": km.kernel_id,
-            "pid": provisioner.pid,
-            "pgid": provisioner.pgid,
+            "id": os.path.basename(km.connection_file),
+            "pid": pid,
+            "pgid": pgid,
             "sockets": sockets,
             "connection": km.get_connection_info(session=False),
         }

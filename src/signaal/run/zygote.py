@@ -13,6 +13,7 @@ has it (:func:`warmed`).
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from typing import cast
 
@@ -50,8 +51,6 @@ def like_fresh(env: dict[str, str]) -> bool:
 
 
 def _flags_from(env: dict[str, str]) -> bool:
-    import sys
-
     optimize = env.get("PYTHONOPTIMIZE", "")
     return (
         list(sys.warnoptions) == [w for w in env.get("PYTHONWARNINGS", "").split(",") if w]
