@@ -2,8 +2,9 @@
 
 The first notebook leaves behind what a reused kernel could carry over: a variable, a changed
 matplotlib setting, a warning already shown, the house stylesheet already sent, another working
-folder, a later execution count. The second notebook, run after it in the same warm kernel, must
-have the same outputs as when it runs alone in a fresh kernel."""
+folder, a later execution count, and output it made on the kernel's channels, which the next
+notebook reads through the same connection. The second notebook, run after it in the same warm
+kernel, must have the same outputs as when it runs alone in a fresh kernel."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ DIRTY = [
     "warnings.warn('shown once per place')",
     "from signaal.briefing import style\nstyle.stylesheet_due()",
     "x",
+    "for i in range(2000):\n    print('left behind', i)\ndisplay({'text/plain': 'left behind too'}, raw=True)",
 ]
 PROBE = [
     "import os, warnings, matplotlib\nprint('x' in globals(), os.path.basename(os.getcwd()))",

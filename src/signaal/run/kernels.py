@@ -25,8 +25,13 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
+from queue import Empty
+from typing import Any
 
+from jupyter_core.utils import run_sync
+from nbclient.util import run_hook
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
@@ -55,7 +60,6 @@ class WarmKernel:
 
     def __init__(self, kernel_name: str, handed: dict | None = None):
         from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
 
         self.key = (kernel_name, _settings())
         _shut_down_at_exit()
@@ -70,18 +74,36 @@ class WarmKernel:
             adopt(self.km, handed)
         else:
             run_sync(self.km.start_kernel)()
-        self.kc = self.km.blocking_client()
+        self.kc = self.km.client()  # asynchronous, as nbclient's: the notebooks run through it too (WarmClient)
         self.kc.start_channels()
         try:
-            self.kc.wait_for_ready(timeout=READY_TIMEOUT)
+            run_sync(self._connected)(READY_TIMEOUT)
         except Exception:
             self.shutdown()
             raise
         self.warming = self.kc.execute(WARM_UP, silent=True, store_history=False)  # not waited for here
 
+    async def _connected(self, timeout: float) -> None:
+        """Wait until the kernel answers on its shell channel and this client receives what it
+        publishes on IOPub: jupyter_client's ``wait_for_ready`` without its last step, which
+        reads IOPub until it has been quiet for 0,2 s (a worker idle that long). What is left
+        on IOPub answers no request of a notebook's, so nbclient passes over it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.kc.kernel_info()
+            with contextlib.suppress(Empty):
+                reply = await self.kc.get_shell_msg(timeout=1)
+                if reply["msg_type"] == "kernel_info_reply":
+                    await self.kc.get_iopub_msg(timeout=0.2)  # connected: the kernel's status for the request came
+                    return
+            if not await self.kc.is_alive():
+                raise RuntimeError("warm kernel: died before it answered")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"warm kernel: no answer in {timeout:g} s")
+
     def _reply(self, msg_id: str) -> None:
         while True:
-            msg = self.kc.get_shell_msg(timeout=READY_TIMEOUT)
+            msg = run_sync(self.kc.get_shell_msg)(timeout=READY_TIMEOUT)
             if msg["parent_header"].get("msg_id") == msg_id:
                 content = msg["content"]
                 if content.get("status") != "ok":
@@ -96,8 +118,6 @@ class WarmKernel:
         self._reply(self.kc.execute(RESET.format(cwd=cwd), silent=True, store_history=False))
 
     def shutdown(self) -> None:
-        from jupyter_core.utils import run_sync
-
         with contextlib.suppress(Exception):
             self.kc.stop_channels()
         with contextlib.suppress(Exception):
@@ -184,6 +204,25 @@ def _failed(nb) -> bool:
     return any(out.get("output_type") == "error" for cell in nb.cells for out in cell.get("outputs") or [])
 
 
+class WarmClient(PapermillNotebookClient):
+    """papermill's notebook client, through the warm kernel's own client (:attr:`warm_kc`),
+    connected once when the kernel started. nbclient would connect a new client for every
+    notebook and wait until it is ready, which ends by reading IOPub until it has been quiet for
+    0,2 s: 0,2 s per notebook in which the worker does nothing. Replies and outputs are matched
+    to the request of the cell, so what a reset or an earlier notebook left on the channels is
+    passed over, as nbclient passes over what other clients of a kernel cause."""
+
+    warm_kc: Any = None
+
+    async def async_start_new_kernel_client(self) -> Any:
+        self.kc = self.warm_kc
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+
 class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, in this worker's warm kernel (:func:`take`)."""
 
@@ -212,7 +251,8 @@ class WarmEngine(NBClientEngine):
             stderr_file=stderr_file,
         )
         kernel = take(kernel_name, os.getcwd())  # papermill runs the engine in the notebook's cwd
-        client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
+        client = WarmClient(nb_man, km=kernel.km, **final_kwargs)
+        client.warm_kc = kernel.kc
         try:
             nb = client.execute()
             if _failed(nb):  # papermill raises for a failed cell only after the engine returns
@@ -221,10 +261,6 @@ class WarmEngine(NBClientEngine):
         except BaseException:
             discard()  # failed, timed out or died: the next notebook gets a new kernel
             raise
-        finally:
-            if client.kc is not None:
-                with contextlib.suppress(Exception):
-                    client.kc.stop_channels()
 
 
 papermill_engines.register(ENGINE, WarmEngine)
