@@ -214,15 +214,18 @@ def local_executor(workers: int, observer: Observer, kernel: KernelStart | None 
 
 @contextlib.contextmanager
 def progress_from(queue, observer: Observer) -> Iterator:
-    """Hand the workers' progress reports on ``queue`` to ``observer`` (a thread) while inside."""
-    stop = threading.Event()
+    """Hand the workers' progress reports on ``queue`` to ``observer`` (a thread) while inside;
+    at the end the thread stops at once, woken by a last item of its own (it used to wait for
+    the queue in steps of 0,1 s, and the run waited for that step to end)."""
 
     def pump() -> None:
-        while not stop.is_set():
+        while True:
             try:
-                item = queue.get(timeout=0.1)
+                item = queue.get()
             except Exception:
-                continue
+                return  # the queue is closed or broken: no more progress
+            if item is None:
+                return
             with contextlib.suppress(Exception):
                 observer.advanced(*item)
 
@@ -231,6 +234,7 @@ def progress_from(queue, observer: Observer) -> Iterator:
     try:
         yield queue
     finally:
-        stop.set()
+        with contextlib.suppress(Exception):
+            queue.put(None)  # the end
         listener.join(timeout=2)
         queue.close()
