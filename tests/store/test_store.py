@@ -32,12 +32,30 @@ def test_vintages_are_immutable_and_checked(tmp_path):
     v = store.write_vintage(_obs(GOOD), {}, vintage_id="v1")
     with pytest.raises(DataError, match="already exists"):
         store.write_vintage(_obs(GOOD), {}, vintage_id="v1")
-    # tampering is detected through the checksum in the manifest
+    assert store.resolve("v1").observations["value"].tolist() == [3.6, 3.7]  # read (once per process)
+    # tampering is detected through the checksum in the manifest, also after the file was read
     df = pd.read_parquet(v.data_file)
     df.loc[0, "value"] = 9.9
     df.to_parquet(v.data_file, index=False)
     with pytest.raises(DataError, match="checksum"):
         _ = store.resolve("v1").observations
+
+
+def test_a_vintage_read_again_in_one_process_is_each_reader_s_own(tmp_path):
+    """A warm kernel opens the vintage for every notebook; what one notebook changes in its
+    table, or in a table made of it, the next one does not see."""
+    from signaal.indicators.data import Data
+
+    store = Store(tmp_path)
+    store.write_vintage(_obs(GOOD), {}, vintage_id="v1")
+    first = Data(store.resolve("v1"))
+    first.observations.loc[0, "value"] = 99.0
+    table = first.table("werkloosheid")
+    table.loc["2025", "CR12"] = -1.0
+    assert first.table("werkloosheid").loc["2025", "CR12"] == 99.0  # a table of its own each time
+    again = Data(Store(tmp_path).resolve("v1"))
+    assert again.observations["value"].tolist() == [3.6, 3.7]
+    assert again.table("werkloosheid").loc["2025"].tolist() == [3.6, 3.7]
 
 
 def test_invalid_observations_are_refused_before_anything_is_written(tmp_path):

@@ -61,6 +61,10 @@ class Data:
     vintage: Vintage
     cat: Catalogue = field(default_factory=catalogue)
     reg: Registry = field(default_factory=registry)
+    # each stored indicator's table, made once from the observations it was made of (a
+    # briefing asks for some tables many times)
+    _stored_tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _stored_from: object = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, vintage: str | None = None, data_dir: Path | str | None = None) -> Data:
@@ -125,10 +129,17 @@ class Data:
     # ---- stored and derived tables -----------------------------------------------
     def _stored(self, ind: Indicator) -> pd.DataFrame:
         obs = self.observations
-        sub = obs[obs["indicator"] == ind.id]
-        if sub.empty:
-            return pd.DataFrame(dtype=float)
-        return _sort_index(sub.pivot(index="period", columns="region", values="value").astype(np.float64))
+        if obs is not self._stored_from:  # another vintage (or table) since
+            self._stored_tables, self._stored_from = {}, obs
+        made = self._stored_tables.get(ind.id)
+        if made is None:
+            sub = obs[obs["indicator"] == ind.id]
+            if sub.empty:
+                made = pd.DataFrame(dtype=float)
+            else:
+                made = _sort_index(sub.pivot(index="period", columns="region", values="value").astype(np.float64))
+            self._stored_tables[ind.id] = made
+        return made.copy()  # the caller's own
 
     def _derived(self, ind: Indicator) -> pd.DataFrame:
         transform = ind.transform

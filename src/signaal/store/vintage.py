@@ -75,6 +75,12 @@ def coverage(obs: pd.DataFrame) -> dict[str, str]:
     return {"first_quarter": str(first), "latest_quarter": str(latest)}
 
 
+# data files already read by this process: (path, SHA-256) → the validated table (see
+# Vintage.observations); the two latest, as a kernel may switch between two vintages
+_READ: dict[tuple[str, str], pd.DataFrame] = {}
+_READ_MAX = 2
+
+
 @dataclass
 class Vintage:
     """One immutable snapshot of the observations, with its manifest."""
@@ -113,17 +119,37 @@ class Vintage:
         """Refuse a data file that is not the one its manifest was written with (changed,
         damaged or swapped since): a vintage is never changed after it is written."""
         path = self.data_file
+        self._check(path, sha256(path))
+
+    def _check(self, path: Path, digest: str) -> None:
         expected = self.manifest.get("checksum")
-        if expected and expected != sha256(path):
+        if expected and expected != digest:
             raise DataError(f"vintage {self.id!r}: {path.name} does not match its checksum; the vintage was changed")
 
     @cached_property
     def observations(self) -> pd.DataFrame:
+        """The vintage's tidy table, validated. A process reads a data file once: a warm kernel
+        runs one theme after another, and each opens the vintage anew. Which file is known by
+        its bytes (their SHA-256, which the checksum check needs anyway), so a file changed
+        since is read again; each caller gets its own copy."""
+        path = self.data_file
+        digest = sha256(path)
+        key = (str(path.resolve()), digest)
+        read = _READ.get(key)
+        if read is None:
+            read = self._read(path, digest)
+            while len(_READ) >= _READ_MAX:
+                _READ.pop(next(iter(_READ)))  # the oldest
+            _READ[key] = read
+        else:
+            self._check(path, digest)  # this vintage's manifest may name another checksum
+        return read.copy()
+
+    def _read(self, path: Path, digest: str) -> pd.DataFrame:
         import pandas as pd
 
         from ..observations import validate_observations
 
-        path = self.data_file
         try:
             if path.suffix == ".parquet":
                 df = pd.read_parquet(path)
@@ -133,7 +159,7 @@ class Vintage:
                 )
         except Exception as exc:  # corrupt file: say which
             raise DataError(f"vintage {self.id!r}: cannot read {path.name}: {exc}") from None
-        self.verify_checksum()
+        self._check(path, digest)
         _refuse_text_values(df, f"vintage {self.id!r}: {path.name}")
         return validate_observations(df, where=f"vintage {self.id!r}")
 
