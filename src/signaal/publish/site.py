@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -41,6 +42,37 @@ class Row:
     thumb: str = ""  # the first page as a picture (index_parts.THUMBS), when there is one
 
 
+@lru_cache(maxsize=1)
+def _template():
+    """The page's Jinja template, compiled once per process."""
+    import jinja2
+
+    folder = resources.files("signaal") / "publish" / "templates" / "signaal"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template(TEMPLATE)
+
+
+def prepare() -> None:
+    """Load what making an index costs only the first time in a process (the modules, the
+    labels, the compiled template, the thumbnails' PDF and PNG libraries: about 0,1 s), ahead
+    of time: a run does this while its workers start, not after its last document."""
+    import PIL.PngImagePlugin  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    from ..briefing import pages  # noqa: F401
+    from ..text import labels
+    from . import index_parts  # noqa: F401
+
+    labels()
+    _template()
+
+
 def render_index(
     *,
     lang: str,
@@ -64,20 +96,10 @@ def render_index(
     """The page. ``packs``: a row per board pack in the folder (its title only says a language
     other than the page's); ``fonts_css``: the bundled fonts' @font-face rules, so that the
     page looks like the briefings."""
-    import jinja2
-
     from ..briefing.pages import long_date
     from ..text import t
 
-    folder = resources.files("signaal") / "publish" / "templates" / "signaal"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template(TEMPLATE).render(
+    return _template().render(
         lang=lang,
         t=lambda key, **kw: t(key, lang, **kw),
         region_name=region_name,

@@ -139,6 +139,10 @@ class Folder:
             self.observer.finished(doc)
         if themes:
             ensure_kernel()
+        if scheduler.to_build(lane):  # its index is made at the end: what that loads, now (see prepare)
+            from ..publish.site import prepare
+
+            prepare()
 
     def no_space(self) -> DocResult | None:
         """A document that failed because the disk is full (the run then ends)."""
