@@ -19,20 +19,35 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, entry_points, version
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-try:
-    __version__ = version("signaal")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
+    __version__: str
 
 API_GROUP = "signaal.api"  # entry points: what a stage above offers at the top of the package
 
 __all__ = ["__version__", "frame"]
+
+
+@cache
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("signaal")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the installed package's metadata when first asked for:
+    ``importlib.metadata`` takes 0,03 s to import, before the command can start its workers."""
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module 'signaal' has no attribute {name!r}")
 
 
 def lazy_attributes(package: str, where: dict[str, str]) -> Callable[[str], Any]:
@@ -52,6 +67,8 @@ def lazy_attributes(package: str, where: dict[str, str]) -> Callable[[str], Any]
 
 def _provided(name: str):
     """The function an installed stage registered as ``name`` in :data:`API_GROUP`."""
+    from importlib.metadata import entry_points
+
     found = entry_points(group=API_GROUP, name=name)
     if not found:
         raise RuntimeError(

@@ -291,3 +291,45 @@ def test_workers_forked_from_a_running_forkserver_get_the_runs_environment(monke
         assert [f.result(timeout=120) for f in seen] == ["set after the forkserver started"] * 2
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "starts"),
+    [
+        (["run"], {}, True),
+        (["run", "--region", "CR10", "--jobs", "4"], {}, True),
+        (["run", "--jobs=3"], {}, True),
+        (["run", "--jobs", "1"], {}, False),
+        (["run", "-j1"], {}, False),
+        (["run", "--scheduler", "tcp://127.0.0.1:8786"], {}, False),
+        (["run"], {"SIGNAAL_DASK_SCHEDULER": "tcp://127.0.0.1:8786"}, False),
+        (["run", "--help"], {}, False),
+        (["data", "refresh"], {}, False),
+        ([], {}, False),
+    ],
+)
+def test_the_command_starts_its_forkserver_first_only_for_a_run_with_local_workers(args, env, starts, monkeypatch):
+    """The forkserver starts before the command line is even imported, so the decision is
+    made from the raw arguments, as ``signaal run`` decides it (2 cores here)."""
+    from signaal import launch
+
+    monkeypatch.delenv("SIGNAAL_DASK_SCHEDULER", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert launch.starts_local_workers(args) is starts
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (["--jobs", "x"], "Invalid value for '--jobs'"),  # refused by the command line itself
+        (["--region", "CR99"], "unknown region 'CR99'"),  # refused by the run's checks
+    ],
+)
+def test_a_run_refused_after_its_forkserver_started_says_why_in_one_line(bad, says, tmp_path):
+    """`signaal run` starts its forkserver before it reads its arguments; a run then refused
+    for bad input still exits with its one-line error and code 2, and writes nothing."""
+    proc = signaal("run", *bad, "--out", str(tmp_path / "q"))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, proc.stderr
+    assert not (tmp_path / "q").exists()
