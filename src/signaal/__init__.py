@@ -42,12 +42,14 @@ def _version() -> str:
         return "0+unknown"
 
 
-def __getattr__(name: str) -> Any:
-    """``__version__``, read from the installed package's metadata when first asked for:
-    ``importlib.metadata`` takes 0,03 s to import, before the command can start its workers."""
-    if name == "__version__":
-        return _version()
-    raise AttributeError(f"module 'signaal' has no attribute {name!r}")
+if not TYPE_CHECKING:  # for type checkers ``__version__`` is a str, and other names are not there
+
+    def __getattr__(name: str) -> Any:
+        """``__version__``, read from the installed package's metadata when first asked for:
+        ``importlib.metadata`` takes 0,03 s to import, before the command can start its workers."""
+        if name == "__version__":
+            return _version()
+        raise AttributeError(f"module 'signaal' has no attribute {name!r}")
 
 
 def lazy_attributes(package: str, where: dict[str, str]) -> Callable[[str], Any]:

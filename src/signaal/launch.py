@@ -18,7 +18,9 @@ _JOBS = ("--jobs", "-j")
 
 
 def _jobs(args: list[str]) -> int | None:
-    """The ``--jobs`` of the arguments (None: not given or not a number)."""
+    """The ``--jobs`` of the arguments, the last one given, as the command line reads it
+    (None: not given, 0 or not a number; the command line then takes the number of cores)."""
+    jobs = None
     for i, arg in enumerate(args):
         value = None
         if arg in _JOBS and i + 1 < len(args):
@@ -29,10 +31,10 @@ def _jobs(args: list[str]) -> int | None:
             value = arg[2:]
         if value is not None:
             try:
-                return int(value)
+                jobs = int(value) or None
             except ValueError:
-                return None
-    return None
+                jobs = None
+    return jobs
 
 
 def starts_local_workers(args: list[str]) -> bool:

@@ -2,12 +2,13 @@
 
 The first notebook leaves behind what a reused kernel could carry over: a variable, a changed
 matplotlib setting, a warning already shown, the house stylesheet already sent, another working
-folder, a later execution count, and output it made on the kernel's channels, which the next
-notebook reads through the same connection. The second notebook, run after it in the same warm
-kernel, must have the same outputs as when it runs alone in a fresh kernel."""
+folder, a later execution count, and a reply and output on the kernel's channels that nobody
+read, which the next notebook's connection passes over. The second notebook, run after it in
+the same warm kernel, must have the same outputs as when it runs alone in a fresh kernel."""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import queue
@@ -27,7 +28,6 @@ DIRTY = [
     "warnings.warn('shown once per place')",
     "from signaal.briefing import style\nstyle.stylesheet_due()",
     "x",
-    "for i in range(2000):\n    print('left behind', i)\ndisplay({'text/plain': 'left behind too'}, raw=True)",
 ]
 PROBE = [
     "import os, warnings, matplotlib\nprint('x' in globals(), os.path.basename(os.getcwd()))",
@@ -66,13 +66,21 @@ def test_a_reused_kernel_gives_the_outputs_of_a_fresh_one(tmp_path, monkeypatch)
     try:
         pm.execute_notebook(dirty, str(tmp_path / "dirty.out.ipynb"), engine_name=kernels.ENGINE, **run)
         first = kernels._kernel
+        assert first is not None
+        first.kc.execute("print('left on the channels'); 1 + 1")  # its reply and output: never read
         pm.execute_notebook(probe, str(tmp_path / "warm.ipynb"), engine_name=kernels.ENGINE, **run)
-        assert kernels._kernel is first and first is not None  # the same kernel ran both
+        assert kernels._kernel is first  # the same kernel ran both
+        # a Dask worker runs each job in a context of its own, with an event loop of its own
+        contextvars.Context().run(
+            pm.execute_notebook, probe, str(tmp_path / "warm-again.ipynb"), engine_name=kernels.ENGINE, **run
+        )
+        assert kernels._kernel is first
     finally:
         kernels.discard()
     pm.execute_notebook(probe, str(tmp_path / "fresh.ipynb"), **run)  # papermill's own engine
     fresh = _outputs(tmp_path / "fresh.ipynb")
     assert _outputs(tmp_path / "warm.ipynb") == fresh
+    assert _outputs(tmp_path / "warm-again.ipynb") == fresh
     assert "shown once per place" in json.dumps(fresh[2])  # the probe would see a warning carried over
 
 

@@ -300,6 +300,8 @@ def test_workers_forked_from_a_running_forkserver_get_the_runs_environment(monke
         (["run", "--region", "CR10", "--jobs", "4"], {}, True),
         (["run", "--jobs=3"], {}, True),
         (["run", "--jobs", "1"], {}, False),
+        (["run", "--jobs", "1", "--jobs", "2"], {}, True),  # the last one counts, as for the command line
+        (["run", "--jobs", "0"], {}, True),  # 0: the number of cores
         (["run", "-j1"], {}, False),
         (["run", "--scheduler", "tcp://127.0.0.1:8786"], {}, False),
         (["run"], {"SIGNAAL_DASK_SCHEDULER": "tcp://127.0.0.1:8786"}, False),
@@ -324,7 +326,7 @@ def test_the_command_starts_its_forkserver_first_only_for_a_run_with_local_worke
     ("bad", "says"),
     [
         (["--jobs", "x"], "Invalid value for '--jobs'"),  # refused by the command line itself
-        (["--region", "CR99"], "unknown region 'CR99'"),  # refused by the run's checks
+        (["--jobs", "2", "--region", "CR99"], "unknown region 'CR99'"),  # refused by the run's checks
     ],
 )
 def test_a_run_refused_after_its_forkserver_started_says_why_in_one_line(bad, says, tmp_path):

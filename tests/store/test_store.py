@@ -58,6 +58,18 @@ def test_a_vintage_read_again_in_one_process_is_each_reader_s_own(tmp_path):
     assert again.table("werkloosheid").loc["2025"].tolist() == [3.6, 3.7]
 
 
+def test_reading_the_sample_gives_no_warning(tmp_path, root):
+    """A process parses a data file once, so a warning from reading it would show in the first
+    notebook of a warm kernel only: there is none (a copy of the sample: read anew)."""
+    import shutil
+    import warnings
+
+    shutil.copytree(root / "data" / "sample", tmp_path / "sample")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(Store(tmp_path).resolve("sample").observations) > 1000
+
+
 def test_invalid_observations_are_refused_before_anything_is_written(tmp_path):
     store = Store(tmp_path)
     bad = _obs(GOOD + [("werkloosheid", "CR12", "2025", 3.9, "voorlopig")])

@@ -62,7 +62,8 @@ class Data:
     cat: Catalogue = field(default_factory=catalogue)
     reg: Registry = field(default_factory=registry)
     # each stored indicator's table, made once from the observations it was made of (a
-    # briefing asks for some tables many times)
+    # briefing asks for some tables many times): the observations are read, not changed in
+    # place (a change made in place after a table was made is not in that table)
     _stored_tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
     _stored_from: object = field(default=None, init=False, repr=False, compare=False)
 

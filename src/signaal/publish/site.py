@@ -61,7 +61,8 @@ def _template():
 def prepare() -> None:
     """Load what making an index costs only the first time in a process (the modules, the
     labels, the compiled template, the thumbnails' PDF and PNG libraries: about 0,1 s), ahead
-    of time: a run does this while its workers start, not after its last document."""
+    of time: a run does this before it starts its workers, while the forkserver they are
+    forked from still imports (the command would wait for it), not after its last document."""
     import PIL.PngImagePlugin  # noqa: F401
     import pypdfium2  # noqa: F401
 

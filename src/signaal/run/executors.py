@@ -235,6 +235,7 @@ def progress_from(queue, observer: Observer) -> Iterator:
         yield queue
     finally:
         with contextlib.suppress(Exception):
+            queue.cancel_join_thread()  # never wait at exit for this last item (a dead worker may hold the pipe)
             queue.put(None)  # the end
         listener.join(timeout=2)
         queue.close()

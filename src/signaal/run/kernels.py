@@ -58,6 +58,9 @@ def _settings() -> tuple[tuple[str, str], ...]:
 class WarmKernel:
     """One kernel of this worker process, warmed up, reused notebook after notebook."""
 
+    kc: Any = None  # its client, asynchronous as nbclient's: the notebooks run through it too (WarmClient)
+    loop: Any = None  # the event loop the client's sockets work with
+
     def __init__(self, kernel_name: str, handed: dict | None = None):
         from jupyter_client.manager import AsyncKernelManager
 
@@ -74,20 +77,43 @@ class WarmKernel:
             adopt(self.km, handed)
         else:
             run_sync(self.km.start_kernel)()
-        self.kc = self.km.client()  # asynchronous, as nbclient's: the notebooks run through it too (WarmClient)
-        self.kc.start_channels()
         try:
-            run_sync(self._connected)(READY_TIMEOUT)
+            self._connect()
         except Exception:
             self.shutdown()
             raise
         self.warming = self.kc.execute(WARM_UP, silent=True, store_history=False)  # not waited for here
 
+    def _connect(self) -> None:
+        """A client of the kernel, connected on the event loop of this thread and context, the
+        one ``run_sync`` uses."""
+        from jupyter_core.utils import ensure_event_loop
+
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.loop = ensure_event_loop()
+        run_sync(self._connected)(READY_TIMEOUT)
+
+    def _on_this_loop(self) -> None:
+        """A client's sockets work with one event loop: where ``run_sync`` now uses another (a
+        Dask worker runs each job in a context of its own, which gets a loop of its own), the
+        kernel gets a new client (a warm-up not yet answered is asked again through it)."""
+        from jupyter_core.utils import ensure_event_loop
+
+        if ensure_event_loop() is self.loop:
+            return
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+        self._connect()
+        if self.warming:
+            self.warming = self.kc.execute(WARM_UP, silent=True, store_history=False)
+
     async def _connected(self, timeout: float) -> None:
         """Wait until the kernel answers on its shell channel and this client receives what it
         publishes on IOPub: jupyter_client's ``wait_for_ready`` without its last step, which
         reads IOPub until it has been quiet for 0,2 s (a worker idle that long). What is left
-        on IOPub answers no request of a notebook's, so nbclient passes over it."""
+        on IOPub answers no request of a notebook's, so nbclient passes over it. (The kernel
+        speaks the client's protocol, so the reply's version needs no adapting.)"""
         deadline = time.monotonic() + timeout
         while True:
             self.kc.kernel_info()
@@ -101,9 +127,18 @@ class WarmKernel:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"warm kernel: no answer in {timeout:g} s")
 
-    def _reply(self, msg_id: str) -> None:
+    async def _reply(self, msg_id: str) -> None:
+        """Wait for the reply to ``msg_id``; a kernel that died meanwhile is said at once."""
+        deadline = time.monotonic() + READY_TIMEOUT
         while True:
-            msg = run_sync(self.kc.get_shell_msg)(timeout=READY_TIMEOUT)
+            try:
+                msg = await self.kc.get_shell_msg(timeout=1)
+            except Empty:
+                if not await self.kc.is_alive():
+                    raise RuntimeError("warm kernel: died") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"warm kernel: no answer in {READY_TIMEOUT:g} s") from None
+                continue
             if msg["parent_header"].get("msg_id") == msg_id:
                 content = msg["content"]
                 if content.get("status") != "ok":
@@ -112,10 +147,11 @@ class WarmKernel:
 
     def fresh(self, cwd: str) -> None:
         """Wait for the warm-up, then reset to a fresh kernel's state, working in ``cwd``."""
+        self._on_this_loop()
         if self.warming:
-            self._reply(self.warming)
+            run_sync(self._reply)(self.warming)
             self.warming = ""
-        self._reply(self.kc.execute(RESET.format(cwd=cwd), silent=True, store_history=False))
+        run_sync(self._reply)(self.kc.execute(RESET.format(cwd=cwd), silent=True, store_history=False))
 
     def shutdown(self) -> None:
         with contextlib.suppress(Exception):
@@ -146,8 +182,8 @@ def take(kernel_name: str, cwd: str) -> WarmKernel:
     if _kernel is None:
         try:
             _kernel = WarmKernel(kernel_name)
-        except RuntimeError:  # died at start: two kernels started at once can pick the same free port
-            _kernel = WarmKernel(kernel_name)  # a new one picks new ports
+        except RuntimeError:  # died at start (once a port clash over TCP; now local sockets): once more
+            _kernel = WarmKernel(kernel_name)
     try:
         _kernel.fresh(cwd)
     except Exception:

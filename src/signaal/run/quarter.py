@@ -139,7 +139,7 @@ class Folder:
             self.observer.finished(doc)
         if themes:
             ensure_kernel()
-        if scheduler.to_build(lane):  # its index is made at the end: what that loads, now (see prepare)
+        if scheduler.to_build(lane):  # its index is made at the end: what that loads, now, while the forkserver imports
             from ..publish.site import prepare
 
             prepare()

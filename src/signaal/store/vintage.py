@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -75,10 +76,11 @@ def coverage(obs: pd.DataFrame) -> dict[str, str]:
     return {"first_quarter": str(first), "latest_quarter": str(latest)}
 
 
-# data files already read by this process: (path, SHA-256) → the validated table (see
-# Vintage.observations); the two latest, as a kernel may switch between two vintages
+# data files already parsed by this process: (path, SHA-256) → the validated table (see
+# Vintage.observations); the last two parsed, as a kernel may switch between two vintages
 _READ: dict[tuple[str, str], pd.DataFrame] = {}
 _READ_MAX = 2
+_READ_LOCK = threading.Lock()  # a Dask worker may run jobs in threads
 
 
 @dataclass
@@ -128,34 +130,47 @@ class Vintage:
 
     @cached_property
     def observations(self) -> pd.DataFrame:
-        """The vintage's tidy table, validated. A process reads a data file once: a warm kernel
-        runs one theme after another, and each opens the vintage anew. Which file is known by
-        its bytes (their SHA-256, which the checksum check needs anyway), so a file changed
-        since is read again; each caller gets its own copy."""
+        """The vintage's tidy table, validated. A process parses a data file once: a warm
+        kernel runs one theme after another, and each opens the vintage anew. The file is known
+        by its bytes (their SHA-256, which the checksum check needs anyway), read once per
+        call, so a file changed since is parsed again and checked as before; each caller gets
+        its own copy. (Reading and checking it gives no warnings, so no notebook misses one
+        that the first notebook of a kernel showed.)"""
         path = self.data_file
-        digest = sha256(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"vintage {self.id!r}: cannot read {path.name}: {exc.strerror or exc}") from None
+        digest = sha256(raw)
         key = (str(path.resolve()), digest)
-        read = _READ.get(key)
+        with _READ_LOCK:
+            read = _READ.get(key)
         if read is None:
-            read = self._read(path, digest)
-            while len(_READ) >= _READ_MAX:
-                _READ.pop(next(iter(_READ)))  # the oldest
-            _READ[key] = read
+            read = self._read(path, raw, digest)
+            with _READ_LOCK:
+                while len(_READ) >= _READ_MAX:
+                    _READ.pop(next(iter(_READ)), None)  # the first read of those kept
+                _READ[key] = read
         else:
             self._check(path, digest)  # this vintage's manifest may name another checksum
         return read.copy()
 
-    def _read(self, path: Path, digest: str) -> pd.DataFrame:
+    def _read(self, path: Path, raw: bytes, digest: str) -> pd.DataFrame:
+        import io
+
         import pandas as pd
 
         from ..observations import validate_observations
 
         try:
             if path.suffix == ".parquet":
-                df = pd.read_parquet(path)
+                df = pd.read_parquet(io.BytesIO(raw))
             else:  # low_memory=False: a column with text in it is read whole (as text), not warned about
                 df = pd.read_csv(
-                    path, dtype={"indicator": str, "region": str, "period": str, "status": str}, low_memory=False
+                    io.BytesIO(raw),
+                    compression="gzip" if path.suffix == ".gz" else None,
+                    dtype={"indicator": str, "region": str, "period": str, "status": str},
+                    low_memory=False,
                 )
         except Exception as exc:  # corrupt file: say which
             raise DataError(f"vintage {self.id!r}: cannot read {path.name}: {exc}") from None
