@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import sys
 from pathlib import Path
 
@@ -157,7 +156,7 @@ def run_cmd(
     from .run.forkserver import prestart, stop_forkserver
 
     address = config.scheduler_address(scheduler)
-    if not address and (jobs or os.cpu_count() or 1) > 1:
+    if config.local_workers(jobs, scheduler):
         prestart()  # the workers' imports run on another core while this process loads the run and plans it
         click.get_current_context().call_on_close(stop_forkserver)  # however the command ends
 

@@ -34,6 +34,12 @@ def scheduler_address(option: str | None) -> str | None:
     return option or os.environ.get(DASK_SCHEDULER_ENV) or None
 
 
+def local_workers(jobs: int | None, scheduler: str | None) -> bool:
+    """Whether a run with ``--jobs`` and ``--scheduler`` starts worker processes on this
+    machine: no Dask scheduler, and more than one job (``--jobs`` 0 or not given: the cores)."""
+    return not scheduler_address(scheduler) and (jobs or os.cpu_count() or 1) > 1
+
+
 def _looks_like_project(path: Path) -> bool:
     return (path / "notebooks").is_dir() and (path / "data" / "sample").is_dir()
 

@@ -11,45 +11,38 @@ decides as always (:func:`signaal.cli.run_cmd` starts it where it is not running
 from __future__ import annotations
 
 import atexit
-import os
 import sys
 
-_JOBS = ("--jobs", "-j")
+from . import config
 
 
-def _jobs(args: list[str]) -> int | None:
-    """The ``--jobs`` of the arguments, the last one given, as the command line reads it
-    (None: not given, 0 or not a number; the command line then takes the number of cores)."""
-    jobs = None
+def _last(args: list[str], long: str, short: str = "") -> str | None:
+    """The value of the option's last occurrence (``--jobs 2``, ``--jobs=2``, ``-j2``), as the
+    command line reads it; None where it is not given."""
+    value = None
     for i, arg in enumerate(args):
-        value = None
-        if arg in _JOBS and i + 1 < len(args):
+        if arg in (long, short) and i + 1 < len(args):
             value = args[i + 1]
-        elif arg.startswith("--jobs="):
+        elif arg.startswith(long + "="):
             value = arg.partition("=")[2]
-        elif arg.startswith("-j") and not arg.startswith("--") and len(arg) > 2:
-            value = arg[2:]
-        if value is not None:
-            try:
-                jobs = int(value) or None
-            except ValueError:
-                jobs = None
-    return jobs
+        elif short and arg.startswith(short) and len(arg) > len(short) and not arg.startswith("--"):
+            value = arg[len(short) :]
+    return value
 
 
 def starts_local_workers(args: list[str]) -> bool:
     """Whether the arguments are a ``signaal run`` that will start worker processes on this
-    machine (as :func:`signaal.cli.run_cmd` decides: more than one job, no Dask scheduler).
+    machine, as :func:`signaal.cli.run_cmd` decides (:func:`signaal.config.local_workers`).
     Where unsure (a malformed ``--jobs``) it says yes: a forkserver started for nothing only
     takes the other core's time and ends with the command."""
     if not args or args[0] != "run" or "--help" in args:
         return False
-    if os.environ.get("SIGNAAL_DASK_SCHEDULER") or any(
-        a == "--scheduler" or a.startswith("--scheduler=") for a in args
-    ):
-        return False
-    jobs = _jobs(args[1:])
-    return (jobs if jobs is not None else (os.cpu_count() or 1)) > 1
+    jobs = _last(args[1:], "--jobs", "-j")
+    try:
+        number = int(jobs) if jobs is not None else None
+    except ValueError:
+        number = None
+    return config.local_workers(number, _last(args[1:], "--scheduler"))
 
 
 def main() -> int:

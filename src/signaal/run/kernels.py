@@ -30,7 +30,7 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_event_loop, run_sync
 from nbclient.util import run_hook
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -87,8 +87,6 @@ class WarmKernel:
     def _connect(self) -> None:
         """A client of the kernel, connected on the event loop of this thread and context, the
         one ``run_sync`` uses."""
-        from jupyter_core.utils import ensure_event_loop
-
         self.kc = self.km.client()
         self.kc.start_channels()
         self.loop = ensure_event_loop()
@@ -98,8 +96,6 @@ class WarmKernel:
         """A client's sockets work with one event loop: where ``run_sync`` now uses another (a
         Dask worker runs each job in a context of its own, which gets a loop of its own), the
         kernel gets a new client (a warm-up not yet answered is asked again through it)."""
-        from jupyter_core.utils import ensure_event_loop
-
         if ensure_event_loop() is self.loop:
             return
         with contextlib.suppress(Exception):

@@ -134,12 +134,13 @@ class Folder:
         if plan.board_pack:
             scheduler.defer(documents.pack_name, "boardpack", documents.board_pack, lane=lane)
         scheduler.add(*factsheets, lane=lane)
-        self.observer.planned(plan, scheduler.to_build(lane), documents.reused())
+        to_build = scheduler.to_build(lane)
+        self.observer.planned(plan, to_build, documents.reused())
         for doc in documents.rejected():
             self.observer.finished(doc)
         if themes:
             ensure_kernel()
-        if scheduler.to_build(lane):  # its index is made at the end: what that loads, now, while the forkserver imports
+        if to_build:  # its index is made at the end: what that loads, now, while the forkserver imports
             from ..publish.site import prepare
 
             prepare()
