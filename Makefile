@@ -1,7 +1,9 @@
 # Signaal — the two commands on a fresh machine are `make briefings` and `make test`.
 # Each creates the virtual environment (.venv) and installs what it needs by itself.
 
-PYTHON ?= python3
+# the interpreter of .venv: the python3 on the PATH, or the system's CPython where that one is a
+# version manager's build without PGO/LTO (about 15% slower; scripts/pick_python.py says when)
+PYTHON ?= $(shell python3 scripts/pick_python.py 2>/dev/null || echo python3)
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.signaal-installed
@@ -34,6 +36,7 @@ help:
 	@echo "make quarterly QUARTER=2026Q3   the whole quarter (all themes)"
 
 $(STAMP): pyproject.toml scripts/check_system.py
+	@echo "setup: .venv with $(PYTHON) ($$($(PYTHON) -c 'import sys; print(sys.version.split()[0])'))"
 	$(PYTHON) scripts/check_system.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
