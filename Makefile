@@ -1,8 +1,9 @@
 # Signaal — the two commands on a fresh machine are `make briefings` and `make test`.
 # Each creates the virtual environment (.venv) and installs what it needs by itself.
 
-# the interpreter of .venv: the python3 on the PATH, or the system's CPython where that one is a
-# version manager's build without PGO/LTO (about 15% slower; scripts/pick_python.py says when)
+# the interpreter of .venv: the python3 on the PATH, or the system's CPython where that one was
+# compiled without --enable-optimizations, as pyenv does by default (about 15% slower; see
+# scripts/pick_python.py)
 PYTHON ?= $(shell python3 scripts/pick_python.py 2>/dev/null || echo python3)
 VENV   ?= .venv
 BIN     = $(VENV)/bin

@@ -26,9 +26,9 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 
 def unoptimised_local_build(prefix: str, config_args: str) -> bool:
     """Whether an interpreter with this installation prefix and these ``configure`` arguments is
-    a CPython compiled on this machine without ``--enable-optimizations`` (installed outside
-    ``/usr``; a distribution's build lives in ``/usr``)."""
-    return bool(config_args) and not prefix.startswith("/usr") and "--enable-optimizations" not in config_args
+    a CPython compiled without ``--enable-optimizations`` and installed elsewhere than ``/usr``
+    (where a distribution installs its own, optimised build)."""
+    return bool(config_args) and prefix.rstrip("/") != "/usr" and "--enable-optimizations" not in config_args
 
 
 def choose(path_python: str, prefix: str, config_args: str, environ: dict, system_version: tuple | None) -> str:

@@ -19,6 +19,7 @@ PYENV = ("/root/.pyenv/versions/3.11.7", "'--prefix=/root/.pyenv/versions/3.11.7
 OPTIMISED = ("/root/.pyenv/versions/3.12.1", "'--prefix=/root/.pyenv/versions/3.12.1' '--enable-optimizations'")
 DEBIAN = ("/usr", "'--enable-shared' '--prefix=/usr' '--with-computed-gotos'")
 DOCKER = ("/usr/local", "'--enable-optimizations' '--with-lto' '--enable-shared'")
+MAKE_INSTALL = ("/usr/local", "'--prefix=/usr/local'")  # ./configure && make altinstall
 
 
 @pytest.mark.parametrize(
@@ -33,6 +34,7 @@ DOCKER = ("/usr/local", "'--enable-optimizations' '--with-lto' '--enable-shared'
         (OPTIMISED, {}, (3, 11), "python3"),  # built with PGO by choice
         (DEBIAN, {}, (3, 11), "python3"),  # already the system's
         (DOCKER, {}, (3, 11), "python3"),  # python:3.x images are optimised builds
+        (MAKE_INSTALL, {}, (3, 12), pick.SYSTEM_PYTHON),  # compiled by hand, without PGO
         (("/root/.pyenv/versions/3.11.7", ""), {}, (3, 11), "python3"),  # build settings unknown
     ],
 )
