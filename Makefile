@@ -37,9 +37,9 @@ help:
 	@echo "make quarterly QUARTER=2026Q3   the whole quarter (all themes)"
 
 $(STAMP): pyproject.toml scripts/check_system.py
-	@echo "setup: .venv with $(PYTHON) ($$($(PYTHON) -c 'import sys; print(sys.version.split()[0])'))"
 	$(PYTHON) scripts/check_system.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c "import sys; print('setup: .venv runs Python', sys.version.split()[0], 'of', sys._base_executable)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name signaal --display-name "Signaal (Python 3)" >/dev/null
