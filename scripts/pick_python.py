@@ -20,7 +20,8 @@ import subprocess
 import sys
 import sysconfig
 
-MIN_PYTHON = (3, 11)  # as scripts/check_system.py
+from check_system import MIN_PYTHON  # the set-up's one minimum (this script's folder is on sys.path)
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pick_python.py"
+sys.path.insert(0, str(SCRIPT.parent))  # as when it runs as a script: it imports check_system
 spec = importlib.util.spec_from_file_location("pick_python", SCRIPT)
 assert spec and spec.loader
 pick = importlib.util.module_from_spec(spec)
